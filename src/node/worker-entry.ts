@@ -1,0 +1,30 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Where a worker thread's entry file lives, in each way our code runs:
+ * - bundled (the Electron main bundle, the CLI bundle): `<name>.worker.js` beside the bundle;
+ * - from source (vitest, tsx, benchmarks): the TypeScript file, loaded through tsx.
+ * Every worker is created through this so the bundlers and the tests agree on one layout.
+ */
+export type WorkerName = 'store' | 'backup';
+
+const SOURCES: Record<WorkerName, string> = {
+  store: '../store/worker/store.worker.ts',
+  backup: '../backup/worker/backup.worker.ts',
+};
+
+export interface WorkerEntry {
+  file: string;
+  execArgv: string[];
+}
+
+export function workerEntry(name: WorkerName, bundleDir?: string): WorkerEntry {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const bundled = path.join(bundleDir ?? here, `${name}.worker.js`);
+  if (existsSync(bundled)) return { file: bundled, execArgv: [] };
+  const source = path.resolve(here, SOURCES[name]);
+  if (existsSync(source)) return { file: source, execArgv: ['--import', 'tsx'] };
+  throw new Error(`Worker entry for "${name}" not found (looked for ${bundled} and ${source})`);
+}
