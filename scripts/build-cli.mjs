@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * Bundles the `chatkeep` CLI into out/cli/chatkeep.js (plus the worker entries beside it, where
+ * `workerEntry()` looks for them), so `npx chatkeep` runs on plain Node without tsx.
+ * Native modules stay external: they are loaded from node_modules at run time.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = path.join(root, 'out', 'cli');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+const NATIVE = ['better-sqlite3', 'sodium-native', 'zstd-napi', 'keytar', 'electron'];
+
+const entries = {
+  chatkeep: 'src/cli/main.ts',
+  'store.worker': 'src/store/worker/store.worker.ts',
+  'backup.worker': 'src/backup/worker/backup.worker.ts',
+};
+
+const entryPoints = Object.fromEntries(
+  Object.entries(entries).filter(([, file]) => existsSync(path.join(root, file))),
+);
+
+await build({
+  absWorkingDir: root,
+  entryPoints,
+  outdir,
+  bundle: true,
+  splitting: false,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  external: NATIVE,
+  define: { __CHATKEEP_VERSION__: JSON.stringify(pkg.version) },
+  // Bundled CommonJS dependencies call require() for Node built-ins; ESM has no require.
+  banner: {
+    js: "import { createRequire as __ckCreateRequire } from 'node:module'; const require = __ckCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+
+process.stdout.write(
+  `built ${Object.keys(entryPoints)
+    .map((n) => `${n}.js`)
+    .join(', ')} in out/cli\n`,
+);

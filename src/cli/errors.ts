@@ -1,0 +1,28 @@
+/** Errors raised by the command line itself (the engine's errors pass through unchanged). */
+
+/** The command was called wrongly: a bad option value or a missing required choice. */
+export class CliUsageError extends Error {
+  readonly code = 'CLI_USAGE' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliUsageError';
+  }
+}
+
+/** No way to obtain a password or key without a terminal to prompt on. */
+export class SecretUnavailableError extends Error {
+  readonly code = 'SECRET_UNAVAILABLE' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'SecretUnavailableError';
+  }
+}
+
+/** `check` completed and found problems: the repository needs attention. */
+export class CheckFailedError extends Error {
+  readonly code = 'CHECK_FAILED' as const;
+  constructor(readonly problemCount: number) {
+    super(`check found ${problemCount} problem${problemCount === 1 ? '' : 's'}`);
+    this.name = 'CheckFailedError';
+  }
+}

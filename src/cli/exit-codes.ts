@@ -1,0 +1,66 @@
+/**
+ * Exit codes of `chatkeep`: a stable contract for scripts and schedulers, documented in
+ * `--help` and docs/cli.md. Errors are mapped by their stable `code` string, never by class
+ * identity, so an error re-created across a worker boundary or a second bundle maps the same.
+ */
+export const EXIT = {
+  OK: 0,
+  ERROR: 1,
+  USAGE: 2,
+  WRONG_SECRET: 3,
+  DAMAGED: 4,
+  LOCKED: 5,
+  ROLLBACK: 6,
+  STORAGE: 7,
+  CANCELLED: 8,
+  NOT_FOUND: 9,
+  TOO_NEW: 10,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+const BY_ERROR_CODE: Record<string, ExitCode> = {
+  CLI_USAGE: EXIT.USAGE,
+  SECRET_UNAVAILABLE: EXIT.USAGE,
+  INVALID_ARGUMENT: EXIT.USAGE,
+  SNAPSHOT_NOT_FOUND: EXIT.USAGE,
+  KEY_SLOT_NOT_FOUND: EXIT.USAGE,
+  LAST_KEY_SLOT: EXIT.USAGE,
+  REPO_EXISTS: EXIT.USAGE,
+  WEAK_KDF: EXIT.USAGE,
+  WRONG_SECRET: EXIT.WRONG_SECRET,
+  REPO_DAMAGED: EXIT.DAMAGED,
+  CHECK_FAILED: EXIT.DAMAGED,
+  REPO_LOCKED: EXIT.LOCKED,
+  ROLLBACK_DETECTED: EXIT.ROLLBACK,
+  STORAGE: EXIT.STORAGE,
+  CANCELLED: EXIT.CANCELLED,
+  REPO_NOT_FOUND: EXIT.NOT_FOUND,
+  REPO_TOO_NEW: EXIT.TOO_NEW,
+};
+
+export function exitCodeFor(error: unknown): ExitCode {
+  const code = errorCode(error);
+  if (code === undefined) return EXIT.ERROR;
+  if (code.startsWith('commander.')) return EXIT.USAGE;
+  return BY_ERROR_CODE[code] ?? EXIT.ERROR;
+}
+
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The table shown by `chatkeep --help` and copied into docs/cli.md. */
+export const EXIT_CODE_HELP = `Exit codes:
+  0   success
+  1   unexpected error
+  2   usage error (bad option, unknown snapshot, no password source)
+  3   wrong password or recovery key
+  4   repository damaged (check found problems, or an object failed to decrypt)
+  5   repository locked by another running chatkeep or the app
+  6   rollback detected (the repository is older than the last one this store saw)
+  7   storage error (disk full, permission denied, folder unavailable)
+  8   cancelled (Ctrl-C)
+  9   repository not found (run "chatkeep init" first)
+  10  repository written by a newer Chatkeep (update first)`;

@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultStoreDir } from './app-paths.js';
+import { CheckFailedError, CliUsageError, SecretUnavailableError } from './errors.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { MarkerState, MARKER_FILE_NAME } from './marker-state.js';
+import { parseMediaTypes, parsePercent, parseTime, parseNonNegativeInt } from './parse.js';
+import { newPassword, readSecretFile, secretToOpen, type SecretIo } from './secrets.js';
+import {
+  RepositoryDamagedError,
+  RollbackDetectedError,
+  StorageError,
+  WrongSecretError,
+} from '../backup/errors.js';
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('defaultStoreDir (the desktop app userData)', () => {
+  it('uses XDG_CONFIG_HOME on Linux when absolute, ~/.config otherwise', () => {
+    expect(defaultStoreDir({ XDG_CONFIG_HOME: '/x/cfg' }, 'linux', '/home/a')).toBe(
+      '/x/cfg/Chatkeep',
+    );
+    expect(defaultStoreDir({ XDG_CONFIG_HOME: 'relative' }, 'linux', '/home/a')).toBe(
+      '/home/a/.config/Chatkeep',
+    );
+    expect(defaultStoreDir({}, 'linux', '/home/a')).toBe('/home/a/.config/Chatkeep');
+  });
+  it('uses Application Support on macOS and APPDATA on Windows', () => {
+    expect(defaultStoreDir({}, 'darwin', '/Users/a')).toBe(
+      '/Users/a/Library/Application Support/Chatkeep',
+    );
+    expect(
+      defaultStoreDir({ APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'win32', 'C:\\Users\\a'),
+    ).toBe('C:\\Users\\a\\AppData\\Roaming\\Chatkeep');
+  });
+});
+
+describe('exit codes', () => {
+  it('maps engine and CLI errors by code', () => {
+    expect(exitCodeFor(new WrongSecretError('password'))).toBe(EXIT.WRONG_SECRET);
+    expect(exitCodeFor(new RepositoryDamagedError('data/ab/cd', 'bad tag'))).toBe(EXIT.DAMAGED);
+    expect(exitCodeFor(new RollbackDetectedError('seq 3 < 5'))).toBe(EXIT.ROLLBACK);
+    expect(exitCodeFor(new StorageError('disk-full', 'data/x', 'ENOSPC'))).toBe(EXIT.STORAGE);
+    expect(exitCodeFor(new CliUsageError('x'))).toBe(EXIT.USAGE);
+    expect(exitCodeFor(new SecretUnavailableError('x'))).toBe(EXIT.USAGE);
+    expect(exitCodeFor(new CheckFailedError(2))).toBe(EXIT.DAMAGED);
+    expect(exitCodeFor({ code: 'commander.unknownOption' })).toBe(EXIT.USAGE);
+    expect(exitCodeFor(new Error('boom'))).toBe(EXIT.ERROR);
+    expect(exitCodeFor('string')).toBe(EXIT.ERROR);
+  });
+});
+
+describe('option parsers', () => {
+  it('parses media type lists and rejects unknown names', () => {
+    expect(parseMediaTypes('all')).toHaveLength(7);
+    expect(parseMediaTypes('none')).toEqual([]);
+    expect(parseMediaTypes('photo, video,photo')).toEqual(['photo', 'video']);
+    expect(() => parseMediaTypes('photos')).toThrow(/unknown media type "photos"/);
+  });
+  it('parses counts, percentages and dates', () => {
+    expect(parseNonNegativeInt('7', '--keep-daily')).toBe(7);
+    expect(() => parseNonNegativeInt('-1', '--keep-daily')).toThrow(CliUsageError);
+    expect(parsePercent('10%', '--read-data-subset')).toBe(10);
+    expect(() => parsePercent('0', '--read-data-subset')).toThrow(/between 0 and 100/);
+    expect(() => parsePercent('101', '--read-data-subset')).toThrow(CliUsageError);
+    expect(parseTime('2024-05-31', '--from')).toBe(Date.UTC(2024, 4, 31));
+    expect(parseTime('1700000000000', '--from')).toBe(1700000000000);
+    expect(() => parseTime('yesterday', '--from')).toThrow(/--from needs a date/);
+  });
+});
+
+describe('secrets', () => {
+  const io = (env: NodeJS.ProcessEnv, answers: string[] = [], interactive = false): SecretIo => ({
+    env,
+    interactive,
+    prompt: async () => {
+      const next = answers.shift();
+      if (next === undefined) throw new Error('unexpected prompt');
+      return next;
+    },
+  });
+
+  it('reads the first line of a secret file, without its line ending', async () => {
+    const f = path.join(tmp(), 'pw');
+    fs.writeFileSync(f, 'correct horse \r\nsecond line');
+    expect(await readSecretFile(f)).toBe('correct horse ');
+    fs.writeFileSync(f, '\n');
+    await expect(readSecretFile(f)).rejects.toThrow(SecretUnavailableError);
+  });
+
+  it('prefers a recovery key file, then a password file, then the environment', async () => {
+    const d = tmp();
+    fs.writeFileSync(path.join(d, 'rk'), 'abcd-ef\n');
+    fs.writeFileSync(path.join(d, 'pw'), 'filepass\n');
+    const env = { CHATKEEP_PASSWORD: 'envpass' };
+    expect(
+      await secretToOpen(
+        { recoveryKeyFile: path.join(d, 'rk'), passwordFile: path.join(d, 'pw') },
+        io(env),
+      ),
+    ).toEqual({ recoveryKey: 'abcd-ef' });
+    expect(await secretToOpen({ passwordFile: path.join(d, 'pw') }, io(env))).toEqual({
+      password: 'filepass',
+    });
+    expect(await secretToOpen({}, io(env))).toEqual({ password: 'envpass' });
+  });
+
+  it('refuses to prompt without a terminal and names the alternatives', async () => {
+    await expect(secretToOpen({}, io({}))).rejects.toThrow(
+      /--password-file FILE, CHATKEEP_PASSWORD/,
+    );
+    expect(await secretToOpen({}, io({}, ['typed'], true))).toEqual({ password: 'typed' });
+  });
+
+  it('asks for a new password twice and retries on a mismatch or a short password', async () => {
+    expect(
+      await newPassword(
+        undefined,
+        'NEWPW',
+        io({}, ['short', 'longenough1', 'longenough2', 'longenough3', 'longenough3'], true),
+      ),
+    ).toBe('longenough3');
+    await expect(newPassword(undefined, 'NEWPW', io({ NEWPW: 'short' }))).rejects.toThrow(
+      /at least 8/,
+    );
+    expect(await newPassword(undefined, 'NEWPW', io({ NEWPW: 'from-the-env' }))).toBe(
+      'from-the-env',
+    );
+  });
+});
+
+describe('MarkerState', () => {
+  const marker = { seq: 3, id: 'a'.repeat(64), hash: 'b'.repeat(64) };
+
+  it('remembers the marker per repository path, and forgets it on request', async () => {
+    const store = tmp();
+    const state = MarkerState.forStore(store);
+    expect(await state.get('/some/repo')).toBeNull();
+    await state.set('/some/repo', 'repo1', marker);
+    await state.set('/other/repo', 'repo2', { ...marker, seq: 9 });
+    expect(await MarkerState.forStore(store).get('/some/repo/')).toEqual({
+      repoId: 'repo1',
+      marker,
+      seenAt: expect.any(String),
+    });
+    await state.forget('/some/repo');
+    expect(await state.get('/some/repo')).toBeNull();
+    expect((await state.get('/other/repo'))?.marker.seq).toBe(9);
+    const text = fs.readFileSync(path.join(store, MARKER_FILE_NAME), 'utf8');
+    expect(JSON.parse(text).version).toBe(1);
+  });
+
+  it('does not create a store folder that does not exist, and survives a torn file', async () => {
+    const missing = path.join(tmp(), 'nope');
+    await MarkerState.forStore(missing).set('/r', 'id', marker);
+    expect(fs.existsSync(missing)).toBe(false);
+    const store = tmp();
+    fs.writeFileSync(path.join(store, MARKER_FILE_NAME), '{"version":1,"repos');
+    expect(await MarkerState.forStore(store).get('/r')).toBeNull();
+  });
+});
