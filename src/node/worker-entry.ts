@@ -20,11 +20,23 @@ export interface WorkerEntry {
   execArgv: string[];
 }
 
+let configuredBundleDir: string | null = null;
+
+/** A bundle's entry point says where it lives, since shared code may sit in a chunk folder. */
+export function setWorkerBundleDir(dir: string): void {
+  configuredBundleDir = dir;
+}
+
 export function workerEntry(name: WorkerName, bundleDir?: string): WorkerEntry {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const bundled = path.join(bundleDir ?? here, `${name}.worker.js`);
-  if (existsSync(bundled)) return { file: bundled, execArgv: [] };
+  const dirs = [bundleDir, configuredBundleDir, here, path.dirname(here)].filter(
+    (dir): dir is string => typeof dir === 'string',
+  );
+  for (const dir of dirs) {
+    const bundled = path.join(dir, `${name}.worker.js`);
+    if (existsSync(bundled)) return { file: bundled, execArgv: [] };
+  }
   const source = path.resolve(here, SOURCES[name]);
   if (existsSync(source)) return { file: source, execArgv: ['--import', 'tsx'] };
-  throw new Error(`Worker entry for "${name}" not found (looked for ${bundled} and ${source})`);
+  throw new Error(`Worker entry for "${name}" not found (looked in ${dirs.join(', ')})`);
 }

@@ -1,0 +1,119 @@
+import {
+  _electron,
+  chromium,
+  type Browser,
+  type ElectronApplication,
+  type Page,
+} from '@playwright/test';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBridge, type Bridge } from './bridge/server';
+
+/**
+ * Starts the app for a spec, in one of two modes with the same `page` for the spec to drive:
+ * - "electron": the real app through Playwright's _electron.launch, wherever an Electron
+ *   binary is installed;
+ * - "bridge": the built renderer in Debian's Chromium against the real main-process services
+ *   behind the loopback test bridge (e2e/bridge), where no Electron binary can be had.
+ * CHATKEEP_E2E_MODE=electron|bridge forces one.
+ */
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export type Mode = 'electron' | 'bridge';
+
+export function electronBinary(): string | null {
+  try {
+    const binary = createRequire(import.meta.url)('electron') as unknown;
+    return typeof binary === 'string' && existsSync(binary) ? binary : null;
+  } catch {
+    // The electron package throws when its binary was never downloaded.
+    return null;
+  }
+}
+
+export function chooseMode(): Mode {
+  const forced = process.env.CHATKEEP_E2E_MODE;
+  if (forced === 'electron' || forced === 'bridge') return forced;
+  return electronBinary() ? 'electron' : 'bridge';
+}
+
+export interface RunningApp {
+  mode: Mode;
+  page: Page;
+  dataDir: string;
+  /** Present in bridge mode: the bridge, for specs that send raw requests. */
+  bridge: Bridge | null;
+  close(): Promise<void>;
+}
+
+export function makeDataDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'ck-e2e-'));
+}
+
+export async function launchApp(options: { dataDir?: string } = {}): Promise<RunningApp> {
+  const dataDir = options.dataDir ?? makeDataDir();
+  const mode = chooseMode();
+  if (mode === 'electron') {
+    const app: ElectronApplication = await _electron.launch({
+      args: [path.join(repoRoot, 'out/main/index.js')],
+      env: { ...process.env, CHATKEEP_DATA_DIR: dataDir } as Record<string, string>,
+    });
+    const page = await app.firstWindow();
+    return {
+      mode,
+      page,
+      dataDir,
+      bridge: null,
+      close: async () => {
+        await app.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+
+  const bridge = await startBridge({ dataDir });
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    // A CSP violation is a bug in the app, never noise: fail loudly.
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      errors.push(message.text());
+    }
+  });
+  await page.goto(bridge.url);
+  return {
+    mode,
+    page,
+    dataDir,
+    bridge,
+    close: async () => {
+      await browser.close();
+      await bridge.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      if (errors.length > 0) throw new Error(`The page reported errors:\n${errors.join('\n')}`);
+    },
+  };
+}
+
+export function screenshotPath(name: string): string {
+  return path.join(repoRoot, 'test-results', 'screenshots', `${name}.png`);
+}

@@ -1,0 +1,179 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+/**
+ * Process boundaries, enforced rather than hoped for (as Signal-Desktop does):
+ * - the renderer and src/shared run in a sandboxed page: nothing from Node, Electron or the
+ *   Node cores, only src/shared and npm packages made for the browser;
+ * - the preload may use electron's renderer half and src/shared only;
+ * - the Node cores (store, backup, importers, services, CLI, seed) never import electron, so the
+ *   tests and the CLI run them under plain Node.
+ */
+const NODE_BUILTINS = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'worker_threads',
+  'net',
+  'http',
+  'https',
+  'stream',
+  'url',
+  'util',
+  'zlib',
+  'events',
+  'buffer',
+];
+const NATIVE_AND_NODE_PACKAGES = [
+  'better-sqlite3',
+  'sodium-native',
+  'keytar',
+  'zstd-napi',
+  'yauzl',
+  'stream-json',
+  'commander',
+];
+
+/** Import patterns for a folder of src/, imported as a folder or by file. */
+const folders = (...names) => names.flatMap((name) => [`**/${name}`, `**/${name}/**`]);
+
+const noElectron = {
+  paths: [
+    { name: 'electron', message: 'Node cores must not depend on Electron: pass what you need in.' },
+  ],
+};
+
+export default tseslint.config(
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      '.electron-native/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}', 'src/shared/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'The renderer talks to main only through window.chatkeep.',
+            },
+            ...NATIVE_AND_NODE_PACKAGES.map((name) => ({ name, message: 'Node-only package.' })),
+          ],
+          patterns: [
+            { group: NODE_BUILTINS, message: 'The renderer and src/shared run without Node.' },
+            {
+              group: folders(
+                'main',
+                'preload',
+                'store',
+                'backup',
+                'importers',
+                'services',
+                'cli',
+                'node',
+                'seed',
+              ),
+              message: 'Only src/shared is common to both sides of the IPC boundary.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: NODE_BUILTINS, message: 'The sandboxed preload has no Node.' },
+            {
+              group: folders(
+                'main',
+                'store',
+                'backup',
+                'importers',
+                'services',
+                'cli',
+                'node',
+                'renderer',
+              ),
+              message: 'The preload may use src/shared only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: [
+      'src/store/**/*.ts',
+      'src/backup/**/*.ts',
+      'src/importers/**/*.ts',
+      'src/services/**/*.ts',
+      'src/cli/**/*.ts',
+      'src/seed/**/*.ts',
+      'src/node/**/*.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...noElectron,
+          patterns: [
+            {
+              group: folders('main', 'preload', 'renderer'),
+              message: 'Node cores do not reach into the app shell.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: folders('renderer', 'preload'), message: 'Main talks to them over IPC.' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,45 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+/** The process-boundary rules in eslint.config.js must catch what they promise to catch. */
+const eslint = new ESLint({ cwd: process.cwd() });
+
+async function ruleIdsFor(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
+}
+
+describe('process boundaries', () => {
+  it.each([
+    ['src/renderer/src/Bad.tsx', "import fs from 'node:fs';\nexport const x = fs;\n"],
+    [
+      'src/renderer/src/Bad.tsx',
+      "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;\n",
+    ],
+    [
+      'src/renderer/src/Bad.tsx',
+      "import { ChatStore } from '../../store';\nexport const x = ChatStore;\n",
+    ],
+    ['src/shared/bad.ts', "import path from 'path';\nexport const x = path;\n"],
+    [
+      'src/preload/bad.ts',
+      "import { dispatch } from '../services/dispatch';\nexport const x = dispatch;\n",
+    ],
+    ['src/store/bad.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+    ['src/backup/bad.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+    ['src/cli/bad.ts', "import { shell } from 'electron';\nexport const x = shell;\n"],
+  ])('%s may not import that', async (filePath, code) => {
+    expect(await ruleIdsFor(filePath, code)).toContain('no-restricted-imports');
+  });
+
+  it.each([
+    [
+      'src/renderer/src/Good.tsx',
+      "import { channels } from '../../shared/ipc/contract';\nexport const x = channels;\n",
+    ],
+    ['src/store/good.ts', "import fs from 'node:fs';\nexport const x = fs;\n"],
+    ['src/main/good.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+  ])('%s may import that', async (filePath, code) => {
+    expect(await ruleIdsFor(filePath, code)).not.toContain('no-restricted-imports');
+  });
+});

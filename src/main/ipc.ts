@@ -1,0 +1,44 @@
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { CHANNEL_NAMES } from '../shared/ipc/contract';
+import { dispatch, type ErrorLogger, type Handlers } from '../services/dispatch';
+import type { EventBus } from '../services/events';
+import { isAppUrl } from './security';
+
+export const IPC_INVOKE = 'chatkeep:invoke';
+export const IPC_EVENT = 'chatkeep:event';
+
+/** Only the top frame of our own window, showing our own origin, may call main. */
+function senderAllowed(event: IpcMainInvokeEvent, getWindow: () => BrowserWindow | null): boolean {
+  const window = getWindow();
+  const frame = event.senderFrame;
+  if (!window || !frame) return false;
+  if (event.sender !== window.webContents) return false;
+  if (frame !== window.webContents.mainFrame) return false;
+  return isAppUrl(frame.url);
+}
+
+export function wireIpc(
+  handlers: Handlers,
+  bus: EventBus,
+  getWindow: () => BrowserWindow | null,
+  logError: ErrorLogger,
+): () => void {
+  const allowed = new Set<string>(CHANNEL_NAMES);
+  ipcMain.handle(IPC_INVOKE, async (event, channel: unknown, payload: unknown) => {
+    if (!senderAllowed(event, getWindow)) {
+      return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'Request refused.' } };
+    }
+    if (typeof channel !== 'string' || !allowed.has(channel)) {
+      return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: 'Unknown request.' } };
+    }
+    return dispatch(handlers, channel, payload, logError);
+  });
+  const unsubscribe = bus.subscribe((name, payload) => {
+    const window = getWindow();
+    if (window && !window.isDestroyed()) window.webContents.send(IPC_EVENT, name, payload);
+  });
+  return () => {
+    ipcMain.removeHandler(IPC_INVOKE);
+    unsubscribe();
+  };
+}
