@@ -1,0 +1,169 @@
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type {
+  ChatDetail,
+  ChatSummary,
+  MessagePage,
+  SearchHit,
+  StoreStats,
+} from '../shared/chat-types.js';
+import { StoreClosedError } from './errors.js';
+import { Ingester, type IngestOptions, type IngestResult } from './ingest.js';
+import { MediaStore } from './media-store.js';
+import { DB_FILE, openDatabase } from './open-db.js';
+import {
+  StoreQueries,
+  type GetMessagesOptions,
+  type ListChatsOptions,
+  type SearchOptions,
+} from './queries.js';
+import type { ChatBundle } from './records.js';
+import { createSnapshotReader, type SnapshotReader } from './snapshot.js';
+
+export interface OpenStoreOptions {
+  /** Path of better-sqlite3's native addon, when it is not where Node would find it. */
+  nativeBinding?: string;
+  readonly?: boolean;
+  /** Create the store when the directory holds none (default true; never when readonly). */
+  create?: boolean;
+}
+
+export const MEDIA_DIR = 'media';
+
+/**
+ * A chat store: `<dir>/chatkeep.db` (SQLite) and `<dir>/media/` (content-addressed files).
+ * One instance owns one connection; use it from one thread.
+ */
+export class ChatStore {
+  readonly dbPath: string;
+  readonly storeId: string;
+  readonly media: MediaStore;
+  private db: Database.Database | null;
+  private readonly queries: StoreQueries;
+  private ingester: Ingester | null = null;
+  private snapshotReader: SnapshotReader | null = null;
+
+  private constructor(
+    readonly dir: string,
+    db: Database.Database,
+  ) {
+    this.db = db;
+    this.dbPath = path.join(dir, DB_FILE);
+    this.media = new MediaStore(path.join(dir, MEDIA_DIR));
+    this.storeId = ChatStore.ensureStoreId(db);
+    this.queries = new StoreQueries(db, this.dbPath);
+  }
+
+  static open(dir: string, opts: OpenStoreOptions = {}): ChatStore {
+    const resolved = path.resolve(dir);
+    return new ChatStore(resolved, openDatabase(resolved, opts));
+  }
+
+  private static ensureStoreId(db: Database.Database): string {
+    const get = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'storeId'");
+    const existing = get.get()?.value;
+    if (existing) return existing;
+    if (db.readonly) throw new RangeError('The store has no id yet; open it for writing once');
+    db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('storeId', ?)").run(randomUUID());
+    return get.get()?.value ?? '';
+  }
+
+  get isOpen(): boolean {
+    return this.db !== null;
+  }
+
+  close(): void {
+    if (!this.db) return;
+    const db = this.db;
+    this.db = null;
+    if (!db.readonly) {
+      try {
+        // Leave a compact database behind; harmless when another connection still reads.
+        db.pragma('wal_checkpoint(PASSIVE)');
+        db.pragma('optimize');
+      } catch {
+        // Best effort only.
+      }
+    }
+    db.close();
+  }
+
+  private assertOpen(): void {
+    if (!this.db) throw new StoreClosedError();
+  }
+
+  private get conn(): Database.Database {
+    if (!this.db) throw new StoreClosedError();
+    return this.db;
+  }
+
+  /**
+   * Add bundles to the store in ONE transaction: on error or cancel nothing is written.
+   * Ingesting the same bundles again changes nothing; a newer export of a chat adds its new
+   * messages and updates edited ones.
+   */
+  ingest(bundles: Iterable<ChatBundle>, opts?: IngestOptions): IngestResult {
+    this.ingester ??= new Ingester(this.conn);
+    this.assertOpen();
+    return this.ingester.run(bundles, opts);
+  }
+
+  /** Delete one message (and its attachments' and reactions' rows). Returns whether it existed. */
+  deleteMessage(messageId: number): boolean {
+    return this.conn.prepare('DELETE FROM messages WHERE id = ?').run(messageId).changes > 0;
+  }
+
+  /** Delete a chat and everything in it. Media files stay (other chats may share them). */
+  deleteChat(chatId: number): boolean {
+    return this.conn.prepare('DELETE FROM chats WHERE id = ?').run(chatId).changes > 0;
+  }
+
+  listChats(opts?: ListChatsOptions): ChatSummary[] {
+    this.assertOpen();
+    return this.queries.listChats(opts);
+  }
+
+  countChats(filter?: string): number {
+    this.assertOpen();
+    return this.queries.countChats(filter);
+  }
+
+  getChat(chatId: number): ChatDetail | null {
+    this.assertOpen();
+    return this.queries.getChat(chatId);
+  }
+
+  getMessages(chatId: number, opts: GetMessagesOptions): MessagePage {
+    this.assertOpen();
+    return this.queries.getMessages(chatId, opts);
+  }
+
+  search(query: string, opts?: SearchOptions): SearchHit[] {
+    this.assertOpen();
+    return this.queries.search(query, opts);
+  }
+
+  stats(): StoreStats {
+    this.assertOpen();
+    return this.queries.stats();
+  }
+
+  /**
+   * Run `fn` inside one read transaction: everything it reads is one consistent state, while
+   * other connections keep writing (WAL). Do not keep the reader beyond `fn`.
+   */
+  readSnapshot<T>(fn: (r: SnapshotReader) => T): T {
+    const db = this.conn;
+    const reader = (this.snapshotReader ??= createSnapshotReader(db));
+    if (db.inTransaction) return fn(reader);
+    db.exec('BEGIN DEFERRED');
+    try {
+      // The first read fixes the snapshot now, not at the caller's first query.
+      reader.rev();
+      return fn(reader);
+    } finally {
+      db.exec('COMMIT');
+    }
+  }
+}

@@ -1,0 +1,394 @@
+import type Database from 'better-sqlite3';
+import { IngestCancelledError, InvalidRecordError } from './errors.js';
+import type { AttachmentRecord, ChatBundle, MessageRecord } from './records.js';
+import { validateBundle } from './validate.js';
+
+export interface IngestProgress {
+  chats: number;
+  messages: number;
+}
+
+export interface IngestOptions {
+  onProgress?: (p: IngestProgress) => void;
+  /** Polled between messages; returning true rolls the whole call back. */
+  shouldCancel?: () => boolean;
+}
+
+export interface IngestResult {
+  chats: number;
+  messagesAdded: number;
+  messagesUpdated: number;
+  messagesSkipped: number;
+  /** Store ids of the chats the bundles touched, in first-seen order. */
+  chatIds: number[];
+}
+
+/**
+ * Message ids are `sent_at * ID_SLOTS_PER_MS + n`: ordered by time across all chats, so search
+ * can return newest-first by walking the FTS index in rowid order. 1024 slots per millisecond
+ * leaves room for exports with minute-precision times; when a millisecond's slots are full the
+ * id spills into the next one, which only nudges ordering.
+ */
+export const ID_SLOTS_PER_MS = 1024;
+const CHECK_EVERY = 1000;
+
+interface ExistingMessage {
+  id: number;
+  kind: string;
+  text: string | null;
+  edited_at: number | null;
+  extra: string | null;
+  reply_to_key: string | null;
+  sender_id: number | null;
+}
+
+interface ExistingAttachment {
+  id: number;
+  ordinal: number;
+  media_type: string;
+  mime: string;
+  size: number;
+  hash: string | null;
+  file_name: string | null;
+  width: number | null;
+  height: number | null;
+  duration_ms: number | null;
+}
+
+const byTime = (a: MessageRecord, b: MessageRecord): number => a.sentAt - b.sentAt;
+
+/** Writes ChatBundles into the store, idempotently (see ChatStore.ingest). */
+export class Ingester {
+  private readonly s;
+  private readonly sourceIds = new Map<string, number>();
+
+  constructor(private readonly db: Database.Database) {
+    const p = <T = unknown>(sql: string) => db.prepare<unknown[], T>(sql);
+    this.s = {
+      findSource: p<{ id: number; label: string }>(
+        'SELECT id, label FROM sources WHERE kind = ? AND account_key = ?',
+      ),
+      insertSource: p('INSERT INTO sources (kind, account_key, label) VALUES (?, ?, ?)'),
+      updateSourceLabel: p('UPDATE sources SET label = ? WHERE id = ?'),
+      findPerson: p<{
+        id: number;
+        display_name: string;
+        handle: string | null;
+        phone: string | null;
+      }>('SELECT id, display_name, handle, phone FROM people WHERE source_id = ? AND key = ?'),
+      insertPerson: p(
+        'INSERT INTO people (source_id, key, display_name, handle, phone) VALUES (?, ?, ?, ?, ?)',
+      ),
+      updatePerson: p('UPDATE people SET display_name = ?, handle = ?, phone = ? WHERE id = ?'),
+      findChat: p<{ id: number; title: string; type: string }>(
+        'SELECT id, title, type FROM chats WHERE source_id = ? AND key = ?',
+      ),
+      insertChat: p('INSERT INTO chats (source_id, key, type, title) VALUES (?, ?, ?, ?)'),
+      updateChat: p('UPDATE chats SET title = ?, type = ? WHERE id = ?'),
+      addMember: p('INSERT OR IGNORE INTO chat_members (chat_id, person_id) VALUES (?, ?)'),
+      findMessage: p<ExistingMessage>(
+        'SELECT id, kind, text, edited_at, extra, reply_to_key, sender_id FROM messages WHERE chat_id = ? AND key = ?',
+      ),
+      maxIdInSlot: p<{ m: number | null }>(
+        'SELECT max(id) AS m FROM messages WHERE id BETWEEN ? AND ?',
+      ),
+      insertMessage: p(
+        `INSERT INTO messages (id, chat_id, key, sender_id, sent_at, kind, text, reply_to_key, edited_at, extra)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      updateMessage: p(
+        'UPDATE messages SET kind = ?, text = ?, edited_at = ?, extra = ?, reply_to_key = ? WHERE id = ?',
+      ),
+      insertAttachment: p(
+        `INSERT INTO attachments (message_id, ordinal, media_type, mime, size, hash, file_name, width, height, duration_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      findAttachments: p<ExistingAttachment>(
+        `SELECT id, ordinal, media_type, mime, size, hash, file_name, width, height, duration_ms
+         FROM attachments WHERE message_id = ? ORDER BY ordinal`,
+      ),
+      updateAttachment: p(
+        `UPDATE attachments SET media_type = ?, mime = ?, size = ?, hash = ?, file_name = ?, width = ?,
+         height = ?, duration_ms = ? WHERE id = ?`,
+      ),
+      insertReaction: p(
+        'INSERT OR IGNORE INTO reactions (message_id, sender_id, emoji, at) VALUES (?, ?, ?, ?)',
+      ),
+    };
+  }
+
+  run(bundles: Iterable<ChatBundle>, opts: IngestOptions = {}): IngestResult {
+    return this.db.transaction(() => this.runInTransaction(bundles, opts))();
+  }
+
+  private runInTransaction(bundles: Iterable<ChatBundle>, opts: IngestOptions): IngestResult {
+    const result: IngestResult = {
+      chats: 0,
+      messagesAdded: 0,
+      messagesUpdated: 0,
+      messagesSkipped: 0,
+      chatIds: [],
+    };
+    const seenChats = new Set<number>();
+    let processed = 0;
+    let bundleIndex = 0;
+    const checkpoint = (): void => {
+      if (opts.shouldCancel?.()) throw new IngestCancelledError();
+      opts.onProgress?.({ chats: result.chats, messages: processed });
+    };
+    // Source ids may be cached only for this transaction: a rollback would void them.
+    this.sourceIds.clear();
+    try {
+      for (const bundle of bundles) {
+        const where = `bundle[${bundleIndex++}]`;
+        validateBundle(bundle, where);
+        if (opts.shouldCancel?.()) throw new IngestCancelledError();
+        const sourceId = this.upsertSource(bundle);
+        const people = this.upsertPeople(sourceId, bundle);
+        const { chatId, isNew } = this.upsertChat(sourceId, bundle);
+        if (!seenChats.has(chatId)) {
+          seenChats.add(chatId);
+          result.chatIds.push(chatId);
+          result.chats++;
+        }
+        const personId = (key: string, path: string): number => {
+          let id = people.get(key);
+          if (id === undefined) {
+            id = this.s.findPerson.get(sourceId, key)?.id;
+            if (id === undefined) {
+              throw new InvalidRecordError(
+                path,
+                `person key ${JSON.stringify(key)} is not in the bundle's people`,
+              );
+            }
+            people.set(key, id);
+          }
+          return id;
+        };
+        bundle.chat.members.forEach((key, i) =>
+          this.s.addMember.run(chatId, personId(key, `${where}.chat.members[${i}]`)),
+        );
+
+        // Time order keeps FTS segments and the message b-tree append-mostly.
+        const order = bundle.messages.map((m, i) => ({ m, i }));
+        order.sort((a, b) => byTime(a.m, b.m) || a.i - b.i);
+        const insertedKeys = isNew ? new Set<string>() : null;
+        for (const { m, i } of order) {
+          const at = `${where}.messages[${i}]`;
+          const senderId = m.senderKey == null ? null : personId(m.senderKey, `${at}.senderKey`);
+          const existing =
+            insertedKeys && !insertedKeys.has(m.key)
+              ? undefined
+              : this.s.findMessage.get(chatId, m.key);
+          if (existing) {
+            if (this.updateMessage(existing, m, at, personId)) result.messagesUpdated++;
+            else result.messagesSkipped++;
+          } else {
+            this.insertMessage(chatId, senderId, m, at, personId);
+            insertedKeys?.add(m.key);
+            result.messagesAdded++;
+          }
+          if (++processed % CHECK_EVERY === 0) checkpoint();
+        }
+        checkpoint();
+      }
+    } finally {
+      this.sourceIds.clear();
+    }
+    return result;
+  }
+
+  private upsertSource(bundle: ChatBundle): number {
+    const { kind, accountKey, label } = bundle.source;
+    const cacheKey = `${kind}\u0000${accountKey}`;
+    const cached = this.sourceIds.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const row = this.s.findSource.get(kind, accountKey);
+    let id: number;
+    if (row) {
+      id = row.id;
+      if (label && row.label !== label) this.s.updateSourceLabel.run(label, id);
+    } else {
+      id = Number(this.s.insertSource.run(kind, accountKey, label).lastInsertRowid);
+    }
+    this.sourceIds.set(cacheKey, id);
+    return id;
+  }
+
+  private upsertPeople(sourceId: number, bundle: ChatBundle): Map<string, number> {
+    const ids = new Map<string, number>();
+    for (const p of bundle.people) {
+      const row = this.s.findPerson.get(sourceId, p.key);
+      if (!row) {
+        const info = this.s.insertPerson.run(
+          sourceId,
+          p.key,
+          p.displayName,
+          p.handle ?? null,
+          p.phone ?? null,
+        );
+        ids.set(p.key, Number(info.lastInsertRowid));
+        continue;
+      }
+      ids.set(p.key, row.id);
+      // Never replace a known value with an unknown one: exports differ in what they carry.
+      const name = p.displayName || row.display_name;
+      const handle = p.handle ?? row.handle;
+      const phone = p.phone ?? row.phone;
+      if (name !== row.display_name || handle !== row.handle || phone !== row.phone) {
+        this.s.updatePerson.run(name, handle, phone, row.id);
+      }
+    }
+    return ids;
+  }
+
+  private upsertChat(sourceId: number, bundle: ChatBundle): { chatId: number; isNew: boolean } {
+    const { key, type, title } = bundle.chat;
+    const row = this.s.findChat.get(sourceId, key);
+    if (!row) {
+      const info = this.s.insertChat.run(sourceId, key, type, title);
+      return { chatId: Number(info.lastInsertRowid), isNew: true };
+    }
+    const newTitle = title || row.title;
+    if (newTitle !== row.title || type !== row.type) this.s.updateChat.run(newTitle, type, row.id);
+    return { chatId: row.id, isNew: false };
+  }
+
+  private allocateId(sentAt: number): number {
+    let base = sentAt * ID_SLOTS_PER_MS;
+    for (;;) {
+      const last = base + ID_SLOTS_PER_MS - 1;
+      const max = this.s.maxIdInSlot.get(base, last)?.m ?? null;
+      if (max === null) return base;
+      if (max < last) return max + 1;
+      base += ID_SLOTS_PER_MS;
+    }
+  }
+
+  private insertMessage(
+    chatId: number,
+    senderId: number | null,
+    m: MessageRecord,
+    at: string,
+    personId: (key: string, path: string) => number,
+  ): void {
+    const id = this.allocateId(m.sentAt);
+    this.s.insertMessage.run(
+      id,
+      chatId,
+      m.key,
+      senderId,
+      m.sentAt,
+      m.kind,
+      m.text ?? null,
+      m.replyToKey ?? null,
+      m.editedAt ?? null,
+      m.extra == null ? null : JSON.stringify(m.extra),
+    );
+    m.attachments.forEach((a, ordinal) => this.insertAttachment(id, ordinal, a));
+    this.addReactions(id, m, at, personId);
+  }
+
+  private insertAttachment(messageId: number, ordinal: number, a: AttachmentRecord): void {
+    this.s.insertAttachment.run(
+      messageId,
+      ordinal,
+      a.mediaType,
+      a.mime,
+      a.size,
+      a.hash,
+      a.fileName ?? null,
+      a.width ?? null,
+      a.height ?? null,
+      a.durationMs ?? null,
+    );
+  }
+
+  /** Adds the reactions not yet stored; returns how many were added. */
+  private addReactions(
+    messageId: number,
+    m: MessageRecord,
+    at: string,
+    personId: (key: string, path: string) => number,
+  ): number {
+    let added = 0;
+    m.reactions.forEach((r, j) => {
+      const sender =
+        r.senderKey == null ? null : personId(r.senderKey, `${at}.reactions[${j}].senderKey`);
+      added += this.s.insertReaction.run(messageId, sender, r.emoji, r.at ?? null).changes;
+    });
+    return added;
+  }
+
+  /**
+   * Merge a newer record of a stored message. Text, edit time, kind and extras follow the newer
+   * record, but nothing known is replaced by an unknown: a null text (e.g. a message since
+   * deleted for everyone) keeps the stored text, and reactions are only ever added, because
+   * exports differ in what they include. Returns whether anything changed.
+   */
+  private updateMessage(
+    existing: ExistingMessage,
+    m: MessageRecord,
+    at: string,
+    personId: (key: string, path: string) => number,
+  ): boolean {
+    let changed = false;
+    const text = m.text ?? existing.text;
+    const editedAt = m.editedAt ?? existing.edited_at;
+    const extra = m.extra == null ? existing.extra : JSON.stringify(m.extra);
+    const replyToKey = m.replyToKey ?? existing.reply_to_key;
+    if (
+      m.kind !== existing.kind ||
+      text !== existing.text ||
+      editedAt !== existing.edited_at ||
+      extra !== existing.extra ||
+      replyToKey !== existing.reply_to_key
+    ) {
+      this.s.updateMessage.run(m.kind, text, editedAt, extra, replyToKey, existing.id);
+      changed = true;
+    }
+    if (m.attachments.length > 0 && this.mergeAttachments(existing.id, m.attachments))
+      changed = true;
+    if (m.reactions.length > 0 && this.addReactions(existing.id, m, at, personId) > 0)
+      changed = true;
+    return changed;
+  }
+
+  private mergeAttachments(messageId: number, incoming: AttachmentRecord[]): boolean {
+    const stored = this.s.findAttachments.all(messageId);
+    let changed = false;
+    incoming.forEach((a, ordinal) => {
+      const old = stored.find((s) => s.ordinal === ordinal);
+      if (!old) {
+        this.insertAttachment(messageId, ordinal, a);
+        changed = true;
+        return;
+      }
+      const merged = [
+        a.mediaType,
+        a.mime || old.mime,
+        a.hash === null && old.hash !== null ? old.size : a.size,
+        a.hash ?? old.hash,
+        a.fileName ?? old.file_name,
+        a.width ?? old.width,
+        a.height ?? old.height,
+        a.durationMs ?? old.duration_ms,
+      ] as const;
+      const before = [
+        old.media_type,
+        old.mime,
+        old.size,
+        old.hash,
+        old.file_name,
+        old.width,
+        old.height,
+        old.duration_ms,
+      ];
+      if (merged.some((v, k) => v !== before[k])) {
+        this.s.updateAttachment.run(...merged, old.id);
+        changed = true;
+      }
+    });
+    return changed;
+  }
+}

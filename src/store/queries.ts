@@ -1,0 +1,455 @@
+import type Database from 'better-sqlite3';
+import fs from 'node:fs';
+import type {
+  AttachmentView,
+  ChatDetail,
+  ChatKind,
+  ChatSummary,
+  MediaKind,
+  MediaTypeStats,
+  MessageCursor,
+  MessageKindName,
+  MessagePage,
+  MessageView,
+  ReactionView,
+  SearchHit,
+  StoreStats,
+} from '../shared/chat-types.js';
+import { MessageNotFoundError } from './errors.js';
+import { markMatches, parseQuery, toMatchExpression } from './fts-text.js';
+import { MEDIA_TYPES, type MediaType, type MessageKind } from './records.js';
+
+// The DTO unions must stay equal to the record unions.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameMedia: Same<MediaKind, MediaType> = true;
+const sameKind: Same<MessageKindName, MessageKind> = true;
+void sameMedia;
+void sameKind;
+
+export interface ListChatsOptions {
+  filter?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface GetMessagesOptions {
+  before?: MessageCursor;
+  after?: MessageCursor;
+  /** A message id: the page is centred on it. */
+  around?: number;
+  limit: number;
+}
+
+export interface SearchOptions {
+  limit?: number;
+  chatId?: number;
+}
+
+const PREVIEW_LENGTH = 120;
+
+function preview(text: string | null): string {
+  if (!text) return '';
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  if (oneLine.length <= PREVIEW_LENGTH) return oneLine;
+  let cut = PREVIEW_LENGTH;
+  if (/[\ud800-\udbff]/.test(oneLine[cut - 1] ?? '')) cut -= 1;
+  return `${oneLine.slice(0, cut)}…`;
+}
+
+/** LIKE pattern for a literal substring. */
+function likePattern(filter: string): string {
+  return `%${filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function clampLimit(limit: number | undefined, fallback: number, max: number): number {
+  if (limit === undefined || !Number.isFinite(limit)) return fallback;
+  return Math.max(0, Math.min(max, Math.floor(limit)));
+}
+
+interface MessageRow {
+  id: number;
+  chat_id: number;
+  sender_id: number | null;
+  sender_name: string | null;
+  sent_at: number;
+  kind: MessageKindName;
+  text: string | null;
+  reply_to_key: string | null;
+  edited_at: number | null;
+  extra: string | null;
+  reply_id: number | null;
+  reply_sender_name: string | null;
+  reply_text: string | null;
+}
+
+const MESSAGE_COLUMNS = `
+  m.id, m.chat_id, m.sender_id, p.display_name AS sender_name, m.sent_at, m.kind, m.text,
+  m.reply_to_key, m.edited_at, m.extra,
+  r.id AS reply_id, rp.display_name AS reply_sender_name, r.text AS reply_text`;
+const MESSAGE_JOINS = `
+  LEFT JOIN people p ON p.id = m.sender_id
+  LEFT JOIN messages r ON r.chat_id = m.chat_id AND r.key = m.reply_to_key
+  LEFT JOIN people rp ON rp.id = r.sender_id`;
+
+/** The read side the UI uses. One instance per connection; statements are prepared once. */
+export class StoreQueries {
+  private readonly s;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly dbPath: string,
+  ) {
+    const p = <T = unknown>(sql: string) => db.prepare<unknown[], T>(sql);
+    const chatSummary = `
+      SELECT c.id, c.title, c.type, s.kind AS source_kind, s.label AS source_label, c.message_count,
+        m.id AS last_id, m.sent_at AS last_sent_at, m.kind AS last_kind, m.text AS last_text,
+        p.display_name AS last_sender,
+        (SELECT media_type FROM attachments a WHERE a.message_id = m.id ORDER BY ordinal LIMIT 1) AS last_media
+      FROM chats c
+      JOIN sources s ON s.id = c.source_id
+      LEFT JOIN messages m ON m.id = c.last_message_id
+      LEFT JOIN people p ON p.id = m.sender_id`;
+    this.s = {
+      listChats: p<ChatSummaryRow>(
+        `${chatSummary} ORDER BY c.last_sent_at DESC, c.id DESC LIMIT ? OFFSET ?`,
+      ),
+      listChatsFiltered: p<ChatSummaryRow>(
+        `${chatSummary} WHERE c.title LIKE ? ESCAPE '\\' ORDER BY c.last_sent_at DESC, c.id DESC LIMIT ? OFFSET ?`,
+      ),
+      countChats: p<{ n: number }>('SELECT count(*) AS n FROM chats'),
+      countChatsFiltered: p<{ n: number }>(
+        `SELECT count(*) AS n FROM chats WHERE title LIKE ? ESCAPE '\\'`,
+      ),
+      chat: p<{
+        id: number;
+        title: string;
+        type: ChatKind;
+        source_kind: string;
+        source_label: string;
+        message_count: number;
+        last_sent_at: number | null;
+      }>(
+        `SELECT c.id, c.title, c.type, s.kind AS source_kind, s.label AS source_label, c.message_count, c.last_sent_at
+         FROM chats c JOIN sources s ON s.id = c.source_id WHERE c.id = ?`,
+      ),
+      firstSentAt: p<{ t: number | null }>(
+        'SELECT min(sent_at) AS t FROM messages WHERE chat_id = ?',
+      ),
+      members: p<{ id: number; name: string; handle: string | null; phone: string | null }>(
+        `SELECT p.id, p.display_name AS name, p.handle, p.phone FROM chat_members cm
+         JOIN people p ON p.id = cm.person_id WHERE cm.chat_id = ? ORDER BY p.display_name, p.id`,
+      ),
+      newest: p<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages m ${MESSAGE_JOINS}
+         WHERE m.chat_id = ? ORDER BY m.sent_at DESC, m.id DESC LIMIT ?`,
+      ),
+      older: p<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages m ${MESSAGE_JOINS}
+         WHERE m.chat_id = ? AND (m.sent_at < ? OR (m.sent_at = ? AND m.id < ?))
+         ORDER BY m.sent_at DESC, m.id DESC LIMIT ?`,
+      ),
+      newerOrSame: p<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages m ${MESSAGE_JOINS}
+         WHERE m.chat_id = ? AND (m.sent_at > ? OR (m.sent_at = ? AND m.id >= ?))
+         ORDER BY m.sent_at ASC, m.id ASC LIMIT ?`,
+      ),
+      messagePosition: p<{ chat_id: number; sent_at: number }>(
+        'SELECT chat_id, sent_at FROM messages WHERE id = ?',
+      ),
+      search: p<SearchRow>(
+        `SELECT m.id, m.chat_id, c.title AS chat_title, m.sender_id, p.display_name AS sender_name,
+           m.sent_at, m.kind, m.text
+         FROM messages_fts f
+         JOIN messages m ON m.id = f.rowid
+         JOIN chats c ON c.id = m.chat_id
+         LEFT JOIN people p ON p.id = m.sender_id
+         WHERE messages_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?`,
+      ),
+      searchInChat: p<SearchRow>(
+        `SELECT m.id, m.chat_id, c.title AS chat_title, m.sender_id, p.display_name AS sender_name,
+           m.sent_at, m.kind, m.text
+         FROM messages_fts f
+         JOIN messages m ON m.id = f.rowid
+         JOIN chats c ON c.id = m.chat_id
+         LEFT JOIN people p ON p.id = m.sender_id
+         WHERE messages_fts MATCH ? AND m.chat_id = ? ORDER BY f.rowid DESC LIMIT ?`,
+      ),
+      counts: p<{ chats: number; messages: number; people: number }>(
+        `SELECT (SELECT count(*) FROM chats) AS chats,
+                (SELECT coalesce(sum(message_count), 0) FROM chats) AS messages,
+                (SELECT count(*) FROM people) AS people`,
+      ),
+      mediaStats: p<{
+        media_type: MediaKind;
+        attachments: number;
+        bytes: number;
+        included: number;
+        included_bytes: number;
+      }>(
+        `SELECT media_type, count(*) AS attachments, coalesce(sum(size), 0) AS bytes,
+           count(hash) AS included, coalesce(sum(CASE WHEN hash IS NOT NULL THEN size END), 0) AS included_bytes
+         FROM attachments GROUP BY media_type`,
+      ),
+      distinctMedia: p<{ files: number; bytes: number }>(
+        `SELECT count(*) AS files, coalesce(sum(size), 0) AS bytes
+         FROM (SELECT hash, max(size) AS size FROM attachments WHERE hash IS NOT NULL GROUP BY hash)`,
+      ),
+    };
+  }
+
+  listChats(opts: ListChatsOptions = {}): ChatSummary[] {
+    const limit = clampLimit(opts.limit, 100, 10_000);
+    const offset = clampLimit(opts.offset, 0, Number.MAX_SAFE_INTEGER);
+    const rows = opts.filter
+      ? this.s.listChatsFiltered.all(likePattern(opts.filter), limit, offset)
+      : this.s.listChats.all(limit, offset);
+    return rows.map(toChatSummary);
+  }
+
+  countChats(filter?: string): number {
+    return (
+      (filter ? this.s.countChatsFiltered.get(likePattern(filter)) : this.s.countChats.get())?.n ??
+      0
+    );
+  }
+
+  getChat(chatId: number): ChatDetail | null {
+    const row = this.s.chat.get(chatId);
+    if (!row) return null;
+    return {
+      id: row.id,
+      title: row.title,
+      type: row.type,
+      sourceKind: row.source_kind,
+      sourceLabel: row.source_label,
+      members: this.s.members.all(chatId),
+      messageCount: row.message_count,
+      firstSentAt: this.s.firstSentAt.get(chatId)?.t ?? null,
+      lastSentAt: row.last_sent_at,
+    };
+  }
+
+  getMessages(chatId: number, opts: GetMessagesOptions): MessagePage {
+    const limit = clampLimit(opts.limit, 50, 1000);
+    if (limit === 0) return { messages: [], hasOlder: false, hasNewer: false };
+    if (opts.around !== undefined) return this.around(chatId, opts.around, limit);
+    if (opts.before) {
+      const c = opts.before;
+      const rows = this.s.older.all(chatId, c.sentAt, c.sentAt, c.id, limit + 1);
+      const hasOlder = rows.length > limit;
+      return { messages: this.views(rows.slice(0, limit).reverse()), hasOlder, hasNewer: true };
+    }
+    if (opts.after) {
+      const c = opts.after;
+      // Strictly after: skip the cursor message itself.
+      const rows = this.s.newerOrSame.all(chatId, c.sentAt, c.sentAt, c.id + 1, limit + 1);
+      const hasNewer = rows.length > limit;
+      return { messages: this.views(rows.slice(0, limit)), hasOlder: true, hasNewer };
+    }
+    const rows = this.s.newest.all(chatId, limit + 1);
+    const hasOlder = rows.length > limit;
+    return { messages: this.views(rows.slice(0, limit).reverse()), hasOlder, hasNewer: false };
+  }
+
+  private around(chatId: number, messageId: number, limit: number): MessagePage {
+    const pos = this.s.messagePosition.get(messageId);
+    if (!pos || pos.chat_id !== chatId) throw new MessageNotFoundError(messageId);
+    const olderCount = Math.floor((limit - 1) / 2);
+    const newerCount = limit - olderCount;
+    const older = this.s.older.all(chatId, pos.sent_at, pos.sent_at, messageId, olderCount + 1);
+    const newer = this.s.newerOrSame.all(
+      chatId,
+      pos.sent_at,
+      pos.sent_at,
+      messageId,
+      newerCount + 1,
+    );
+    return {
+      messages: this.views([
+        ...older.slice(0, olderCount).reverse(),
+        ...newer.slice(0, newerCount),
+      ]),
+      hasOlder: older.length > olderCount,
+      hasNewer: newer.length > newerCount,
+    };
+  }
+
+  /** Rows (already in display order) to views, with their attachments and reactions. */
+  private views(rows: MessageRow[]): MessageView[] {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const placeholders = ids.map(() => '?').join(',');
+    const attachments = new Map<number, AttachmentView[]>();
+    for (const a of this.db
+      .prepare<unknown[], AttachmentRow>(
+        `SELECT id, message_id, media_type, mime, size, hash, file_name, width, height, duration_ms
+         FROM attachments WHERE message_id IN (${placeholders}) ORDER BY message_id, ordinal`,
+      )
+      .all(...ids)) {
+      const list = attachments.get(a.message_id) ?? [];
+      list.push({
+        id: a.id,
+        mediaType: a.media_type,
+        mime: a.mime,
+        size: a.size,
+        hash: a.hash,
+        fileName: a.file_name,
+        width: a.width,
+        height: a.height,
+        durationMs: a.duration_ms,
+      });
+      attachments.set(a.message_id, list);
+    }
+    const reactions = new Map<number, ReactionView[]>();
+    for (const r of this.db
+      .prepare<unknown[], { message_id: number; emoji: string; n: number; mine: number }>(
+        `SELECT message_id, emoji, count(*) AS n, max(sender_id IS NULL) AS mine, min(rowid) AS first
+         FROM reactions WHERE message_id IN (${placeholders})
+         GROUP BY message_id, emoji ORDER BY message_id, first`,
+      )
+      .all(...ids)) {
+      const list = reactions.get(r.message_id) ?? [];
+      list.push({ emoji: r.emoji, count: r.n, mine: r.mine === 1 });
+      reactions.set(r.message_id, list);
+    }
+    return rows.map((r) => ({
+      id: r.id,
+      chatId: r.chat_id,
+      sender: r.sender_id === null ? null : { id: r.sender_id, name: r.sender_name ?? '' },
+      sentAt: r.sent_at,
+      text: r.text,
+      kind: r.kind,
+      replyTo:
+        r.reply_id === null
+          ? null
+          : { id: r.reply_id, senderName: r.reply_sender_name, excerpt: preview(r.reply_text) },
+      replyToKey: r.reply_id === null ? r.reply_to_key : null,
+      editedAt: r.edited_at,
+      reactions: reactions.get(r.id) ?? [],
+      attachments: attachments.get(r.id) ?? [],
+      extra: r.extra === null ? null : (JSON.parse(r.extra) as Record<string, unknown>),
+    }));
+  }
+
+  search(query: string, opts: SearchOptions = {}): SearchHit[] {
+    const phrases = parseQuery(query);
+    const match = toMatchExpression(phrases);
+    if (match === null) return [];
+    const limit = clampLimit(opts.limit, 50, 1000);
+    const rows =
+      opts.chatId === undefined
+        ? this.s.search.all(match, limit)
+        : this.s.searchInChat.all(match, opts.chatId, limit);
+    return rows.map((r) => {
+      const { snippet, ranges } = markMatches(r.text ?? '', phrases);
+      return {
+        messageId: r.id,
+        chatId: r.chat_id,
+        chatTitle: r.chat_title,
+        sender: r.sender_id === null ? null : { id: r.sender_id, name: r.sender_name ?? '' },
+        sentAt: r.sent_at,
+        kind: r.kind,
+        snippet,
+        ranges,
+      };
+    });
+  }
+
+  stats(): StoreStats {
+    const counts = this.s.counts.get() ?? { chats: 0, messages: 0, people: 0 };
+    const media = Object.fromEntries(
+      MEDIA_TYPES.map((t): [MediaKind, MediaTypeStats] => [
+        t,
+        { attachments: 0, bytes: 0, included: 0, includedBytes: 0, notIncluded: 0 },
+      ]),
+    ) as Record<MediaKind, MediaTypeStats>;
+    for (const row of this.s.mediaStats.all()) {
+      media[row.media_type] = {
+        attachments: row.attachments,
+        bytes: row.bytes,
+        included: row.included,
+        includedBytes: row.included_bytes,
+        notIncluded: row.attachments - row.included,
+      };
+    }
+    const distinct = this.s.distinctMedia.get() ?? { files: 0, bytes: 0 };
+    let dbBytes = 0;
+    for (const file of [this.dbPath, `${this.dbPath}-wal`]) {
+      try {
+        dbBytes += fs.statSync(file).size;
+      } catch {
+        // No WAL file right now.
+      }
+    }
+    return {
+      chats: counts.chats,
+      messages: counts.messages,
+      people: counts.people,
+      media,
+      distinctMediaFiles: distinct.files,
+      distinctMediaBytes: distinct.bytes,
+      dbBytes,
+    };
+  }
+}
+
+interface ChatSummaryRow {
+  id: number;
+  title: string;
+  type: ChatKind;
+  source_kind: string;
+  source_label: string;
+  message_count: number;
+  last_id: number | null;
+  last_sent_at: number | null;
+  last_kind: MessageKindName | null;
+  last_text: string | null;
+  last_sender: string | null;
+  last_media: MediaKind | null;
+}
+
+interface AttachmentRow {
+  id: number;
+  message_id: number;
+  media_type: MediaKind;
+  mime: string;
+  size: number;
+  hash: string | null;
+  file_name: string | null;
+  width: number | null;
+  height: number | null;
+  duration_ms: number | null;
+}
+
+interface SearchRow {
+  id: number;
+  chat_id: number;
+  chat_title: string;
+  sender_id: number | null;
+  sender_name: string | null;
+  sent_at: number;
+  kind: MessageKindName;
+  text: string | null;
+}
+
+function toChatSummary(row: ChatSummaryRow): ChatSummary {
+  return {
+    id: row.id,
+    title: row.title,
+    type: row.type,
+    sourceKind: row.source_kind,
+    sourceLabel: row.source_label,
+    messageCount: row.message_count,
+    lastMessage:
+      row.last_id === null || row.last_sent_at === null || row.last_kind === null
+        ? null
+        : {
+            id: row.last_id,
+            sentAt: row.last_sent_at,
+            senderName: row.last_sender,
+            kind: row.last_kind,
+            preview: preview(row.last_text),
+            mediaType: row.last_media,
+          },
+  };
+}

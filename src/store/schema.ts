@@ -1,0 +1,290 @@
+import type Database from 'better-sqlite3';
+import { indexText } from './fts-text.js';
+
+/**
+ * The store's schema as forward-only migrations. `PRAGMA user_version` is the number of
+ * migrations applied. Never edit a released migration: add a new one (and a test that upgrades a
+ * database made by the previous version).
+ */
+
+/** 'CHKP': marks the SQLite file as a Chatkeep store (`PRAGMA application_id`). */
+export const APPLICATION_ID = 0x43484b50;
+
+/**
+ * SQL function the FTS triggers call to get the text to index. Every connection that writes
+ * messages must register it (ChatStore.open does).
+ */
+export function registerFunctions(db: Database.Database): void {
+  db.function('ck_index_text', { deterministic: true }, (text: unknown) =>
+    typeof text === 'string' ? indexText(text) : null,
+  );
+}
+
+/** UTC month 'YYYY-MM' of a ms timestamp, as SQL (kept identical to `monthOf` below). */
+const monthSql = (col: string): string => `strftime('%Y-%m', ${col} / 1000.0, 'unixepoch')`;
+
+/** UTC month 'YYYY-MM' of a ms timestamp. */
+export function monthOf(sentAt: number): string {
+  return new Date(sentAt).toISOString().slice(0, 7);
+}
+
+/** [start, end) in ms of a 'YYYY-MM' month. */
+export function monthRange(month: string): [number, number] {
+  const m = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!m) throw new RangeError(`Not a month (YYYY-MM): ${month}`);
+  const year = Number(m[1]);
+  const mon = Number(m[2]) - 1;
+  return [Date.UTC(year, mon, 1), Date.UTC(year, mon + 1, 1)];
+}
+
+type Migration = (db: Database.Database) => void;
+
+/** 1: the chat model, with each chat's message count and latest message kept by triggers. */
+const coreModel: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE meta (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE sources (
+      id INTEGER PRIMARY KEY,
+      kind TEXT NOT NULL,
+      account_key TEXT NOT NULL,
+      label TEXT NOT NULL,
+      UNIQUE (kind, account_key)
+    );
+
+    CREATE TABLE people (
+      id INTEGER PRIMARY KEY,
+      source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+      key TEXT NOT NULL,
+      display_name TEXT NOT NULL,
+      handle TEXT,
+      phone TEXT,
+      UNIQUE (source_id, key)
+    );
+
+    CREATE TABLE chats (
+      id INTEGER PRIMARY KEY,
+      source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+      key TEXT NOT NULL,
+      type TEXT NOT NULL CHECK (type IN ('direct', 'group')),
+      title TEXT NOT NULL,
+      message_count INTEGER NOT NULL DEFAULT 0,
+      last_message_id INTEGER,
+      last_sent_at INTEGER,
+      UNIQUE (source_id, key)
+    );
+    CREATE INDEX chats_by_activity ON chats (last_sent_at, id);
+
+    CREATE TABLE chat_members (
+      chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+      person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+      PRIMARY KEY (chat_id, person_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX chat_members_by_person ON chat_members (person_id);
+
+    -- Message ids are time-ordered (sent_at * 1024 + n, see ingest.ts) so "newest first" is
+    -- rowid order, which the FTS index can walk backwards without sorting every match.
+    CREATE TABLE messages (
+      id INTEGER PRIMARY KEY,
+      chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+      key TEXT NOT NULL,
+      sender_id INTEGER REFERENCES people(id),
+      sent_at INTEGER NOT NULL,
+      kind TEXT NOT NULL CHECK (kind IN ('text','media','system','location','contact','poll','deleted')),
+      text TEXT,
+      -- Replies link by key, resolved when read: the quoted message may arrive in a later import.
+      reply_to_key TEXT,
+      edited_at INTEGER,
+      extra TEXT,
+      UNIQUE (chat_id, key)
+    );
+    CREATE INDEX messages_by_chat_time ON messages (chat_id, sent_at);
+    CREATE INDEX messages_by_sender ON messages (sender_id);
+
+    CREATE TABLE reactions (
+      message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+      sender_id INTEGER REFERENCES people(id),
+      emoji TEXT NOT NULL,
+      at INTEGER
+    );
+    -- NULL sender (the owner) must be unique too, hence the expression.
+    CREATE UNIQUE INDEX reactions_identity ON reactions (message_id, ifnull(sender_id, 0), emoji);
+
+    CREATE TABLE attachments (
+      id INTEGER PRIMARY KEY,
+      message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+      ordinal INTEGER NOT NULL,
+      media_type TEXT NOT NULL CHECK (media_type IN ('photo','video','audio','voice','document','sticker','gif')),
+      mime TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      hash TEXT CHECK (hash IS NULL OR (length(hash) = 64 AND hash NOT GLOB '*[^0-9a-f]*')),
+      file_name TEXT,
+      width INTEGER,
+      height INTEGER,
+      duration_ms INTEGER,
+      UNIQUE (message_id, ordinal)
+    );
+    CREATE INDEX attachments_by_hash ON attachments (hash) WHERE hash IS NOT NULL;
+
+    CREATE TRIGGER messages_ai_chat AFTER INSERT ON messages BEGIN
+      UPDATE chats SET
+        message_count = message_count + 1,
+        last_message_id = CASE
+          WHEN last_sent_at IS NULL OR new.sent_at > last_sent_at
+            OR (new.sent_at = last_sent_at AND new.id > last_message_id) THEN new.id
+          ELSE last_message_id END,
+        last_sent_at = CASE
+          WHEN last_sent_at IS NULL OR new.sent_at > last_sent_at THEN new.sent_at
+          ELSE last_sent_at END
+      WHERE id = new.chat_id;
+    END;
+
+    CREATE TRIGGER messages_ad_chat AFTER DELETE ON messages BEGIN
+      UPDATE chats SET message_count = message_count - 1 WHERE id = old.chat_id;
+      UPDATE chats SET
+        last_message_id = (SELECT id FROM messages WHERE chat_id = old.chat_id
+                           ORDER BY sent_at DESC, id DESC LIMIT 1),
+        last_sent_at = (SELECT max(sent_at) FROM messages WHERE chat_id = old.chat_id)
+      WHERE id = old.chat_id AND last_message_id = old.id;
+    END;
+
+    CREATE TRIGGER messages_au_chat AFTER UPDATE OF sent_at ON messages BEGIN
+      UPDATE chats SET
+        last_message_id = (SELECT id FROM messages WHERE chat_id = new.chat_id
+                           ORDER BY sent_at DESC, id DESC LIMIT 1),
+        last_sent_at = (SELECT max(sent_at) FROM messages WHERE chat_id = new.chat_id)
+      WHERE id = new.chat_id;
+    END;
+  `);
+};
+
+/** 2: full-text search over message text (contentless: the text lives once, in messages). */
+const fullTextSearch: Migration = (db) => {
+  db.exec(`
+    CREATE VIRTUAL TABLE messages_fts USING fts5 (
+      body,
+      content = '',
+      contentless_delete = 1,
+      tokenize = 'unicode61 remove_diacritics 2'
+    );
+
+    CREATE TRIGGER messages_ai_fts AFTER INSERT ON messages WHEN new.text IS NOT NULL BEGIN
+      INSERT INTO messages_fts (rowid, body) VALUES (new.id, ck_index_text(new.text));
+    END;
+
+    CREATE TRIGGER messages_ad_fts AFTER DELETE ON messages WHEN old.text IS NOT NULL BEGIN
+      DELETE FROM messages_fts WHERE rowid = old.id;
+    END;
+
+    CREATE TRIGGER messages_au_fts AFTER UPDATE OF text ON messages BEGIN
+      DELETE FROM messages_fts WHERE rowid = old.id AND old.text IS NOT NULL;
+      INSERT INTO messages_fts (rowid, body)
+        SELECT new.id, ck_index_text(new.text) WHERE new.text IS NOT NULL;
+    END;
+
+    INSERT INTO messages_fts (rowid, body)
+      SELECT id, ck_index_text(text) FROM messages WHERE text IS NOT NULL;
+  `);
+};
+
+/**
+ * 3: change tracking for incremental backups. Every message belongs to a (chat, UTC month)
+ * group whose `rev` takes a fresh value of a store-wide counter whenever anything in the group
+ * changes, so a backup can skip groups whose rev it has already stored.
+ */
+const changeTracking: Migration = (db) => {
+  const bump = `UPDATE rev_counter SET value = value + 1 WHERE id = 1;`;
+  const rev = `(SELECT value FROM rev_counter WHERE id = 1)`;
+  const bumpMessageGroup = (messageId: string): string => `
+      ${bump}
+      UPDATE month_groups SET rev = ${rev}
+      WHERE (chat_id, month) = (SELECT chat_id, ${monthSql('sent_at')} FROM messages WHERE id = ${messageId});`;
+  const bumpChatGroups = (chatIdExpr: string): string => `
+      ${bump}
+      UPDATE month_groups SET rev = ${rev} WHERE chat_id IN (${chatIdExpr});`;
+  db.exec(`
+    CREATE TABLE rev_counter (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      value INTEGER NOT NULL
+    );
+    INSERT INTO rev_counter (id, value) VALUES (1, 0);
+
+    CREATE TABLE month_groups (
+      chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+      month TEXT NOT NULL,
+      rev INTEGER NOT NULL,
+      message_count INTEGER NOT NULL,
+      PRIMARY KEY (chat_id, month)
+    ) WITHOUT ROWID;
+
+    CREATE TRIGGER messages_ai_rev AFTER INSERT ON messages BEGIN
+      ${bump}
+      INSERT INTO month_groups (chat_id, month, rev, message_count)
+        VALUES (new.chat_id, ${monthSql('new.sent_at')}, ${rev}, 1)
+        ON CONFLICT (chat_id, month) DO UPDATE SET
+          rev = excluded.rev, message_count = message_count + 1;
+    END;
+
+    CREATE TRIGGER messages_ad_rev AFTER DELETE ON messages BEGIN
+      ${bump}
+      UPDATE month_groups SET rev = ${rev}, message_count = message_count - 1
+      WHERE chat_id = old.chat_id AND month = ${monthSql('old.sent_at')};
+    END;
+
+    CREATE TRIGGER messages_au_rev AFTER UPDATE ON messages BEGIN
+      ${bump}
+      UPDATE month_groups SET rev = ${rev},
+        message_count = message_count
+          - (${monthSql('old.sent_at')} IS NOT ${monthSql('new.sent_at')})
+      WHERE chat_id = old.chat_id AND month = ${monthSql('old.sent_at')};
+      INSERT INTO month_groups (chat_id, month, rev, message_count)
+        SELECT new.chat_id, ${monthSql('new.sent_at')}, ${rev}, 1
+        WHERE ${monthSql('old.sent_at')} IS NOT ${monthSql('new.sent_at')}
+        ON CONFLICT (chat_id, month) DO UPDATE SET
+          rev = excluded.rev, message_count = message_count + 1;
+    END;
+
+    CREATE TRIGGER reactions_ai_rev AFTER INSERT ON reactions BEGIN ${bumpMessageGroup('new.message_id')} END;
+    CREATE TRIGGER reactions_ad_rev AFTER DELETE ON reactions BEGIN ${bumpMessageGroup('old.message_id')} END;
+    CREATE TRIGGER reactions_au_rev AFTER UPDATE ON reactions BEGIN ${bumpMessageGroup('new.message_id')} END;
+    CREATE TRIGGER attachments_ai_rev AFTER INSERT ON attachments BEGIN ${bumpMessageGroup('new.message_id')} END;
+    CREATE TRIGGER attachments_ad_rev AFTER DELETE ON attachments BEGIN ${bumpMessageGroup('old.message_id')} END;
+    CREATE TRIGGER attachments_au_rev AFTER UPDATE ON attachments BEGIN ${bumpMessageGroup('new.message_id')} END;
+
+    -- A month's bundle carries its chat, members and people, so changing those changes every
+    -- month of the chat.
+    CREATE TRIGGER chats_au_rev AFTER UPDATE OF title, type ON chats BEGIN
+      ${bumpChatGroups('new.id')}
+    END;
+    CREATE TRIGGER chat_members_ai_rev AFTER INSERT ON chat_members BEGIN
+      ${bumpChatGroups('new.chat_id')}
+    END;
+    CREATE TRIGGER people_au_rev AFTER UPDATE OF display_name, handle, phone ON people BEGIN
+      ${bumpChatGroups('SELECT chat_id FROM chat_members WHERE person_id = new.id')}
+    END;
+
+    INSERT INTO month_groups (chat_id, month, rev, message_count)
+      SELECT chat_id, ${monthSql('sent_at')}, 1, count(*) FROM messages GROUP BY 1, 2;
+    UPDATE rev_counter SET value = 1 WHERE EXISTS (SELECT 1 FROM month_groups);
+  `);
+};
+
+export const MIGRATIONS: readonly Migration[] = [coreModel, fullTextSearch, changeTracking];
+export const LATEST_VERSION = MIGRATIONS.length;
+
+/** Apply the migrations after the database's current version up to `target`, one transaction each. */
+export function migrate(db: Database.Database, target: number = LATEST_VERSION): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current + 1; version <= target; version++) {
+    const migration = MIGRATIONS[version - 1];
+    if (!migration) throw new RangeError(`No migration to version ${version}`);
+    db.transaction(() => {
+      if (version === 1) db.pragma(`application_id = ${APPLICATION_ID}`);
+      migration(db);
+      db.pragma(`user_version = ${version}`);
+    })();
+  }
+}
