@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import { createHash } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import yauzl from 'yauzl';
+import { DamagedFileError, ImportCancelledError, TruncatedFileError } from './errors.js';
+
+export interface ZipEntryInfo {
+  name: string;
+  size: number;
+  compressedSize: number;
+  entry: yauzl.Entry;
+}
+
+/** A zip opened for random access to its entries (central directory read once, small). */
+export class ZipReader {
+  private constructor(
+    private readonly zip: yauzl.ZipFile,
+    readonly entries: ZipEntryInfo[],
+  ) {}
+
+  static async open(file: string): Promise<ZipReader> {
+    let zip: yauzl.ZipFile;
+    try {
+      zip = await yauzl.openPromise(file, {
+        lazyEntries: true,
+        autoClose: false,
+        strictFileNames: false,
+      });
+    } catch (e) {
+      throw zipError(file, e);
+    }
+    const entries: ZipEntryInfo[] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        zip.on('entry', (entry: yauzl.Entry) => {
+          if (!entry.fileName.endsWith('/')) {
+            entries.push({
+              name: entry.fileName,
+              size: entry.uncompressedSize,
+              compressedSize: entry.compressedSize,
+              entry,
+            });
+          }
+          zip.readEntry();
+        });
+        zip.on('end', () => resolve());
+        zip.on('error', reject);
+        zip.readEntry();
+      });
+    } catch (e) {
+      zip.close();
+      throw zipError(file, e);
+    }
+    return new ZipReader(zip, entries);
+  }
+
+  /** Streams an entry to `dest`, returning its SHA-256 and size; throws typed errors. */
+  async extract(
+    info: ZipEntryInfo,
+    dest: string,
+    opts: { signal?: AbortSignal; onBytes?: (n: number) => void } = {},
+  ): Promise<{ hash: string; size: number }> {
+    if (opts.signal?.aborted) throw new ImportCancelledError();
+    const hash = createHash('sha256');
+    let size = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        if (opts.signal?.aborted) return cb(new ImportCancelledError());
+        hash.update(chunk);
+        size += chunk.length;
+        opts.onBytes?.(chunk.length);
+        cb(null, chunk);
+      },
+    });
+    try {
+      const stream = await this.zip.openReadStreamPromise(info.entry);
+      await pipeline(stream, tap, fs.createWriteStream(dest));
+    } catch (e) {
+      if (e instanceof ImportCancelledError) throw e;
+      throw zipError(info.name, e);
+    }
+    return { hash: hash.digest('hex'), size };
+  }
+
+  close(): void {
+    this.zip.close();
+  }
+}
+
+function zipError(what: string, e: unknown): Error {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (
+    /end of central directory|unexpected EOF|truncated|premature|too short|not enough/i.test(msg)
+  ) {
+    return new TruncatedFileError(`The zip file ${what} is incomplete (${msg})`, { cause: e });
+  }
+  return new DamagedFileError(`The zip file ${what} is damaged (${msg})`, { cause: e });
+}
+
+export function isZipFile(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    fs.readSync(fd, b, 0, 4, 0);
+    return (
+      b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5) && (b[3] === 4 || b[3] === 6)
+    );
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,181 @@
+import type { Line } from '../core/line-reader.js';
+import { type WallClock } from '../core/wall-clock.js';
+import { classify, type Classified } from './classify.js';
+import {
+  inferDateOrder,
+  parseHeader,
+  resolveDate,
+  to24h,
+  type DateOrder,
+  type HeaderParts,
+} from './line.js';
+
+/** One message of an export as written: header plus the full (possibly multi-line) body. */
+export interface RawMessage {
+  header: HeaderParts;
+  body: string;
+  /** The first line exactly as written (header included). */
+  firstLine: string;
+  /** Bytes of the file consumed when this message is complete. */
+  offset: number;
+}
+
+/**
+ * Groups lines into messages: a line without a timestamp header continues the previous one. In
+ * files whose messages end with CRLF (iOS), a lone LF is a line break typed inside a message, so
+ * the line after it continues the message even when it looks like a header.
+ */
+export function* assembleMessages(lines: Iterable<Line>, crlf = false): Generator<RawMessage> {
+  let current: { header: HeaderParts; parts: string[]; firstLine: string } | null = null;
+  let offset = 0;
+  let prevEol = '';
+  for (const line of lines) {
+    const header = crlf && prevEol === 'lf' ? null : parseHeader(line.text);
+    prevEol = line.eol;
+    if (header) {
+      if (current) yield finish(current, offset);
+      current = { header, parts: [header.text], firstLine: line.text };
+    } else if (current) {
+      current.parts.push(line.text);
+    }
+    offset = line.offset;
+  }
+  if (current) yield finish(current, offset);
+}
+
+function finish(
+  c: { header: HeaderParts; parts: string[]; firstLine: string },
+  offset: number,
+): RawMessage {
+  return { header: c.header, body: c.parts.join('\n'), firstLine: c.firstLine, offset };
+}
+
+/** What one read of the whole file learns, in memory bounded by participants and days. */
+export interface ExportScan {
+  messages: number;
+  systemMessages: number;
+  /** Author -> message count. */
+  authors: Map<string, number>;
+  /** File names referenced by attachment lines. */
+  attachmentNames: Set<string>;
+  omittedMedia: number;
+  dateOrder: DateOrder | null;
+  /** The subject the group was created with (first "created group" line), if any. */
+  groupCreatedTitle: string | null;
+  /** Names that system messages mention in the third person: not the exporter. */
+  namesInSystemLines: Set<string>;
+  /** The exporter's own actions appear as "You ..." in system lines. */
+  hasYouSystemLines: boolean;
+  first: HeaderParts | null;
+  last: HeaderParts | null;
+}
+
+const CREATED_GROUP = /^(.+?) created (?:the )?group ["\u201c\u201e]?(.+?)["\u201d\u201c]?$/;
+const YOU_LINE = /^(You|you) /;
+const ACTOR = /^(.+?) (added|removed|left|joined|changed|created|deleted)\b/;
+const TARGET = /\b(?:added|removed) (.+)$/;
+const MAX_SYSTEM_NAMES = 10_000;
+
+export function scanExport(lines: Iterable<Line>, crlf = false): ExportScan {
+  const scan: ExportScan = {
+    messages: 0,
+    systemMessages: 0,
+    authors: new Map(),
+    attachmentNames: new Set(),
+    omittedMedia: 0,
+    dateOrder: null,
+    groupCreatedTitle: null,
+    namesInSystemLines: new Set(),
+    hasYouSystemLines: false,
+    first: null,
+    last: null,
+  };
+  // Distinct dates in order of first appearance: bounded by the number of days the chat spans.
+  const dates = new Map<string, [number, number, number]>();
+  let widths: [number, number, number] | null = null;
+  for (const raw of assembleMessages(lines, crlf)) {
+    const h = raw.header;
+    scan.messages++;
+    scan.first ??= h;
+    scan.last = h;
+    widths ??= h.dateWidths;
+    const dk = h.date.join('/');
+    if (!dates.has(dk)) dates.set(dk, h.date);
+    if (h.author === null) {
+      scan.systemMessages++;
+      const text = raw.body.replace(/^[\u200e\u200f]+/, '');
+      const created = CREATED_GROUP.exec(text);
+      if (created?.[2] && scan.groupCreatedTitle === null) scan.groupCreatedTitle = created[2];
+      if (YOU_LINE.test(text)) scan.hasYouSystemLines = true;
+      if (scan.namesInSystemLines.size < MAX_SYSTEM_NAMES) {
+        const actor = ACTOR.exec(text)?.[1];
+        if (actor && !YOU_LINE.test(actor + ' ')) scan.namesInSystemLines.add(actor);
+        for (const name of (TARGET.exec(text)?.[1] ?? '').split(/, | and /)) {
+          if (name && name !== 'you' && name !== 'You') scan.namesInSystemLines.add(name.trim());
+        }
+      }
+      continue;
+    }
+    scan.authors.set(h.author, (scan.authors.get(h.author) ?? 0) + 1);
+    const c = classify(h.author, raw.body);
+    if (c.attachment?.fileName) scan.attachmentNames.add(c.attachment.fileName);
+    else if (c.attachment?.omitted) scan.omittedMedia++;
+  }
+  scan.dateOrder = inferDateOrder(dates.values(), widths);
+  return scan;
+}
+
+/** The owner the exporter most likely is: a sender never named by system lines, most active first. */
+export function suggestOwner(scan: ExportScan, chatTitle: string | null): string | null {
+  const ranked = [...scan.authors.entries()].sort((a, b) => b[1] - a[1]).map(([n]) => n);
+  const notMentioned = ranked.filter(
+    (n) => !(scan.hasYouSystemLines && scan.namesInSystemLines.has(n)) && n !== chatTitle,
+  );
+  // In a direct chat exported from Android the title is the other person.
+  if (chatTitle && ranked.length === 2 && ranked.includes(chatTitle)) {
+    return ranked.find((n) => n !== chatTitle) ?? null;
+  }
+  return notMentioned[0] ?? ranked[0] ?? null;
+}
+
+export function wallClockOf(h: HeaderParts, order: DateOrder): WallClock | null {
+  const d = resolveDate(h.date, order);
+  if (!d) return null;
+  return { ...d, hour: to24h(h.hour, h.meridiem), minute: h.minute, second: h.second };
+}
+
+export interface ParsedMessage {
+  raw: RawMessage;
+  wall: WallClock;
+  classified: Classified;
+}
+
+/**
+ * Messages with resolved wall-clock times. A header whose date is impossible in the inferred
+ * order (e.g. month 13) was not a header after all: its text continues the previous message.
+ */
+export function* parseMessages(
+  lines: Iterable<Line>,
+  order: DateOrder,
+  crlf = false,
+): Generator<ParsedMessage> {
+  let pending: ParsedMessage | null = null;
+  for (const raw of assembleMessages(lines, crlf)) {
+    const wall = wallClockOf(raw.header, order);
+    if (!wall) {
+      if (pending) {
+        const prev: ParsedMessage = pending;
+        const body = `${prev.raw.body}\n${raw.firstLine}${raw.body.slice(raw.header.text.length)}`;
+        pending = {
+          wall: prev.wall,
+          raw: { ...prev.raw, body, offset: raw.offset },
+          classified: classify(prev.raw.header.author, body),
+        };
+      }
+      continue;
+    }
+    if (pending) yield pending;
+    pending = { raw, wall, classified: classify(raw.header.author, raw.body) };
+  }
+  if (pending) yield pending;
+}
