@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { inferDateOrder, parseHeader, resolveDate, to24h } from './line.js';
+import { inferDateOrder, parseHeader, resolveDate, to24h, type HeaderParts } from './line.js';
 
 describe('parseHeader', () => {
-  const cases: [string, Partial<ReturnType<typeof parseHeader>>][] = [
+  const cases: [string, Partial<HeaderParts>][] = [
     [
       '[20.06.19, 15:58:47] Loris: Hey',
       { date: [20, 6, 19], hour: 15, second: 47, author: 'Loris', text: 'Hey' },
