@@ -1,0 +1,249 @@
+import os from 'node:os';
+import { MEDIA_TYPES, type MediaType } from '../../store/records.js';
+import { encodeMonthGroup } from '../format/month-group.js';
+import {
+  chatRefString,
+  encodeSnapshot,
+  type ChatLine,
+  type GroupLine,
+  type MediaLine,
+  type SnapshotDoc,
+} from '../format/snapshot.js';
+import { InvalidArgumentError, toStorageError } from '../errors.js';
+import type { BackupSource, MediaRef, MonthGroup } from '../source.js';
+import type { BackupOptions, MediaStats } from '../types.js';
+import { PackWriter } from './blob-store.js';
+import { FastCdc } from './fastcdc.js';
+import { ProgressReporter } from './progress.js';
+import {
+  groupKey,
+  readSnapshotLists,
+  writeList,
+  type LoadedSnapshot,
+  type RepoState,
+} from './state.js';
+
+export interface BackupRunResult {
+  snapshot: LoadedSnapshot;
+}
+
+function addStat(stats: MediaStats, type: MediaType, bytes: number): void {
+  const s = (stats[type] ??= { count: 0, bytes: 0 });
+  s.count += 1;
+  s.bytes += bytes;
+}
+
+/**
+ * One backup: reads the store inside one read transaction, writes new blobs into packs, then
+ * the index, then the snapshot. Groups whose rev is unchanged since the parent snapshot (same
+ * store) reuse the parent's blob without being read; media already in the parent are not re-read.
+ */
+export async function runBackup(
+  state: RepoState,
+  source: BackupSource,
+  opts: BackupOptions,
+): Promise<LoadedSnapshot> {
+  for (const t of opts.mediaTypes) {
+    if (!MEDIA_TYPES.includes(t)) throw new InvalidArgumentError(`Unknown media type "${t}"`);
+  }
+  const selected = new Set<MediaType>(opts.mediaTypes);
+  const progress = new ProgressReporter(opts.onProgress, opts.signal);
+  progress.checkAbort();
+  const { backend, keys, index } = state;
+  const parent = state.snapshots[state.snapshots.length - 1] ?? null;
+  const parentLists = parent
+    ? await readSnapshotLists(state, parent.doc)
+    : { groups: [] as GroupLine[], chats: [] as ChatLine[], media: [] as MediaLine[] };
+  const sameStore = parent?.doc.storeId === source.storeId;
+  const parentGroups = new Map<string, GroupLine>();
+  if (sameStore) for (const g of parentLists.groups) parentGroups.set(groupKey(g.ref, g.month), g);
+  const parentChats = new Map<string, ChatLine>(
+    parentLists.chats.map((c) => [JSON.stringify(c.ref), c]),
+  );
+  const parentMedia = new Map<string, MediaLine>(parentLists.media.map((m) => [m.h, m]));
+
+  const writer = new PackWriter(backend, keys, index);
+  const chunker = new FastCdc(keys.chunkerKey);
+
+  const scanned = await source.readSnapshot(async (r) => {
+    progress.report(
+      { phase: 'scan', itemsDone: 0, itemsTotal: 0, bytesDone: 0, bytesTotal: 0 },
+      true,
+    );
+    const groups: MonthGroup[] = [...r.monthGroups()];
+    const refs: MediaRef[] = [...r.mediaRefs()];
+
+    // Messages
+    progress.phase();
+    const groupLines: GroupLine[] = [];
+    const titles = new Map<string, string>();
+    let done = 0;
+    for (const g of groups) {
+      const ref: [string, string, string] = [g.sourceKind, g.sourceAccountKey, g.chatKey];
+      const prev = parentGroups.get(groupKey(ref, g.month));
+      let blob: string;
+      if (prev && prev.rev === g.rev && index.has(prev.blob)) {
+        blob = prev.blob;
+      } else {
+        const bundle = r.readMonthBundle(g.chatId, g.month);
+        titles.set(JSON.stringify(ref), bundle.chat.title);
+        blob = await writer.add('messages', encodeMonthGroup(bundle));
+      }
+      groupLines.push({
+        ref,
+        chatId: String(g.chatId),
+        month: g.month,
+        rev: g.rev,
+        n: g.messageCount,
+        blob,
+      });
+      done++;
+      progress.report({
+        phase: 'messages',
+        itemsDone: done,
+        itemsTotal: groups.length,
+        bytesDone: 0,
+        bytesTotal: 0,
+      });
+    }
+
+    // Media
+    progress.phase();
+    const included: MediaStats = {};
+    const excluded: MediaStats = {};
+    let missing = 0;
+    const mediaLines = new Map<string, MediaLine>();
+    const toRead: MediaRef[] = [];
+    for (const m of refs) {
+      if (!selected.has(m.mediaType)) {
+        addStat(excluded, m.mediaType, m.size);
+        continue;
+      }
+      const prev = parentMedia.get(m.hash);
+      if (prev && prev.b.every((id) => index.has(id))) {
+        mediaLines.set(m.hash, { ...prev, t: m.mediaType, m: m.mime });
+        addStat(included, m.mediaType, m.size);
+      } else {
+        toRead.push(m);
+      }
+    }
+    const bytesTotal = toRead.reduce((a, m) => a + m.size, 0);
+    let bytesDone = 0;
+    let filesDone = 0;
+    for (const m of toRead) {
+      const blobs: string[] = [];
+      let size = 0;
+      try {
+        for await (const chunk of chunker.chunkFile(source.mediaPath(m.hash))) {
+          blobs.push(await writer.add('media', chunk));
+          size += chunk.length;
+          bytesDone += chunk.length;
+          progress.report({
+            phase: 'media',
+            itemsDone: filesDone,
+            itemsTotal: toRead.length,
+            bytesDone,
+            bytesTotal,
+          });
+        }
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+          missing++;
+          continue;
+        }
+        throw toStorageError(err, source.mediaPath(m.hash));
+      }
+      filesDone++;
+      mediaLines.set(m.hash, { h: m.hash, s: size, t: m.mediaType, m: m.mime, b: blobs });
+      addStat(included, m.mediaType, size);
+    }
+    return { groups, groupLines, titles, included, excluded, missing, mediaLines };
+  });
+
+  progress.checkAbort();
+  progress.report(
+    { phase: 'index', itemsDone: 0, itemsTotal: 1, bytesDone: 0, bytesTotal: 0 },
+    true,
+  );
+
+  // Lists. Groups sorted month-major so a day's new messages change the tail chunks only;
+  // media keep the parent's order with new files appended for the same reason.
+  const groupLines = scanned.groupLines.sort((a, b) =>
+    a.month < b.month ? -1 : a.month > b.month ? 1 : cmpRef(a.ref, b.ref),
+  );
+  const chats = new Map<string, ChatLine>();
+  for (const g of groupLines) {
+    const k = JSON.stringify(g.ref);
+    const c = chats.get(k);
+    if (c) c.n += g.n;
+    else {
+      const title = scanned.titles.get(k) ?? parentChats.get(k)?.title ?? g.ref[2];
+      chats.set(k, { ref: g.ref, chatId: g.chatId, title, n: g.n });
+    }
+  }
+  const chatLines = [...chats.values()].sort((a, b) => cmpRef(a.ref, b.ref));
+  const mediaOrder: MediaLine[] = [];
+  for (const p of parentLists.media) {
+    const cur = scanned.mediaLines.get(p.h);
+    if (cur) {
+      mediaOrder.push(cur);
+      scanned.mediaLines.delete(p.h);
+    }
+  }
+  mediaOrder.push(...[...scanned.mediaLines.values()].sort((a, b) => (a.h < b.h ? -1 : 1)));
+
+  const lists = {
+    chats: await writeList(
+      writer,
+      keys.chunkerKey,
+      chatLines.map((c) => JSON.stringify(c)),
+    ),
+    groups: await writeList(
+      writer,
+      keys.chunkerKey,
+      groupLines.map((g) => JSON.stringify(g)),
+    ),
+    media: await writeList(
+      writer,
+      keys.chunkerKey,
+      mediaOrder.map((m) => JSON.stringify(m)),
+    ),
+  };
+  progress.checkAbort();
+  await writer.finish();
+
+  progress.report(
+    { phase: 'snapshot', itemsDone: 0, itemsTotal: 1, bytesDone: 0, bytesTotal: 0 },
+    true,
+  );
+  const doc: SnapshotDoc = {
+    v: 1,
+    seq: (parent?.doc.seq ?? 0) + 1,
+    time: Date.now(),
+    host: opts.host ?? os.hostname(),
+    appVersion: opts.appVersion ?? '',
+    storeId: source.storeId,
+    parent: parent?.hash ?? null,
+    mediaTypes: [...selected],
+    messageCount: groupLines.reduce((a, g) => a + g.n, 0),
+    chatCount: chatLines.length,
+    media: { included: scanned.included, excluded: scanned.excluded, missing: scanned.missing },
+    sizeAdded: writer.bytesWritten,
+    lists,
+  };
+  const { name, bytes } = encodeSnapshot(keys, doc);
+  await backend.writeAtomic(name, bytes);
+  const snap: LoadedSnapshot = { name, hash: name.slice('snapshots/'.length), doc };
+  state.snapshots.push(snap);
+  progress.report(
+    { phase: 'snapshot', itemsDone: 1, itemsTotal: 1, bytesDone: 0, bytesTotal: 0 },
+    true,
+  );
+  return snap;
+}
+
+function cmpRef(a: readonly string[], b: readonly string[]): number {
+  const x = chatRefString(a as [string, string, string]);
+  const y = chatRefString(b as [string, string, string]);
+  return x < y ? -1 : x > y ? 1 : 0;
+}

@@ -1,0 +1,122 @@
+import os from 'node:os';
+import type { Backend } from '../backend/backend.js';
+import { randomBytes } from '../crypto/primitives.js';
+import type { RepoKeys } from '../crypto/repo-keys.js';
+import { RepositoryDamagedError, RepositoryLockedError, type LockHolder } from '../errors.js';
+import { decodeSealed, encodeSealed } from '../format/sealed-object.js';
+
+export const STALE_AFTER_MS = 30 * 60 * 1000;
+export const HEARTBEAT_MS = 5 * 60 * 1000;
+
+export interface LockRecord {
+  host: string;
+  pid: number;
+  time: number;
+  exclusive: boolean;
+}
+
+export function encodeLock(keys: RepoKeys, rec: LockRecord): Buffer {
+  return encodeSealed('lock', keys, rec, false);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function isStale(rec: LockRecord, now = Date.now()): boolean {
+  if (now - rec.time > STALE_AFTER_MS) return true;
+  return rec.host === os.hostname() && !pidAlive(rec.pid);
+}
+
+/** A held lock: refreshed every few minutes by writing a new object and deleting the old one. */
+export class HeldLock {
+  private timer: NodeJS.Timeout | null = null;
+  private released = false;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly keys: RepoKeys,
+    private name: string,
+    private readonly rec: LockRecord,
+  ) {
+    this.timer = setInterval(() => void this.heartbeat().catch(() => undefined), HEARTBEAT_MS);
+    this.timer.unref();
+  }
+
+  get object(): string {
+    return this.name;
+  }
+
+  async heartbeat(): Promise<void> {
+    if (this.released) return;
+    const next = `locks/${randomBytes(32).toString('hex')}`;
+    await this.backend.writeAtomic(next, encodeLock(this.keys, { ...this.rec, time: Date.now() }));
+    const old = this.name;
+    this.name = next;
+    await this.backend.delete(old);
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.backend.delete(this.name);
+  }
+}
+
+async function conflicting(
+  backend: Backend,
+  keys: RepoKeys,
+  exclusive: boolean,
+  own: string | null,
+): Promise<LockHolder | null> {
+  for (const name of await backend.list('locks/')) {
+    if (name === own) continue;
+    let rec: LockRecord;
+    try {
+      rec = decodeSealed('lock', keys, await backend.read(name), name, false, {
+        contentNamed: false,
+      }) as LockRecord;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile
+      if (!(err instanceof RepositoryDamagedError)) throw err;
+      // A lock nobody can read protects nothing; removing it lets work continue.
+      await backend.delete(name);
+      continue;
+    }
+    if (isStale(rec)) {
+      await backend.delete(name);
+      continue;
+    }
+    if (exclusive || rec.exclusive) return { lock: name, ...rec };
+  }
+  return null;
+}
+
+/**
+ * Exclusive locks (backup, prune, forget, key changes) exclude every other lock; shared locks
+ * (restore, check) exclude only exclusive ones. Check, write, check again: two clients racing
+ * both see each other's lock and at least one backs off.
+ */
+export async function acquireLock(
+  backend: Backend,
+  keys: RepoKeys,
+  exclusive: boolean,
+): Promise<HeldLock> {
+  const before = await conflicting(backend, keys, exclusive, null);
+  if (before) throw new RepositoryLockedError(before);
+  const rec: LockRecord = { host: os.hostname(), pid: process.pid, time: Date.now(), exclusive };
+  const name = `locks/${randomBytes(32).toString('hex')}`;
+  await backend.writeAtomic(name, encodeLock(keys, rec));
+  const after = await conflicting(backend, keys, exclusive, name);
+  if (after) {
+    await backend.delete(name);
+    throw new RepositoryLockedError(after);
+  }
+  return new HeldLock(backend, keys, name, rec);
+}

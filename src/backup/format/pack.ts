@@ -1,0 +1,114 @@
+import { blake2b256 } from '../crypto/primitives.js';
+import {
+  BLOB_TYPE_BY_CODE,
+  BLOB_TYPES,
+  type BlobType,
+  type RepoKeys,
+} from '../crypto/repo-keys.js';
+import { RepositoryDamagedError } from '../errors.js';
+import { checkHeader, header, HEADER_BYTES } from './header.js';
+
+/**
+ * Pack file: header || blob boxes back to back || trailer box || u32 BE trailer box length.
+ * The trailer (sealed with the metadata key) lists every blob so the index can be rebuilt
+ * from the packs alone. Packs are named data/<2 hex>/<BLAKE2b-256 of the whole file>.
+ */
+export interface PackBlob {
+  type: BlobType;
+  id: string;
+  offset: number;
+  length: number;
+  /** Plaintext length (before compression for compressed types). */
+  rawLength: number;
+}
+
+const TRAILER_LABEL = 'ckpack01';
+const ENTRY_BYTES = 1 + 32 + 4 + 4 + 4;
+
+export function packObjectName(hashHex: string): string {
+  return `data/${hashHex.slice(0, 2)}/${hashHex}`;
+}
+
+export function packIdFromName(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
+}
+
+export class PackBuilder {
+  private readonly parts: Buffer[] = [header('pack')];
+  private size = HEADER_BYTES;
+  readonly blobs: PackBlob[] = [];
+
+  get byteLength(): number {
+    return this.size;
+  }
+
+  get count(): number {
+    return this.blobs.length;
+  }
+
+  add(type: BlobType, id: string, box: Buffer, rawLength: number): void {
+    this.blobs.push({ type, id, offset: this.size, length: box.length, rawLength });
+    this.parts.push(box);
+    this.size += box.length;
+  }
+
+  /** The finished pack's bytes and its id (hash). */
+  finish(keys: RepoKeys): { id: string; bytes: Buffer } {
+    const t = Buffer.alloc(4 + this.blobs.length * ENTRY_BYTES);
+    t.writeUInt32BE(this.blobs.length, 0);
+    let o = 4;
+    for (const b of this.blobs) {
+      t[o] = BLOB_TYPES[b.type];
+      Buffer.from(b.id, 'hex').copy(t, o + 1);
+      t.writeUInt32BE(b.offset, o + 33);
+      t.writeUInt32BE(b.length, o + 37);
+      t.writeUInt32BE(b.rawLength, o + 41);
+      o += ENTRY_BYTES;
+    }
+    const box = keys.sealMeta(TRAILER_LABEL, this.parts[0]!, t);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(box.length);
+    const bytes = Buffer.concat([...this.parts, box, len]);
+    return { id: blake2b256(bytes).toString('hex'), bytes };
+  }
+}
+
+/** Reads a whole pack's trailer after checking the pack's bytes against its name. */
+export function readPackTrailer(keys: RepoKeys, bytes: Buffer, object: string): PackBlob[] {
+  if (blake2b256(bytes).toString('hex') !== packIdFromName(object)) {
+    throw new RepositoryDamagedError(
+      object,
+      'content does not match its name (changed or truncated)',
+    );
+  }
+  checkHeader(bytes, 'pack', object);
+  if (bytes.length < HEADER_BYTES + 4) throw new RepositoryDamagedError(object, 'truncated');
+  const boxLen = bytes.readUInt32BE(bytes.length - 4);
+  const boxStart = bytes.length - 4 - boxLen;
+  if (boxStart < HEADER_BYTES) throw new RepositoryDamagedError(object, 'bad trailer length');
+  const t = keys.openMeta(
+    TRAILER_LABEL,
+    bytes.subarray(0, HEADER_BYTES),
+    bytes.subarray(boxStart, bytes.length - 4),
+  );
+  if (!t || t.length < 4) throw new RepositoryDamagedError(object, 'trailer authentication failed');
+  const n = t.readUInt32BE(0);
+  if (t.length !== 4 + n * ENTRY_BYTES) throw new RepositoryDamagedError(object, 'bad trailer');
+  const out: PackBlob[] = [];
+  for (let i = 0, o = 4; i < n; i++, o += ENTRY_BYTES) {
+    const type = BLOB_TYPE_BY_CODE[t[o]!];
+    if (!type) throw new RepositoryDamagedError(object, `unknown blob type ${t[o]}`);
+    const b: PackBlob = {
+      type,
+      id: t.subarray(o + 1, o + 33).toString('hex'),
+      offset: t.readUInt32BE(o + 33),
+      length: t.readUInt32BE(o + 37),
+      rawLength: t.readUInt32BE(o + 41),
+    };
+    if (b.offset < HEADER_BYTES || b.offset + b.length > boxStart) {
+      throw new RepositoryDamagedError(object, 'trailer points outside the pack');
+    }
+    out.push(b);
+  }
+  return out;
+}

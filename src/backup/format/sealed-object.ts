@@ -1,0 +1,76 @@
+import { compress, decompress } from 'zstd-napi';
+import { blake2b256 } from '../crypto/primitives.js';
+import type { RepoKeys } from '../crypto/repo-keys.js';
+import { RepositoryDamagedError } from '../errors.js';
+import { checkHeader, header, HEADER_BYTES, type ObjectKind } from './header.js';
+
+/**
+ * Index, snapshot and lock objects: header || XChaCha20-Poly1305(metadata key, body) with the
+ * header in the associated data. Index and snapshot bodies are zstd-compressed JSON and the
+ * objects are named by the BLAKE2b-256 of their bytes, so their names double as checksums.
+ */
+const LABELS: Partial<Record<ObjectKind, string>> = {
+  index: 'ckindx01',
+  snapshot: 'cksnap01',
+  lock: 'cklock01',
+};
+
+function label(kind: ObjectKind): string {
+  const l = LABELS[kind];
+  if (!l) throw new Error(`no sealed-object label for ${kind}`);
+  return l;
+}
+
+export function encodeSealed(
+  kind: ObjectKind,
+  keys: RepoKeys,
+  value: unknown,
+  compressed: boolean,
+): Buffer {
+  const h = header(kind);
+  const json = Buffer.from(JSON.stringify(value), 'utf8');
+  const body = compressed ? compress(json, { compressionLevel: 3 }) : json;
+  return Buffer.concat([h, keys.sealMeta(label(kind), h, body)]);
+}
+
+export function contentName(prefix: string, bytes: Uint8Array): string {
+  return `${prefix}/${blake2b256(bytes).toString('hex')}`;
+}
+
+export function decodeSealed(
+  kind: ObjectKind,
+  keys: RepoKeys,
+  buf: Buffer,
+  object: string,
+  compressed: boolean,
+  opts: { contentNamed: boolean },
+): unknown {
+  if (opts.contentNamed) {
+    const expected = object.slice(object.lastIndexOf('/') + 1);
+    if (blake2b256(buf).toString('hex') !== expected) {
+      throw new RepositoryDamagedError(
+        object,
+        buf.length < HEADER_BYTES
+          ? 'truncated'
+          : 'content does not match its name (changed or truncated)',
+      );
+    }
+  }
+  checkHeader(buf, kind, object);
+  const plain = keys.openMeta(
+    label(kind),
+    buf.subarray(0, HEADER_BYTES),
+    buf.subarray(HEADER_BYTES),
+  );
+  if (!plain)
+    throw new RepositoryDamagedError(
+      object,
+      'authentication failed (changed, truncated or from another backup)',
+    );
+  try {
+    const json = compressed ? decompress(plain) : plain;
+    return JSON.parse(json.toString('utf8'));
+  } catch (err) {
+    throw new RepositoryDamagedError(object, 'unreadable contents', { cause: err });
+  }
+}

@@ -1,0 +1,69 @@
+import type { MediaType } from '../../store/records.js';
+import type { RepoKeys } from '../crypto/repo-keys.js';
+import { RepositoryDamagedError } from '../errors.js';
+import type { MediaStats } from '../types.js';
+import { contentName, decodeSealed, encodeSealed } from './sealed-object.js';
+
+/** Body of a snapshot object (JSON, zstd, sealed). Lists are tree blob ids; see tree-list.ts. */
+export interface SnapshotDoc {
+  v: 1;
+  seq: number;
+  time: number;
+  host: string;
+  appVersion: string;
+  storeId: string;
+  /** Name hash of the snapshot with seq - 1 at the time of writing, null for the first. */
+  parent: string | null;
+  mediaTypes: MediaType[];
+  messageCount: number;
+  chatCount: number;
+  media: { included: MediaStats; excluded: MediaStats; missing: number };
+  sizeAdded: number;
+  lists: { chats: string[]; groups: string[]; media: string[] };
+}
+
+/** One line of the groups list. `ref` = [sourceKind, accountKey, chatKey]. */
+export interface GroupLine {
+  ref: [string, string, string];
+  chatId: string;
+  month: string;
+  rev: number | string;
+  n: number;
+  blob: string;
+}
+
+export interface ChatLine {
+  ref: [string, string, string];
+  chatId: string;
+  title: string;
+  n: number;
+}
+
+/** h: SHA-256 of the file, s: size, t: media type, m: mime, b: media blob ids in order. */
+export interface MediaLine {
+  h: string;
+  s: number;
+  t: MediaType;
+  m: string;
+  b: string[];
+}
+
+export function encodeSnapshot(keys: RepoKeys, doc: SnapshotDoc): { name: string; bytes: Buffer } {
+  const bytes = encodeSealed('snapshot', keys, doc, true);
+  return { name: contentName('snapshots', bytes), bytes };
+}
+
+export function decodeSnapshot(keys: RepoKeys, bytes: Buffer, object: string): SnapshotDoc {
+  const d = decodeSealed('snapshot', keys, bytes, object, true, {
+    contentNamed: true,
+  }) as SnapshotDoc;
+  if (!d || d.v !== 1 || typeof d.seq !== 'number' || !d.lists || !Array.isArray(d.lists.groups)) {
+    throw new RepositoryDamagedError(object, 'missing fields');
+  }
+  return d;
+}
+
+/** "<kind>/<account>/<chat>" with '%' and '/' inside parts percent-encoded. */
+export function chatRefString(ref: readonly [string, string, string]): string {
+  return ref.map((p) => p.replace(/%/g, '%25').replace(/\//g, '%2F')).join('/');
+}

@@ -1,0 +1,13 @@
+export type { Backend } from './backend/backend.js';
+export { createFolderBackend } from './backend/backend.js';
+export { Repository, type InitOptions, type OpenOptions } from './repository.js';
+export * from './errors.js';
+export type * from './types.js';
+export type {
+  BackupSource,
+  RestoreTarget,
+  StoreSnapshotReader,
+  MonthGroup,
+  MediaRef,
+} from './source.js';
+export { formatRecoveryKey, parseRecoveryKey, DEFAULT_ARGON2 } from './format/key-slot.js';
