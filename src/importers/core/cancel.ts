@@ -7,16 +7,19 @@ export function throwIfCancelled(signal: AbortSignal | undefined): void {
 
 /**
  * Progress reporting with a floor on how often the callback runs: parsers call `tick` per item and
- * the UI still sees at most ~20 updates a second (plus every phase change and the final count).
+ * the UI sees an update every 50 ms or every 1,000 items, whichever comes first, plus every phase
+ * change and the final count.
  */
 export class ProgressReporter {
   private last = 0;
+  private lastItems = 0;
   private current: ImportProgress = { phase: '', items: 0, bytes: 0, bytesTotal: 0 };
 
   constructor(private readonly opts: ImportOptions) {}
 
   phase(phase: string, bytesTotal: number): void {
     this.current = { phase, items: 0, bytes: 0, bytesTotal };
+    this.lastItems = 0;
     this.emit(true);
   }
 
@@ -34,8 +37,9 @@ export class ProgressReporter {
     const cb = this.opts.onProgress;
     if (!cb) return;
     const now = Date.now();
-    if (!force && now - this.last < 50) return;
+    if (!force && now - this.last < 50 && this.current.items - this.lastItems < 1000) return;
     this.last = now;
+    this.lastItems = this.current.items;
     cb({ ...this.current });
   }
 }
