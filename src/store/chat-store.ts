@@ -151,19 +151,39 @@ export class ChatStore {
 
   /**
    * Run `fn` inside one read transaction: everything it reads is one consistent state, while
-   * other connections keep writing (WAL). Do not keep the reader beyond `fn`.
+   * other connections keep writing (WAL). `fn` may be async: the transaction then lasts until
+   * its promise settles, so do not write through this same ChatStore meanwhile (use this on a
+   * connection of its own, e.g. one opened `readonly`). Do not keep the reader beyond `fn`.
    */
   readSnapshot<T>(fn: (r: SnapshotReader) => T): T {
     const db = this.conn;
     const reader = (this.snapshotReader ??= createSnapshotReader(db));
     if (db.inTransaction) return fn(reader);
     db.exec('BEGIN DEFERRED');
+    const end = (): void => {
+      if (db.open && db.inTransaction) db.exec('COMMIT');
+    };
+    let result: T;
     try {
       // The first read fixes the snapshot now, not at the caller's first query.
       reader.rev();
-      return fn(reader);
-    } finally {
-      db.exec('COMMIT');
+      result = fn(reader);
+    } catch (error) {
+      end();
+      throw error;
     }
+    if (isPromiseLike(result)) {
+      return Promise.resolve(result).finally(end) as T;
+    }
+    end();
+    return result;
   }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

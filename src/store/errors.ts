@@ -109,6 +109,14 @@ export class MessageNotFoundError extends StoreError {
   }
 }
 
+/** The store's worker thread ended without answering (crash, out of memory, terminated). */
+export class StoreWorkerCrashedError extends StoreError {
+  override readonly code = 'STORE_WORKER_CRASHED';
+  constructor(detail: string) {
+    super(`The chat store's worker stopped unexpectedly: ${detail}`, { detail });
+  }
+}
+
 /** Every error class a store call may throw, by code: lets the worker client rebuild them. */
 export const STORE_ERROR_CODES = [
   'STORE_ERROR',
@@ -121,5 +129,6 @@ export const STORE_ERROR_CODES = [
   'INVALID_RECORD',
   'INVALID_MEDIA_HASH',
   'MESSAGE_NOT_FOUND',
+  'STORE_WORKER_CRASHED',
 ] as const;
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];

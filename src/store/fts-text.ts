@@ -13,6 +13,7 @@
 const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30fc]/u;
 const CJK_CHARS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30fc]/gu;
 const MARKS = /\p{M}/gu;
+// eslint-disable-next-line no-control-regex -- the full ASCII range, control characters included
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 /** A run of word characters as the highlighter sees it (marks kept with their base letter). */
 const WORD_RUN = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;

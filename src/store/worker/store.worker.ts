@@ -1,0 +1,68 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { ChatStore, type OpenStoreOptions } from '../chat-store.js';
+import { toWire, type FromWorker, type ToWorker } from './wire.js';
+
+/**
+ * The store's own thread: one ChatStore (one SQLite connection) serving StoreClient calls, so
+ * queries and imports never block the caller's event loop.
+ */
+
+export interface StoreWorkerData {
+  dir: string;
+  opts: OpenStoreOptions;
+}
+
+/** The ChatStore methods a client may call, by name. */
+const METHODS = new Set([
+  'ingest',
+  'listChats',
+  'countChats',
+  'getChat',
+  'getMessages',
+  'search',
+  'stats',
+  'deleteMessage',
+  'deleteChat',
+]);
+
+const port = parentPort;
+if (!port) throw new Error('store.worker.ts must run as a worker thread');
+const post = (message: FromWorker): void => port.postMessage(message);
+const { dir, opts } = workerData as StoreWorkerData;
+
+let store: ChatStore | null = null;
+try {
+  store = ChatStore.open(dir, opts);
+  post({ type: 'ready', storeId: store.storeId, dir: store.dir, dbPath: store.dbPath });
+} catch (error) {
+  post({ type: 'open-failed', error: toWire(error) });
+  port.close();
+}
+
+port.on('message', (message: ToWorker) => {
+  if (!store) return;
+  if (message.type === 'close') {
+    store.close();
+    store = null;
+    post({ type: 'closed' });
+    port.close();
+    return;
+  }
+  const { id, method, args, cancelFlag } = message;
+  try {
+    if (!METHODS.has(method)) throw new TypeError(`Unknown store method ${method}`);
+    let value: unknown;
+    if (method === 'ingest') {
+      value = store.ingest(args[0] as never, {
+        onProgress: (progress) => post({ type: 'progress', id, progress }),
+        shouldCancel: cancelFlag ? () => Atomics.load(cancelFlag, 0) !== 0 : undefined,
+      });
+    } else {
+      const fn = (store as unknown as Record<string, (...a: unknown[]) => unknown>)[method];
+      value = fn?.apply(store, args);
+    }
+    post({ type: 'result', id, value });
+  } catch (error) {
+    post({ type: 'error', id, error: toWire(error) });
+  }
+});
