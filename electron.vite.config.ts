@@ -17,7 +17,7 @@ export default defineConfig({
             'backup.worker': 'src/backup/worker/backup.worker.ts',
           })
             .map(([name, file]) => [name, resolve(__dirname, file)])
-            .filter(([, f]) => existsSync(f)),
+            .filter(([, f]) => existsSync(f as string)),
         ),
         output: { format: 'es', entryFileNames: '[name].js' },
       },

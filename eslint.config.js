@@ -53,6 +53,7 @@ const noElectron = {
 export default tseslint.config(
   {
     ignores: [
+      '.tmp/**',
       'out/**',
       'dist/**',
       'node_modules/**',
