@@ -25,6 +25,25 @@ const entryPoints = Object.fromEntries(
   Object.entries(entries).filter(([, file]) => existsSync(path.join(root, file))),
 );
 
+/**
+ * src/backup/store-adapter.ts loads the store through `import(STORE_MODULE)`, a specifier in a
+ * variable, which no bundler can follow. Turn it back into a literal so the store is bundled.
+ * (A no-op once that file imports the literal '../store/index.js' itself.)
+ */
+const literalStoreImport = {
+  name: 'literal-store-import',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]backup[\\/]store-adapter\.ts$/ }, async (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const m = /const STORE_MODULE = (['"][^'"]+['"]);/.exec(source);
+      const contents = m
+        ? source.replace(/import\((?:\/\*[^*]*\*\/\s*)?STORE_MODULE\)/g, `import(${m[1]})`)
+        : source;
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
 await build({
   absWorkingDir: root,
   entryPoints,
@@ -35,12 +54,15 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
+  // Error classes are matched by name across the worker boundary.
+  keepNames: true,
   external: NATIVE,
   define: { __CHATKEEP_VERSION__: JSON.stringify(pkg.version) },
   // Bundled CommonJS dependencies call require() for Node built-ins; ESM has no require.
   banner: {
     js: "import { createRequire as __ckCreateRequire } from 'node:module'; const require = __ckCreateRequire(import.meta.url);",
   },
+  plugins: [literalStoreImport],
   logLevel: 'warning',
 });
 

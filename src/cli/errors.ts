@@ -21,8 +21,14 @@ export class SecretUnavailableError extends Error {
 /** `check` completed and found problems: the repository needs attention. */
 export class CheckFailedError extends Error {
   readonly code = 'CHECK_FAILED' as const;
-  constructor(readonly problemCount: number) {
+  /** Goes into the `--json` document beside the error, so scripts see which objects failed. */
+  readonly result: Record<string, unknown>;
+  constructor(
+    readonly problemCount: number,
+    report: unknown = null,
+  ) {
     super(`check found ${problemCount} problem${problemCount === 1 ? '' : 's'}`);
     this.name = 'CheckFailedError';
+    this.result = { check: report };
   }
 }

@@ -25,10 +25,11 @@ export class Output {
     }
   }
 
-  failure(error: { code: string; message: string; details?: unknown }): void {
+  /** `extra`: result data that still matters on failure (e.g. check's report). */
+  failure(error: { code: string; message: string }, extra: Record<string, unknown> = {}): void {
     if (this.json && !this.resultWritten) {
       this.resultWritten = true;
-      this.stdout.write(`${JSON.stringify({ ok: false, error })}\n`);
+      this.stdout.write(`${JSON.stringify({ ok: false, ...extra, error })}\n`);
     }
     this.stderr.write(`chatkeep: ${error.message}\n`);
   }

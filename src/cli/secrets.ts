@@ -72,10 +72,11 @@ export async function newPassword(
   file: string | undefined,
   envName: string,
   io: SecretIo,
+  fileOption = '--new-password-file',
 ): Promise<string> {
   const chosen = file ? await readSecretFile(file) : io.env[envName];
   if (chosen) return validateNewPassword(chosen);
-  requireTerminal(io, 'a new password', `--new-password-file FILE or ${envName}`);
+  requireTerminal(io, 'a new password', `${fileOption} FILE or ${envName}`);
   for (let attempt = 0; attempt < 3; attempt++) {
     const first = await io.prompt('New backup password:');
     const problem = newPasswordProblem(first);

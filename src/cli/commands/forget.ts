@@ -1,0 +1,92 @@
+import type { Command } from 'commander';
+import { commandContext, type CliIo } from '../context.js';
+import { CliUsageError } from '../errors.js';
+import { formatBytes, formatTime } from '../format.js';
+import { parseNonNegativeInt } from '../parse.js';
+import { withRepository } from '../repo-session.js';
+import { summaryForJson } from './backup.js';
+
+interface ForgetOpts {
+  keepLast?: string;
+  keepDaily?: string;
+  keepWeekly?: string;
+  keepMonthly?: string;
+  prune?: boolean;
+  dryRun?: boolean;
+}
+
+export function registerForgetCommands(program: Command, io: CliIo): void {
+  program
+    .command('forget')
+    .description('remove snapshots outside a retention policy (add --prune to free their space)')
+    .option('--keep-last <n>', 'keep the N newest snapshots')
+    .option('--keep-daily <n>', 'keep the newest snapshot of each of the last N days')
+    .option('--keep-weekly <n>', 'keep the newest snapshot of each of the last N weeks')
+    .option('--keep-monthly <n>', 'keep the newest snapshot of each of the last N months')
+    .option('--prune', 'then delete the data no snapshot needs any more')
+    .option('--dry-run', 'only say what would be removed')
+    .action(async (opts: ForgetOpts, cmd: Command) => {
+      const ctx = commandContext(cmd, io);
+      const policy = {
+        keepLast: optionalCount(opts.keepLast, '--keep-last'),
+        keepDaily: optionalCount(opts.keepDaily, '--keep-daily'),
+        keepWeekly: optionalCount(opts.keepWeekly, '--keep-weekly'),
+        keepMonthly: optionalCount(opts.keepMonthly, '--keep-monthly'),
+      };
+      if (Object.values(policy).every((v) => !v)) {
+        // An empty policy would remove every snapshot: refuse rather than guess.
+        throw new CliUsageError('forget needs at least one --keep-* option greater than 0');
+      }
+      const { forgot, pruned } = await withRepository(ctx, async (repo) => {
+        const forgot = await repo.forget(policy, { dryRun: Boolean(opts.dryRun) });
+        const pruned = opts.prune && !opts.dryRun ? await repo.prune({}) : null;
+        return { forgot, pruned };
+      });
+      ctx.out.result(
+        {
+          dryRun: Boolean(opts.dryRun),
+          kept: forgot.kept.map((s) => summaryForJson(s)),
+          removed: forgot.removed.map((s) => summaryForJson(s)),
+          prune: pruned,
+        },
+        () => {
+          const verb = opts.dryRun ? 'Would remove' : 'Removed';
+          const lines = [
+            `${verb} ${forgot.removed.length} snapshot(s), keeping ${forgot.kept.length}.`,
+          ];
+          for (const s of forgot.removed)
+            lines.push(`  - ${s.id.slice(0, 12)}  ${formatTime(s.time)}`);
+          if (pruned) lines.push(describePrune(pruned));
+          return lines.join('\n');
+        },
+      );
+    });
+
+  program
+    .command('prune')
+    .description('delete data that no snapshot needs and repack partly used packs')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = commandContext(cmd, io);
+      const progress = ctx.progress();
+      const report = await withRepository(ctx, async (repo) => {
+        try {
+          return await repo.prune({ onProgress: (p) => progress.update(p) });
+        } finally {
+          progress.stop();
+        }
+      });
+      ctx.out.result({ prune: report }, () => describePrune(report));
+    });
+}
+
+function optionalCount(value: string | undefined, option: string): number | undefined {
+  return value === undefined ? undefined : parseNonNegativeInt(value, option);
+}
+
+export function describePrune(report: object): string {
+  const lines = ['Prune:'];
+  for (const [k, v] of Object.entries(report)) {
+    if (typeof v === 'number') lines.push(`  ${k}: ${/bytes|size/i.test(k) ? formatBytes(v) : v}`);
+  }
+  return lines.join('\n');
+}

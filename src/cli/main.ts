@@ -1,0 +1,8 @@
+import { main } from './run.js';
+
+/** Entry point of the `chatkeep` command (bundled to out/cli/chatkeep.js by scripts/build-cli.mjs). */
+const code = await main();
+process.exitCode = code;
+// Every resource is closed by now; should a stray handle keep the loop alive, a script waiting
+// on us must still get its exit code.
+setTimeout(() => process.exit(code), 2000).unref();

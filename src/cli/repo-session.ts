@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { createFolderBackend, Repository } from '../backup/index.js';
+import type { CommandContext } from './context.js';
+import { CliUsageError } from './errors.js';
+import { MarkerState } from './marker-state.js';
+import { secretToOpen } from './secrets.js';
+
+export function requireRepoPath(ctx: CommandContext): string {
+  const repo = ctx.g.repo ?? ctx.io.secrets.env.CHATKEEP_REPO;
+  if (!repo) throw new CliUsageError('Which repository? Pass --repo PATH (or set CHATKEEP_REPO).');
+  return path.resolve(repo);
+}
+
+/**
+ * Opens the repository with the user's secret and this store's last-seen marker, runs `fn`,
+ * records the newest marker and always closes (which releases the engine's lock), also when
+ * `fn` fails or is cancelled.
+ */
+export async function withRepository<T>(
+  ctx: CommandContext,
+  fn: (repo: Repository, repoPath: string) => Promise<T>,
+  openOpts: { allowDamaged?: boolean } = {},
+): Promise<T> {
+  const repoPath = requireRepoPath(ctx);
+  const markers = MarkerState.forStore(ctx.g.store);
+  if (ctx.g.acceptRollback) {
+    await markers.forget(repoPath);
+    ctx.out.warn('forgetting the last-seen snapshot marker (--accept-rollback)');
+  }
+  const seen = await markers.get(repoPath);
+  const secret = await secretToOpen(
+    {
+      passwordFile: ctx.g.passwordFile,
+      recoveryKeyFile: ctx.g.recoveryKeyFile,
+      recoveryKey: ctx.g.recoveryKey,
+    },
+    ctx.io.secrets,
+  );
+  const repo = await Repository.open(createFolderBackend(repoPath), secret, {
+    ...openOpts,
+    lastSeen: seen?.marker ?? null,
+  });
+  try {
+    const result = await fn(repo, repoPath);
+    const latest = repo.latestMarker();
+    if (latest) await markers.set(repoPath, repo.repoId, latest);
+    return result;
+  } finally {
+    await repo.close();
+  }
+}
