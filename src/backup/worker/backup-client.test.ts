@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BackupCancelledError,
+  RepositoryLockedError,
+  SnapshotNotFoundError,
+  WrongSecretError,
+} from '../errors.js';
+import { fillStore, storeDigest } from '../faults/store-fixture.js';
+import { BackupClient, BackupClientClosedError, WorkerCrashedError } from './backup-client.js';
+import type { ProgressLike } from './types.js';
+
+/** The engine in a real worker thread on real stores and folders. */
+
+const PASSWORD = 'worker test password';
+const FAST_KDF = { kdf: { opsLimit: 1, memLimit: 8192 }, insecureTestKdf: true };
+
+let root: string;
+let store: string;
+let repo: string;
+let client: BackupClient;
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-'));
+  store = path.join(root, 'store');
+  repo = path.join(root, 'repo');
+  await fillStore(store, { chats: 5, messagesPerChat: 80, photos: 4, photoBytes: 300_000 });
+  client = BackupClient.start();
+});
+
+afterAll(async () => {
+  await client?.close();
+  if (root) fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe('BackupClient', () => {
+  it('initializes, backs up with progress, lists and restores exactly', async () => {
+    const init = await client.init(repo, { password: PASSWORD }, FAST_KDF);
+    expect(init.repoId).toMatch(/^[0-9a-f]{32}$/);
+
+    const events: ProgressLike[] = [];
+    const summary = await client.backup(store, {
+      mediaTypes: ['photo'],
+      onProgress: (p) => events.push(p),
+    });
+    expect(summary.messageCount).toBe(400);
+    expect(summary.media.photo?.count).toBe(4);
+    expect(events.length).toBeGreaterThan(0);
+    const phases = new Set(events.map((e) => e.phase));
+    expect(phases.has('snapshot') || phases.has('messages')).toBe(true);
+
+    const snapshots = await client.snapshots();
+    expect(snapshots.map((s) => s.id)).toEqual([summary.id]);
+    expect(await client.latestMarker()).toMatchObject({ seq: summary.seq, id: summary.id });
+
+    const target = path.join(root, 'restored');
+    const restored = await client.restore('latest', target);
+    expect(restored.messages).toBe(400);
+    expect(await storeDigest(target)).toEqual(await storeDigest(store));
+
+    const report = await client.check({ readData: true });
+    expect(report.problems).toEqual([]);
+    expect((await client.stats()).snapshots).toBe(1);
+  });
+
+  it('re-creates typed errors on this side, with their code and data', async () => {
+    const wrong = await client.open(repo, { password: 'nope' }).catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(WrongSecretError);
+    expect((wrong as WrongSecretError).code).toBe('WRONG_SECRET');
+    expect((wrong as WrongSecretError).secretKind).toBe('password');
+    expect(String((wrong as Error).message)).not.toContain('nope');
+
+    await client.open(repo, { password: PASSWORD });
+    const missing = await client.restore('ffff', path.join(root, 'x')).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(SnapshotNotFoundError);
+    expect((missing as SnapshotNotFoundError).snapshot).toBe('ffff');
+  });
+
+  it('opens with an exported master key (the OS keychain path)', async () => {
+    await client.open(repo, { password: PASSWORD });
+    const key = await client.exportMasterKey();
+    expect(key).toBeInstanceOf(Uint8Array);
+    expect(key.byteLength).toBe(32);
+    const copy = Uint8Array.from(key);
+    const opened = await client.openWithMasterKey(repo, key);
+    expect(opened.latestMarker?.seq).toBe(1);
+    expect(key).toEqual(copy); // the caller's buffer is not consumed
+  });
+
+  it('cancels a running backup through an AbortSignal', async () => {
+    await fillStore(store, {
+      chats: 40,
+      messagesPerChat: 200,
+      seed: 5,
+      chatPrefix: 'big',
+      photos: 20,
+      photoBytes: 500_000,
+    });
+    await client.open(repo, { password: PASSWORD });
+    const controller = new AbortController();
+    let aborted = false;
+    const result = await client
+      .backup(store, {
+        mediaTypes: ['photo'],
+        signal: controller.signal,
+        onProgress: () => {
+          if (!aborted) {
+            aborted = true;
+            controller.abort();
+          }
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(result).toBeInstanceOf(BackupCancelledError);
+    expect((result as BackupCancelledError).code).toBe('CANCELLED');
+    // Cancelled means no new snapshot, and the lock is released for the next run.
+    expect((await client.snapshots()).length).toBe(1);
+    const next = await client.backup(store, { mediaTypes: ['photo'] });
+    expect(next.seq).toBe(2);
+    // A signal aborted before the call never reaches the worker.
+    await expect(
+      client.backup(store, { mediaTypes: [], signal: AbortSignal.abort() }),
+    ).rejects.toBeInstanceOf(BackupCancelledError);
+  });
+
+  it('a second client waits its turn: the repository lock is visible across threads', async () => {
+    await client.open(repo, { password: PASSWORD });
+    const other = BackupClient.start();
+    try {
+      await other.open(repo, { password: PASSWORD });
+      const [a, b] = await Promise.allSettled([
+        client.backup(store, { mediaTypes: ['photo'] }),
+        other.backup(store, { mediaTypes: ['photo'] }),
+      ]);
+      const outcomes = [a, b].map((r) => (r.status === 'fulfilled' ? 'ok' : r.reason));
+      // Either both succeed one after the other, or the loser gets the typed lock error.
+      for (const o of outcomes) {
+        if (o !== 'ok') expect(o).toBeInstanceOf(RepositoryLockedError);
+      }
+      expect(outcomes).toContain('ok');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('rejects pending calls with WorkerCrashedError when the worker dies, and refuses calls once closed', async () => {
+    const doomed = BackupClient.start();
+    const pending = doomed.init(path.join(root, 'repo-doomed'), { password: PASSWORD }, FAST_KDF);
+    await (doomed as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await expect(pending).rejects.toBeInstanceOf(WorkerCrashedError);
+    await expect(doomed.snapshots()).rejects.toBeInstanceOf(WorkerCrashedError);
+
+    const closed = BackupClient.start();
+    await closed.close();
+    await expect(closed.snapshots()).rejects.toBeInstanceOf(BackupClientClosedError);
+    await closed.close(); // twice is fine
+  });
+});

@@ -1,0 +1,273 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../node/worker-entry.js';
+import type {
+  BackupOptions,
+  CheckReport,
+  KeySlotInfo,
+  PruneReport,
+  RepoStats,
+  RestoreOptions,
+  RestoreResult,
+  RetentionPolicy,
+  Secret,
+  SnapshotMarker,
+  SnapshotSummary,
+} from '../index.js';
+import { BackupCancelledError } from '../errors.js';
+import {
+  BackupClientClosedError,
+  deserializeError,
+  WorkerCrashedError,
+  type ClientMessage,
+  type WorkerMessage,
+} from './protocol.js';
+import type { ProgressLike } from './types.js';
+
+export { BackupClientClosedError, WorkerCrashedError } from './protocol.js';
+
+/** Per-call options that stay on the caller's side: progress callback and cancellation. */
+export interface CallControls {
+  onProgress?: (p: ProgressLike) => void;
+  signal?: AbortSignal;
+}
+
+type InitOpts = { kdf?: { opsLimit: number; memLimit: number } };
+type OpenOpts = { lastSeen?: SnapshotMarker | null };
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  onProgress?: (p: ProgressLike) => void;
+  detach?: () => void;
+}
+
+/**
+ * The backup engine, run in a worker thread. Methods mirror Repository's; each returns a
+ * promise, streams progress to `onProgress`, and rejects with the same error classes (same
+ * `code`) the engine throws. One repository is open at a time.
+ */
+export class BackupClient {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private dead: Error | null = null;
+
+  private constructor(worker: Worker) {
+    this.worker = worker;
+    worker.on('message', (m: WorkerMessage) => this.onMessage(m));
+    worker.on('error', (e) => this.fail(new WorkerCrashedError(e.message, { cause: e })));
+    worker.on('exit', (code) => this.fail(new WorkerCrashedError(`exit code ${code}`)));
+  }
+
+  /** Starts the worker; `bundleDir` is where a bundle keeps `backup.worker.js`, if bundled. */
+  static start(
+    opts: { bundleDir?: string; resourceLimits?: Worker['resourceLimits'] } = {},
+  ): BackupClient {
+    const entry = workerEntry('backup', opts.bundleDir);
+    const options = { resourceLimits: opts.resourceLimits, stdin: false };
+    if (!entry.file.endsWith('.ts')) {
+      return new BackupClient(new Worker(entry.file, { ...options, execArgv: entry.execArgv }));
+    }
+    // From source (tests, tsx): on Node 20 a worker's `--import tsx` does not install tsx's
+    // loader, so a bootstrap registers it inside the worker before importing the entry.
+    const bootstrap = `
+      import(${JSON.stringify(tsxEsmApiUrl())})
+        .then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(entry.file).href)}); })
+        .catch((error) => { setImmediate(() => { throw error; }); });
+    `;
+    return new BackupClient(new Worker(bootstrap, { ...options, eval: true }));
+  }
+
+  init(
+    dir: string,
+    secret: Secret,
+    opts?: InitOpts,
+  ): Promise<{ repoId: string; recoveryKey: string | null }> {
+    return this.call('init', [dir, secret, opts]);
+  }
+
+  open(
+    dir: string,
+    secret: Secret,
+    opts?: OpenOpts,
+  ): Promise<{ repoId: string; latestMarker: SnapshotMarker | null }> {
+    return this.call('open', [dir, secret, opts]);
+  }
+
+  /** For the OS keychain path: the key is copied into the message, the caller's copy is untouched. */
+  openWithMasterKey(
+    dir: string,
+    masterKey: Uint8Array,
+    opts?: OpenOpts,
+  ): Promise<{ repoId: string; latestMarker: SnapshotMarker | null }> {
+    return this.call('openWithMasterKey', [dir, Uint8Array.from(masterKey), opts]);
+  }
+
+  exportMasterKey(): Promise<Uint8Array> {
+    return this.call('exportMasterKey', []);
+  }
+
+  latestMarker(): Promise<SnapshotMarker | null> {
+    return this.call('latestMarker', []);
+  }
+
+  listKeys(): Promise<KeySlotInfo[]> {
+    return this.call('listKeys', []);
+  }
+
+  addPassword(password: string): Promise<KeySlotInfo> {
+    return this.call('addPassword', [password]);
+  }
+
+  addRecoveryKey(): Promise<{ slot: KeySlotInfo; recoveryKey: string }> {
+    return this.call('addRecoveryKey', []);
+  }
+
+  removeKey(slotId: string): Promise<void> {
+    return this.call('removeKey', [slotId]);
+  }
+
+  changePassword(slotId: string, newPassword: string): Promise<void> {
+    return this.call('changePassword', [slotId, newPassword]);
+  }
+
+  backup(
+    storeDir: string,
+    opts: Omit<BackupOptions, 'onProgress' | 'signal'> & CallControls,
+  ): Promise<SnapshotSummary> {
+    const { onProgress, signal, ...rest } = opts;
+    return this.call('backup', [storeDir, rest], { onProgress, signal });
+  }
+
+  snapshots(): Promise<SnapshotSummary[]> {
+    return this.call('snapshots', []);
+  }
+
+  restore(
+    snapshot: string,
+    targetStoreDir: string,
+    opts: Omit<RestoreOptions, 'onProgress' | 'signal'> & CallControls = {},
+  ): Promise<RestoreResult> {
+    const { onProgress, signal, ...rest } = opts;
+    return this.call('restore', [snapshot, targetStoreDir, rest], { onProgress, signal });
+  }
+
+  check(
+    opts: {
+      readData?: boolean;
+      readDataPercent?: number;
+      onProgress?: (p: ProgressLike) => void;
+    } = {},
+  ): Promise<CheckReport> {
+    const { onProgress, ...rest } = opts;
+    return this.call('check', [rest], { onProgress });
+  }
+
+  forget(
+    policy: RetentionPolicy,
+    opts?: { dryRun?: boolean },
+  ): Promise<{ kept: SnapshotSummary[]; removed: SnapshotSummary[] }> {
+    return this.call('forget', [policy, opts]);
+  }
+
+  prune(opts: { onProgress?: (p: ProgressLike) => void } = {}): Promise<PruneReport> {
+    return this.call('prune', [{}], { onProgress: opts.onProgress });
+  }
+
+  stats(): Promise<RepoStats> {
+    return this.call('stats', []);
+  }
+
+  /** Closes the open repository (releasing its lock); the worker stays up for the next one. */
+  closeRepository(): Promise<void> {
+    return this.call('close', []);
+  }
+
+  /** Closes the repository, then ends the worker. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.dead) return;
+    try {
+      await this.closeRepository();
+    } finally {
+      this.dead = new BackupClientClosedError();
+      await this.worker.terminate();
+    }
+  }
+
+  private call<T>(method: string, args: unknown[], controls: CallControls = {}): Promise<T> {
+    if (this.dead) return Promise.reject(this.dead);
+    if (controls.signal?.aborted) return Promise.reject(new BackupCancelledError());
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const pending: Pending = {
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        onProgress: controls.onProgress,
+      };
+      const { signal } = controls;
+      if (signal) {
+        const onAbort = () => this.post({ type: 'cancel', id });
+        signal.addEventListener('abort', onAbort, { once: true });
+        pending.detach = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.pending.set(id, pending);
+      this.post({
+        type: 'call',
+        id,
+        method,
+        args,
+        progress: Boolean(controls.onProgress),
+        cancellable: Boolean(signal),
+      });
+    });
+  }
+
+  private post(message: ClientMessage): void {
+    this.worker.postMessage(message);
+  }
+
+  private onMessage(m: WorkerMessage): void {
+    const pending = this.pending.get(m.id);
+    if (!pending) return;
+    if (m.type === 'progress') {
+      try {
+        pending.onProgress?.(m.progress);
+      } catch {
+        // A throwing progress callback must not break the call it reports on.
+      }
+      return;
+    }
+    this.pending.delete(m.id);
+    pending.detach?.();
+    if (m.type === 'result') pending.resolve(m.value);
+    else pending.reject(deserializeError(m.error));
+  }
+
+  private fail(error: Error): void {
+    if (this.dead) return;
+    this.dead = error;
+    for (const [id, pending] of this.pending) {
+      this.pending.delete(id);
+      pending.detach?.();
+      pending.reject(error);
+    }
+  }
+}
+
+/** URL of tsx's ESM register API, found through its package.json exports. */
+function tsxEsmApiUrl(): string {
+  const require = createRequire(import.meta.url);
+  const pkgPath = require.resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
+    exports: Record<string, { import?: { default?: string } } | string>;
+  };
+  const target = pkg.exports['./esm/api'];
+  const rel = typeof target === 'object' ? target.import?.default : undefined;
+  if (!rel)
+    throw new Error('tsx does not export ./esm/api; cannot run the backup worker from source');
+  return pathToFileURL(path.join(path.dirname(pkgPath), rel)).href;
+}

@@ -1,0 +1,187 @@
+import { parentPort } from 'node:worker_threads';
+import { createFolderBackend, Repository } from '../index.js';
+import { InvalidArgumentError } from '../errors.js';
+import { serializeError, type ClientMessage, type WorkerMessage } from './protocol.js';
+import type { ProgressLike } from './types.js';
+
+/**
+ * The backup engine's thread: hashing, compression, encryption and file I/O run here so the
+ * Electron main process stays responsive. It holds at most one open Repository. Secrets
+ * arrive only inside call messages and are never logged or echoed back.
+ */
+
+if (!parentPort) throw new Error('backup.worker.ts must run as a worker thread');
+const port = parentPort;
+
+let repo: Repository | null = null;
+const running = new Map<number, AbortController>();
+
+/** Progress is throttled so a fast phase cannot flood the caller's event loop. */
+const PROGRESS_INTERVAL_MS = 100;
+
+type Handler = (args: unknown[], extras: CallExtras) => Promise<unknown>;
+interface CallExtras {
+  onProgress?: (p: ProgressLike) => void;
+  signal?: AbortSignal;
+}
+
+function current(): Repository {
+  if (!repo) throw new InvalidArgumentError('No repository is open in the backup worker');
+  return repo;
+}
+
+async function replace(next: Repository): Promise<void> {
+  const previous = repo;
+  repo = next;
+  if (previous) await previous.close();
+}
+
+function withExtras<T extends object>(opts: T | undefined, extras: CallExtras): T {
+  return { ...(opts ?? ({} as T)), ...extras };
+}
+
+const handlers: Record<string, Handler> = {
+  async init([dir, secret, opts]) {
+    const { repo: created, recoveryKey } = await Repository.init(
+      createFolderBackend(dir as string),
+      secret as Parameters<typeof Repository.init>[1],
+      opts as Parameters<typeof Repository.init>[2],
+    );
+    await replace(created);
+    return { repoId: created.repoId, recoveryKey: recoveryKey ?? null };
+  },
+  async open([dir, secret, opts]) {
+    const opened = await Repository.open(
+      createFolderBackend(dir as string),
+      secret as Parameters<typeof Repository.open>[1],
+      opts as Parameters<typeof Repository.open>[2],
+    );
+    await replace(opened);
+    return { repoId: opened.repoId, latestMarker: opened.latestMarker() };
+  },
+  async openWithMasterKey([dir, masterKey, opts]) {
+    const opened = await Repository.openWithMasterKey(
+      createFolderBackend(dir as string),
+      masterKey as Uint8Array,
+      opts as Parameters<typeof Repository.openWithMasterKey>[2],
+    );
+    await replace(opened);
+    return { repoId: opened.repoId, latestMarker: opened.latestMarker() };
+  },
+  async exportMasterKey() {
+    return current().exportMasterKey();
+  },
+  async latestMarker() {
+    return current().latestMarker();
+  },
+  async listKeys() {
+    return current().listKeys();
+  },
+  async addPassword([password]) {
+    return current().addPassword(password as string);
+  },
+  async addRecoveryKey() {
+    return current().addRecoveryKey();
+  },
+  async removeKey([slotId]) {
+    return current().removeKey(slotId as string);
+  },
+  async changePassword([slotId, password]) {
+    return current().changePassword(slotId as string, password as string);
+  },
+  async backup([storeDir, opts], extras) {
+    type Opts = Parameters<Repository['backup']>[1];
+    return current().backup(storeDir as string, withExtras(opts as Opts, extras));
+  },
+  async snapshots() {
+    return current().snapshots();
+  },
+  async restore([snapshot, target, opts], extras) {
+    type Opts = NonNullable<Parameters<Repository['restore']>[2]>;
+    return current().restore(
+      snapshot as string,
+      target as string,
+      withExtras(opts as Opts, extras),
+    );
+  },
+  async check([opts], extras) {
+    type Opts = NonNullable<Parameters<Repository['check']>[0]>;
+    return current().check(withExtras(opts as Opts, { onProgress: extras.onProgress }));
+  },
+  async forget([policy, opts]) {
+    return current().forget(
+      policy as Parameters<Repository['forget']>[0],
+      opts as Parameters<Repository['forget']>[1],
+    );
+  },
+  async prune([opts], extras) {
+    type Opts = NonNullable<Parameters<Repository['prune']>[0]>;
+    return current().prune(withExtras(opts as Opts, { onProgress: extras.onProgress }));
+  },
+  async stats() {
+    return current().stats();
+  },
+  async close() {
+    const previous = repo;
+    repo = null;
+    if (previous) await previous.close();
+    return null;
+  },
+};
+
+function post(message: WorkerMessage): void {
+  port.postMessage(message);
+}
+
+function throttledProgress(id: number): (p: ProgressLike) => void {
+  let lastAt = 0;
+  let lastPhase = '';
+  return (p) => {
+    const now = Date.now();
+    const finished = p.itemsTotal > 0 && p.itemsDone >= p.itemsTotal;
+    if (p.phase === lastPhase && !finished && now - lastAt < PROGRESS_INTERVAL_MS) return;
+    lastAt = now;
+    lastPhase = p.phase;
+    post({
+      type: 'progress',
+      id,
+      progress: {
+        phase: p.phase,
+        itemsDone: p.itemsDone,
+        itemsTotal: p.itemsTotal,
+        bytesDone: p.bytesDone,
+        bytesTotal: p.bytesTotal,
+        etaMs: p.etaMs,
+      },
+    });
+  };
+}
+
+// Calls run one at a time, in arrival order: a Repository is not designed for concurrent
+// operations, and its lock would refuse most of them anyway. `cancel` is handled at once.
+let queue: Promise<void> = Promise.resolve();
+
+port.on('message', (message: ClientMessage) => {
+  if (message.type === 'cancel') {
+    running.get(message.id)?.abort();
+    return;
+  }
+  const controller = message.cancellable ? new AbortController() : null;
+  if (controller) running.set(message.id, controller);
+  queue = queue.then(async () => {
+    try {
+      const handler = handlers[message.method];
+      if (!handler)
+        throw new InvalidArgumentError(`Unknown backup worker method "${message.method}"`);
+      const extras: CallExtras = {};
+      if (message.progress) extras.onProgress = throttledProgress(message.id);
+      if (controller) extras.signal = controller.signal;
+      const value = await handler(message.args, extras);
+      post({ type: 'result', id: message.id, value });
+    } catch (error) {
+      post({ type: 'error', id: message.id, error: serializeError(error) });
+    } finally {
+      running.delete(message.id);
+    }
+  });
+});
