@@ -29,9 +29,13 @@ export abstract class BackupError extends Error {
 
 export class WrongSecretError extends BackupError {
   readonly code = 'WRONG_SECRET' as const;
-  constructor(readonly secretKind: 'password' | 'recovery') {
+  constructor(readonly secretKind: 'password' | 'recovery' | 'master-key') {
     super(
-      secretKind === 'password' ? 'Wrong password' : 'This recovery key does not open this backup',
+      secretKind === 'password'
+        ? 'Wrong password'
+        : secretKind === 'recovery'
+          ? 'This recovery key does not open this backup'
+          : 'This stored key does not open this backup',
     );
   }
 }

@@ -121,9 +121,14 @@ export class Repository {
     ) {
       throw new RepositoryExistsError(backend.location ?? 'this location');
     }
-    const config: RepoConfig = { repoId: randomBytes(16).toString('hex'), createdAt: Date.now() };
+    const repoId = randomBytes(16);
     const master = randomBytes(32);
-    const keys = new RepoKeys(master, Buffer.from(config.repoId, 'hex'));
+    const keys = new RepoKeys(master, repoId);
+    const config: RepoConfig = {
+      repoId: repoId.toString('hex'),
+      createdAt: Date.now(),
+      keyCheck: keys.keyCheck(),
+    };
     const repo = new Repository(backend, config, keys);
     if (opts.kdf) repo.kdfOverride = { params: opts.kdf, allowWeak: opts.insecureTestKdf === true };
     // The key slot first: a folder holding a config is a repository, and it must be openable.
@@ -167,7 +172,7 @@ export class Repository {
       if (damaged) throw damaged;
       throw new WrongSecretError(kind);
     }
-    return Repository.finishOpen(backend, config, master, opts);
+    return Repository.finishOpen(backend, config, master, opts, kind);
   }
 
   static async openWithMasterKey(
@@ -177,7 +182,7 @@ export class Repository {
   ): Promise<Repository> {
     if (masterKey.length !== 32) throw new InvalidArgumentError('A master key is 32 bytes');
     const config = await Repository.readConfig(backend);
-    return Repository.finishOpen(backend, config, Buffer.from(masterKey), opts);
+    return Repository.finishOpen(backend, config, Buffer.from(masterKey), opts, 'master-key');
   }
 
   private static async readConfig(backend: Backend): Promise<RepoConfig> {
@@ -212,12 +217,17 @@ export class Repository {
     config: RepoConfig,
     master: Buffer,
     opts: OpenOptions,
+    secretKind: 'password' | 'recovery' | 'master-key',
   ): Promise<Repository> {
-    const repo = new Repository(
-      backend,
-      config,
-      new RepoKeys(master, Buffer.from(config.repoId, 'hex')),
-    );
+    const keys = new RepoKeys(master, Buffer.from(config.repoId, 'hex'));
+    if (keys.keyCheck() !== config.keyCheck) {
+      // A key slot opened, so the slot is sound: the config must have been altered.
+      if (secretKind !== 'master-key') {
+        throw new RepositoryDamagedError(CONFIG_OBJECT, 'key check does not match');
+      }
+      throw new WrongSecretError('master-key');
+    }
+    const repo = new Repository(backend, config, keys);
     await repo.reload(opts.allowDamaged === true);
     if (opts.lastSeen) repo.checkRollback(opts.lastSeen);
     return repo;

@@ -35,6 +35,14 @@ export class RepoKeys {
     this.chunkerKey = derive(master, SUBKEY_IDS.chunker);
   }
 
+  /** Proves possession of the master key without revealing anything about it. */
+  keyCheck(): string {
+    return blake2b256Parts(
+      [Buffer.from('chatkeep key check', 'ascii'), this.repoId],
+      this.metaKey,
+    ).toString('hex');
+  }
+
   /** Keyed BLAKE2b-256 of (type code || plaintext): the blob's id, hex. */
   blobId(type: BlobType, plaintext: Uint8Array): string {
     return blake2b256Parts([Buffer.of(BLOB_TYPES[type]), plaintext], this.idKey).toString('hex');

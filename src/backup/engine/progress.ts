@@ -5,6 +5,7 @@ import type { Progress } from '../types.js';
 export class ProgressReporter {
   private started = Date.now();
   private last = 0;
+  private lastPhase: string | null = null;
 
   constructor(
     private readonly cb: ((p: Progress) => void) | undefined,
@@ -19,8 +20,11 @@ export class ProgressReporter {
     if (this.signal?.aborted) throw new BackupCancelledError();
     if (!this.cb) return;
     const now = Date.now();
-    if (!force && now - this.last < 100) return;
+    // Phase changes and phase ends always go out; steps in between at most every 100 ms.
+    const edge = p.phase !== this.lastPhase || (p.itemsTotal > 0 && p.itemsDone === p.itemsTotal);
+    if (!force && !edge && now - this.last < 100) return;
     this.last = now;
+    this.lastPhase = p.phase;
     const elapsed = now - this.started;
     const [done, total] =
       p.bytesTotal > 0 ? [p.bytesDone, p.bytesTotal] : [p.itemsDone, p.itemsTotal];

@@ -8,6 +8,8 @@ export interface RepoConfig {
   /** 32 hex digits (16 random bytes). */
   repoId: string;
   createdAt: number;
+  /** Keyed BLAKE2b-256 proving a master key belongs to this repository (see keyCheck). */
+  keyCheck: string;
 }
 
 /** header || JSON || BLAKE2b-256(header || JSON). Not secret; integrity-checked. */
@@ -34,9 +36,10 @@ export function decodeConfig(buf: Buffer): RepoConfig {
   if (
     typeof c.repoId !== 'string' ||
     !/^[0-9a-f]{32}$/.test(c.repoId) ||
-    typeof c.createdAt !== 'number'
+    typeof c.createdAt !== 'number' ||
+    typeof c.keyCheck !== 'string'
   ) {
     throw new RepositoryDamagedError(name, 'missing fields');
   }
-  return { repoId: c.repoId, createdAt: c.createdAt };
+  return { repoId: c.repoId, createdAt: c.createdAt, keyCheck: c.keyCheck };
 }

@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MEDIA_TYPES } from '../store/records.js';
+import { Repository } from './repository.js';
+import { folderRepo, MemoryStore, sampleStore, TEST_KDF, tmpDir } from './test-support.js';
+
+const dirs: string[] = [];
+const track = (d: string): string => (dirs.push(d), d);
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+async function setup() {
+  const { dir, backend } = folderRepo();
+  track(dir);
+  const store = sampleStore(track(tmpDir()));
+  const { repo } = await Repository.init(
+    backend,
+    { password: 'pw' },
+    { kdf: TEST_KDF, insecureTestKdf: true },
+  );
+  return { dir, backend, store, repo };
+}
+
+describe('incremental backups', () => {
+  it('a second backup with no change reads no group, no media and writes only a snapshot', async () => {
+    const { backend, store, repo } = await setup();
+    await repo.backupFrom(store, { mediaTypes: [...MEDIA_TYPES] });
+    const packs = (await backend.list('data/')).length;
+    const indexes = (await backend.list('index/')).length;
+    const reads = store.readMonthCalls;
+    // Media already in the backup are never re-read: remove the files to prove it.
+    for (const f of fs.readdirSync(store.mediaDir)) fs.rmSync(`${store.mediaDir}/${f}`);
+    const s2 = await repo.backupFrom(store, { mediaTypes: [...MEDIA_TYPES] });
+    expect(store.readMonthCalls).toBe(reads);
+    expect(s2.sizeAdded).toBe(0);
+    expect(s2.mediaMissing).toBe(0);
+    expect(s2.media.video?.count).toBe(1);
+    expect((await backend.list('data/')).length).toBe(packs);
+    expect((await backend.list('index/')).length).toBe(indexes);
+    expect((await backend.list('snapshots/')).length).toBe(2);
+    expect(s2.seq).toBe(2);
+    const [first] = await repo.snapshots();
+    expect(s2.parentHash).toBe(first!.id);
+  });
+
+  it('one new message writes one small group blob and reads one group', async () => {
+    const { backend, store, repo } = await setup();
+    await repo.backupFrom(store, { mediaTypes: [...MEDIA_TYPES] });
+    const packs = new Set(await backend.list('data/'));
+    const reads = store.readMonthCalls;
+    await store.ingest([
+      {
+        ...store.chats[0]!.bundle,
+        messages: [
+          {
+            key: 'a5',
+            senderKey: null,
+            sentAt: Date.UTC(2025, 2, 21),
+            text: 'new!',
+            kind: 'text',
+            attachments: [],
+            reactions: [],
+          },
+        ],
+      },
+    ]);
+    const s2 = await repo.backupFrom(store, { mediaTypes: [...MEDIA_TYPES] });
+    expect(store.readMonthCalls).toBe(reads + 1);
+    expect(s2.messageCount).toBe(9);
+    expect(s2.sizeAdded).toBeLessThan(8 * 1024);
+    const newPacks = (await backend.list('data/')).filter((p) => !packs.has(p));
+    expect(newPacks).toHaveLength(1);
+    const t = new MemoryStore(track(tmpDir()));
+    await repo.restoreInto('latest', t);
+    expect(t.allMessages().map((m) => m.key)).toContain('a5');
+    // The first snapshot still restores its own state.
+    const t1 = new MemoryStore(track(tmpDir()));
+    const first = (await repo.snapshots())[0]!;
+    await repo.restoreInto(first.id, t1);
+    expect(t1.allMessages().map((m) => m.key)).not.toContain('a5');
+  });
+
+  it('a different store (new storeId) does not reuse groups by rev', async () => {
+    const { store, repo } = await setup();
+    await repo.backupFrom(store, { mediaTypes: [] });
+    const other = sampleStore(track(tmpDir()));
+    const reads = other.readMonthCalls;
+    const s = await repo.backupFrom(other, { mediaTypes: [] });
+    expect(other.readMonthCalls).toBeGreaterThan(reads);
+    // Same content: de-duplicated by blob id, nothing new stored.
+    expect(s.sizeAdded).toBe(0);
+  });
+
+  it('reports missing media files instead of failing the backup', async () => {
+    const { store, repo } = await setup();
+    const photo = [...store.mediaTypes.entries()].find(([, t]) => t.mediaType === 'photo')![0];
+    fs.rmSync(store.mediaPath(photo));
+    const s = await repo.backupFrom(store, { mediaTypes: [...MEDIA_TYPES] });
+    expect(s.mediaMissing).toBe(1);
+    expect(s.media.photo).toBeUndefined();
+  });
+
+  it('cancels through an AbortSignal with a typed error and leaves no snapshot', async () => {
+    const { backend, store, repo } = await setup();
+    const ac = new AbortController();
+    ac.abort();
+    await expect(
+      repo.backupFrom(store, { mediaTypes: [...MEDIA_TYPES], signal: ac.signal }),
+    ).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
+    expect(await backend.list('snapshots/')).toHaveLength(0);
+    expect(await backend.list('locks/')).toHaveLength(0);
+  });
+
+  it('reports progress with phases and totals', async () => {
+    const { store, repo } = await setup();
+    const phases = new Set<string>();
+    let last = { itemsDone: 0, itemsTotal: 0 };
+    await repo.backupFrom(store, {
+      mediaTypes: [...MEDIA_TYPES],
+      onProgress: (p) => {
+        phases.add(p.phase);
+        if (p.phase === 'messages') last = p;
+      },
+    });
+    expect([...phases]).toEqual(expect.arrayContaining(['scan', 'messages', 'index', 'snapshot']));
+    expect(last.itemsDone).toBe(last.itemsTotal);
+  });
+});
