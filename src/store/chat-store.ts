@@ -8,7 +8,7 @@ import type {
   SearchHit,
   StoreStats,
 } from '../shared/chat-types.js';
-import { StoreClosedError } from './errors.js';
+import { StoreClosedError, StoreReadOnlyError } from './errors.js';
 import { Ingester, type IngestOptions, type IngestResult } from './ingest.js';
 import { MediaStore } from './media-store.js';
 import { DB_FILE, openDatabase } from './open-db.js';
@@ -93,6 +93,12 @@ export class ChatStore {
     if (!this.db) throw new StoreClosedError();
   }
 
+  private get writable(): Database.Database {
+    const db = this.conn;
+    if (db.readonly) throw new StoreReadOnlyError();
+    return db;
+  }
+
   private get conn(): Database.Database {
     if (!this.db) throw new StoreClosedError();
     return this.db;
@@ -104,19 +110,19 @@ export class ChatStore {
    * messages and updates edited ones.
    */
   ingest(bundles: Iterable<ChatBundle>, opts?: IngestOptions): IngestResult {
-    this.ingester ??= new Ingester(this.conn);
-    this.assertOpen();
+    const db = this.writable;
+    this.ingester ??= new Ingester(db);
     return this.ingester.run(bundles, opts);
   }
 
   /** Delete one message (and its attachments' and reactions' rows). Returns whether it existed. */
   deleteMessage(messageId: number): boolean {
-    return this.conn.prepare('DELETE FROM messages WHERE id = ?').run(messageId).changes > 0;
+    return this.writable.prepare('DELETE FROM messages WHERE id = ?').run(messageId).changes > 0;
   }
 
   /** Delete a chat and everything in it. Media files stay (other chats may share them). */
   deleteChat(chatId: number): boolean {
-    return this.conn.prepare('DELETE FROM chats WHERE id = ?').run(chatId).changes > 0;
+    return this.writable.prepare('DELETE FROM chats WHERE id = ?').run(chatId).changes > 0;
   }
 
   listChats(opts?: ListChatsOptions): ChatSummary[] {

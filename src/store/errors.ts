@@ -74,6 +74,13 @@ export class StoreClosedError extends StoreError {
   }
 }
 
+export class StoreReadOnlyError extends StoreError {
+  override readonly code = 'STORE_READONLY';
+  constructor() {
+    super('The chat store was opened read-only; it cannot be changed through this connection');
+  }
+}
+
 export class IngestCancelledError extends StoreError {
   override readonly code = 'INGEST_CANCELLED';
   constructor() {
@@ -125,6 +132,7 @@ export const STORE_ERROR_CODES = [
   'STORE_NOT_FOUND',
   'STORE_NEEDS_MIGRATION',
   'STORE_CLOSED',
+  'STORE_READONLY',
   'INGEST_CANCELLED',
   'INVALID_RECORD',
   'INVALID_MEDIA_HASH',

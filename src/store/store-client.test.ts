@@ -1,0 +1,104 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ChatStore } from './chat-store.js';
+import {
+  IngestCancelledError,
+  InvalidRecordError,
+  StoreClosedError,
+  StoreTooNewError,
+} from './errors.js';
+import { LATEST_VERSION } from './schema.js';
+import { StoreClient } from './store-client.js';
+import { days, groupBundle, tempDir } from './testing/fixtures.js';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => ({ dir, cleanup } = tempDir()));
+afterEach(() => cleanup());
+
+describe('StoreClient', () => {
+  it('runs ingest and the reads in the worker', async () => {
+    const client = await StoreClient.open(dir);
+    try {
+      expect(client.storeId).toMatch(/^[0-9a-f-]{36}$/);
+      const progress: number[] = [];
+      const result = await client.ingest([groupBundle(days(2500))], {
+        onProgress: (p) => progress.push(p.messages),
+      });
+      expect(result).toMatchObject({ chats: 1, messagesAdded: 2500 });
+      expect(progress).toContain(2000);
+      expect(progress.at(-1)).toBe(2500);
+      const chatId = result.chatIds[0] ?? -1;
+      expect(await client.countChats()).toBe(1);
+      expect((await client.listChats())[0]?.messageCount).toBe(2500);
+      expect((await client.getChat(chatId))?.members).toHaveLength(2);
+      const page = await client.getMessages(chatId, { limit: 20 });
+      expect(page.messages).toHaveLength(20);
+      expect((await client.search('m2499'))[0]?.messageId).toBe(page.messages.at(-1)?.id);
+      expect((await client.stats()).messages).toBe(2500);
+    } finally {
+      await client.close();
+    }
+    // The worker closed its connection: the store opens again in this thread.
+    const store = ChatStore.open(dir);
+    expect(store.countChats()).toBe(1);
+    store.close();
+  });
+
+  it('re-creates typed errors on the caller side', async () => {
+    const client = await StoreClient.open(dir);
+    try {
+      const bad = groupBundle(days(1));
+      (bad.messages[0] as { senderKey: string }).senderKey = 'stranger';
+      const error = await client.ingest([bad]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidRecordError);
+      expect(error).toMatchObject({
+        code: 'INVALID_RECORD',
+        path: 'bundle[0].messages[0].senderKey',
+      });
+      await expect(client.getMessages(1, { limit: 5, around: 12345 })).rejects.toMatchObject({
+        code: 'MESSAGE_NOT_FOUND',
+        name: 'MessageNotFoundError',
+      });
+    } finally {
+      await client.close();
+    }
+    await expect(client.listChats()).rejects.toBeInstanceOf(StoreClosedError);
+  });
+
+  it('fails to open a too-new store with StoreTooNewError', async () => {
+    ChatStore.open(dir).close();
+    const db = new Database(path.join(dir, 'chatkeep.db'));
+    db.pragma(`user_version = ${LATEST_VERSION + 5}`);
+    db.close();
+    const error = await StoreClient.open(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreTooNewError);
+    expect(error).toMatchObject({ foundVersion: LATEST_VERSION + 5 });
+  });
+
+  it('cancels an ingest through an AbortSignal and writes nothing', async () => {
+    const client = await StoreClient.open(dir);
+    try {
+      const controller = new AbortController();
+      const bundles = Array.from({ length: 40 }, (_, i) =>
+        groupBundle(days(1000, `c${i}-`), { key: `chat${i}` }),
+      );
+      const pending = client.ingest(bundles, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.messages >= 3000) controller.abort();
+        },
+      });
+      await expect(pending).rejects.toBeInstanceOf(IngestCancelledError);
+      expect(await client.countChats()).toBe(0);
+      const aborted = new AbortController();
+      aborted.abort();
+      await expect(client.ingest(bundles, { signal: aborted.signal })).rejects.toBeInstanceOf(
+        IngestCancelledError,
+      );
+    } finally {
+      await client.close();
+    }
+  });
+});
