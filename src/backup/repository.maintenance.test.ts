@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MEDIA_TYPES } from '../store/records.js';
+import { selectForget } from './engine/forget.js';
+import type { LoadedSnapshot } from './engine/state.js';
+import type { SnapshotDoc } from './format/snapshot.js';
+import { Repository } from './repository.js';
+import { folderRepo, MemoryStore, sampleStore, TEST_KDF, tmpDir } from './test-support.js';
+
+const dirs: string[] = [];
+const track = (d: string): string => (dirs.push(d), d);
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function fake(seq: number, time: Date): LoadedSnapshot {
+  const hash = seq.toString(16).padStart(64, '0');
+  return { name: `snapshots/${hash}`, hash, doc: { seq, time: time.getTime() } as SnapshotDoc };
+}
+
+describe('forget policy (local time, restic semantics)', () => {
+  // Two snapshots a day at 09:00 and 21:00 local time for 60 days from 2025-01-01.
+  const snaps: LoadedSnapshot[] = [];
+  let seq = 0;
+  for (let d = 0; d < 60; d++) {
+    snaps.push(fake(++seq, new Date(2025, 0, 1 + d, 9)));
+    snaps.push(fake(++seq, new Date(2025, 0, 1 + d, 21)));
+  }
+  const newest = snaps[snaps.length - 1]!;
+
+  it('keepLast keeps the newest N', () => {
+    const { keep, remove } = selectForget(snaps, { keepLast: 3 });
+    expect(keep.map((s) => s.doc.seq)).toEqual([118, 119, 120]);
+    expect(remove).toHaveLength(117);
+  });
+
+  it('keepDaily keeps the newest of each of the last N days', () => {
+    const { keep } = selectForget(snaps, { keepDaily: 7 });
+    expect(keep).toHaveLength(7);
+    expect(keep.every((s) => new Date(s.doc.time).getHours() === 21)).toBe(true);
+    expect(keep[keep.length - 1]).toBe(newest);
+  });
+
+  it('weekly and monthly rules combine with daily', () => {
+    const { keep } = selectForget(snaps, { keepDaily: 2, keepWeekly: 4, keepMonthly: 12 });
+    const months = new Set(keep.map((s) => new Date(s.doc.time).getMonth()));
+    expect(months).toEqual(new Set([0, 1, 2])); // Jan, Feb, Mar 2025
+    // 2 days + up to 4 weeks (overlapping the newest) + month ends.
+    expect(keep.length).toBeGreaterThanOrEqual(5);
+    expect(keep.length).toBeLessThanOrEqual(2 + 4 + 3);
+    const jan31 = keep.find(
+      (s) => new Date(s.doc.time).getDate() === 31 && new Date(s.doc.time).getMonth() === 0,
+    );
+    expect(jan31).toBeDefined();
+  });
+
+  it('keepYearly keeps one per year; the newest is always kept; an empty policy keeps all', () => {
+    expect(selectForget(snaps, { keepYearly: 5 }).keep).toEqual([newest]);
+    expect(selectForget(snaps, {}).remove).toHaveLength(0);
+  });
+});
+
+describe('forget and prune on a repository', () => {
+  it('prune frees what forgotten snapshots alone used; all kept snapshots stay restorable', async () => {
+    const { dir, backend } = folderRepo();
+    track(dir);
+    const store = sampleStore(track(tmpDir()));
+    const { repo } = await Repository.init(
+      backend,
+      { password: 'pw' },
+      { kdf: TEST_KDF, insecureTestKdf: true },
+    );
+    await repo.backupFrom(store, { mediaTypes: [...MEDIA_TYPES] });
+    await store.ingest([
+      {
+        ...store.chats[1]!.bundle,
+        messages: [{ ...store.chats[1]!.bundle.messages[0]!, key: 'g9', text: 'later' }],
+      },
+    ]);
+    await repo.backupFrom(store, { mediaTypes: ['photo', 'voice', 'document'] });
+    const dry = await repo.forget({ keepLast: 1 }, { dryRun: true });
+    expect(dry.removed.map((s) => s.seq)).toEqual([1]);
+    expect(await backend.list('snapshots/')).toHaveLength(2);
+    const { kept, removed } = await repo.forget({ keepLast: 1 });
+    expect(kept.map((s) => s.seq)).toEqual([2]);
+    expect(removed.map((s) => s.seq)).toEqual([1]);
+    expect(await backend.list('snapshots/')).toHaveLength(1);
+
+    const before = await repo.stats();
+    const report = await repo.prune();
+    const after = await repo.stats();
+    expect(report.bytesFreed).toBeGreaterThan(3 * 1024 * 1024); // the video
+    expect(after.packBytes).toBeLessThan(before.packBytes - 3 * 1024 * 1024);
+    expect(after.indexFiles).toBe(1);
+    expect((await repo.check({ readData: true })).ok).toBe(true);
+    const t = new MemoryStore(track(tmpDir()));
+    const r = await repo.restoreInto('latest', t);
+    expect(r.messages).toBe(9);
+    expect(r.mediaFiles).toBe(3);
+    // A fresh open sees the same.
+    const again = await Repository.open(backend, { password: 'pw' });
+    expect((await again.check({ readData: true })).ok).toBe(true);
+  });
+
+  it('repacks a mostly unused pack and keeps the used blobs', async () => {
+    const { dir, backend } = folderRepo();
+    track(dir);
+    const store = sampleStore(track(tmpDir()));
+    const { repo } = await Repository.init(
+      backend,
+      { password: 'pw' },
+      { kdf: TEST_KDF, insecureTestKdf: true },
+    );
+    await repo.backupFrom(store, { mediaTypes: ['photo', 'voice', 'document'] });
+    const [firstPack] = await backend.list('data/');
+    await repo.backupFrom(store, { mediaTypes: ['document'] });
+    await repo.forget({ keepLast: 1 });
+    const report = await repo.prune();
+    expect(report.packsRepacked).toBe(1);
+    expect(report.packsWritten).toBe(1);
+    expect(report.blobsRemoved).toBeGreaterThanOrEqual(2);
+    // The second backup's own pack (its new media list) stays; the first was rewritten.
+    const packs = await backend.list('data/');
+    expect(packs).toHaveLength(2);
+    expect(packs).not.toContain(firstPack);
+    expect((await repo.check({ readData: true })).ok).toBe(true);
+    const t = new MemoryStore(track(tmpDir()));
+    const r = await repo.restoreInto('latest', t);
+    expect(r).toMatchObject({ messages: 8, mediaFiles: 1 });
+    const second = await repo.prune();
+    expect(second).toMatchObject({ packsDeleted: 0, packsRepacked: 0, indexFilesReplaced: 0 });
+  });
+});
