@@ -368,7 +368,7 @@ export class Repository {
   // ---------- content ----------
 
   async backup(storeDir: string, opts: BackupOptions): Promise<SnapshotSummary> {
-    const source = await openStoreSource(storeDir);
+    const source = openStoreSource(storeDir);
     try {
       return await this.backupFrom(source, opts);
     } finally {
@@ -446,7 +446,7 @@ export class Repository {
     targetStoreDir: string,
     opts: RestoreOptions = {},
   ): Promise<RestoreResult> {
-    const target = await openStoreTarget(targetStoreDir);
+    const target = openStoreTarget(targetStoreDir);
     try {
       return await this.restoreInto(snapshot, target, opts);
     } finally {

@@ -79,6 +79,8 @@ export async function runBackup(
     const titles = new Map<string, string>();
     let done = 0;
     for (const g of groups) {
+      // A month whose messages were all deleted is left out, so restore does not bring them back.
+      if (g.messageCount === 0) continue;
       const ref: [string, string, string] = [g.sourceKind, g.sourceAccountKey, g.chatKey];
       const prev = parentGroups.get(groupKey(ref, g.month));
       let blob: string;
