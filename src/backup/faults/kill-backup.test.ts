@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCliBuilt } from '../../cli/test-helpers.js';
+import {
+  backup,
+  dataBytes,
+  expectCheckPasses,
+  initRepo,
+  killAfter,
+  restoredDigest,
+  seededRandom,
+  snapshots,
+  tempBench,
+  type Bench,
+} from './harness.js';
+import { fillStore, storeDigest } from './store-fixture.js';
+
+/**
+ * SIGKILL at random moments of a backup: no signal handler, no cleanup, exactly like a power
+ * cut of the process (not of the disk). After each kill the repository must pass `check`
+ * (the dead process's lock is stale: same host, pid gone), every earlier snapshot must restore
+ * exactly, and the backup that finally completes must reuse what the killed runs uploaded.
+ */
+
+const ITERATIONS = 8;
+const SEED = Number(process.env.CK_FAULT_SEED ?? Date.now() % 100000);
+
+let b: Bench;
+let firstDigest: string;
+let secondDigest: string;
+let first: { id: string; sizeAdded: number };
+let newBytes: number;
+let leftover = 0;
+let final: { id: string; sizeAdded: number };
+
+beforeAll(async () => {
+  await ensureCliBuilt();
+  b = tempBench();
+  await fillStore(b.store, { chats: 10, messagesPerChat: 300, photos: 8, photoBytes: 500_000 });
+  await initRepo(b);
+  first = await backup(b);
+  firstDigest = (await storeDigest(b.store)).digest;
+  // New content the killed backups will be working on: mostly media, the slow part to upload.
+  const added = await fillStore(b.store, {
+    chats: 20,
+    messagesPerChat: 300,
+    photos: 50,
+    photoBytes: 1_000_000,
+    seed: 2,
+    chatPrefix: 'later',
+  });
+  newBytes = added.photoBytes;
+  secondDigest = (await storeDigest(b.store)).digest;
+});
+
+afterAll(() => {
+  if (b) fs.rmSync(b.root, { recursive: true, force: true });
+});
+
+describe(`backup killed with SIGKILL at random moments (seed ${SEED})`, () => {
+  it('leaves a repository that checks and restores every earlier snapshot exactly', async () => {
+    const rand = seededRandom(SEED);
+    const dataAfterFirst = dataBytes(b);
+    // How long this backup takes uninterrupted, timed on a copy of the repository.
+    const scratch = { ...b, repo: `${b.repo}-scratch` };
+    fs.cpSync(b.repo, scratch.repo, { recursive: true });
+    const t0 = Date.now();
+    await backup(scratch);
+    const fullMs = Date.now() - t0;
+    fs.rmSync(scratch.repo, { recursive: true, force: true });
+    let interrupted = 0;
+    for (let i = 0; i < ITERATIONS; i++) {
+      // Spread the kills over the whole run, start-up included.
+      const delay = 50 + Math.floor(rand() * Math.max(100, fullMs - 100));
+      const run = await killAfter(b, ['backup'], delay);
+      if (!run.finished) interrupted++;
+      await expectCheckPasses(b);
+      const snaps = await snapshots(b);
+      expect(snaps[0]?.id).toBe(first.id);
+      expect(await restoredDigest(b, first.id)).toBe(firstDigest);
+      // A run that happened to finish made a complete second snapshot: it must be exact too.
+      for (const s of snaps.slice(1)) expect(await restoredDigest(b, s.id)).toBe(secondDigest);
+      if (snaps.length > 1) break; // nothing left to interrupt
+    }
+    expect(interrupted).toBeGreaterThan(0);
+
+    leftover = dataBytes(b) - dataAfterFirst;
+  });
+
+  it('the next backup completes, checks with --read-data and restores exactly', async () => {
+    final = await backup(b);
+    process.stdout.write(
+      `kill-backup seed ${SEED}: interrupted runs left ${leftover} bytes of packs; the completing ` +
+        `backup wrote ${final.sizeAdded} bytes for ${newBytes} bytes of new media\n`,
+    );
+    await expectCheckPasses(b, true);
+    expect(await restoredDigest(b, final.id)).toBe(secondDigest);
+    expect(await restoredDigest(b, first.id)).toBe(firstDigest);
+  });
+
+  /*
+   * KNOWN ENGINE GAP (reported to the engine's owner): packs uploaded by a killed backup are
+   * not indexed until the run finishes, so the next backup uploads everything again and the
+   * leftovers wait for prune. Fix in the engine: write an index object every few packs while
+   * backing up (restic does), or adopt unindexed packs at the start of a backup. `it.fails`
+   * keeps this visible: once the engine resumes, vitest reports this test as unexpectedly
+   * passing, and it should become a plain `it`.
+   */
+  it.fails('reuses what the killed runs already uploaded', () => {
+    expect(leftover).toBeGreaterThan(newBytes / 4);
+    // Leftovers plus the completing run come to about one upload of the new content, not two.
+    expect(final.sizeAdded + leftover).toBeLessThan(newBytes * 1.25);
+  });
+});
