@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MEDIA_TYPES } from '../store/records.js';
 import { Repository } from './repository.js';
-import { folderRepo, MemoryStore, sampleStore, TEST_KDF, tmpDir } from './test-support.js';
+import { createFolderBackend } from './backend/backend.js';
+import {
+  faultyBackend,
+  folderRepo,
+  MemoryStore,
+  sampleStore,
+  TEST_KDF,
+  tmpDir,
+} from './test-support.js';
 
 const dirs: string[] = [];
 const track = (d: string): string => (dirs.push(d), d);
@@ -112,6 +120,29 @@ describe('incremental backups', () => {
     });
     expect(await backend.list('snapshots/')).toHaveLength(0);
     expect(await backend.list('locks/')).toHaveLength(0);
+  });
+
+  it('resumes an interrupted backup: packs written before the crash are adopted, not uploaded again', async () => {
+    const { dir, backend, store } = await setup();
+    const faulty = faultyBackend(createFolderBackend(dir), {
+      op: 'writeAtomic',
+      code: 'EIO',
+      match: /^index\//,
+    });
+    const dying = await Repository.open(faulty, { password: 'pw' });
+    await expect(dying.backupFrom(store, { mediaTypes: [...MEDIA_TYPES] })).rejects.toMatchObject({
+      code: 'STORAGE',
+    });
+    const orphanPacks = await backend.list('data/');
+    expect(orphanPacks).toHaveLength(1);
+    expect(await backend.list('index/')).toHaveLength(0);
+    const repo = await Repository.open(backend, { password: 'pw' });
+    const s = await repo.backupFrom(store, { mediaTypes: [...MEDIA_TYPES] });
+    expect(s.sizeAdded).toBe(0);
+    expect(await backend.list('data/')).toEqual(orphanPacks);
+    expect((await repo.check({ readData: true })).ok).toBe(true);
+    const t = new MemoryStore(track(tmpDir()));
+    expect((await repo.restoreInto('latest', t)).mediaFiles).toBe(4);
   });
 
   it('reports progress with phases and totals', async () => {

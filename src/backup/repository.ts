@@ -32,6 +32,7 @@ import {
   type ParsedKeySlot,
 } from './format/key-slot.js';
 import { chatRefString, decodeSnapshot } from './format/snapshot.js';
+import { adoptUnindexedPacks } from './engine/adopt.js';
 import { runBackup } from './engine/backup-run.js';
 import { readObject } from './engine/blob-store.js';
 import { runCheck } from './engine/check.js';
@@ -379,6 +380,7 @@ export class Repository {
   async backupFrom(source: BackupSource, opts: BackupOptions): Promise<SnapshotSummary> {
     return this.exclusive(async () => {
       await this.reload(false);
+      await adoptUnindexedPacks(this.state);
       const snap = await runBackup(this.state, source, opts);
       return this.summarize(snap);
     });
