@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from './atomic-file.js';
+import { BackupScheduler } from './scheduler.js';
+import {
+  BackupSettingsFile,
+  CORRUPT_COPY_NAME,
+  InvalidSettingsError,
+  SETTINGS_FILE_NAME,
+  defaultBackupSettings,
+  includedMediaTypes,
+  type BackupSettings,
+} from './settings.js';
+import { FakeClock } from './testing/fake-clock.js';
+
+let dir: string;
+let file: BackupSettingsFile;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-'));
+  file = new BackupSettingsFile(dir);
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const configured = (): BackupSettings => ({
+  ...defaultBackupSettings(),
+  destination: { path: path.join(dir, 'Dropbox', 'Chatkeep Backup'), repoId: 'r_0123abcd' },
+  schedule: { frequency: 'weekly', timeOfDay: '21:05', onlyOnAcPower: true },
+});
+
+const raw = () => fs.readFileSync(path.join(dir, SETTINGS_FILE_NAME), 'utf8');
+const writeRaw = (text: string) => fs.writeFileSync(path.join(dir, SETTINGS_FILE_NAME), text);
+
+describe('BackupSettingsFile', () => {
+  it('starts from documented defaults when there is no file', async () => {
+    const { settings, problems } = await file.load();
+    expect(problems).toEqual([]);
+    expect(settings).toMatchObject({
+      destination: null,
+      schedule: { frequency: 'daily', timeOfDay: '03:30', onlyOnAcPower: false },
+      media: { photo: true, video: false, audio: true, document: true, sticker: true },
+      retention: { daily: 7, weekly: 4, monthly: 12 },
+      runState: { lastSuccessAt: null, consecutiveFailures: 0, lastError: null },
+    });
+    expect(includedMediaTypes(settings.media)).toEqual([
+      'photo',
+      'audio',
+      'voice',
+      'document',
+      'sticker',
+      'gif',
+    ]);
+  });
+
+  it('saves atomically with owner-only permissions and loads the same settings back', async () => {
+    await file.save(configured());
+    expect((await file.load()).settings).toEqual(configured());
+    expect(fs.statSync(path.join(dir, SETTINGS_FILE_NAME)).mode & 0o777).toBe(0o600);
+    expect(fs.readdirSync(dir)).toEqual([SETTINGS_FILE_NAME]);
+    expect(Object.keys(JSON.parse(raw()) as object).sort()).toEqual(
+      ['destination', 'media', 'retention', 'runState', 'schedule', 'version'].sort(),
+    );
+  });
+
+  it('refuses to save invalid settings or anything extra (like a password), leaving the file as it was', async () => {
+    await file.save(configured());
+    const before = raw();
+    const attempts: unknown[] = [
+      {
+        ...configured(),
+        schedule: { frequency: 'hourly', timeOfDay: '03:30', onlyOnAcPower: false },
+      },
+      {
+        ...configured(),
+        schedule: { frequency: 'daily', timeOfDay: '3:30', onlyOnAcPower: false },
+      },
+      { ...configured(), destination: { path: 'relative/folder', repoId: 'r1' } },
+      { ...configured(), retention: { daily: 0, weekly: 0, monthly: 0 } },
+      { ...configured(), password: 'hunter2' },
+      { ...configured(), destination: { path: '/abs', repoId: 'r1', masterKey: 'x' } },
+    ];
+    for (const attempt of attempts) {
+      expect(() => file.save(attempt as BackupSettings)).toThrow(InvalidSettingsError);
+    }
+    expect(raw()).toBe(before);
+  });
+
+  it('keeps a damaged file aside and falls back to defaults, reporting it', async () => {
+    writeRaw('{"version":1,"destination":{"path":"/x"');
+    const { settings, problems } = await file.load();
+    expect(settings).toEqual(defaultBackupSettings());
+    expect(problems).toEqual([expect.objectContaining({ code: 'SETTINGS_CORRUPT' })]);
+    expect(fs.readFileSync(path.join(dir, CORRUPT_COPY_NAME), 'utf8')).toBe(
+      '{"version":1,"destination":{"path":"/x"',
+    );
+  });
+
+  it('resets only the section that is invalid, keeping the backup folder', async () => {
+    const doc = JSON.parse(JSON.stringify(configured())) as Record<string, unknown>;
+    doc.schedule = { frequency: 'hourly', timeOfDay: '03:30', onlyOnAcPower: false };
+    doc.media = 'all';
+    writeRaw(JSON.stringify(doc));
+    const { settings, problems } = await file.load();
+    expect(settings.destination).toEqual(configured().destination);
+    expect(settings.schedule).toEqual(defaultBackupSettings().schedule);
+    expect(settings.media).toEqual(defaultBackupSettings().media);
+    expect(problems.map((p) => [p.code, p.section])).toEqual([
+      ['SETTINGS_SECTION_INVALID', 'schedule'],
+      ['SETTINGS_SECTION_INVALID', 'media'],
+    ]);
+    expect(problems[0]!.message).toMatch(/schedule settings were not valid/);
+  });
+
+  it('reads what it understands from a newer version, says so, and copes with non-object JSON', async () => {
+    writeRaw(JSON.stringify({ ...configured(), version: 2, cloudProvider: 'x' }));
+    const newer = await file.load();
+    expect(newer.settings.destination).toEqual(configured().destination);
+    expect(newer.problems.map((p) => p.code)).toEqual(['SETTINGS_TOO_NEW']);
+
+    writeRaw('[1,2,3]');
+    expect((await file.load()).problems.map((p) => p.code)).toEqual(['SETTINGS_CORRUPT']);
+  });
+
+  it('applies concurrent updates one after another without losing any', async () => {
+    await file.save(configured());
+    const groups = ['photo', 'video', 'audio', 'document', 'sticker'] as const;
+    await Promise.all(
+      groups.map((g) => file.update((s) => ({ ...s, media: { ...s.media, [g]: g === 'video' } }))),
+    );
+    expect((await file.load()).settings.media).toEqual({
+      photo: false,
+      video: true,
+      audio: false,
+      document: false,
+      sticker: false,
+    });
+    expect(fs.readdirSync(dir)).toEqual([SETTINGS_FILE_NAME]);
+  });
+
+  it('keeps the scheduler’s history (last backup, last error) across restarts', async () => {
+    await file.save(configured());
+    const clock = new FakeClock(Date.UTC(2026, 5, 1, 10, 0));
+    const persistence = file.schedulerPersistence();
+    const scheduler = new BackupScheduler({
+      settings: { frequency: 'daily', timeOfDay: '03:30', onlyOnAcPower: false },
+      clock,
+      timeZone: 'UTC',
+      runBackup: async () => ({ sizeBytes: 1234 }),
+      ...persistence,
+    });
+    await scheduler.start();
+    await scheduler.backupNow();
+    await scheduler.stop();
+    const { settings } = await file.load();
+    expect(settings.runState).toMatchObject({
+      lastSuccessAt: clock.now(),
+      lastSuccessSizeBytes: 1234,
+    });
+    expect(settings.destination).toEqual(configured().destination);
+    expect(await persistence.loadState()).toMatchObject({ lastSuccessAt: clock.now() });
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('leaves the old content and no temporary file when the rename fails', async () => {
+    const target = path.join(dir, 'target');
+    fs.mkdirSync(target);
+    fs.writeFileSync(path.join(target, 'inside'), 'x');
+    await expect(writeFileAtomic(target, 'new')).rejects.toThrow();
+    expect(fs.readdirSync(dir)).toEqual(['target']);
+    expect(fs.readFileSync(path.join(target, 'inside'), 'utf8')).toBe('x');
+  });
+});
