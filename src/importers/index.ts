@@ -5,15 +5,21 @@
  */
 import type { Detection, Importer } from './core/types.js';
 import { telegramImporter } from './telegram/importer.js';
+import { whatsappCryptImporter } from './whatsapp-crypt/importer.js';
 import { whatsappExportImporter } from './whatsapp-export/importer.js';
 
 export * from './core/errors.js';
 export type * from './core/types.js';
 export { whatsappExportImporter } from './whatsapp-export/importer.js';
 export { telegramImporter } from './telegram/importer.js';
+export { whatsappCryptImporter } from './whatsapp-crypt/importer.js';
 
 /** In the order detection tries them: cheap, certain checks first. */
-export const IMPORTERS: readonly Importer[] = [telegramImporter, whatsappExportImporter];
+export const IMPORTERS: readonly Importer[] = [
+  whatsappCryptImporter,
+  telegramImporter,
+  whatsappExportImporter,
+];
 
 export function importerById(id: string): Importer | undefined {
   return IMPORTERS.find((i) => i.id === id);
