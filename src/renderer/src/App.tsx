@@ -22,6 +22,8 @@ const ICONS: Record<Section, string> = {
 
 export function App() {
   const [section, setSection] = useState<Section>('chats');
+  // A chat to open when the Chats section next shows (after an import or restore).
+  const [chatToOpen, setChatToOpen] = useState<number | null>(null);
 
   useEffect(() => api.on('app.navigate', ({ section: next }) => setSection(next)), []);
 
@@ -40,7 +42,10 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const go = useCallback((next: Section) => setSection(next), []);
+  const go = useCallback((next: Section, chatId?: number) => {
+    if (chatId !== undefined) setChatToOpen(chatId);
+    setSection(next);
+  }, []);
 
   return (
     <div className="app">
@@ -68,9 +73,9 @@ export function App() {
         </ul>
       </nav>
       <main className="app-main" aria-label={LABELS[section]}>
-        {section === 'chats' && <ChatsSection onNavigate={go} />}
-        {section === 'backup' && <BackupSection />}
-        {section === 'import' && <ImportSection />}
+        {section === 'chats' && <ChatsSection onNavigate={go} initialChatId={chatToOpen} />}
+        {section === 'backup' && <BackupSection onNavigate={go} />}
+        {section === 'import' && <ImportSection onNavigate={go} />}
         {section === 'settings' && <SettingsSection />}
       </main>
     </div>
