@@ -48,6 +48,13 @@ export interface RunningApp {
   dataDir: string;
   /** Present in bridge mode: the bridge, for specs that send raw requests. */
   bridge: Bridge | null;
+  /**
+   * The path the next file or folder picker will return, as if the person chose it in the OS
+   * dialog (`null`: they cancelled). Works in both modes.
+   */
+  queuePick(path: string | null): Promise<void>;
+  /** Texts the app saved through a save dialog (a recovery key file), newest last. */
+  savedTexts(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -69,6 +76,16 @@ export async function launchApp(options: { dataDir?: string } = {}): Promise<Run
       page,
       dataDir,
       bridge: null,
+      // Replace the next native dialog with the given answer, inside the real main process.
+      queuePick: async (picked) => {
+        await app.evaluate(({ dialog }, value) => {
+          dialog.showOpenDialog = (async () => ({
+            canceled: value === null,
+            filePaths: value === null ? [] : [value],
+          })) as unknown as typeof dialog.showOpenDialog;
+        }, picked);
+      },
+      savedTexts: async () => [],
       close: async () => {
         await app.close();
         rmSync(dataDir, { recursive: true, force: true });
@@ -105,6 +122,10 @@ export async function launchApp(options: { dataDir?: string } = {}): Promise<Run
     page,
     dataDir,
     bridge,
+    queuePick: async (picked) => {
+      bridge.pickQueue.push(picked);
+    },
+    savedTexts: async () => bridge.savedTexts.slice(),
     close: async () => {
       await browser.close();
       await bridge.close();

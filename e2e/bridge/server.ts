@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { detectSyncedFolders, validateDestination } from '../../src/app-backup/destinations';
 import { createAppServices, type AppServices } from '../../src/services/app-services';
 import { dispatch } from '../../src/services/dispatch';
 import { resolveInside } from '../../src/services/safe-path';
@@ -28,6 +29,10 @@ export interface Bridge {
   services: AppServices;
   /** URLs the app asked the OS to open (shell.openExternal in Electron). */
   openedUrls: string[];
+  /** Answers for the next OS file/folder pickers, in order (null = the person cancelled). */
+  pickQueue: (string | null)[];
+  /** Texts saved through the save dialog (in Electron, written where the person chose). */
+  savedTexts: string[];
   close(): Promise<void>;
 }
 
@@ -121,6 +126,8 @@ export async function startBridge(options: {
     '<script src="/__bridge/client.js"></script>\n    <script',
   );
   const openedUrls: string[] = [];
+  const pickQueue: (string | null)[] = [];
+  const savedTexts: string[] = [];
   const version = (
     JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
       version: string;
@@ -139,7 +146,16 @@ export async function startBridge(options: {
       openExternal: async (url) => {
         openedUrls.push(url);
       },
+      pickPath: async () => pickQueue.shift() ?? null,
+      saveText: async (_name, text) => {
+        savedTexts.push(text);
+        return true;
+      },
     },
+    folders: { detect: () => detectSyncedFolders(), validate: (dir) => validateDestination(dir) },
+    // Specs press "Back up now"; timers firing mid-spec would make them flaky.
+    schedule: false,
+    logError: (where, error) => console.error(`[bridge] ${where} failed`, error),
   });
 
   const eventStreams = new Set<ServerResponse>();
@@ -222,6 +238,8 @@ export async function startBridge(options: {
     token,
     services,
     openedUrls,
+    pickQueue,
+    savedTexts,
     async close() {
       unsubscribe();
       for (const stream of eventStreams) stream.end();

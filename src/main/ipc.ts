@@ -6,6 +6,7 @@ import { isAppUrl } from './security';
 
 export const IPC_INVOKE = 'chatkeep:invoke';
 export const IPC_EVENT = 'chatkeep:event';
+export const IPC_GRANT_DROP = 'chatkeep:grant-drop';
 
 /** Only the top frame of our own window, showing our own origin, may call main. */
 function senderAllowed(event: IpcMainInvokeEvent, getWindow: () => BrowserWindow | null): boolean {
@@ -22,7 +23,14 @@ export function wireIpc(
   bus: EventBus,
   getWindow: () => BrowserWindow | null,
   logError: ErrorLogger,
+  grantDropped: (filePath: string) => { grantId: string; name: string } | null,
 ): () => void {
+  ipcMain.handle(IPC_GRANT_DROP, (event, filePath: unknown) => {
+    if (!senderAllowed(event, getWindow)) return null;
+    if (typeof filePath !== 'string' || filePath.length === 0 || filePath.length > 4096)
+      return null;
+    return grantDropped(filePath);
+  });
   const allowed = new Set<string>(CHANNEL_NAMES);
   ipcMain.handle(IPC_INVOKE, async (event, channel: unknown, payload: unknown) => {
     if (!senderAllowed(event, getWindow)) {
@@ -39,6 +47,7 @@ export function wireIpc(
   });
   return () => {
     ipcMain.removeHandler(IPC_INVOKE);
+    ipcMain.removeHandler(IPC_GRANT_DROP);
     unsubscribe();
   };
 }

@@ -24,6 +24,11 @@ export interface ChatkeepApi {
 export interface Transport {
   invoke(channel: string, request: unknown): Promise<IpcReply<unknown>>;
   subscribe(event: string, listener: (payload: unknown) => void): () => void;
+  /**
+   * Electron only: a grant for a file the person dropped on the window. Only a real dropped
+   * file has a path, so a page cannot use this to reach arbitrary paths.
+   */
+  grantDroppedFile?(file: File): Promise<{ grantId: string; name: string } | null>;
 }
 
 export function createApi(transport: Transport): ChatkeepApi {

@@ -1,5 +1,14 @@
 import { z } from 'zod';
+import type {
+  BackupSettingsView,
+  BackupStatusView,
+  DestinationView,
+  RestoreSessionView,
+  SnapshotView,
+} from '../backup-types';
 import type { ChatDetail, ChatSummary, MessagePage, SearchHit, StoreStats } from '../chat-types';
+import type { ImportPreviewView } from '../import-types';
+import type { TaskFinished, TaskProgress } from '../task-types';
 
 /**
  * The IPC contract: every channel the renderer may call, with the zod schema of its request and
@@ -12,6 +21,29 @@ import type { ChatDetail, ChatSummary, MessagePage, SearchHit, StoreStats } from
 const reply = <T>() => undefined as unknown as T;
 
 const id = z.number().int().positive();
+const grantId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+const taskId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+const mediaGroups = z.array(z.enum(['photos', 'videos', 'audio', 'documents', 'stickers'])).max(5);
+/** Passwords and keys are bounded so a bad renderer cannot make main hash megabytes. */
+const password = z.string().min(1).max(1024);
+const recoveryKey = z.string().min(64).max(200);
+const secret = z.union([z.object({ password }).strict(), z.object({ recoveryKey }).strict()]);
+const settings = z
+  .object({
+    frequency: z.enum(['daily', 'weekly', 'monthly', 'manual']),
+    timeOfDay: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+    onlyOnAcPower: z.boolean(),
+    mediaGroups,
+    retention: z
+      .object({
+        keepDaily: z.number().int().min(0).max(365),
+        keepWeekly: z.number().int().min(0).max(520),
+        keepMonthly: z.number().int().min(0).max(1200),
+      })
+      .strict(),
+    startAtLogin: z.boolean(),
+  })
+  .strict();
 const cursor = z.object({ sentAt: z.number().int(), id }).strict();
 
 export interface AppInfo {
@@ -70,6 +102,111 @@ export const channels = {
     reply: reply<SearchHit[]>(),
   },
   'store.stats': { request: z.object({}).strict(), reply: reply<StoreStats>() },
+
+  // Files: the renderer never names a path; it gets grants from a picker or a drop.
+  'files.pick': {
+    request: z
+      .object({
+        purpose: z.enum(['import-file', 'import-folder', 'backup-folder', 'restore-folder']),
+      })
+      .strict(),
+    reply: reply<{ grantId: string; name: string; path: string } | null>(),
+  },
+  'files.saveText': {
+    request: z
+      .object({ suggestedName: z.string().max(200), text: z.string().max(100_000) })
+      .strict(),
+    reply: reply<{ saved: boolean }>(),
+  },
+
+  // Import from a phone
+  'import.inspect': {
+    request: z
+      .object({
+        grantId,
+        key: z.string().max(200).optional(),
+        keyFileGrantId: grantId.optional(),
+      })
+      .strict(),
+    reply: reply<ImportPreviewView>(),
+  },
+  'import.start': {
+    request: z
+      .object({
+        grantId,
+        owner: z.string().max(200).optional(),
+        chatTitle: z.string().max(200).optional(),
+        key: z.string().max(200).optional(),
+        keyFileGrantId: grantId.optional(),
+      })
+      .strict(),
+    reply: reply<{ taskId: string }>(),
+  },
+
+  // Tasks
+  'task.cancel': { request: z.object({ taskId }).strict(), reply: reply<{ cancelled: boolean }>() },
+
+  // Backups
+  'backup.status': { request: z.object({}).strict(), reply: reply<BackupStatusView>() },
+  'backup.destinations': { request: z.object({}).strict(), reply: reply<DestinationView[]>() },
+  'backup.generateRecoveryKey': {
+    request: z.object({}).strict(),
+    reply: reply<{ recoveryKey: string }>(),
+  },
+  'backup.setup': {
+    request: z
+      .object({
+        destinationGrantId: grantId,
+        secret,
+        settings: settings.partial().optional(),
+      })
+      .strict(),
+    reply: reply<{ taskId: string }>(),
+  },
+  'backup.runNow': { request: z.object({}).strict(), reply: reply<{ taskId: string }>() },
+  'backup.unlock': {
+    request: z.object({ secret, remember: z.boolean().default(true) }).strict(),
+    reply: reply<BackupStatusView>(),
+  },
+  'backup.updateSettings': {
+    request: z.object({ settings: settings.partial() }).strict(),
+    reply: reply<BackupSettingsView>(),
+  },
+  'backup.snapshots': { request: z.object({}).strict(), reply: reply<SnapshotView[]>() },
+  'backup.verify': {
+    request: z.object({ readDataPercent: z.number().min(0).max(100).default(10) }).strict(),
+    reply: reply<{ taskId: string }>(),
+  },
+  'backup.changePassword': {
+    request: z.object({ current: secret, newPassword: password }).strict(),
+    reply: reply<{ changed: true }>(),
+  },
+  'backup.regenerateRecoveryKey': {
+    request: z.object({ current: secret }).strict(),
+    reply: reply<{ recoveryKey: string }>(),
+  },
+  'backup.turnOff': {
+    request: z.object({ current: secret }).strict(),
+    reply: reply<{ turnedOff: true; backupFolder: string }>(),
+  },
+  'backup.forgetComputer': { request: z.object({}).strict(), reply: reply<{ forgotten: true }>() },
+
+  // Restore from a Chatkeep backup
+  'restore.open': {
+    request: z.object({ folderGrantId: grantId, secret }).strict(),
+    reply: reply<RestoreSessionView>(),
+  },
+  'restore.start': {
+    request: z
+      .object({
+        sessionId: z.string().max(64),
+        snapshotId: z.string().max(200),
+        chatRefs: z.array(z.string().max(1000)).max(100_000).optional(),
+        mediaGroups,
+      })
+      .strict(),
+    reply: reply<{ taskId: string }>(),
+  },
 } as const;
 
 export type Channels = typeof channels;
@@ -90,18 +227,19 @@ export interface Events {
   /** Chats were added or changed (an import, a restore): lists should reload. */
   'store.changed': { chatIds: number[] };
   /** Progress of a long task (backup, restore, import, verify). */
-  'task.progress': {
-    taskId: string;
-    kind: string;
-    phase: string;
-    itemsDone: number;
-    itemsTotal: number;
-    bytesDone: number;
-    bytesTotal: number;
-    etaMs: number | null;
-  };
+  'task.progress': TaskProgress;
+  /** A task ended: done, failed or cancelled. */
+  'task.finished': TaskFinished;
+  /** Something on the backup page changed (a backup ran, settings, a problem). */
+  'backup.changed': BackupStatusView;
 }
 export type EventName = keyof Events;
 
 export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
-export const EVENT_NAMES: readonly EventName[] = ['app.navigate', 'store.changed', 'task.progress'];
+export const EVENT_NAMES: readonly EventName[] = [
+  'app.navigate',
+  'store.changed',
+  'task.progress',
+  'task.finished',
+  'backup.changed',
+];

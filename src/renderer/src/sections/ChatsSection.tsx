@@ -8,15 +8,19 @@ import { SearchResults } from '../components/SearchResults';
 
 interface Props {
   onNavigate(section: Section): void;
+  /** Open this chat first (after an import or a restore). */
+  initialChatId?: number | null;
 }
 
-export function ChatsSection({ onNavigate }: Props) {
+export function ChatsSection({ onNavigate, initialChatId = null }: Props) {
   const [version, setVersion] = useState(0);
   const [total, setTotal] = useState<number | null>(null);
   const [filter, setFilter] = useState('');
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<SearchHit[] | null>(null);
-  const [open, setOpen] = useState<{ chatId: number; focus: number | null } | null>(null);
+  const [open, setOpen] = useState<{ chatId: number; focus: number | null } | null>(
+    initialChatId ? { chatId: initialChatId, focus: null } : null,
+  );
 
   useEffect(() => api.on('store.changed', () => setVersion((v) => v + 1)), []);
 

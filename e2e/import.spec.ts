@@ -1,0 +1,91 @@
+import { expect, test } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchApp, screenshotPath, type RunningApp } from './app';
+
+/** The real WhatsApp iOS export shared with the project (../shared beside the checkout). */
+const EXPORT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../shared/fixtures/whatsapp-export-ios/chat-export.zip',
+);
+const GROUP = 'WhatsApp Chat Parser Example';
+
+let app: RunningApp;
+
+test.beforeAll(() => {
+  // The fixture is part of the project's shared folder; without it this spec proves nothing.
+  expect(existsSync(EXPORT), `missing fixture ${EXPORT}`).toBe(true);
+});
+
+test.beforeEach(async () => {
+  app = await launchApp();
+});
+
+test.afterEach(async () => {
+  await app.close();
+});
+
+test('imports a WhatsApp export through the Import page and shows the chat with its photo', async () => {
+  const { page } = app;
+  await page.getByRole('button', { name: 'Import a phone backup' }).click();
+  await expect(page.getByRole('heading', { name: 'Import', level: 1 })).toBeVisible();
+  await page.screenshot({ path: screenshotPath('import-start') });
+
+  await app.queuePick(EXPORT);
+  await page.getByRole('button', { name: 'Choose a file…' }).click();
+
+  const found = page.getByRole('region', { name: 'What was found' });
+  await expect(found).toContainText('WhatsApp');
+  await expect(found.getByTestId('preview-messages')).toHaveText('50');
+  // A text export has no "me": the app asks, offering the participants.
+  const owner = found.getByRole('group', { name: 'Which of these people is you?' });
+  await expect(owner.getByRole('radio')).toHaveCount(3);
+  await owner.getByLabel('Emily').check();
+  await expect(found.getByLabel('Chat name')).toHaveValue(GROUP);
+  await page.screenshot({ path: screenshotPath('import-preview') });
+
+  await found.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(found.getByRole('status')).toContainText('Imported 50 new messages');
+  await page.screenshot({ path: screenshotPath('import-done') });
+  await found.getByRole('button', { name: /Open the chat/ }).click();
+
+  const conversation = page.getByRole('region', { name: `Conversation: ${GROUP}` });
+  await expect(conversation.getByRole('heading', { name: GROUP })).toBeVisible();
+  const log = page.getByTestId('messages');
+  const photo = log.getByRole('img', { name: '00000001-PHOTO-2019-06-20-16-00-15.jpg' });
+  for (let i = 0; i < 100 && !(await photo.isVisible()); i++) {
+    await log.hover();
+    await page.mouse.wheel(0, -400);
+    await page.waitForTimeout(30);
+  }
+  await expect(photo).toBeVisible();
+  expect(
+    await photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+  ).toBe(true);
+  await page.screenshot({ path: screenshotPath('import-chat-photo') });
+
+  // Importing the same file again adds nothing.
+  await page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('button', { name: 'Import' })
+    .click();
+  await app.queuePick(EXPORT);
+  await page.getByRole('button', { name: 'Choose a file…' }).click();
+  await page.getByRole('region', { name: 'What was found' }).getByLabel('Emily').check();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('status')).toContainText('Nothing new');
+});
+
+test('says plainly when a file is not something it can import', async () => {
+  const { page } = app;
+  await page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('button', { name: 'Import' })
+    .click();
+  await app.queuePick(fileURLToPath(import.meta.url));
+  await page.getByRole('button', { name: 'Choose a file…' }).click();
+  await expect(page.getByRole('alert')).toContainText(/does not recognise|not a|unknown/i);
+  await page.getByRole('button', { name: 'Choose another file' }).click();
+  await expect(page.getByRole('button', { name: 'Choose a file…' })).toBeVisible();
+});

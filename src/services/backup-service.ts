@@ -1,0 +1,616 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { PasswordNeededError } from '../app-backup/failure-advice';
+import { RepoKeyStore, type SecretVault } from '../app-backup/keychain';
+import { BackupScheduler } from '../app-backup/scheduler';
+import {
+  defaultBackupSettings,
+  includedMediaTypes,
+  type BackupSettings,
+  type BackupSettingsFile,
+  type MediaGroup as StoredMediaGroup,
+} from '../app-backup/settings';
+import { formatRecoveryKey } from '../backup/format/key-slot';
+import type { Secret, SnapshotSummary } from '../backup/types';
+import { BackupClient } from '../backup/worker/backup-client';
+import { MEDIA_TYPES } from '../store/records';
+import {
+  MEDIA_GROUPS,
+  type BackupSettingsView,
+  type BackupStatusView,
+  type MediaGroup,
+  type RestoreSessionView,
+  type SnapshotView,
+} from '../shared/backup-types';
+import type { StoreStats } from '../shared/chat-types';
+import type { EventBus } from './events';
+import type { FileGrants } from './grants';
+import type { TaskContext, TaskRunner } from './tasks';
+
+/** What only the shell can do for backups (Electron's tray, notifications, power, login items). */
+export interface BackupPlatform {
+  notify?(title: string, body: string): void;
+  isOnBattery?(): boolean;
+  /** Login items are the OS's own record; the app does not keep a copy. */
+  getStartAtLogin?(): boolean;
+  setStartAtLogin?(enabled: boolean): void;
+}
+
+export interface DetectedFolder {
+  kind: 'icloud' | 'google-drive' | 'onedrive' | 'dropbox';
+  label: string;
+  path: string;
+  freeBytes: number | null;
+}
+
+export interface BackupServiceOptions {
+  storeDir: string;
+  appVersion: string;
+  grants: FileGrants;
+  tasks: TaskRunner;
+  bus: EventBus;
+  vault: SecretVault;
+  /** Non-secret settings and history, in the store's folder. */
+  settingsFile: BackupSettingsFile;
+  platform?: BackupPlatform;
+  storeStats(): Promise<StoreStats>;
+  detectFolders(): Promise<DetectedFolder[]>;
+  validateFolder(folder: string): Promise<void>;
+  /** Argon2id cost for new password slots; the engine's default (MODERATE) unless a test lowers it. */
+  kdf?: { opsLimit: number; memLimit: number };
+  /** Run the scheduler's timers (the app: yes; most tests: no). */
+  schedule?: boolean;
+}
+
+export class BackupNotConfiguredError extends Error {
+  readonly code = 'BACKUP_OFF';
+  constructor() {
+    super('Backups are not turned on.');
+  }
+}
+
+class CodedError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The page's media groups and the settings file's are the same five, named apart. */
+const GROUP_NAMES: Record<MediaGroup, StoredMediaGroup> = {
+  photos: 'photo',
+  videos: 'video',
+  audio: 'audio',
+  documents: 'document',
+  stickers: 'sticker',
+};
+
+export function mediaTypesOf(groups: readonly MediaGroup[]) {
+  return groups.flatMap((group) => MEDIA_GROUPS[group].kinds);
+}
+
+function snapshotView(s: SnapshotSummary): SnapshotView {
+  return {
+    id: s.id,
+    time: s.time,
+    chats: s.chats.count,
+    messages: s.messageCount,
+    media: s.media,
+    sizeAdded: s.sizeAdded,
+    host: s.host,
+  };
+}
+
+const bytesText = (n: number) =>
+  n < 1024 * 1024
+    ? `${Math.max(1, Math.round(n / 1024))} KB`
+    : `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * Backups as the app runs them: set-up, the keychain, the schedule, "Back up now", history,
+ * verify, password and key changes, and restore. Plain Node: the engine runs in its worker
+ * (BackupClient); Electron's tray, notifications and power events come in through `platform`.
+ */
+export class BackupService {
+  private settings: BackupSettings = defaultBackupSettings();
+  private readonly keys: RepoKeyStore;
+  private client: BackupClient | null = null;
+  private openRepoId: string | null = null;
+  private scheduler: BackupScheduler | null = null;
+  private currentTaskId: string | null = null;
+  private readonly restoreSessions = new Map<string, { client: BackupClient; dir: string }>();
+  private pendingRecoveryKeys = new Set<string>();
+
+  constructor(private readonly o: BackupServiceOptions) {
+    this.keys = new RepoKeyStore(o.vault);
+  }
+
+  async start(): Promise<void> {
+    // A damaged settings file falls back to defaults (the file keeps a copy); nothing secret is lost.
+    this.settings = (await this.o.settingsFile.load()).settings;
+    this.scheduler = new BackupScheduler({
+      settings: this.settings.schedule,
+      runBackup: () => this.runScheduled(),
+      power: { isOnBattery: () => this.o.platform?.isOnBattery?.() ?? false },
+      loadState: () => this.settings.runState,
+      saveState: (runState) => this.save({ ...this.settings, runState }),
+      onEvent: (event) => {
+        if (event.type === 'notify') this.o.platform?.notify?.(event.title, event.body);
+        if (event.type === 'status') void this.emitChanged();
+      },
+    });
+    if (this.o.schedule !== false && this.repoId) await this.scheduler.start();
+  }
+
+  private get repoId(): string | null {
+    return this.settings.destination?.repoId ?? null;
+  }
+
+  private async save(next: BackupSettings): Promise<void> {
+    this.settings = next;
+    await this.o.settingsFile.save(next);
+  }
+
+  private view(): BackupSettingsView {
+    const s = this.settings;
+    return {
+      ...s.schedule,
+      mediaGroups: (Object.keys(GROUP_NAMES) as MediaGroup[]).filter(
+        (g) => s.media[GROUP_NAMES[g]],
+      ),
+      retention: {
+        keepDaily: s.retention.daily,
+        keepWeekly: s.retention.weekly,
+        keepMonthly: s.retention.monthly,
+      },
+      startAtLogin: this.o.platform?.getStartAtLogin?.() ?? false,
+    };
+  }
+
+  private applyView(changes: Partial<BackupSettingsView>): BackupSettings {
+    const s = this.settings;
+    const media = { ...s.media };
+    if (changes.mediaGroups) {
+      for (const [group, stored] of Object.entries(GROUP_NAMES) as [MediaGroup, StoredMediaGroup][])
+        media[stored] = changes.mediaGroups.includes(group);
+    }
+    return {
+      ...s,
+      schedule: {
+        frequency: changes.frequency ?? s.schedule.frequency,
+        timeOfDay: changes.timeOfDay ?? s.schedule.timeOfDay,
+        onlyOnAcPower: changes.onlyOnAcPower ?? s.schedule.onlyOnAcPower,
+      },
+      media,
+      retention: changes.retention
+        ? {
+            daily: changes.retention.keepDaily,
+            weekly: changes.retention.keepWeekly,
+            monthly: changes.retention.keepMonthly,
+          }
+        : s.retention,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.scheduler?.stop();
+    await this.o.tasks.idle();
+    for (const session of this.restoreSessions.values()) await session.client.close();
+    this.restoreSessions.clear();
+    await this.client?.close();
+    this.client = null;
+  }
+
+  isConfigured(): boolean {
+    return this.repoId !== null;
+  }
+
+  /** One line for the tray menu. */
+  trayStatus(): string {
+    if (!this.repoId) return 'Backups are off';
+    if (this.o.tasks.isRunning('backup')) return 'Backing up…';
+    const last = this.settings.runState.lastSuccessAt;
+    return last ? `Last backup: ${new Date(last).toLocaleString()}` : 'No backup yet';
+  }
+
+  /** The computer woke up or its power changed: the scheduler decides what that means. */
+  onResume(): void {
+    this.scheduler?.notifyResume();
+  }
+
+  onPowerChange(): void {
+    this.scheduler?.notifyPowerChange();
+  }
+
+  // ---- status ----
+
+  async status(): Promise<BackupStatusView> {
+    const availability = await this.o.vault.available();
+    const stats = await this.o.storeStats();
+    const mediaSizes = Object.fromEntries(
+      MEDIA_TYPES.map((type) => [type, stats.media[type]?.includedBytes ?? 0]),
+    ) as BackupStatusView['mediaSizes'];
+    const sched = this.scheduler?.status();
+    const lastError = sched?.lastError ?? null;
+    const locked = this.repoId !== null && !(await this.hasKey());
+    const run = this.settings.runState;
+    const dest = this.settings.destination;
+    return {
+      configured: this.repoId !== null,
+      destination: dest ? { path: dest.path, label: labelOf(dest.path) } : null,
+      repoId: this.repoId,
+      lastSuccess:
+        run.lastSuccessAt !== null
+          ? {
+              time: run.lastSuccessAt,
+              durationMs: run.lastSuccessDurationMs ?? 0,
+              totalSize: run.lastSuccessSizeBytes ?? 0,
+            }
+          : null,
+      nextRunAt:
+        this.repoId && this.settings.schedule.frequency !== 'manual'
+          ? (sched?.nextRunAt ?? null)
+          : null,
+      runningTaskId: this.o.tasks.isRunning('backup'),
+      problem: locked
+        ? {
+            code: 'PASSWORD_NEEDED',
+            message: 'Enter your backup password (or recovery key) so Chatkeep can back up.',
+            action: 'enter-password',
+          }
+        : lastError
+          ? {
+              code: lastError.code,
+              message: lastError.sentence,
+              action:
+                lastError.code === 'WRONG_SECRET' || lastError.code === 'PASSWORD_NEEDED'
+                  ? 'enter-password'
+                  : lastError.code === 'REPO_NOT_FOUND'
+                    ? 'choose-folder'
+                    : 'retry',
+            }
+          : null,
+      keychain: availability.ok
+        ? { available: true, reason: null }
+        : { available: false, reason: availability.reason },
+      locked,
+      settings: this.view(),
+      mediaSizes,
+      // Messages compress to roughly a fifth of their size in the database.
+      messagesBytesEstimate: Math.round(stats.dbBytes / 5),
+    };
+  }
+
+  private async emitChanged(): Promise<void> {
+    try {
+      this.o.bus.emit('backup.changed', await this.status());
+    } catch {
+      // Status is best-effort for an event; the page asks again when it needs to.
+    }
+  }
+
+  // ---- set-up ----
+
+  async destinations() {
+    const detected = await this.o.detectFolders();
+    return detected.map((folder) => ({
+      ...folder,
+      grantId: this.o.grants.grant(folder.path).grantId,
+    }));
+  }
+
+  generateRecoveryKey(): { recoveryKey: string } {
+    const recoveryKey = formatRecoveryKey(randomBytes(32));
+    this.pendingRecoveryKeys.add(recoveryKey);
+    return { recoveryKey };
+  }
+
+  async setup(request: {
+    destinationGrantId: string;
+    secret: Secret;
+    settings?: Partial<BackupSettingsView>;
+  }): Promise<{ taskId: string }> {
+    const dir = this.o.grants.resolve(request.destinationGrantId);
+    await this.o.validateFolder(dir);
+    if (
+      'recoveryKey' in request.secret &&
+      !this.pendingRecoveryKeys.has(request.secret.recoveryKey)
+    ) {
+      // A key must come from generateRecoveryKey: never a low-entropy one a person made up.
+      throw new CodedError('INVALID_REQUEST', 'Use the recovery key Chatkeep generated for you.');
+    }
+    this.pendingRecoveryKeys.clear();
+    const client = await this.repoClient();
+    const { repoId } = await client.init(
+      dir,
+      request.secret,
+      this.o.kdf ? { kdf: this.o.kdf } : undefined,
+    );
+    this.openRepoId = repoId;
+    await this.keys.saveMasterKey(repoId, await client.exportMasterKey());
+    const fresh = defaultBackupSettings();
+    this.settings = {
+      ...fresh,
+      schedule: this.settings.schedule,
+      media: this.settings.media,
+      retention: this.settings.retention,
+    };
+    await this.save({
+      ...this.applyView(request.settings ?? {}),
+      destination: { path: dir, repoId },
+    });
+    this.o.platform?.setStartAtLogin?.(request.settings?.startAtLogin ?? true);
+    this.scheduler?.updateSettings(this.settings.schedule);
+    if (this.o.schedule !== false) await this.scheduler?.start();
+    return this.runNow();
+  }
+
+  // ---- running backups ----
+
+  runNow(): { taskId: string } {
+    if (!this.repoId) throw new BackupNotConfiguredError();
+    const running = this.o.tasks.isRunning('backup');
+    if (running) return { taskId: running };
+    void this.scheduler!.backupNow();
+    return { taskId: this.currentTaskId! };
+  }
+
+  /** Every backup, scheduled or asked for, runs as a task so the page shows its progress. */
+  private runScheduled(): Promise<{ sizeBytes: number }> {
+    return new Promise((resolve, reject) => {
+      let size = 0;
+      this.currentTaskId = this.o.tasks.start(
+        'backup',
+        async (ctx) => {
+          const { summary, totalSize } = await this.performBackup(ctx);
+          size = totalSize;
+          return {
+            summary: `Backed up ${summary.chats.count} chats and ${summary.messageCount.toLocaleString('en')} messages (${bytesText(summary.sizeAdded)} new).`,
+          };
+        },
+        (finished) => {
+          if (finished.outcome === 'done') resolve({ sizeBytes: size });
+          else
+            reject(
+              finished.error
+                ? new CodedError(finished.error.code, finished.error.message)
+                : new CodedError('CANCELLED', 'The backup was cancelled.'),
+            );
+          void this.emitChanged();
+        },
+      );
+    });
+  }
+
+  private async performBackup(
+    ctx: TaskContext,
+  ): Promise<{ summary: SnapshotSummary; totalSize: number }> {
+    const client = await this.openRepository();
+    const summary = await client.backup(this.o.storeDir, {
+      mediaTypes: includedMediaTypes(this.settings.media),
+      host: os.hostname(),
+      appVersion: this.o.appVersion,
+      signal: ctx.signal,
+      onProgress: (p) => ctx.progress(p),
+    });
+    const marker = await client.latestMarker();
+    if (marker) await this.keys.saveLastSnapshot(this.repoId!, marker);
+    const { daily, weekly, monthly } = this.settings.retention;
+    // keepLast 1: whatever the policy, the backup just made is never forgotten.
+    const forgotten = await client.forget({
+      keepDaily: daily,
+      keepWeekly: weekly,
+      keepMonthly: monthly,
+      keepLast: 1,
+    });
+    if (forgotten.removed.length > 0) await client.prune();
+    const stats = await client.stats();
+    return { summary, totalSize: stats.packBytes };
+  }
+
+  private async hasKey(): Promise<boolean> {
+    if (this.openRepoId && this.openRepoId === this.repoId) return true;
+    try {
+      return (await this.keys.loadMasterKey(this.repoId!)) !== null;
+    } catch {
+      return false;
+    }
+  }
+
+  private async repoClient(): Promise<BackupClient> {
+    this.client ??= BackupClient.start();
+    return this.client;
+  }
+
+  /** The repository, opened with the key this computer keeps, checked against rollback. */
+  private async openRepository(): Promise<BackupClient> {
+    const repoId = this.repoId;
+    const dir = this.settings.destination?.path;
+    if (!repoId || !dir) throw new BackupNotConfiguredError();
+    const client = await this.repoClient();
+    if (this.openRepoId === repoId) return client;
+    const masterKey = await this.keys.loadMasterKey(repoId);
+    if (!masterKey) throw new PasswordNeededError();
+    try {
+      const lastSeen = await this.keys.loadLastSnapshot(repoId);
+      await client.openWithMasterKey(dir, masterKey, { lastSeen });
+      this.openRepoId = repoId;
+    } finally {
+      masterKey.fill(0);
+    }
+    return client;
+  }
+
+  /** Opens the repository with what the person typed, proving they know it. */
+  private async openWithSecret(secret: Secret): Promise<BackupClient> {
+    const repoId = this.repoId;
+    const dir = this.settings.destination?.path;
+    if (!repoId || !dir) throw new BackupNotConfiguredError();
+    const client = await this.repoClient();
+    const lastSeen = await this.keys.loadLastSnapshot(repoId).catch(() => null);
+    await client.open(dir, secret, { lastSeen });
+    this.openRepoId = repoId;
+    return client;
+  }
+
+  async unlock(secret: Secret, remember: boolean): Promise<BackupStatusView> {
+    const client = await this.openWithSecret(secret);
+    if (remember) await this.keys.saveMasterKey(this.repoId!, await client.exportMasterKey());
+    await this.emitChanged();
+    return this.status();
+  }
+
+  async updateSettings(changes: Partial<BackupSettingsView>): Promise<BackupSettingsView> {
+    await this.save(this.applyView(changes));
+    if (changes.startAtLogin !== undefined)
+      this.o.platform?.setStartAtLogin?.(changes.startAtLogin);
+    this.scheduler?.updateSettings(this.settings.schedule);
+    void this.emitChanged();
+    return this.view();
+  }
+
+  async snapshots(): Promise<SnapshotView[]> {
+    if (!this.repoId) return [];
+    const client = await this.openRepository();
+    return (await client.snapshots()).map(snapshotView);
+  }
+
+  verify(readDataPercent: number): { taskId: string } {
+    const taskId = this.o.tasks.start('verify', async (ctx) => {
+      const client = await this.openRepository();
+      const report = await client.check({
+        readData: readDataPercent >= 100,
+        readDataPercent: readDataPercent > 0 && readDataPercent < 100 ? readDataPercent : undefined,
+        onProgress: (p) => ctx.progress(p),
+      });
+      if (!report.ok) {
+        const affected = report.problems
+          .flatMap((p) => [p.message])
+          .slice(0, 3)
+          .join(' ');
+        throw new CodedError(
+          'REPO_DAMAGED',
+          `The backup has ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}. ${affected}`,
+        );
+      }
+      return {
+        summary: `Your backup is healthy: ${report.snapshots} backups checked, ${report.packsRead} of ${report.packs} data files read back and verified.`,
+      };
+    });
+    return { taskId };
+  }
+
+  // ---- secrets ----
+
+  async changePassword(current: Secret, newPassword: string): Promise<{ changed: true }> {
+    const client = await this.openWithSecret(current);
+    const slots = await client.listKeys();
+    const passwordSlot = slots.find((slot) => slot.kind === 'password');
+    if (passwordSlot) await client.changePassword(passwordSlot.id, newPassword);
+    else await client.addPassword(newPassword);
+    return { changed: true };
+  }
+
+  async regenerateRecoveryKey(current: Secret): Promise<{ recoveryKey: string }> {
+    const client = await this.openWithSecret(current);
+    const old = (await client.listKeys()).filter((slot) => slot.kind === 'recovery');
+    const { recoveryKey } = await client.addRecoveryKey();
+    for (const slot of old) await client.removeKey(slot.id);
+    return { recoveryKey };
+  }
+
+  async turnOff(current: Secret): Promise<{ turnedOff: true; backupFolder: string }> {
+    await this.openWithSecret(current);
+    const folder = this.settings.destination?.path ?? '';
+    await this.forgetComputer();
+    await this.scheduler?.stop();
+    await this.save({
+      ...defaultBackupSettings(),
+      schedule: this.settings.schedule,
+      media: this.settings.media,
+      retention: this.settings.retention,
+    });
+    void this.emitChanged();
+    return { turnedOff: true, backupFolder: folder };
+  }
+
+  async forgetComputer(): Promise<{ forgotten: true }> {
+    if (this.repoId) await this.keys.forgetRepository(this.repoId);
+    await this.client?.closeRepository().catch(() => {});
+    this.openRepoId = null;
+    void this.emitChanged();
+    return { forgotten: true };
+  }
+
+  // ---- restore ----
+
+  async openRestore(folderGrantId: string, secret: Secret): Promise<RestoreSessionView> {
+    const dir = this.o.grants.resolve(folderGrantId);
+    const client = BackupClient.start();
+    try {
+      await client.open(dir, secret);
+      const snapshots = await client.snapshots();
+      const sessionId = randomBytes(12).toString('base64url');
+      this.restoreSessions.set(sessionId, { client, dir });
+      return {
+        sessionId,
+        snapshots: snapshots
+          .slice()
+          .reverse()
+          .map((s) => ({
+            ...snapshotView(s),
+            chatList: s.chats.list.map((c) => ({
+              chatRef: c.chatRef,
+              title: c.title,
+              messages: c.messages,
+            })),
+          })),
+      };
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+  }
+
+  startRestore(request: {
+    sessionId: string;
+    snapshotId: string;
+    chatRefs?: string[];
+    mediaGroups: MediaGroup[];
+  }): { taskId: string } {
+    const session = this.restoreSessions.get(request.sessionId);
+    if (!session) throw new CodedError('NOT_FOUND', 'Open the backup again to restore from it.');
+    const taskId = this.o.tasks.start('restore', async (ctx) => {
+      try {
+        const result = await session.client.restore(request.snapshotId, this.o.storeDir, {
+          chatKeys: request.chatRefs,
+          mediaTypes: mediaTypesOf(request.mediaGroups),
+          signal: ctx.signal,
+          onProgress: (p) => ctx.progress(p),
+        });
+        this.o.bus.emit('store.changed', { chatIds: [] });
+        return {
+          summary: `Restored ${result.chats} chats, ${result.messages.toLocaleString('en')} messages and ${result.mediaFiles} media files.`,
+        };
+      } finally {
+        this.restoreSessions.delete(request.sessionId);
+        await session.client.close();
+      }
+    });
+    return { taskId };
+  }
+}
+
+function labelOf(dir: string): string {
+  const known: [RegExp, string][] = [
+    [/Mobile Documents|iCloudDrive/i, 'iCloud Drive'],
+    [/Google ?Drive|My Drive/i, 'Google Drive'],
+    [/OneDrive/i, 'OneDrive'],
+    [/Dropbox/i, 'Dropbox'],
+  ];
+  const match = known.find(([pattern]) => pattern.test(dir));
+  return match ? `${match[1]} — ${path.basename(dir)}` : dir;
+}

@@ -1,0 +1,86 @@
+import type { MediaKind } from './chat-types';
+
+export type BackupFrequency = 'daily' | 'weekly' | 'monthly' | 'manual';
+
+/** The media groups a person chooses from, as WhatsApp's "manage backup size" offers them. */
+export type MediaGroup = 'photos' | 'videos' | 'audio' | 'documents' | 'stickers';
+export const MEDIA_GROUPS: Record<MediaGroup, { label: string; kinds: MediaKind[] }> = {
+  photos: { label: 'Photos', kinds: ['photo'] },
+  videos: { label: 'Videos', kinds: ['video'] },
+  audio: { label: 'Audio and voice messages', kinds: ['audio', 'voice'] },
+  documents: { label: 'Documents', kinds: ['document'] },
+  stickers: { label: 'Stickers and GIFs', kinds: ['sticker', 'gif'] },
+};
+
+export interface RetentionView {
+  keepDaily: number;
+  keepWeekly: number;
+  keepMonthly: number;
+}
+
+export interface BackupSettingsView {
+  frequency: BackupFrequency;
+  /** Local time of day, "HH:MM". */
+  timeOfDay: string;
+  onlyOnAcPower: boolean;
+  mediaGroups: MediaGroup[];
+  retention: RetentionView;
+  startAtLogin: boolean;
+}
+
+export interface DestinationView {
+  kind: 'icloud' | 'google-drive' | 'onedrive' | 'dropbox' | 'folder';
+  label: string;
+  path: string;
+  freeBytes: number | null;
+  grantId: string;
+}
+
+export interface BackupProblem {
+  code: string;
+  /** One sentence: what is wrong. */
+  message: string;
+  /** What the button next to it does. */
+  action: 'enter-password' | 'choose-folder' | 'retry' | null;
+}
+
+export interface BackupStatusView {
+  configured: boolean;
+  destination: { path: string; label: string } | null;
+  repoId: string | null;
+  /** The newest successful backup: when, how long it took, and the whole backup's size then. */
+  lastSuccess: { time: number; durationMs: number; totalSize: number } | null;
+  nextRunAt: number | null;
+  runningTaskId: string | null;
+  problem: BackupProblem | null;
+  keychain: { available: boolean; reason: string | null };
+  /** True when backups need the password typed (no keychain, or it was forgotten). */
+  locked: boolean;
+  settings: BackupSettingsView;
+  /** Bytes in the local store per media kind: what a backup would hold. */
+  mediaSizes: Record<MediaKind, number>;
+  messagesBytesEstimate: number;
+}
+
+export interface SnapshotView {
+  id: string;
+  time: number;
+  chats: number;
+  messages: number;
+  media: Partial<Record<MediaKind, { count: number; bytes: number }>>;
+  sizeAdded: number;
+  host: string;
+}
+
+export interface VerifyResultView {
+  ok: boolean;
+  summary: string;
+  problems: { object: string; message: string; affected: string[] }[];
+}
+
+export interface RestoreSessionView {
+  sessionId: string;
+  snapshots: (SnapshotView & {
+    chatList: { chatRef: string; title: string; messages: number }[];
+  })[];
+}

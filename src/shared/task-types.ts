@@ -1,0 +1,26 @@
+/** Long work (backup, restore, import, verify) runs as a task; its progress and end are events. */
+export type TaskKind = 'backup' | 'restore' | 'import' | 'verify';
+
+export interface TaskProgress {
+  taskId: string;
+  kind: TaskKind;
+  /** A word for what it is doing now, e.g. "messages", "media", "restore". */
+  phase: string;
+  itemsDone: number;
+  itemsTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  etaMs: number | null;
+}
+
+export interface TaskFinished {
+  taskId: string;
+  kind: TaskKind;
+  outcome: 'done' | 'failed' | 'cancelled';
+  /** A sentence for a person, e.g. "Backed up 12 chats (3.1 MB new)". */
+  summary: string;
+  /** For failures: the stable error code and sentence. */
+  error: { code: string; message: string } | null;
+  /** Chats to open after an import or restore. */
+  chatIds: number[];
+}
