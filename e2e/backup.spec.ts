@@ -1,0 +1,148 @@
+import { expect, test } from '@playwright/test';
+import { rmSync } from 'node:fs';
+import { launchApp, makeDataDir, screenshotPath, type RunningApp } from './app';
+import {
+  makeBackupFolder,
+  NEW_PASSWORD,
+  openRestore,
+  PASSWORD,
+  restoreAll,
+  SLOW,
+  turnOnWithKey,
+  turnOnWithPassword,
+  beginRestore,
+  restoreWizard,
+  submitSecret,
+} from './fixtures/backup-flow';
+import { LISBON, seedLisbonStore } from './fixtures/lisbon-chat';
+
+/**
+ * Backups as a person makes them: turn on with a password or a 64-digit key, back up, lose the
+ * computer (a new, empty data folder), restore from the backup folder, find the same chats.
+ */
+
+const CHAT_TITLES = [LISBON.title, 'Дмитрий Иванов', '王美'];
+
+let apps: RunningApp[] = [];
+let folders: string[] = [];
+
+async function launch(seed: boolean): Promise<RunningApp> {
+  const dataDir = makeDataDir();
+  if (seed) seedLisbonStore(dataDir);
+  const app = await launchApp({ dataDir });
+  apps.push(app);
+  return app;
+}
+
+/** Closing the app deletes its data folder: the local store is gone, as on a lost laptop. */
+async function wipe(app: RunningApp): Promise<void> {
+  apps = apps.filter((a) => a !== app);
+  await app.close();
+}
+
+function backupFolder(): string {
+  const folder = makeBackupFolder();
+  folders.push(folder);
+  return folder;
+}
+
+test.afterEach(async () => {
+  for (const app of apps) await app.close();
+  apps = [];
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  folders = [];
+});
+
+async function expectChatsBack(app: RunningApp): Promise<void> {
+  const { page } = app;
+  const chats = page.getByRole('listbox', { name: 'Chats' });
+  for (const title of CHAT_TITLES) {
+    await expect(chats.getByRole('option', { name: new RegExp(title) })).toBeVisible();
+  }
+  await expect(chats.getByRole('option')).toHaveCount(CHAT_TITLES.length);
+  await chats.getByRole('option', { name: new RegExp(LISBON.title) }).click();
+  const log = page.getByTestId('messages');
+  await expect(log.getByText(LISBON.replyText)).toBeVisible();
+  await expect(log.getByRole('img', { name: LISBON.photoName })).toBeVisible();
+  await page.getByLabel('Search messages').fill(LISBON.rareWord);
+  await expect(
+    page.getByRole('list', { name: 'Search results' }).getByRole('listitem').first(),
+  ).toContainText(LISBON.title);
+  await page.screenshot({ path: screenshotPath('restore-chats-back') });
+}
+
+test('turns on backup with a password, and restores it on a new computer', async () => {
+  const folder = backupFolder();
+  const first = await launch(true);
+  const sawProgress = await turnOnWithPassword(first, folder, PASSWORD);
+  expect(sawProgress).toBe(true);
+
+  // The status page: history lists the first backup with its chats.
+  const history = first.page.getByRole('region', { name: 'History' });
+  await expect(history.getByRole('row')).toHaveCount(2);
+  await expect(history.getByRole('img', { name: /Backup size over time/ })).toBeVisible();
+
+  // Back up now: a second, incremental backup with its progress bar, then two rows.
+  const status = first.page.getByRole('region', { name: /Backups are on/ });
+  await status.getByRole('button', { name: 'Back up now' }).click();
+  await expect(status.getByRole('status')).toBeVisible(SLOW);
+  await expect(status.getByRole('button', { name: 'Back up now' })).toBeVisible();
+  await expect(history.getByRole('row')).toHaveCount(3, SLOW);
+  await wipe(first);
+
+  const second = await launch(false);
+  await openRestore(second, folder, { password: PASSWORD });
+  await restoreAll(second.page, CHAT_TITLES.length);
+  await expectChatsBack(second);
+});
+
+test('turns on backup with a 64-digit key, and restores with the key', async () => {
+  const folder = backupFolder();
+  const first = await launch(true);
+  const { key, sawProgress } = await turnOnWithKey(first, folder);
+  expect(sawProgress).toBe(true);
+  await wipe(first);
+
+  const second = await launch(false);
+  // Typed as people copy it: groups split by spaces, in capitals.
+  await openRestore(
+    second,
+    folder,
+    { recoveryKey: key.replace(/-/g, ' ').toUpperCase() },
+    'restore-key',
+  );
+  await restoreAll(second.page, CHAT_TITLES.length, 'restore-key');
+  await expectChatsBack(second);
+});
+
+test('changes the password: the old one no longer opens the backup, the new one does', async () => {
+  const folder = backupFolder();
+  const first = await launch(true);
+  await turnOnWithPassword(first, folder, PASSWORD, { screenshotPrefix: 'backup-change' });
+  const { page } = first;
+  await page.getByRole('button', { name: 'Change password…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Change the backup password' });
+  await dialog.getByLabel('Current password').fill('not the password at all 77');
+  await dialog.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+  await dialog.getByLabel('Type the new password again').fill(NEW_PASSWORD);
+  await dialog.getByRole('button', { name: 'Change password' }).click();
+  await expect(dialog.getByText('That password is not right')).toBeVisible(SLOW);
+  await dialog.getByLabel('Current password').fill(PASSWORD);
+  await page.screenshot({ path: screenshotPath('backup-change-password') });
+  await dialog.getByRole('button', { name: 'Change password' }).click();
+  await expect(dialog).toBeHidden(SLOW);
+  await expect(page.getByText(/^Password changed\./)).toBeVisible();
+  await wipe(first);
+
+  const second = await launch(false);
+  await beginRestore(second, folder, 'restore-old');
+  const wizard = restoreWizard(second.page);
+  await submitSecret(second.page, { password: PASSWORD });
+  // The old password is refused in words, and the wizard stays on the password step.
+  await expect(wizard.getByText('That password is not right')).toBeVisible(SLOW);
+  await expect(wizard.getByRole('button', { name: 'Open backup' })).toBeVisible();
+  await submitSecret(second.page, { password: NEW_PASSWORD });
+  await expect(wizard.getByLabel('Backup from')).toBeVisible(SLOW);
+  await restoreAll(second.page, CHAT_TITLES.length, 'restore-new');
+  await expectChatsBack(second);
+});

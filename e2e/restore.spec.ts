@@ -1,0 +1,106 @@
+import { expect, test } from '@playwright/test';
+import { rmSync } from 'node:fs';
+import { launchApp, makeDataDir, screenshotPath, type RunningApp } from './app';
+import {
+  beginRestore,
+  makeBackupFolder,
+  openSection,
+  PASSWORD,
+  restoreAll,
+  restoreWizard,
+  SLOW,
+  submitSecret,
+  turnOnWithPassword,
+} from './fixtures/backup-flow';
+import { LISBON, seedLisbonStore } from './fixtures/lisbon-chat';
+import { HOLIDAY, seedVideoStore } from './fixtures/video-chat';
+
+/** Restoring: a wrong password is refused in words; media left out come back as not included. */
+
+let apps: RunningApp[] = [];
+let folders: string[] = [];
+
+async function launch(seed?: (dir: string) => unknown): Promise<RunningApp> {
+  const dataDir = makeDataDir();
+  seed?.(dataDir);
+  const app = await launchApp({ dataDir });
+  apps.push(app);
+  return app;
+}
+
+async function wipe(app: RunningApp): Promise<void> {
+  apps = apps.filter((a) => a !== app);
+  await app.close();
+}
+
+test.afterEach(async () => {
+  for (const app of apps) await app.close();
+  apps = [];
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  folders = [];
+});
+
+test('a wrong password is refused in words, then the right one restores', async () => {
+  const folder = makeBackupFolder();
+  folders.push(folder);
+  const first = await launch(seedLisbonStore);
+  await turnOnWithPassword(first, folder, PASSWORD, { screenshotPrefix: 'restore-wrong' });
+  await wipe(first);
+
+  const second = await launch();
+  await beginRestore(second, folder, 'restore-wrong');
+  const wizard = restoreWizard(second.page);
+  await submitSecret(second.page, { password: `${PASSWORD}!` });
+  await expect(wizard.getByRole('alert')).toHaveText(/^That password is not right/, SLOW);
+  await second.page.screenshot({ path: screenshotPath('restore-wrong-password') });
+  // Still on the password step, and a key of the wrong length cannot even be sent.
+  await wizard.getByRole('radio', { name: 'Recovery key', exact: true }).check();
+  await wizard.getByLabel('Recovery key (64 digits)').fill('1234 5678');
+  await expect(wizard.getByText('8 of 64 digits and letters')).toBeVisible();
+  await expect(wizard.getByRole('button', { name: 'Open backup' })).toBeDisabled();
+  await submitSecret(second.page, { password: PASSWORD });
+  await expect(wizard.getByLabel('Backup from')).toBeVisible(SLOW);
+  await restoreAll(second.page, 3, 'restore-after-wrong');
+  await expect(
+    second.page.getByRole('listbox', { name: 'Chats' }).getByRole('option', {
+      name: new RegExp(LISBON.title),
+    }),
+  ).toBeVisible();
+});
+
+test('videos left out of the backup come back as not included; photos come back', async () => {
+  const folder = makeBackupFolder();
+  folders.push(folder);
+  const first = await launch(seedVideoStore);
+  await openSection(first.page, 'Backup');
+  const wizard = first.page.getByRole('region', { name: 'Turn on end-to-end encrypted backup' });
+  // The estimate drops by the video's size (3 MiB of the ~3 MB) when Videos is unticked.
+  const estimate = wizard.getByText(/First backup, about/);
+  await expect(estimate).toContainText('MB');
+  await wizard.getByRole('checkbox', { name: 'Videos', exact: true }).uncheck();
+  await expect(estimate).toContainText('KB');
+  await turnOnWithPassword(first, folder, PASSWORD, { screenshotPrefix: 'backup-no-videos' });
+  const media = first.page.getByRole('region', { name: 'What to back up' });
+  await expect(media.getByRole('checkbox', { name: 'Videos', exact: true })).not.toBeChecked();
+  await expect(media.getByRole('checkbox', { name: 'Photos', exact: true })).toBeChecked();
+  await wipe(first);
+
+  const second = await launch();
+  await beginRestore(second, folder, 'restore-no-videos');
+  await submitSecret(second.page, { password: PASSWORD });
+  await expect(restoreWizard(second.page).getByLabel('Backup from')).toBeVisible(SLOW);
+  await restoreAll(second.page, 1, 'restore-no-videos');
+
+  const { page } = second;
+  await page
+    .getByRole('listbox', { name: 'Chats' })
+    .getByRole('option', { name: new RegExp(HOLIDAY.title) })
+    .click();
+  const log = page.getByTestId('messages');
+  await expect(log.getByText(HOLIDAY.videoText)).toBeVisible();
+  await expect(log.getByText(new RegExp(`Video not included.*${HOLIDAY.videoName}`))).toBeVisible();
+  const photo = log.getByRole('img', { name: HOLIDAY.photoName });
+  await expect(photo).toBeVisible();
+  expect(await photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160);
+  await page.screenshot({ path: screenshotPath('restore-video-not-included') });
+});
