@@ -7,16 +7,19 @@ import type { Detection, Importer } from './core/types.js';
 import { telegramImporter } from './telegram/importer.js';
 import { whatsappCryptImporter } from './whatsapp-crypt/importer.js';
 import { whatsappExportImporter } from './whatsapp-export/importer.js';
+import { whatsappIosImporter } from './whatsapp-ios/importer.js';
 
 export * from './core/errors.js';
 export type * from './core/types.js';
 export { whatsappExportImporter } from './whatsapp-export/importer.js';
 export { telegramImporter } from './telegram/importer.js';
 export { whatsappCryptImporter } from './whatsapp-crypt/importer.js';
+export { whatsappIosImporter } from './whatsapp-ios/importer.js';
 
 /** In the order detection tries them: cheap, certain checks first. */
 export const IMPORTERS: readonly Importer[] = [
   whatsappCryptImporter,
+  whatsappIosImporter,
   telegramImporter,
   whatsappExportImporter,
 ];
