@@ -1,7 +1,9 @@
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatStore } from './chat-store.js';
 import { markMatches, parseQuery, toMatchExpression } from './fts-text.js';
+import { registerFunctions } from './schema.js';
 import { DAY, T0, groupBundle, message, tempDir } from './testing/fixtures.js';
 
 const TEXTS: Record<string, string> = {
@@ -130,6 +132,28 @@ describe('search', () => {
       s.ingest([groupBundle([message('f', { text: 'again wording' })])]);
       s.deleteChat(c);
       expect(s.search('wording')).toHaveLength(0);
+    } finally {
+      s.close();
+      done();
+    }
+  });
+
+  it('indexes rows written by other code after an ingest (bulk mode is off outside ingest)', () => {
+    const { dir, cleanup: done } = tempDir();
+    const s = ChatStore.open(dir);
+    try {
+      const c = s.ingest([groupBundle([message('a', { text: 'first' })])]).chatIds[0] ?? -1;
+      const db = new Database(s.dbPath);
+      registerFunctions(db);
+      db.prepare(
+        "INSERT INTO messages (id, chat_id, key, sender_id, sent_at, kind, text) VALUES (?, ?, 'raw', NULL, ?, 'text', 'written directly')",
+      ).run((T0 + 5) * 1024, c, T0 + 5);
+      db.prepare("UPDATE messages SET text = 'first edited' WHERE key = 'a'").run();
+      db.close();
+      expect(s.search('directly')).toHaveLength(1);
+      expect(s.search('edited')).toHaveLength(1);
+      expect(s.listChats()[0]?.messageCount).toBe(2);
+      expect(s.readSnapshot((r) => r.monthGroups())[0]?.messageCount).toBe(2);
     } finally {
       s.close();
       done();

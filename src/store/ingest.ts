@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { IngestCancelledError, InvalidRecordError } from './errors.js';
 import type { AttachmentRecord, ChatBundle, MessageRecord } from './records.js';
+import { monthOf } from './schema.js';
 import { validateBundle } from './validate.js';
 
 export interface IngestProgress {
@@ -34,6 +35,8 @@ const CHECK_EVERY = 1000;
 
 interface ExistingMessage {
   id: number;
+  chat_id: number;
+  sent_at: number;
   kind: string;
   text: string | null;
   edited_at: number | null;
@@ -61,6 +64,12 @@ const byTime = (a: MessageRecord, b: MessageRecord): number => a.sentAt - b.sent
 export class Ingester {
   private readonly s;
   private readonly sourceIds = new Map<string, number>();
+  /** Messages of the running ingest to (re)index at its end; true = was indexed before. */
+  private readonly toIndex = new Map<number, boolean>();
+  /** (chat, month) groups the running ingest changed, with how many messages it added. */
+  private readonly touched = new Map<string, { chatId: number; month: string; added: number }>();
+  /** Messages the running ingest added, per chat. */
+  private readonly addedPerChat = new Map<number, number>();
 
   constructor(private readonly db: Database.Database) {
     const p = <T = unknown>(sql: string) => db.prepare<unknown[], T>(sql);
@@ -87,14 +96,39 @@ export class Ingester {
       updateChat: p('UPDATE chats SET title = ?, type = ? WHERE id = ?'),
       addMember: p('INSERT OR IGNORE INTO chat_members (chat_id, person_id) VALUES (?, ?)'),
       findMessage: p<ExistingMessage>(
-        'SELECT id, kind, text, edited_at, extra, reply_to_key, sender_id FROM messages WHERE chat_id = ? AND key = ?',
+        'SELECT id, chat_id, sent_at, kind, text, edited_at, extra, reply_to_key, sender_id FROM messages WHERE chat_id = ? AND key = ?',
       ),
       maxIdInSlot: p<{ m: number | null }>(
         'SELECT max(id) AS m FROM messages WHERE id BETWEEN ? AND ?',
       ),
+      tryInsertMessage: p(
+        `INSERT OR IGNORE INTO messages (id, chat_id, key, sender_id, sent_at, kind, text, reply_to_key, edited_at, extra)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       insertMessage: p(
         `INSERT INTO messages (id, chat_id, key, sender_id, sent_at, kind, text, reply_to_key, edited_at, extra)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      setBulk: p('UPDATE bulk_mode SET active = ? WHERE id = 1'),
+      bumpRev: p<{ value: number }>(
+        'UPDATE rev_counter SET value = value + 1 WHERE id = 1 RETURNING value',
+      ),
+      settleGroup: p(
+        `INSERT INTO month_groups (chat_id, month, rev, message_count) VALUES (?, ?, ?, ?)
+         ON CONFLICT (chat_id, month) DO UPDATE SET
+           rev = excluded.rev, message_count = message_count + excluded.message_count`,
+      ),
+      settleChat: p(
+        `UPDATE chats SET message_count = message_count + ?,
+           (last_message_id, last_sent_at) = (SELECT id, sent_at FROM messages WHERE chat_id = ?
+                                              ORDER BY sent_at DESC, id DESC LIMIT 1)
+         WHERE id = ?`,
+      ),
+      ftsDelete: p('DELETE FROM messages_fts WHERE rowid = ?'),
+      ftsIndex: p(
+        `INSERT INTO messages_fts (rowid, body)
+         SELECT m.id, ck_index_text(m.text) FROM json_each(?) j JOIN messages m ON m.id = j.value
+         WHERE m.text IS NOT NULL`,
       ),
       updateMessage: p(
         'UPDATE messages SET kind = ?, text = ?, edited_at = ?, extra = ?, reply_to_key = ? WHERE id = ?',
@@ -129,29 +163,43 @@ export class Ingester {
       messagesSkipped: 0,
       chatIds: [],
     };
-    const seenChats = new Set<number>();
+    const chatState = new Map<number, { insertedKeys: Set<string> | null }>();
     let processed = 0;
     let bundleIndex = 0;
     const checkpoint = (): void => {
       if (opts.shouldCancel?.()) throw new IngestCancelledError();
       opts.onProgress?.({ chats: result.chats, messages: processed });
     };
+    type PersonIdOf = (key: string, path: string) => number;
+    const work: Array<{
+      m: MessageRecord;
+      at: string;
+      chatId: number;
+      personId: PersonIdOf;
+      order: number;
+    }> = [];
     // Source ids may be cached only for this transaction: a rollback would void them.
     this.sourceIds.clear();
+    this.toIndex.clear();
+    this.touched.clear();
+    this.addedPerChat.clear();
+    this.s.setBulk.run(1);
     try {
+      // Phase 1: every bundle's source, people, chat and members.
       for (const bundle of bundles) {
         const where = `bundle[${bundleIndex++}]`;
         validateBundle(bundle, where);
-        if (opts.shouldCancel?.()) throw new IngestCancelledError();
+        checkpoint();
         const sourceId = this.upsertSource(bundle);
         const people = this.upsertPeople(sourceId, bundle);
         const { chatId, isNew } = this.upsertChat(sourceId, bundle);
-        if (!seenChats.has(chatId)) {
-          seenChats.add(chatId);
+        if (!chatState.has(chatId)) {
+          // A chat created by this call has no stored messages to look up.
+          chatState.set(chatId, { insertedKeys: isNew ? new Set() : null });
           result.chatIds.push(chatId);
           result.chats++;
         }
-        const personId = (key: string, path: string): number => {
+        const personId: PersonIdOf = (key, path) => {
           let id = people.get(key);
           if (id === undefined) {
             id = this.s.findPerson.get(sourceId, key)?.id;
@@ -168,34 +216,70 @@ export class Ingester {
         bundle.chat.members.forEach((key, i) =>
           this.s.addMember.run(chatId, personId(key, `${where}.chat.members[${i}]`)),
         );
-
-        // Time order keeps FTS segments and the message b-tree append-mostly.
-        const order = bundle.messages.map((m, i) => ({ m, i }));
-        order.sort((a, b) => byTime(a.m, b.m) || a.i - b.i);
-        const insertedKeys = isNew ? new Set<string>() : null;
-        for (const { m, i } of order) {
-          const at = `${where}.messages[${i}]`;
-          const senderId = m.senderKey == null ? null : personId(m.senderKey, `${at}.senderKey`);
-          const existing =
-            insertedKeys && !insertedKeys.has(m.key)
-              ? undefined
-              : this.s.findMessage.get(chatId, m.key);
-          if (existing) {
-            if (this.updateMessage(existing, m, at, personId)) result.messagesUpdated++;
-            else result.messagesSkipped++;
-          } else {
-            this.insertMessage(chatId, senderId, m, at, personId);
-            insertedKeys?.add(m.key);
-            result.messagesAdded++;
-          }
-          if (++processed % CHECK_EVERY === 0) checkpoint();
-        }
-        checkpoint();
+        bundle.messages.forEach((m, i) =>
+          work.push({ m, at: `${where}.messages[${i}]`, chatId, personId, order: work.length }),
+        );
       }
+
+      // Phase 2: all messages of the call in time order. Ids grow with time, so this keeps the
+      // message b-tree and the FTS index appending instead of splitting pages all over.
+      work.sort((a, b) => byTime(a.m, b.m) || a.order - b.order);
+      for (const { m, at, chatId, personId } of work) {
+        const insertedKeys = chatState.get(chatId)?.insertedKeys ?? null;
+        const senderId = m.senderKey == null ? null : personId(m.senderKey, `${at}.senderKey`);
+        const existing =
+          insertedKeys && !insertedKeys.has(m.key)
+            ? undefined
+            : this.s.findMessage.get(chatId, m.key);
+        if (existing) {
+          if (this.updateMessage(existing, m, at, personId)) result.messagesUpdated++;
+          else result.messagesSkipped++;
+        } else {
+          this.insertMessage(chatId, senderId, m, at, personId);
+          insertedKeys?.add(m.key);
+          result.messagesAdded++;
+        }
+        if (++processed % CHECK_EVERY === 0) checkpoint();
+      }
+      checkpoint();
+      this.settle();
+      this.s.setBulk.run(0);
     } finally {
       this.sourceIds.clear();
+      this.toIndex.clear();
+      this.touched.clear();
+      this.addedPerChat.clear();
     }
     return result;
+  }
+
+  private touch(chatId: number, sentAt: number, added: number): void {
+    const month = monthOf(sentAt);
+    const key = `${chatId}|${month}`;
+    const group = this.touched.get(key);
+    if (group) group.added += added;
+    else this.touched.set(key, { chatId, month, added });
+  }
+
+  /** The work bulk mode turned the triggers off for: chat counters, group revs, the FTS index. */
+  private settle(): void {
+    for (const [chatId, added] of this.addedPerChat) this.s.settleChat.run(added, chatId, chatId);
+    if (this.touched.size > 0) {
+      const rev = this.s.bumpRev.get()?.value ?? 0;
+      for (const g of this.touched.values())
+        this.s.settleGroup.run(g.chatId, g.month, rev, g.added);
+    }
+    this.indexDeferred();
+  }
+
+  /** Index the call's new and edited messages, in rowid order (see the FTS migration). */
+  private indexDeferred(): void {
+    const ids = [...this.toIndex.keys()].sort((a, b) => a - b);
+    for (const id of ids) if (this.toIndex.get(id)) this.s.ftsDelete.run(id);
+    const CHUNK = 50_000;
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      this.s.ftsIndex.run(JSON.stringify(ids.slice(i, i + CHUNK)));
+    }
   }
 
   private upsertSource(bundle: ChatBundle): number {
@@ -272,9 +356,7 @@ export class Ingester {
     at: string,
     personId: (key: string, path: string) => number,
   ): void {
-    const id = this.allocateId(m.sentAt);
-    this.s.insertMessage.run(
-      id,
+    const values = [
       chatId,
       m.key,
       senderId,
@@ -284,7 +366,16 @@ export class Ingester {
       m.replyToKey ?? null,
       m.editedAt ?? null,
       m.extra == null ? null : JSON.stringify(m.extra),
-    );
+    ];
+    // The first id of the millisecond is nearly always free; only on a clash look for the next.
+    let id = m.sentAt * ID_SLOTS_PER_MS;
+    if (this.s.tryInsertMessage.run(id, ...values).changes === 0) {
+      id = this.allocateId(m.sentAt);
+      this.s.insertMessage.run(id, ...values);
+    }
+    if (m.text != null) this.toIndex.set(id, false);
+    this.addedPerChat.set(chatId, (this.addedPerChat.get(chatId) ?? 0) + 1);
+    this.touch(chatId, m.sentAt, 1);
     m.attachments.forEach((a, ordinal) => this.insertAttachment(id, ordinal, a));
     this.addReactions(id, m, at, personId);
   }
@@ -345,12 +436,16 @@ export class Ingester {
       replyToKey !== existing.reply_to_key
     ) {
       this.s.updateMessage.run(m.kind, text, editedAt, extra, replyToKey, existing.id);
+      if (text !== existing.text && !this.toIndex.has(existing.id)) {
+        this.toIndex.set(existing.id, existing.text !== null);
+      }
       changed = true;
     }
     if (m.attachments.length > 0 && this.mergeAttachments(existing.id, m.attachments))
       changed = true;
     if (m.reactions.length > 0 && this.addReactions(existing.id, m, at, personId) > 0)
       changed = true;
+    if (changed) this.touch(existing.chat_id, existing.sent_at, 0);
     return changed;
   }
 

@@ -20,6 +20,9 @@ export function registerFunctions(db: Database.Database): void {
   );
 }
 
+/** Trigger condition: outside ingest's bulk mode. */
+const NOT_BULK = '(SELECT active FROM bulk_mode WHERE id = 1) = 0';
+
 /** UTC month 'YYYY-MM' of a ms timestamp, as SQL (kept identical to `monthOf` below). */
 const monthSql = (col: string): string => `strftime('%Y-%m', ${col} / 1000.0, 'unixepoch')`;
 
@@ -46,6 +49,14 @@ const coreModel: Migration = (db) => {
       key TEXT PRIMARY KEY,
       value TEXT NOT NULL
     ) WITHOUT ROWID;
+
+    -- Set (to 1) by ingest for the length of its own transaction only, so no other connection
+    -- ever sees it set: ingest then does the per-row trigger work itself, in bulk, at its end.
+    CREATE TABLE bulk_mode (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      active INTEGER NOT NULL
+    );
+    INSERT INTO bulk_mode (id, active) VALUES (1, 0);
 
     CREATE TABLE sources (
       id INTEGER PRIMARY KEY,
@@ -102,7 +113,6 @@ const coreModel: Migration = (db) => {
       UNIQUE (chat_id, key)
     );
     CREATE INDEX messages_by_chat_time ON messages (chat_id, sent_at);
-    CREATE INDEX messages_by_sender ON messages (sender_id);
 
     CREATE TABLE reactions (
       message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
@@ -129,7 +139,7 @@ const coreModel: Migration = (db) => {
     );
     CREATE INDEX attachments_by_hash ON attachments (hash) WHERE hash IS NOT NULL;
 
-    CREATE TRIGGER messages_ai_chat AFTER INSERT ON messages BEGIN
+    CREATE TRIGGER messages_ai_chat AFTER INSERT ON messages WHEN ${NOT_BULK} BEGIN
       UPDATE chats SET
         message_count = message_count + 1,
         last_message_id = CASE
@@ -161,7 +171,14 @@ const coreModel: Migration = (db) => {
   `);
 };
 
-/** 2: full-text search over message text (contentless: the text lives once, in messages). */
+/**
+ * 2: full-text search over message text (contentless: the text lives once, in messages).
+ *
+ * The triggers keep the index in step with every insert, edit and delete. In bulk mode (inside
+ * an ingest transaction) ingest indexes its new and edited messages itself, in one statement at
+ * the end: FTS5 flushes its pending terms at every statement savepoint, so a row-by-row trigger
+ * during a bulk import would write one tiny segment per message.
+ */
 const fullTextSearch: Migration = (db) => {
   db.exec(`
     CREATE VIRTUAL TABLE messages_fts USING fts5 (
@@ -171,7 +188,8 @@ const fullTextSearch: Migration = (db) => {
       tokenize = 'unicode61 remove_diacritics 2'
     );
 
-    CREATE TRIGGER messages_ai_fts AFTER INSERT ON messages WHEN new.text IS NOT NULL BEGIN
+    CREATE TRIGGER messages_ai_fts AFTER INSERT ON messages
+    WHEN new.text IS NOT NULL AND ${NOT_BULK} BEGIN
       INSERT INTO messages_fts (rowid, body) VALUES (new.id, ck_index_text(new.text));
     END;
 
@@ -179,7 +197,7 @@ const fullTextSearch: Migration = (db) => {
       DELETE FROM messages_fts WHERE rowid = old.id;
     END;
 
-    CREATE TRIGGER messages_au_fts AFTER UPDATE OF text ON messages BEGIN
+    CREATE TRIGGER messages_au_fts AFTER UPDATE OF text ON messages WHEN ${NOT_BULK} BEGIN
       DELETE FROM messages_fts WHERE rowid = old.id AND old.text IS NOT NULL;
       INSERT INTO messages_fts (rowid, body)
         SELECT new.id, ck_index_text(new.text) WHERE new.text IS NOT NULL;
@@ -193,7 +211,8 @@ const fullTextSearch: Migration = (db) => {
 /**
  * 3: change tracking for incremental backups. Every message belongs to a (chat, UTC month)
  * group whose `rev` takes a fresh value of a store-wide counter whenever anything in the group
- * changes, so a backup can skip groups whose rev it has already stored.
+ * changes, so a backup can skip groups whose rev it has already stored. In bulk mode ingest
+ * bumps the counter once and sets the revs and counts of the groups it touched itself.
  */
 const changeTracking: Migration = (db) => {
   const bump = `UPDATE rev_counter SET value = value + 1 WHERE id = 1;`;
@@ -220,7 +239,7 @@ const changeTracking: Migration = (db) => {
       PRIMARY KEY (chat_id, month)
     ) WITHOUT ROWID;
 
-    CREATE TRIGGER messages_ai_rev AFTER INSERT ON messages BEGIN
+    CREATE TRIGGER messages_ai_rev AFTER INSERT ON messages WHEN ${NOT_BULK} BEGIN
       ${bump}
       INSERT INTO month_groups (chat_id, month, rev, message_count)
         VALUES (new.chat_id, ${monthSql('new.sent_at')}, ${rev}, 1)
@@ -234,7 +253,7 @@ const changeTracking: Migration = (db) => {
       WHERE chat_id = old.chat_id AND month = ${monthSql('old.sent_at')};
     END;
 
-    CREATE TRIGGER messages_au_rev AFTER UPDATE ON messages BEGIN
+    CREATE TRIGGER messages_au_rev AFTER UPDATE ON messages WHEN ${NOT_BULK} BEGIN
       ${bump}
       UPDATE month_groups SET rev = ${rev},
         message_count = message_count
@@ -247,12 +266,12 @@ const changeTracking: Migration = (db) => {
           rev = excluded.rev, message_count = message_count + 1;
     END;
 
-    CREATE TRIGGER reactions_ai_rev AFTER INSERT ON reactions BEGIN ${bumpMessageGroup('new.message_id')} END;
+    CREATE TRIGGER reactions_ai_rev AFTER INSERT ON reactions WHEN ${NOT_BULK} BEGIN ${bumpMessageGroup('new.message_id')} END;
     CREATE TRIGGER reactions_ad_rev AFTER DELETE ON reactions BEGIN ${bumpMessageGroup('old.message_id')} END;
-    CREATE TRIGGER reactions_au_rev AFTER UPDATE ON reactions BEGIN ${bumpMessageGroup('new.message_id')} END;
-    CREATE TRIGGER attachments_ai_rev AFTER INSERT ON attachments BEGIN ${bumpMessageGroup('new.message_id')} END;
+    CREATE TRIGGER reactions_au_rev AFTER UPDATE ON reactions WHEN ${NOT_BULK} BEGIN ${bumpMessageGroup('new.message_id')} END;
+    CREATE TRIGGER attachments_ai_rev AFTER INSERT ON attachments WHEN ${NOT_BULK} BEGIN ${bumpMessageGroup('new.message_id')} END;
     CREATE TRIGGER attachments_ad_rev AFTER DELETE ON attachments BEGIN ${bumpMessageGroup('old.message_id')} END;
-    CREATE TRIGGER attachments_au_rev AFTER UPDATE ON attachments BEGIN ${bumpMessageGroup('new.message_id')} END;
+    CREATE TRIGGER attachments_au_rev AFTER UPDATE ON attachments WHEN ${NOT_BULK} BEGIN ${bumpMessageGroup('new.message_id')} END;
 
     -- A month's bundle carries its chat, members and people, so changing those changes every
     -- month of the chat.
