@@ -31,7 +31,12 @@ import {
   type KeySlotKind,
   type ParsedKeySlot,
 } from './format/key-slot.js';
-import { chatRefString, decodeSnapshot } from './format/snapshot.js';
+import {
+  chatRefString,
+  decodeSnapshot,
+  type GroupLine,
+  type SnapshotDoc,
+} from './format/snapshot.js';
 import { adoptUnindexedPacks } from './engine/adopt.js';
 import { runBackup } from './engine/backup-run.js';
 import { readObject } from './engine/blob-store.js';
@@ -41,7 +46,12 @@ import { acquireLock, type HeldLock } from './engine/locks.js';
 import { decodeIndex, MasterIndex } from './engine/master-index.js';
 import { runPrune } from './engine/prune.js';
 import { runRestore } from './engine/restore-run.js';
-import { readSnapshotLists, type LoadedSnapshot, type RepoState } from './engine/state.js';
+import {
+  readListLines,
+  readSnapshotLists,
+  type LoadedSnapshot,
+  type RepoState,
+} from './engine/state.js';
 import type { BackupSource, RestoreTarget } from './source.js';
 import { openStoreSource, openStoreTarget } from './store-adapter.js';
 import type {
@@ -411,8 +421,30 @@ export class Repository {
     return matches[0]!;
   }
 
+  /** Messages per chat ref in one groups-list chunk; chunks are shared between snapshots. */
+  private readonly chunkCounts = new Map<string, Map<string, number>>();
+
+  private async messageCounts(doc: SnapshotDoc): Promise<Map<string, number>> {
+    const total = new Map<string, number>();
+    for (const id of doc.lists.groups) {
+      let counts = this.chunkCounts.get(id);
+      if (!counts) {
+        counts = new Map();
+        for (const line of await readListLines(this.state, [id])) {
+          const g = JSON.parse(line) as GroupLine;
+          const k = chatRefString(g.ref);
+          counts.set(k, (counts.get(k) ?? 0) + g.n);
+        }
+        this.chunkCounts.set(id, counts);
+      }
+      for (const [k, n] of counts) total.set(k, (total.get(k) ?? 0) + n);
+    }
+    return total;
+  }
+
   private async summarize(s: LoadedSnapshot): Promise<SnapshotSummary> {
     const { chats } = await readSnapshotLists(this.state, s.doc, { chats: true });
+    const counts = await this.messageCounts(s.doc);
     const d = s.doc;
     return {
       id: s.hash,
@@ -430,7 +462,7 @@ export class Repository {
           accountKey: c.ref[1],
           chatKey: c.ref[2],
           title: c.title,
-          messages: c.n,
+          messages: counts.get(chatRefString(c.ref)) ?? 0,
         })),
       },
       messageCount: d.messageCount,

@@ -44,7 +44,11 @@ export interface RestoreTarget {
   hasMedia(hash: string): boolean;
   /** Moves/copies a verified file into the media folder under its hash. */
   putMediaFile(file: string, hash: string): Promise<void>;
-  /** Ingests all bundles in one transaction (all or nothing), idempotently. */
-  ingest(bundles: ChatBundle[]): Promise<void>;
+  /**
+   * Ingests all bundles in one transaction (all or nothing), idempotently. The iterable is
+   * lazy (each bundle is decoded when reached) so a large restore does not hold every message
+   * in memory at once; iterate it once, synchronously.
+   */
+  ingest(bundles: Iterable<ChatBundle>): Promise<void>;
   close(): Promise<void> | void;
 }

@@ -80,8 +80,8 @@ export class MemoryStore implements BackupSource, RestoreTarget {
   }
 
   /** Merge by message key, like the store's idempotent ingest. */
-  async ingest(bundles: ChatBundle[]): Promise<void> {
-    for (const b of structuredClone(bundles)) {
+  async ingest(bundles: Iterable<ChatBundle>): Promise<void> {
+    for (const b of structuredClone([...bundles])) {
       const c = this.find(b);
       if (!c) {
         this.chats.push({ id: this.chats.length + 1, bundle: b });

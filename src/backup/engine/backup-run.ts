@@ -170,20 +170,20 @@ export async function runBackup(
 
   // Lists. Groups sorted month-major so a day's new messages change the tail chunks only;
   // media keep the parent's order with new files appended for the same reason.
-  const groupLines = scanned.groupLines.sort((a, b) =>
-    a.month < b.month ? -1 : a.month > b.month ? 1 : cmpRef(a.ref, b.ref),
+  const groupLines = sortByKey(
+    scanned.groupLines,
+    (g) => `${g.month}\u0000${chatRefString(g.ref)}`,
   );
+  // Chat lines carry no message counts (summaries sum them from the groups), so the chat list
+  // only changes when a chat is added, removed or renamed.
   const chats = new Map<string, ChatLine>();
   for (const g of groupLines) {
     const k = JSON.stringify(g.ref);
-    const c = chats.get(k);
-    if (c) c.n += g.n;
-    else {
-      const title = scanned.titles.get(k) ?? parentChats.get(k)?.title ?? g.ref[2];
-      chats.set(k, { ref: g.ref, chatId: g.chatId, title, n: g.n });
-    }
+    if (chats.has(k)) continue;
+    const title = scanned.titles.get(k) ?? parentChats.get(k)?.title ?? g.ref[2];
+    chats.set(k, { ref: g.ref, chatId: g.chatId, title });
   }
-  const chatLines = [...chats.values()].sort((a, b) => cmpRef(a.ref, b.ref));
+  const chatLines = sortByKey([...chats.values()], (c) => chatRefString(c.ref));
   const mediaOrder: MediaLine[] = [];
   for (const p of parentLists.media) {
     const cur = scanned.mediaLines.get(p.h);
@@ -244,8 +244,9 @@ export async function runBackup(
   return snap;
 }
 
-function cmpRef(a: readonly string[], b: readonly string[]): number {
-  const x = chatRefString(a as [string, string, string]);
-  const y = chatRefString(b as [string, string, string]);
-  return x < y ? -1 : x > y ? 1 : 0;
+/** Sorts by a string key computed once per item (code-unit order, as documented). */
+function sortByKey<T>(items: T[], key: (t: T) => string): T[] {
+  const keyed = items.map((item) => ({ item, k: key(item) }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.item);
 }

@@ -39,15 +39,45 @@ export function openBlobBox(
 ): Buffer {
   const payload = keys.openBlob(type, id, box);
   if (!payload) throw new RepositoryDamagedError(pack, `blob ${id} fails authentication`);
+  return verifyPayload(keys, type, id, payload, pack);
+}
+
+function verifyPayload(
+  keys: RepoKeys,
+  type: BlobType,
+  id: string,
+  payload: Buffer,
+  pack: string,
+): Buffer {
   let plain: Buffer;
   try {
     plain = isCompressed(type) ? decompress(payload) : payload;
   } catch (err) {
     throw new RepositoryDamagedError(pack, `blob ${id} does not decompress`, { cause: err });
   }
-  if (keys.blobId(type, plain) !== id)
+  if (keys.blobId(type, plain) !== id) {
     throw new RepositoryDamagedError(pack, `blob ${id} content does not match its id`);
+  }
   return plain;
+}
+
+/** A compressed blob's verified plaintext kept compressed (zstd) to hold many in memory. */
+export async function readBlobCompact(
+  backend: Backend,
+  keys: RepoKeys,
+  index: MasterIndex,
+  id: string,
+): Promise<{ plain: Buffer; compact: Buffer }> {
+  const e = index.get(id);
+  if (!e || !isCompressed(e.type)) {
+    const plain = await readBlob(backend, keys, index, id);
+    return { plain, compact: compress(plain, { compressionLevel: 1 }) };
+  }
+  const pack = packObjectName(e.pack);
+  const box = await readObject(backend, pack, { offset: e.offset, length: e.length });
+  const payload = keys.openBlob(e.type, id, box);
+  if (!payload) throw new RepositoryDamagedError(pack, `blob ${id} fails authentication`);
+  return { plain: verifyPayload(keys, e.type, id, payload, pack), compact: payload };
 }
 
 export async function readBlob(

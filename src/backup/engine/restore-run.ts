@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { decompress } from 'zstd-napi';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChatBundle, MediaType } from '../../store/records.js';
@@ -8,7 +9,7 @@ import { decodeMonthGroup } from '../format/month-group.js';
 import { chatRefString, type GroupLine, type MediaLine } from '../format/snapshot.js';
 import type { RestoreTarget } from '../source.js';
 import type { RestoreOptions, RestoreResult } from '../types.js';
-import { readBlob } from './blob-store.js';
+import { readBlob, readBlobCompact } from './blob-store.js';
 import { ProgressReporter } from './progress.js';
 import { readSnapshotLists, type LoadedSnapshot, type RepoState } from './state.js';
 
@@ -74,19 +75,31 @@ export async function runRestore(
   const from = opts.from ?? -Infinity;
   const to = opts.to ?? Infinity;
 
-  const bundles: ChatBundle[] = [];
-  const neededMedia = new Map<string, MediaLine>();
-  let messages = 0;
-  let done = 0;
-  for (const g of groups) {
-    const bytes = await readBlob(state.backend, state.keys, state.index, g.blob);
+  const decode = (id: string, bytes: Buffer): ChatBundle => {
     let bundle: ChatBundle;
     try {
       bundle = decodeMonthGroup(bytes);
     } catch (err) {
-      throw new RepositoryDamagedError(`blob ${g.blob}`, 'unreadable month group', { cause: err });
+      throw new RepositoryDamagedError(`blob ${id}`, 'unreadable month group', { cause: err });
     }
     bundle.messages = bundle.messages.filter((m) => m.sentAt >= from && m.sentAt <= to);
+    return bundle;
+  };
+
+  // Pass 1: fetch and verify every group, note the media it needs, keep it compressed.
+  const kept: { id: string; compact: Buffer }[] = [];
+  const neededMedia = new Map<string, MediaLine>();
+  const chatSet = new Set<string>();
+  let messages = 0;
+  let done = 0;
+  for (const g of groups) {
+    const { plain, compact } = await readBlobCompact(
+      state.backend,
+      state.keys,
+      state.index,
+      g.blob,
+    );
+    const bundle = decode(g.blob, plain);
     done++;
     progress.report({
       phase: 'restore',
@@ -104,7 +117,8 @@ export async function runRestore(
         if (line && (!mediaTypes || mediaTypes.has(line.t))) neededMedia.set(a.hash, line);
       }
     }
-    bundles.push(bundle);
+    chatSet.add(JSON.stringify([bundle.source.kind, bundle.source.accountKey, bundle.chat.key]));
+    kept.push({ id: g.blob, compact });
   }
 
   // Media first: files land in the media folder before the database refers to them.
@@ -141,22 +155,31 @@ export async function runRestore(
     await fs.rm(tmpDir, { recursive: true, force: true });
   }
 
+  // Pass 2: one ingest over a lazy sequence, decoding each group as the store reaches it.
   // Attachments whose file is not restored keep their metadata but no hash (the store's "not included").
   let mediaSkipped = 0;
-  for (const b of bundles) {
-    for (const m of b.messages) {
-      for (const a of m.attachments) {
-        if (a.hash && !available.has(a.hash)) {
-          a.hash = null;
-          mediaSkipped++;
+  function* bundles(): Generator<ChatBundle> {
+    for (const k of kept) {
+      const bundle = decode(k.id, decompress(k.compact));
+      for (const m of bundle.messages) {
+        for (const a of m.attachments) {
+          if (a.hash && !available.has(a.hash)) {
+            a.hash = null;
+            mediaSkipped++;
+          }
         }
       }
+      yield bundle;
     }
   }
   progress.checkAbort();
-  await target.ingest(bundles);
-  const chats = new Set(
-    bundles.map((b) => `${b.source.kind}\u0000${b.source.accountKey}\u0000${b.chat.key}`),
-  );
-  return { snapshot: snap.hash, chats: chats.size, messages, mediaFiles, mediaBytes, mediaSkipped };
+  await target.ingest(bundles());
+  return {
+    snapshot: snap.hash,
+    chats: chatSet.size,
+    messages,
+    mediaFiles,
+    mediaBytes,
+    mediaSkipped,
+  };
 }

@@ -36,7 +36,6 @@ export interface ChatLine {
   ref: [string, string, string];
   chatId: string;
   title: string;
-  n: number;
 }
 
 /** h: SHA-256 of the file, s: size, t: media type, m: mime, b: media blob ids in order. */
@@ -65,5 +64,10 @@ export function decodeSnapshot(keys: RepoKeys, bytes: Buffer, object: string): S
 
 /** "<kind>/<account>/<chat>" with '%' and '/' inside parts percent-encoded. */
 export function chatRefString(ref: readonly [string, string, string]): string {
-  return ref.map((p) => p.replace(/%/g, '%25').replace(/\//g, '%2F')).join('/');
+  return `${escapeRefPart(ref[0])}/${escapeRefPart(ref[1])}/${escapeRefPart(ref[2])}`;
+}
+
+function escapeRefPart(p: string): string {
+  if (!p.includes('%') && !p.includes('/')) return p;
+  return p.replace(/%/g, '%25').replace(/\//g, '%2F');
 }
