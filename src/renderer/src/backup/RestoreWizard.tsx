@@ -91,13 +91,24 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
       });
       setStep('done');
     } else {
-      setError({
-        text: finished.error ? errorWords(finished.error) : finished.summary,
-        code: finished.error?.code,
-      });
-      setStep('choose');
+      fail(finished.error ? errorWords(finished.error) : finished.summary, finished.error?.code);
     }
   }, [finished, chatByChat]);
+
+  /**
+   * A failed step: a restore session main no longer holds (it closes after each restore) needs
+   * the backup opened again; anything else stays on the choose step with its words.
+   */
+  const fail = (text: string, code: string | undefined) => {
+    if (code === 'NOT_FOUND') {
+      setSession(null);
+      setError({ text: 'Open the backup again to restore more from it.', code });
+      setStep('secret');
+      return;
+    }
+    setError({ text, code });
+    setStep('choose');
+  };
 
   const open = async () => {
     const secret = toSecret(draft);
@@ -130,7 +141,7 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
       setTaskId(reply.taskId);
       setStep('running');
     } catch (e) {
-      setError({ text: errorWords(e), code: errorCode(e) });
+      fail(errorWords(e), errorCode(e));
     } finally {
       setBusy(false);
     }
@@ -149,7 +160,7 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
     setChatByChat({ done: 0, total: refs.length });
     const damaged: string[] = [];
     let restored = 0;
-    let failure: string | null = null;
+    let failure: { text: string; code: string | undefined } | null = null;
     for (const [i, chat] of refs.entries()) {
       if (stopRequested.current) break;
       let result: TaskFinished;
@@ -167,14 +178,17 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
           setChatByChat({ done: i + 1, total: refs.length });
           continue;
         }
-        failure = errorWords(e);
+        failure = { text: errorWords(e), code: errorCode(e) };
         break;
       }
       if (result.outcome === 'done') restored += Math.max(1, result.chatIds.length);
       else if (result.outcome === 'cancelled') break;
       else if (result.error?.code === 'REPO_DAMAGED') damaged.push(chat.title);
       else {
-        failure = result.error ? errorWords(result.error) : result.summary;
+        failure = {
+          text: result.error ? errorWords(result.error) : result.summary,
+          code: result.error?.code,
+        };
         break;
       }
       setChatByChat({ done: i + 1, total: refs.length });
@@ -182,8 +196,7 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
     setChatByChat(null);
     setTaskId(null);
     if (failure) {
-      setError({ text: failure, code: undefined });
-      setStep('choose');
+      fail(failure.text, failure.code);
       return;
     }
     setOutcome({
