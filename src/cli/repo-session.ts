@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createFolderBackend, Repository } from '../backup/index.js';
 import type { CommandContext } from './context.js';
 import { CliUsageError } from './errors.js';
+import { errorCode } from './exit-codes.js';
 import { MarkerState } from './marker-state.js';
 import { secretToOpen } from './secrets.js';
 
@@ -36,11 +37,29 @@ export async function withRepository<T>(
     },
     ctx.io.secrets,
   );
-  const repo = await Repository.open(createFolderBackend(repoPath), secret, {
-    ...openOpts,
-    lastSeen: seen?.marker ?? null,
-  });
+  const backend = createFolderBackend(repoPath);
+  let repo: Repository;
   try {
+    repo = await Repository.open(backend, secret, { ...openOpts, lastSeen: seen?.marker ?? null });
+  } catch (error) {
+    if (!seen || errorCode(error) !== 'ROLLBACK_DETECTED') throw error;
+    // The marker is keyed by path: a repository deleted and created anew at the same path is
+    // not a rollback of the one we saw. Only the same repository (same id) with older
+    // snapshots is. Costs a second key derivation, on this rare path only.
+    const other = await Repository.open(backend, secret, openOpts);
+    if (other.repoId === seen.repoId) {
+      await other.close();
+      throw error;
+    }
+    ctx.out.warn(
+      `${repoPath} now holds a different repository (${other.repoId}) than last time ` +
+        `(${seen.repoId}); following the new one`,
+    );
+    repo = other;
+  }
+  try {
+    const opened = repo.latestMarker();
+    if (opened) await markers.set(repoPath, repo.repoId, opened);
     const result = await fn(repo, repoPath);
     const latest = repo.latestMarker();
     if (latest) await markers.set(repoPath, repo.repoId, latest);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { collect, folderBytes, runCli, spawnCli, type CliResult } from '../../cli/test-helpers.js';
+import { collect, runCli, spawnCli, type CliResult } from '../../cli/test-helpers.js';
 import { storeDigest } from './store-fixture.js';
 
 /**
@@ -84,9 +84,28 @@ export async function killAfter(b: Bench, args: string[], delayMs: number): Prom
   return { finished: r.signal === null, status: r.status, signal: r.signal };
 }
 
+/** Spawns the CLI and SIGKILLs it as soon as `when()` holds (polled every 10 ms). */
+export async function killWhen(b: Bench, args: string[], when: () => boolean): Promise<KilledRun> {
+  const child = spawnCli(['--repo', b.repo, '--store', b.store, '--json', '--quiet', ...args]);
+  const done = collect(child);
+  const timer = setInterval(() => {
+    if (when()) child.kill('SIGKILL');
+  }, 10);
+  const r = await done;
+  clearInterval(timer);
+  return { finished: r.signal === null, status: r.status, signal: r.signal };
+}
+
+/** Bytes of committed pack objects (a pack still being written is a `.tmp-` file). */
 export function dataBytes(b: Bench): number {
   const dir = path.join(b.repo, 'data');
-  return fs.existsSync(dir) ? folderBytes(dir) : 0;
+  if (!fs.existsSync(dir)) return 0;
+  let total = 0;
+  for (const e of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile() || e.name.startsWith('.tmp-')) continue;
+    total += fs.statSync(path.join(e.parentPath, e.name), { throwIfNoEntry: false })?.size ?? 0;
+  }
+  return total;
 }
 
 /** A seeded PRNG so a failing run can be repeated with the seed it prints. */

@@ -67,4 +67,15 @@ describe('rollback detection', () => {
     expect(accepted.stderr).toMatch(/forgetting the last-seen snapshot marker/);
     expect((await cli(b, ['snapshots'])).status).toBe(0);
   });
+
+  it('a new repository created at the same path is not a rollback', async () => {
+    await backup(b);
+    await backup(b);
+    fs.rmSync(b.repo, { recursive: true });
+    await initRepo(b);
+    const r = await cli(b, ['backup']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/now holds a different repository/);
+    expect((await cli(b, ['snapshots'])).stderr).toBe('');
+  });
 });
