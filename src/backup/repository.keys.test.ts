@@ -181,4 +181,11 @@ describe('key slots', () => {
       InvalidArgumentError,
     );
   });
+
+  it('close forgets the keys: later operations are refused', async () => {
+    const { repo } = await setup();
+    await repo.close();
+    expect(() => repo.exportMasterKey()).toThrow(InvalidArgumentError);
+    await expect(repo.addPassword('x')).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
 });

@@ -105,6 +105,8 @@ export class Repository {
   readonly damaged: RepositoryDamagedError[] = [];
   private state: RepoState;
   private closed = false;
+  /** Opened with allowDamaged: restores skip damaged snapshots instead of refusing. */
+  private salvage = false;
   private kdfOverride: { params: Argon2Params; allowWeak: boolean } | null = null;
 
   private constructor(
@@ -239,7 +241,8 @@ export class Repository {
       throw new WrongSecretError('master-key');
     }
     const repo = new Repository(backend, config, keys);
-    await repo.reload(opts.allowDamaged === true);
+    repo.salvage = opts.allowDamaged === true;
+    await repo.reload(repo.salvage);
     if (opts.lastSeen) repo.checkRollback(opts.lastSeen);
     return repo;
   }
@@ -255,7 +258,8 @@ export class Repository {
     };
     for (const name of (await wrapStorage('index/', () => backend.list('index/'))).sort()) {
       try {
-        index.add(name, decodeIndex(keys, await readObject(backend, name), name));
+        const bytes = await readOptional(backend, name);
+        if (bytes) index.add(name, decodeIndex(keys, bytes, name)); // gone: replaced by a prune
       } catch (err) {
         tolerate(err);
       }
@@ -263,8 +267,13 @@ export class Repository {
     const snapshots: LoadedSnapshot[] = [];
     for (const name of await wrapStorage('snapshots/', () => backend.list('snapshots/'))) {
       try {
-        const doc = decodeSnapshot(keys, await readObject(backend, name), name);
-        snapshots.push({ name, hash: name.slice('snapshots/'.length), doc });
+        const bytes = await readOptional(backend, name);
+        if (!bytes) continue; // removed by a forget since the listing
+        snapshots.push({
+          name,
+          hash: name.slice('snapshots/'.length),
+          doc: decodeSnapshot(keys, bytes, name),
+        });
       } catch (err) {
         tolerate(err);
       }
@@ -289,6 +298,7 @@ export class Repository {
   }
 
   exportMasterKey(): Uint8Array {
+    this.assertOpen();
     return Buffer.from(this.keys.master);
   }
 
@@ -493,9 +503,11 @@ export class Repository {
     target: RestoreTarget,
     opts: RestoreOptions = {},
   ): Promise<RestoreResult> {
-    return this.withLock(false, async () =>
-      runRestore(this.state, this.findSnapshot(snapshot), target, opts),
-    );
+    return this.withLock(false, async () => {
+      // Under the lock, so no prune can have removed what the loaded index points to.
+      await this.reload(this.salvage);
+      return runRestore(this.state, this.findSnapshot(snapshot), target, opts);
+    });
   }
 
   async check(
@@ -546,7 +558,18 @@ export class Repository {
     };
   }
 
+  /** Operations hold their locks only while they run; closing forgets the keys. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    for (const k of [
+      this.keys.master,
+      this.keys.blobKey,
+      this.keys.idKey,
+      this.keys.metaKey,
+      this.keys.chunkerKey,
+    ]) {
+      k.fill(0);
+    }
   }
 }
