@@ -185,7 +185,10 @@ const fullTextSearch: Migration = (db) => {
       body,
       content = '',
       contentless_delete = 1,
-      tokenize = 'unicode61 remove_diacritics 2'
+      tokenize = 'unicode61 remove_diacritics 2',
+      -- Search-as-you-type makes the last word a prefix; 3-letter prefixes ("the*") match so
+      -- many words that, without their own index, FTS5 would merge all their doclists per query.
+      prefix = '3'
     );
 
     CREATE TRIGGER messages_ai_fts AFTER INSERT ON messages

@@ -1,0 +1,223 @@
+/**
+ * Chat store benchmark: `npx tsx bench/store.bench.ts [--messages N] [--chats C] [--seed S]
+ * [--dir DIR] [--keep]`. Defaults: 1,000,000 messages in 2,000 chats, no media.
+ *
+ * Builds a store with the seed generator (timing only the ingest calls, not the generation),
+ * then times what the app does: open a chat's newest page, page up, the chat list, search for a
+ * common and a rare word. Prints a markdown table of medians (and p95 where asked for).
+ *
+ * Targets on the 2-core dev machine: insert >= 50,000 msg/s; open chat and page <= 20 ms;
+ * chat list <= 30 ms; search p95 <= 50 ms.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateBundles } from '../src/seed/generate.js';
+import { RARE_WORDS } from '../src/seed/text.js';
+import { ChatStore } from '../src/store/chat-store.js';
+import type { ChatBundle } from '../src/store/records.js';
+
+interface Args {
+  messages: number;
+  chats: number;
+  seed: string;
+  dir: string | null;
+  keep: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { messages: 1_000_000, chats: 2_000, seed: '1', dir: null, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if (flag === '--keep') args.keep = true;
+    else if (flag === '--messages' && value) args.messages = Number(value);
+    else if (flag === '--chats' && value) args.chats = Number(value);
+    else if (flag === '--seed' && value) args.seed = value;
+    else if (flag === '--dir' && value) args.dir = value;
+    // Other flags (e.g. --media-mb from `npm run bench`) are for other benchmarks.
+  }
+  if (!Number.isSafeInteger(args.messages) || args.messages < 1)
+    throw new Error('--messages needs a positive whole number');
+  if (!Number.isSafeInteger(args.chats) || args.chats < 1)
+    throw new Error('--chats needs a positive whole number');
+  return args;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? NaN;
+}
+const median = (values: number[]): number => percentile(values, 50);
+
+function time<T>(fn: () => T): [number, T] {
+  const start = performance.now();
+  const result = fn();
+  return [performance.now() - start, result];
+}
+
+/** Time `fn` `runs` times after `warmup` untimed runs; returns the durations in ms. */
+function sample(runs: number, fn: (i: number) => unknown, warmup = 2): number[] {
+  for (let i = 0; i < warmup; i++) fn(i);
+  return Array.from({ length: runs }, (_, i) => time(() => fn(i))[0]);
+}
+
+const fmt = (ms: number): string => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+
+function main(): void {
+  const a = parseArgs(process.argv.slice(2));
+  const dir = a.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ck-bench-'));
+  fs.rmSync(path.join(dir, 'chatkeep.db'), { force: true });
+  fs.rmSync(path.join(dir, 'chatkeep.db-wal'), { force: true });
+  fs.rmSync(path.join(dir, 'chatkeep.db-shm'), { force: true });
+  const rows: Array<[string, string, string]> = [];
+
+  // ---- bulk insert ----
+  let store = ChatStore.open(dir);
+  const BATCH = 50_000;
+  const batchRates: number[] = [];
+  let ingestMs = 0;
+  let ingestCpuUs = 0;
+  let batch: ChatBundle[] = [];
+  let inBatch = 0;
+  const flush = (): void => {
+    if (inBatch === 0) return;
+    const cpu = process.cpuUsage();
+    const [ms] = time(() => store.ingest(batch));
+    const used = process.cpuUsage(cpu);
+    ingestCpuUs += used.user + used.system;
+    ingestMs += ms;
+    batchRates.push(inBatch / (ms / 1000));
+    process.stderr.write(
+      `  ingested ${batchRates.length * BATCH > a.messages ? a.messages : batchRates.length * BATCH} messages\r`,
+    );
+    batch = [];
+    inBatch = 0;
+  };
+  for (const bundle of generateBundles({
+    messages: a.messages,
+    chats: a.chats,
+    seed: a.seed,
+    sliceMessages: BATCH,
+  })) {
+    batch.push(bundle);
+    inBatch += bundle.messages.length;
+    if (inBatch >= BATCH) flush();
+  }
+  flush();
+  process.stderr.write('\n');
+  store.close();
+  rows.push([
+    'Bulk insert (messages/s)',
+    `${Math.round(median(batchRates)).toLocaleString('en')} median of ${batchRates.length} batches of ${BATCH.toLocaleString('en')}`,
+    `overall ${Math.round(a.messages / (ingestMs / 1000)).toLocaleString('en')} wall, ${Math.round(a.messages / (ingestCpuUs / 1e6)).toLocaleString('en')} per CPU-second`,
+  ]);
+
+  // ---- reading ----
+  store = ChatStore.open(dir);
+  try {
+    const chats = store.listChats({ limit: 10_000 });
+    const bySize = [...chats].sort((x, y) => y.messageCount - x.messageCount);
+    // The biggest chats and an even spread of the rest.
+    const picks = [
+      ...bySize.slice(0, 5),
+      ...bySize.filter((_, i) => i % Math.max(1, Math.floor(bySize.length / 45)) === 0),
+    ].slice(0, 50);
+
+    const open = sample(
+      picks.length,
+      (i) => store.getMessages(picks[i % picks.length]?.id ?? 0, { limit: 50 }),
+      3,
+    );
+    rows.push([
+      'Open chat: newest 50 messages (ms)',
+      `p50 ${fmt(median(open))}`,
+      `p95 ${fmt(percentile(open, 95))}, ${picks.length} chats`,
+    ]);
+
+    const pageUp = sample(picks.length, (i) => {
+      const chatId = picks[i % picks.length]?.id ?? 0;
+      let page = store.getMessages(chatId, { limit: 50 });
+      // Scroll up five pages; time is per page.
+      for (let k = 0; k < 5 && page.hasOlder; k++) {
+        const first = page.messages[0];
+        if (!first) break;
+        page = store.getMessages(chatId, {
+          limit: 50,
+          before: { sentAt: first.sentAt, id: first.id },
+        });
+      }
+      return page;
+    }).map((ms) => ms / 6);
+    rows.push([
+      'Page up: 50 older messages (ms per page)',
+      `p50 ${fmt(median(pageUp))}`,
+      `p95 ${fmt(percentile(pageUp, 95))}`,
+    ]);
+
+    const list = sample(50, () => store.listChats({ limit: 100 }));
+    rows.push([
+      'Chat list: first 100 chats (ms)',
+      `p50 ${fmt(median(list))}`,
+      `p95 ${fmt(percentile(list, 95))}, ${chats.length.toLocaleString('en')} chats`,
+    ]);
+    const listAll = sample(10, () => store.listChats({ limit: 10_000 }));
+    rows.push([
+      'Chat list: all chats (ms)',
+      `p50 ${fmt(median(listAll))}`,
+      `p95 ${fmt(percentile(listAll, 95))}`,
+    ]);
+
+    const searches: Array<[string, string]> = [
+      ['common word "the"', 'the'],
+      ['common prefix "tom" (tomorrow)', 'tom'],
+      ['two words "see you"', 'see you'],
+      [`rare word "${RARE_WORDS[0] ?? ''}"`, RARE_WORDS[0] ?? 'quetzal'],
+      ['Cyrillic "кофе"', 'кофе'],
+      ['CJK "咖啡"', '咖啡'],
+      ['no match "xyzzyplugh"', 'xyzzyplugh'],
+    ];
+    for (const [label, query] of searches) {
+      let hits = 0;
+      const ms = sample(30, () => (hits = store.search(query, { limit: 50 }).length));
+      rows.push([
+        `Search ${label}, 50 newest hits (ms)`,
+        `p50 ${fmt(median(ms))}`,
+        `p95 ${fmt(percentile(ms, 95))}, ${hits} hits`,
+      ]);
+    }
+    const inChat = picks[0]?.id ?? 0;
+    const chatSearch = sample(30, () => store.search('the', { limit: 50, chatId: inChat }));
+    rows.push([
+      'Search "the" within the biggest chat (ms)',
+      `p50 ${fmt(median(chatSearch))}`,
+      `p95 ${fmt(percentile(chatSearch, 95))}`,
+    ]);
+  } finally {
+    store.close();
+  }
+  const dbBytes = ['chatkeep.db', 'chatkeep.db-wal'].reduce((n, f) => {
+    try {
+      return n + fs.statSync(path.join(dir, f)).size;
+    } catch {
+      return n;
+    }
+  }, 0);
+  rows.push([
+    'Database size on disk',
+    `${(dbBytes / 1024 / 1024).toFixed(1)} MiB`,
+    `${Math.round(dbBytes / a.messages)} bytes/message`,
+  ]);
+
+  console.log(
+    `Store benchmark: ${a.messages.toLocaleString('en')} messages in ${a.chats.toLocaleString('en')} chats, no media; ` +
+      `${os.cpus().length} cores, Node ${process.version}, load average at end ${os.loadavg()[0]?.toFixed(1)}\n`,
+  );
+  console.log('| Measure | Median | Detail |');
+  console.log('| --- | --- | --- |');
+  for (const [m, v, d] of rows) console.log(`| ${m} | ${v} | ${d} |`);
+  if (!a.keep && !a.dir) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main();
