@@ -248,15 +248,24 @@ export class Repository {
   }
 
   /** Re-reads index files and snapshots (another client may have written since open). */
+  /**
+   * Brings index and snapshots up to date with the folder. Index and snapshot objects are
+   * immutable and content-named, so only names not seen before are read; the index is rebuilt
+   * from scratch only when an index file disappeared (a prune elsewhere).
+   */
   private async reload(allowDamaged: boolean): Promise<void> {
     const { backend, keys } = this;
-    const index = new MasterIndex();
     const damaged: RepositoryDamagedError[] = [];
     const tolerate = (err: unknown): void => {
       if (allowDamaged && err instanceof RepositoryDamagedError) damaged.push(err);
       else throw err;
     };
-    for (const name of (await wrapStorage('index/', () => backend.list('index/'))).sort()) {
+    const indexNames = (await wrapStorage('index/', () => backend.list('index/'))).sort();
+    const listed = new Set(indexNames);
+    let index = this.state.index;
+    if ([...index.files.keys()].some((n) => !listed.has(n))) index = new MasterIndex();
+    for (const name of indexNames) {
+      if (index.files.has(name)) continue;
       try {
         const bytes = await readOptional(backend, name);
         if (bytes) index.add(name, decodeIndex(keys, bytes, name)); // gone: replaced by a prune
@@ -264,8 +273,14 @@ export class Repository {
         tolerate(err);
       }
     }
+    const known = new Map(this.state.snapshots.map((s) => [s.name, s]));
     const snapshots: LoadedSnapshot[] = [];
     for (const name of await wrapStorage('snapshots/', () => backend.list('snapshots/'))) {
+      const seen = known.get(name);
+      if (seen) {
+        snapshots.push(seen);
+        continue;
+      }
       try {
         const bytes = await readOptional(backend, name);
         if (!bytes) continue; // removed by a forget since the listing
