@@ -73,3 +73,10 @@ export function formatWallClock(w: WallClock): string {
   const p = (n: number, l = 2) => String(n).padStart(l, '0');
   return `${p(w.year, 4)}-${p(w.month)}-${p(w.day)}T${p(w.hour)}:${p(w.minute)}:${p(w.second)}`;
 }
+
+/** The store accepts times from 1970 up to (not including) 2200. */
+export const MAX_TIME = Date.UTC(2200, 0, 1);
+
+export function isStorableTime(ms: number): boolean {
+  return Number.isSafeInteger(ms) && ms >= 0 && ms < MAX_TIME;
+}

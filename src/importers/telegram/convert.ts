@@ -1,5 +1,6 @@
 import type { AttachmentRecord, MediaType, MessageRecord } from '../../store/records.js';
 import { mimeFromName } from '../core/media-type.js';
+import { isStorableTime } from '../core/wall-clock.js';
 
 /** A Telegram message converted to our record, with the sender still as Telegram's from_id. */
 export interface TelegramConverted {
@@ -92,7 +93,7 @@ export function convertTelegramMessage(m: Obj): TelegramConverted | null {
   if (id === null) return null;
   const unix = num(m.date_unixtime);
   const sentAt = unix !== null ? unix * 1000 : str(m.date) ? Date.parse(str(m.date) ?? '') : NaN;
-  if (!Number.isFinite(sentAt) || sentAt < 0) return null;
+  if (!isStorableTime(sentAt)) return null;
   const edited = num(m.edited_unixtime);
   const replyTo = num(m.reply_to_message_id);
   const base: MessageRecord = {
@@ -102,7 +103,7 @@ export function convertTelegramMessage(m: Obj): TelegramConverted | null {
     text: null,
     kind: 'text',
     replyToKey: replyTo !== null ? String(replyTo) : null,
-    editedAt: edited !== null ? edited * 1000 : null,
+    editedAt: edited !== null && isStorableTime(edited * 1000) ? edited * 1000 : null,
     attachments: [],
     reactions: [],
     extra: null,
@@ -189,7 +190,7 @@ export function convertTelegramMessage(m: Obj): TelegramConverted | null {
         if (!fromId) continue;
         reactors.push([fromId, str(who.from) ?? fromId]);
         const at = str(who.date) ? Date.parse(str(who.date) ?? '') : NaN;
-        base.reactions.push({ senderKey: fromId, emoji, at: Number.isFinite(at) ? at : null });
+        base.reactions.push({ senderKey: fromId, emoji, at: isStorableTime(at) ? at : null });
       }
       counts.push({ emoji, count: num(r.count) });
     }
@@ -198,8 +199,8 @@ export function convertTelegramMessage(m: Obj): TelegramConverted | null {
   base.extra = Object.keys(extra).length > 0 ? extra : null;
   return {
     record: base,
-    fromId: str(m.from_id),
-    fromName: str(m.from),
+    fromId: str(m.from_id) || null,
+    fromName: str(m.from) || null,
     mediaPath,
     reactors,
   };

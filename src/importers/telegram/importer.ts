@@ -211,6 +211,12 @@ async function handleMedia(
   out.media.storedBytes += stored.size;
 }
 
+/** Telegram's chat id; exports always carry one, but a hand-edited file may not. */
+function chatKey(meta: Record<string, unknown>, index: number): string {
+  const id = meta.id;
+  return typeof id === 'string' || typeof id === 'number' ? `chat:${id}` : `chat-index:${index}`;
+}
+
 function chatType(meta: Record<string, unknown>): ChatType {
   return DIRECT_TYPES.has(String(meta.type)) ? 'direct' : 'group';
 }
@@ -269,8 +275,8 @@ export const telegramImporter: Importer = {
     }
     return {
       format: 'telegram-json',
-      chats: c.chats.map((ch) => ({
-        key: `chat:${String(ch.meta.id)}`,
+      chats: c.chats.map((ch, i) => ({
+        key: chatKey(ch.meta, i),
         title: chatTitle(ch.meta),
         type: chatType(ch.meta),
         messages: ch.messages,
@@ -309,11 +315,11 @@ export const telegramImporter: Importer = {
         handle: null,
       });
       function* bundles(): Generator<ChatBundle> {
-        for (const ch of c.chats) {
+        for (const [index, ch] of c.chats.entries()) {
           if (!ch.spool) continue;
           const members = [...ch.senders.keys()].filter((id) => id !== owner);
           const chat = {
-            key: `chat:${String(ch.meta.id)}`,
+            key: chatKey(ch.meta, index),
             type: chatType(ch.meta),
             title: chatTitle(ch.meta),
             members,

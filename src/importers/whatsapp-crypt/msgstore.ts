@@ -11,6 +11,7 @@ import type {
 } from '../../store/records.js';
 import { CHUNK_MESSAGES } from '../core/ingest.js';
 import { mediaTypeOf, mimeFromName } from '../core/media-type.js';
+import { isStorableTime } from '../core/wall-clock.js';
 
 /**
  * Reads Android WhatsApp's msgstore.db in either schema, probing tables and columns instead of
@@ -338,8 +339,8 @@ function toRecord(
   group: boolean,
   ctx: BundleContext,
 ): MessageRecord | null {
-  if (row.key_id === null || row.key_id === '' || row.key_id === '-1' || row.timestamp === null)
-    return null;
+  if (row.key_id === null || row.key_id === '' || row.key_id === '-1') return null;
+  if (row.timestamp === null || !isStorableTime(row.timestamp)) return null;
   const waType = row.wa_type === null ? 0 : Number(row.wa_type);
   const legacySystem = row.status === 6 && row.wa_type !== null && typeof row.wa_type === 'string';
   const known = legacySystem ? { kind: 'system' as const } : TYPE_KIND[waType];
@@ -464,7 +465,11 @@ function attachReactions(
     if (r.from_me !== 1 && !senderKey) continue;
     if (senderKey && !people.has(senderKey)) people.set(senderKey, personFor(senderKey, names));
     const list = byRow.get(r.parent) ?? [];
-    list.push({ senderKey, emoji: r.emoji, at: r.ts });
+    list.push({
+      senderKey,
+      emoji: r.emoji,
+      at: r.ts !== null && isStorableTime(r.ts) ? r.ts : null,
+    });
     byRow.set(r.parent, list);
   }
   rowIds.forEach((id, i) => {

@@ -140,7 +140,7 @@ export function suggestOwner(scan: ExportScan, chatTitle: string | null): string
 
 export function wallClockOf(h: HeaderParts, order: DateOrder): WallClock | null {
   const d = resolveDate(h.date, order);
-  if (!d) return null;
+  if (!d || d.year < 1970 || d.year >= 2200) return null;
   return { ...d, hour: to24h(h.hour, h.meridiem), minute: h.minute, second: h.second };
 }
 

@@ -9,6 +9,7 @@ import type {
 } from '../../store/records.js';
 import { CHUNK_MESSAGES } from '../core/ingest.js';
 import { mediaTypeOf, mimeFromName } from '../core/media-type.js';
+import { isStorableTime } from '../core/wall-clock.js';
 import { WHATSAPP_PHONE_SOURCE, columns, personFor, tables } from '../whatsapp-crypt/msgstore.js';
 
 /**
@@ -236,7 +237,7 @@ function toRecord(
 ): MessageRecord | null {
   if (!row.stanza || row.date === null) return null;
   const sentAt = toMs(row.date);
-  if (!Number.isFinite(sentAt) || sentAt < 0) return null;
+  if (!isStorableTime(sentAt)) return null;
   const known = row.type !== null ? TYPE_KIND[row.type] : TYPE_KIND[0];
   const fromMe = row.from_me === 1;
   let kind: MessageKind = known?.kind ?? (row.media_path ? 'media' : 'text');
