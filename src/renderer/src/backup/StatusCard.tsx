@@ -26,9 +26,10 @@ export function StatusCard({ status, onStatus }: Props) {
   const [unlocking, setUnlocking] = useState<null | { thenRun: boolean }>(null);
   const [error, setError] = useState<string | null>(null);
   const [pickError, setPickError] = useState<string | null>(null);
-  const running = taskId ?? status.runningTaskId;
-  const own = useTask(taskId);
-  const result = own.finished;
+  const running = status.runningTaskId ?? taskId;
+  const result = useTask(taskId).finished;
+  // A scheduled backup's end may reach us before the status that says it is no longer running.
+  const runningEnded = useTask(running).finished !== null;
 
   const runNow = useCallback(async () => {
     setError(null);
@@ -78,7 +79,7 @@ export function StatusCard({ status, onStatus }: Props) {
           ? 'Try again'
           : null;
 
-  const isRunning = running !== null && !(running === taskId && result);
+  const isRunning = running !== null && !runningEnded;
   const last = status.lastSuccess;
   return (
     <section className="card" aria-labelledby="status-title">
