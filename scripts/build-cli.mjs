@@ -10,7 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = path.join(root, 'out', 'cli');
+// `--outdir DIR` (inside the repository, so node_modules resolve): a private copy, e.g. for a
+// benchmark that must not see the bundle change under it while tests rebuild out/cli.
+const outdirArg = process.argv.indexOf('--outdir');
+const outdir =
+  outdirArg > 0 && process.argv[outdirArg + 1]
+    ? path.resolve(process.argv[outdirArg + 1])
+    : path.join(root, 'out', 'cli');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 const NATIVE = ['better-sqlite3', 'sodium-native', 'zstd-napi', 'keytar', 'electron'];
@@ -69,5 +75,5 @@ await build({
 process.stdout.write(
   `built ${Object.keys(entryPoints)
     .map((n) => `${n}.js`)
-    .join(', ')} in out/cli\n`,
+    .join(', ')} in ${path.relative(root, outdir)}\n`,
 );

@@ -34,11 +34,13 @@ export interface CommandContext {
   io: CliIo;
   out: Output;
   progress: () => ProgressSink;
+  /** Filled in as the command runs; reported in --json so benchmarks can split the time. */
+  timings: { openMs?: number; operationMs?: number };
 }
 
 /** Everything a subcommand's action needs, from its Command object. */
 export function commandContext(cmd: Command, io: CliIo): CommandContext {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const out = new Output(Boolean(g.json), io.stdout, io.stderr, Boolean(g.quiet));
-  return { g, io, out, progress: () => createProgress(progressMode(g), io.stderr) };
+  return { g, io, out, progress: () => createProgress(progressMode(g), io.stderr), timings: {} };
 }

@@ -38,6 +38,7 @@ export async function withRepository<T>(
     ctx.io.secrets,
   );
   const backend = createFolderBackend(repoPath);
+  const openStarted = Date.now();
   let repo: Repository;
   try {
     repo = await Repository.open(backend, secret, { ...openOpts, lastSeen: seen?.marker ?? null });
@@ -57,10 +58,14 @@ export async function withRepository<T>(
     );
     repo = other;
   }
+  // Key derivation (Argon2id) dominates opening: worth seeing apart from the work itself.
+  ctx.timings.openMs = Date.now() - openStarted;
   try {
     const opened = repo.latestMarker();
     if (opened) await markers.set(repoPath, repo.repoId, opened);
+    const workStarted = Date.now();
     const result = await fn(repo, repoPath);
+    ctx.timings.operationMs = Date.now() - workStarted;
     const latest = repo.latestMarker();
     if (latest) await markers.set(repoPath, repo.repoId, latest);
     return result;

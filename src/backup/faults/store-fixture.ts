@@ -123,22 +123,82 @@ function pseudoRandomBytes(rand: () => number, n: number): Buffer {
   return out;
 }
 
-/** Adds `messages` new messages (and `photos` new photos) to existing chats, e.g. for incrementals. */
+/**
+ * Adds `messages` new messages (and `photos` new photos) to the store's most recently active
+ * chats, dated just after their newest month: what a day of chatting adds before the next
+ * backup. Works on any store (fixtures or the seed generator's).
+ */
 export async function addMessages(
   dir: string,
   o: { messages: number; photos: number; seed: number; chats?: number; photoBytes?: number },
 ): Promise<FixtureResult> {
-  const chats = Math.max(1, Math.min(o.chats ?? 10, o.messages));
-  return fillStore(dir, {
-    chats,
-    messagesPerChat: Math.ceil(o.messages / chats),
-    photos: o.photos,
-    photoBytes: o.photoBytes ?? 2_500_000,
-    seed: 1000 + o.seed,
-    months: 1,
-    endAt: Date.UTC(2026, 1, 1),
-    chatPrefix: 'chat',
-  });
+  const rand = prng(7919 * o.seed + 1);
+  const photoSize = o.photoBytes ?? 2_500_000;
+  const store = ChatStore.open(dir);
+  try {
+    const targets = store.readSnapshot((r) => {
+      const groups = [...r.monthGroups()].sort((a, b) => b.month.localeCompare(a.month));
+      const seen = new Set<number>();
+      const picked: { chatId: number; month: string }[] = [];
+      for (const g of groups) {
+        if (seen.has(g.chatId)) continue;
+        seen.add(g.chatId);
+        picked.push({ chatId: g.chatId, month: g.month });
+        if (picked.length >= (o.chats ?? 10)) break;
+      }
+      return picked.map((p) => {
+        const bundle = r.readMonthBundle(p.chatId, p.month);
+        const newest = Math.max(...bundle.messages.map((m) => m.sentAt));
+        return { bundle, newest };
+      });
+    });
+    if (targets.length === 0) throw new Error('addMessages: the store has no chats');
+    let photosLeft = o.photos;
+    let photoBytes = 0;
+    const bundles: ChatBundle[] = targets.map(({ bundle }) => ({
+      source: bundle.source,
+      chat: bundle.chat,
+      people: bundle.people,
+      messages: [],
+    }));
+    for (let m = 0; m < o.messages; m++) {
+      const t = m % targets.length;
+      const target = targets[t]!;
+      const out = bundles[t]!;
+      const words = 3 + Math.floor(rand() * 25);
+      const text = Array.from(
+        { length: words },
+        () => WORDS[Math.floor(rand() * WORDS.length)],
+      ).join(' ');
+      const attachments: MessageRecord['attachments'] = [];
+      if (photosLeft > 0) {
+        photosLeft--;
+        const { hash, size } = store.media.putBytes(pseudoRandomBytes(rand, photoSize));
+        photoBytes += size;
+        attachments.push({
+          mediaType: 'photo',
+          mime: 'image/jpeg',
+          size,
+          hash,
+          fileName: `new-${o.seed}-${m}.jpg`,
+        });
+      }
+      const sender = target.bundle.people[Math.floor(rand() * target.bundle.people.length)];
+      out.messages.push({
+        key: `added-${o.seed}-${m}`,
+        senderKey: rand() < 0.5 || !sender ? null : sender.key,
+        sentAt: target.newest + 60_000 * (m + 1),
+        text,
+        kind: attachments.length ? 'media' : 'text',
+        attachments,
+        reactions: [],
+      });
+    }
+    store.ingest(bundles);
+    return { messages: o.messages, photoBytes };
+  } finally {
+    store.close();
+  }
 }
 
 /**

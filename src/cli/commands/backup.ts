@@ -41,12 +41,18 @@ export function registerBackupCommand(program: Command, io: CliIo): void {
         }
       });
       const elapsedMs = Date.now() - started;
-      ctx.out.result({ snapshot: summaryForJson(summary), elapsedMs }, () =>
-        [
-          `Snapshot ${summary.id} saved (#${summary.seq}) in ${formatDuration(elapsedMs)}`,
-          `  ${summary.messageCount} messages in ${summary.chats.count} chats`,
-          `  ${formatBytes(summary.sizeAdded)} written to the repository`,
-        ].join('\n'),
+      ctx.out.result(
+        {
+          snapshot: summaryForJson(summary),
+          elapsedMs,
+          timings: { ...ctx.timings, totalMs: elapsedMs },
+        },
+        () =>
+          [
+            `Snapshot ${summary.id} saved (#${summary.seq}) in ${formatDuration(elapsedMs)}`,
+            `  ${summary.messageCount} messages in ${summary.chats.count} chats`,
+            `  ${formatBytes(summary.sizeAdded)} written to the repository`,
+          ].join('\n'),
       );
     });
 }

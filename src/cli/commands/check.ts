@@ -46,7 +46,7 @@ export function registerCheckCommand(program: Command, io: CliIo): void {
         }
         throw new CheckFailedError(problems.length, report);
       }
-      ctx.out.result({ check: report }, () => 'No problems found.');
+      ctx.out.result({ check: report, timings: ctx.timings }, () => 'No problems found.');
     });
 }
 

@@ -49,7 +49,7 @@ export function registerRestoreCommand(program: Command, io: CliIo): void {
         });
         const elapsedMs = Date.now() - started;
         ctx.out.result(
-          { target, restore: result, elapsedMs },
+          { target, restore: result, elapsedMs, timings: { ...ctx.timings, totalMs: elapsedMs } },
           () =>
             `Restored into ${target} in ${formatDuration(elapsedMs)}\n${describeRestore(result)}`,
         );
