@@ -31,15 +31,25 @@ interface Args {
   mediaMb: number;
   runs: number;
   keep: boolean;
+  /** Init chatkeep's repository with the weakest KDF, to see RSS and time without Argon2id. */
+  weakKdf: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { messages: 1_000_000, chats: 2_000, mediaMb: 2048, runs: 3, keep: false };
+  const args: Args = {
+    messages: 1_000_000,
+    chats: 2_000,
+    mediaMb: 2048,
+    runs: 3,
+    keep: false,
+    weakKdf: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = Number(argv[i + 1]);
-    if (flag === '--keep') {
-      args.keep = true;
+    if (flag === '--keep' || flag === '--weak-kdf') {
+      if (flag === '--keep') args.keep = true;
+      else args.weakKdf = true;
       continue;
     }
     if (!Number.isFinite(value)) throw new Error(`${flag} needs a number`);
@@ -179,7 +189,7 @@ async function oneRun(a: Args, run: number): Promise<RunResult> {
     const rRepo = path.join(work, 'restic-repo');
     const storeBytes = dirBytes(store);
 
-    chatkeep(ckRepo, store, ['init']);
+    chatkeep(ckRepo, store, a.weakKdf ? ['init', '--insecure-test-kdf'] : ['init']);
     restic(rRepo, ['init']);
     const withBytes = (repo: string, m: () => Measured) => {
       const before = fs.existsSync(repo) ? dirBytes(repo) : 0;
@@ -308,7 +318,8 @@ function report(a: Args, results: RunResult[]): string {
   const lines = [
     `Backup benchmark: ${a.messages.toLocaleString('en')} messages, ${a.chats.toLocaleString('en')} chats, ` +
       `${a.mediaMb} MB media; store ${fmtMB(storeBytes)} MB; medians of ${results.length} run(s); ` +
-      `${os.cpus().length} cores, Node ${process.version}; restic ${resticVersion}`,
+      `${os.cpus().length} cores, Node ${process.version}; restic ${resticVersion}` +
+      (a.weakKdf ? '; chatkeep repository with the weakest KDF (--weak-kdf)' : ''),
     '',
     `| ${header.join(' | ')} |`,
     `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
