@@ -73,7 +73,7 @@ describe('KeytarVault against the real system keychain', () => {
 
   it('lists account names only, and leaves no probe entries behind', async () => {
     await vault.set(masterKeyAccount('repo-b'), 'k');
-    expect(await vault.available()).toEqual({ ok: true });
+    expect(await vault.available({ fresh: true })).toEqual({ ok: true });
     expect(await vault.accounts()).toEqual([masterKeyAccount('repo-b')]);
     await vault.delete(masterKeyAccount('repo-b'));
   });
@@ -282,5 +282,71 @@ describe('keychain error mapping', () => {
     await expect(store.saveMasterKey('r1', randomBytes(32))).rejects.toBeInstanceOf(
       KeychainOperationError,
     );
+  });
+});
+
+/** An in-memory keytar with a switch to make it fail, counting the writes it receives. */
+function memoryKeytar() {
+  const items = new Map<string, string>();
+  const state = { failWith: null as string | null, writes: 0 };
+  const check = () => {
+    if (state.failWith) throw new Error(state.failWith);
+  };
+  const keytar: KeytarLike = {
+    getPassword: async (service, account) => (check(), items.get(`${service}/${account}`) ?? null),
+    setPassword: async (service, account, password) => {
+      check();
+      state.writes++;
+      items.set(`${service}/${account}`, password);
+    },
+    deletePassword: async (service, account) => (check(), items.delete(`${service}/${account}`)),
+    findCredentials: async (service) => {
+      check();
+      return [...items]
+        .filter(([k]) => k.startsWith(`${service}/`))
+        .map(([k, password]) => ({ account: k.slice(service.length + 1), password }));
+    },
+  };
+  return { keytar, items, state };
+}
+
+describe('KeytarVault availability cache', () => {
+  it('probes once for repeated and concurrent questions, again when stale or asked fresh', async () => {
+    const mem = memoryKeytar();
+    let now = 1_000;
+    const vault = new KeytarVault({
+      loadKeytar: async () => mem.keytar,
+      availabilityCacheMs: 60_000,
+      now: () => now,
+    });
+    const answers = await Promise.all([vault.available(), vault.available(), vault.available()]);
+    expect(answers).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    expect(mem.state.writes).toBe(1);
+    expect(await vault.available()).toEqual({ ok: true });
+    expect(mem.state.writes).toBe(1);
+    expect(mem.items.size).toBe(0);
+
+    now += 61_000;
+    await vault.available();
+    expect(mem.state.writes).toBe(2);
+    await vault.available({ fresh: true });
+    expect(mem.state.writes).toBe(3);
+  });
+
+  it('learns from real operations: a locked keychain is reported without another probe', async () => {
+    const mem = memoryKeytar();
+    const vault = new KeytarVault({ loadKeytar: async () => mem.keytar });
+    expect(await vault.available()).toEqual({ ok: true });
+    mem.state.failWith = 'Cannot create an item in a locked collection';
+    await expect(vault.set(masterKeyAccount('r1'), 'k')).rejects.toBeInstanceOf(
+      KeychainLockedError,
+    );
+    const writes = mem.state.writes;
+    expect(await vault.available()).toMatchObject({ ok: false, code: 'KEYCHAIN_LOCKED' });
+    expect(mem.state.writes).toBe(writes);
+
+    mem.state.failWith = null;
+    await vault.set(masterKeyAccount('r1'), 'k');
+    expect(await vault.available()).toEqual({ ok: true });
   });
 });

@@ -97,8 +97,11 @@ export interface SecretVault {
   delete(account: string): Promise<boolean>;
   /** The accounts stored under this vault's service (names only). */
   accounts(): Promise<string[]>;
-  /** Whether the keychain can be used now: reads, writes and deletes a harmless probe entry. */
-  available(): Promise<VaultAvailability>;
+  /**
+   * Whether the keychain can be used now (a probe entry is written, read and deleted). An
+   * implementation may reuse a recent answer unless `fresh` is asked for.
+   */
+  available(options?: { fresh?: boolean }): Promise<VaultAvailability>;
 }
 
 export function masterKeyAccount(repoId: string): string {
@@ -192,6 +195,13 @@ export interface KeytarVaultOptions {
   loadKeytar?: () => Promise<KeytarLike>;
   /** A keychain call that takes longer counts as "keychain did not answer". */
   timeoutMs?: number;
+  /**
+   * How long an availability answer is reused. The status page asks often, and each probe
+   * writes an entry: on a locked keychain that could raise an unlock prompt every time.
+   */
+  availabilityCacheMs?: number;
+  /** Clock for the cache (tests). */
+  now?: () => number;
 }
 
 async function importKeytar(): Promise<KeytarLike> {
@@ -199,64 +209,108 @@ async function importKeytar(): Promise<KeytarLike> {
   return mod.default ?? mod;
 }
 
+type Operation = 'get' | 'set' | 'delete' | 'list';
+
 export class KeytarVault implements SecretVault {
   readonly service: string;
   private keytar: Promise<KeytarLike> | null = null;
   private readonly timeoutMs: number;
+  private readonly cacheMs: number;
+  private readonly now: () => number;
+  private known: { availability: VaultAvailability; at: number } | null = null;
+  private probing: Promise<VaultAvailability> | null = null;
 
   constructor(private readonly options: KeytarVaultOptions = {}) {
     this.service = options.service ?? KEYCHAIN_SERVICE;
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.cacheMs = options.availabilityCacheMs ?? 5 * 60_000;
+    this.now = options.now ?? Date.now;
   }
 
-  async get(account: string): Promise<string | null> {
-    const k = await this.load();
-    return this.call('get', [], () => k.getPassword(this.service, account));
+  get(account: string): Promise<string | null> {
+    return this.op('get', [], (k) => k.getPassword(this.service, account));
   }
 
   async set(account: string, secret: string): Promise<void> {
-    const k = await this.load();
-    await this.call('set', [secret], () => k.setPassword(this.service, account, secret));
+    await this.op('set', [secret], (k) => k.setPassword(this.service, account, secret));
   }
 
-  async delete(account: string): Promise<boolean> {
-    const k = await this.load();
-    return this.call('delete', [], () => k.deletePassword(this.service, account));
+  delete(account: string): Promise<boolean> {
+    return this.op('delete', [], (k) => k.deletePassword(this.service, account));
   }
 
   async accounts(): Promise<string[]> {
-    const k = await this.load();
-    const found = await this.call('list', [], () => k.findCredentials(this.service));
+    const found = await this.op('list', [], (k) => k.findCredentials(this.service));
     // Only names leave this function: the passwords that came with them are dropped here.
     return found.map((c) => c.account).sort();
   }
 
-  async available(): Promise<VaultAvailability> {
+  /**
+   * Whether the keychain works: writes, reads back and deletes a probe entry. The answer is
+   * reused for `availabilityCacheMs` (and refreshed by every real operation's outcome) unless
+   * `fresh` is asked for; concurrent callers share one probe.
+   */
+  available(options: { fresh?: boolean } = {}): Promise<VaultAvailability> {
+    if (!options.fresh && this.known && this.now() - this.known.at < this.cacheMs) {
+      return Promise.resolve(this.known.availability);
+    }
+    this.probing ??= this.probe().finally(() => {
+      this.probing = null;
+    });
+    return this.probing;
+  }
+
+  private async probe(): Promise<VaultAvailability> {
     const probeAccount = `probe:${randomBytes(8).toString('hex')}`;
     const probeValue = randomBytes(8).toString('hex');
     try {
-      const k = await this.load();
-      await this.call('set', [], () => k.setPassword(this.service, probeAccount, probeValue));
-      const back = await this.call('get', [], () => k.getPassword(this.service, probeAccount));
-      await this.call('delete', [], () => k.deletePassword(this.service, probeAccount));
+      await this.op('set', [], (k) => k.setPassword(this.service, probeAccount, probeValue));
+      const back = await this.op('get', [], (k) => k.getPassword(this.service, probeAccount));
+      await this.op('delete', [], (k) => k.deletePassword(this.service, probeAccount));
       if (back !== probeValue) {
-        return {
+        return this.remember({
           ok: false,
           code: 'KEYCHAIN_UNAVAILABLE',
           reason: REASONS.probeFailed,
           detail: 'probe mismatch',
-        };
+        });
       }
-      return { ok: true };
+      return this.remember({ ok: true });
     } catch (err) {
-      if (err instanceof KeychainLockedError) {
-        return { ok: false, code: err.code, reason: err.reason, detail: err.detail };
-      }
-      if (err instanceof KeychainUnavailableError) {
-        return { ok: false, code: err.code, reason: err.reason, detail: err.detail };
+      if (err instanceof KeychainLockedError || err instanceof KeychainUnavailableError) {
+        return this.remember({ ok: false, code: err.code, reason: err.reason, detail: err.detail });
       }
       const detail = err instanceof KeychainError ? err.message : String(err);
-      return { ok: false, code: 'KEYCHAIN_UNAVAILABLE', reason: REASONS.probeFailed, detail };
+      return this.remember({
+        ok: false,
+        code: 'KEYCHAIN_UNAVAILABLE',
+        reason: REASONS.probeFailed,
+        detail,
+      });
+    }
+  }
+
+  private remember(availability: VaultAvailability): VaultAvailability {
+    this.known = { availability, at: this.now() };
+    return availability;
+  }
+
+  /** Runs one keychain call: loaded, timed out, errors typed, outcome remembered. */
+  private async op<T>(
+    operation: Operation,
+    secrets: readonly string[],
+    fn: (k: KeytarLike) => Promise<T>,
+  ): Promise<T> {
+    try {
+      const k = await this.load();
+      const result = await this.call(operation, secrets, () => fn(k));
+      this.remember({ ok: true });
+      return result;
+    } catch (err) {
+      if (err instanceof KeychainUnavailableError || err instanceof KeychainLockedError) {
+        this.remember({ ok: false, code: err.code, reason: err.reason, detail: err.detail });
+      }
+      throw err;
     }
   }
 
@@ -269,7 +323,7 @@ export class KeytarVault implements SecretVault {
   }
 
   private async call<T>(
-    operation: 'get' | 'set' | 'delete' | 'list',
+    operation: Operation,
     secrets: readonly string[],
     fn: () => Promise<T>,
   ): Promise<T> {

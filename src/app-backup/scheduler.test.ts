@@ -382,6 +382,14 @@ describe('BackupScheduler: power, coalescing, settings', () => {
     expect(h.scheduler.status().state).toBe('idle');
   });
 
+  it('calls runBackup synchronously inside backupNow (callers read the task it started)', async () => {
+    const h = harness({ start: local(2026, 6, 1, 12, 0) });
+    await h.scheduler.start();
+    void h.scheduler.backupNow();
+    expect(h.runs).toHaveLength(1);
+    expect(h.scheduler.status().state).toBe('running');
+  });
+
   it('a slot that comes up during a manual run does not start a second one', async () => {
     const h = harness({
       start: local(2026, 6, 2, 3, 25),
