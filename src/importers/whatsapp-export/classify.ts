@@ -20,8 +20,7 @@ const OMITTED_WORDS =
   /omitted|omis|weggelassen|omitido|omitida|oculto|oculta|omessi|weggelaten|pominięt|не включен|dahil edilmedi|utelatt|utelämnad|udeladt|jätetty|vynechán|kihagyva|omise/i;
 const ANGLE_ONLY = /^<([^<>\n]{2,60})>$/;
 // iOS without media: `image omitted`, `‎document.pdf • 3 pages document omitted`.
-const IOS_OMITTED =
-  /^(?:(.*?)\s*•?.*?\s)?(image|video|audio|sticker|GIF|document|Contact card) omitted$/i;
+const IOS_OMITTED = /(?:^|\s)(image|video|audio|sticker|GIF|document|Contact card) omitted$/i;
 const DELETED = /^(This message was deleted|You deleted this message)\.?$/;
 const EDITED = /\s*<This message was edited>$/;
 const LOCATION =
@@ -61,7 +60,9 @@ export function classify(author: string | null, raw: string): Classified {
   }
   const lead = body.replace(LRM, '');
 
-  const ios = IOS_ATTACHED.exec(lead);
+  // Cheap first-character and suffix checks keep the regexes off ordinary text.
+  const angled = lead.startsWith('<');
+  const ios = angled ? IOS_ATTACHED.exec(lead) : null;
   if (ios?.[2]) {
     const fileName = ios[2].trim();
     const caption = ios[3]?.trim() || null;
@@ -72,7 +73,7 @@ export function classify(author: string | null, raw: string): Classified {
       extra,
     };
   }
-  const android = ANDROID_ATTACHED.exec(lead);
+  const android = /[ \u200e]\(/.test(lead) ? ANDROID_ATTACHED.exec(lead) : null;
   if (android?.[1]) {
     const fileName = android[1].trim();
     const caption = android[3]?.trim() || null;
@@ -83,7 +84,7 @@ export function classify(author: string | null, raw: string): Classified {
       extra,
     };
   }
-  const angle = ANGLE_ONLY.exec(lead);
+  const angle = angled ? ANGLE_ONLY.exec(lead) : null;
   if (angle?.[1] && OMITTED_WORDS.test(angle[1])) {
     return {
       kind: 'media',
@@ -92,9 +93,9 @@ export function classify(author: string | null, raw: string): Classified {
       extra,
     };
   }
-  const iosOmitted = IOS_OMITTED.exec(lead);
-  if (iosOmitted?.[2]) {
-    const hint = IOS_HINT[iosOmitted[2].toLowerCase()] ?? null;
+  const iosOmitted = / omitted$/i.test(lead) ? IOS_OMITTED.exec(lead) : null;
+  if (iosOmitted?.[1]) {
+    const hint = IOS_HINT[iosOmitted[1].toLowerCase()] ?? null;
     return {
       kind: 'media',
       text: null,
@@ -103,7 +104,7 @@ export function classify(author: string | null, raw: string): Classified {
     };
   }
   if (DELETED.test(lead)) return { kind: 'deleted', text: null, attachment: null, extra };
-  const loc = LOCATION.exec(lead);
+  const loc = /^location: /i.test(lead) ? LOCATION.exec(lead) : null;
   if (loc) {
     return {
       kind: 'location',
@@ -112,7 +113,7 @@ export function classify(author: string | null, raw: string): Classified {
       extra: { ...extra, lat: Number(loc[2]), lon: Number(loc[3]), url: loc[1] },
     };
   }
-  const poll = POLL.exec(lead);
+  const poll = lead.startsWith('POLL:') ? POLL.exec(lead) : null;
   if (poll) {
     const options = (poll[2] ?? '')
       .split('\n')

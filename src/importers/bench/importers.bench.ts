@@ -1,0 +1,194 @@
+/**
+ * Importer throughput and peak memory. Each run is a fresh child process, so `maxRSS` is that
+ * import's own peak. Prints a markdown table of medians.
+ *
+ *   npx tsx src/importers/bench/importers.bench.ts            # default sizes
+ *   BENCH_SCALE=5 npx tsx src/importers/bench/importers.bench.ts   # 5x the messages
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ChatStore, type ChatBundle } from '../../store/index.js';
+import { CollectingStore } from '../fixtures/collecting-store.js';
+import { bulkWaChat, encryptBackup, writeNewSchema } from '../fixtures/msgstore.js';
+import { renderExport, type FixtureMessage } from '../fixtures/whatsapp-export.js';
+import { telegramImporter } from '../telegram/importer.js';
+import { whatsappCryptImporter } from '../whatsapp-crypt/importer.js';
+import { whatsappExportImporter } from '../whatsapp-export/importer.js';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const KEY = Buffer.alloc(32, 9);
+
+interface Scenario {
+  name: string;
+  messages: number;
+  prepare(dir: string): void;
+  run(dir: string): Promise<void>;
+}
+
+function exportText(n: number): string {
+  const msgs: FixtureMessage[] = [];
+  const t0 = Date.UTC(2015, 0, 1) / 1000;
+  for (let i = 0; i < n; i++) {
+    const d = new Date((t0 + i * 37) * 1000);
+    msgs.push({
+      at: [
+        d.getUTCFullYear(),
+        d.getUTCMonth() + 1,
+        d.getUTCDate(),
+        d.getUTCHours(),
+        d.getUTCMinutes(),
+        d.getUTCSeconds(),
+      ],
+      author: i % 3 === 0 ? 'Ana' : i % 3 === 1 ? 'Ben' : 'Cleo',
+      text:
+        i % 10 === 0
+          ? `line one of ${i}\nline two with more words`
+          : `message ${i} about the weekend plans and more`,
+    });
+  }
+  return renderExport('ios-24h-dotted', msgs);
+}
+
+function telegramJson(n: number): string {
+  const messages = Array.from({ length: n }, (_, i) => ({
+    id: i + 1,
+    type: 'message',
+    date: '2020-01-01T00:00:00',
+    date_unixtime: String(1_577_836_800 + i),
+    from: i % 2 ? 'Me' : 'Dan',
+    from_id: i % 2 ? 'user1' : 'user2',
+    text:
+      i % 5
+        ? `message ${i} with some text`
+        : ['see ', { type: 'text_link', text: 'this', href: 'https://x.org' }],
+    text_entities: [],
+  }));
+  return JSON.stringify({
+    personal_information: { user_id: 1, first_name: 'Me' },
+    chats: { list: [{ name: 'Dan', type: 'personal_chat', id: 2, messages }] },
+  });
+}
+
+const sizes = [100_000, 400_000].map((n) => Math.round(n * SCALE));
+
+const scenarios: Scenario[] = [
+  ...sizes.map((n) => ({
+    name: `WhatsApp text export, parse only`,
+    messages: n,
+    prepare: (dir: string) => fs.writeFileSync(path.join(dir, '_chat.txt'), exportText(n)),
+    run: async (dir: string) => {
+      await whatsappExportImporter.import(path.join(dir, '_chat.txt'), new CollectingNoKeep(dir), {
+        owner: 'Ana',
+      });
+    },
+  })),
+  ...sizes.map((n) => ({
+    name: `WhatsApp text export into the store`,
+    messages: n,
+    prepare: (dir: string) => fs.writeFileSync(path.join(dir, '_chat.txt'), exportText(n)),
+    run: async (dir: string) => {
+      const store = ChatStore.open(path.join(dir, 'store'));
+      try {
+        await whatsappExportImporter.import(path.join(dir, '_chat.txt'), store, { owner: 'Ana' });
+      } finally {
+        store.close();
+      }
+    },
+  })),
+  ...sizes.map((n) => ({
+    name: `crypt15 msgstore.db into the store`,
+    messages: n,
+    prepare: (dir: string) => {
+      writeNewSchema(path.join(dir, 'm.db'), [bulkWaChat(n)]);
+      encryptBackup(fs.readFileSync(path.join(dir, 'm.db')), KEY, path.join(dir, 'm.crypt15'));
+    },
+    run: async (dir: string) => {
+      const store = ChatStore.open(path.join(dir, 'store'));
+      try {
+        await whatsappCryptImporter.import(path.join(dir, 'm.crypt15'), store, {
+          key: KEY.toString('hex'),
+        });
+      } finally {
+        store.close();
+      }
+    },
+  })),
+  ...sizes.map((n) => ({
+    name: `Telegram result.json into the store`,
+    messages: n,
+    prepare: (dir: string) => fs.writeFileSync(path.join(dir, 'result.json'), telegramJson(n)),
+    run: async (dir: string) => {
+      const store = ChatStore.open(path.join(dir, 'store'));
+      try {
+        await telegramImporter.import(dir, store);
+      } finally {
+        store.close();
+      }
+    },
+  })),
+];
+
+/** Parses and hands bundles over, keeping none: the parser's own cost and memory. */
+class CollectingNoKeep extends CollectingStore {
+  override ingest(bundles: Iterable<ChatBundle>): {
+    messages: number;
+  } {
+    let messages = 0;
+    for (const b of bundles) messages += b.messages.length;
+    return { messages };
+  }
+}
+
+const self = fileURLToPath(import.meta.url);
+
+if (process.argv[2] === 'child') {
+  const s = scenarios[Number(process.argv[3])];
+  const dir = process.argv[4];
+  if (!s || !dir) throw new Error('bad child args');
+  fs.rmSync(path.join(dir, 'store'), { recursive: true, force: true });
+  const t = performance.now();
+  await s.run(dir);
+  const ms = performance.now() - t;
+  process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+} else {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  const rows: string[] = [];
+  for (const [i, s] of scenarios.entries()) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-bench-'));
+    try {
+      s.prepare(dir);
+      const input = fs
+        .readdirSync(dir)
+        .reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+      const res: { ms: number; maxRssMb: number }[] = [];
+      for (let r = 0; r < RUNS; r++) {
+        const out = execFileSync(
+          process.execPath,
+          ['--import', 'tsx', self, 'child', String(i), dir],
+          {
+            encoding: 'utf8',
+            maxBuffer: 1 << 20,
+          },
+        );
+        res.push(JSON.parse(out) as { ms: number; maxRssMb: number });
+      }
+      const ms = median(res.map((x) => x.ms));
+      rows.push(
+        `| ${s.name} | ${s.messages.toLocaleString('en')} | ${(input / 2 ** 20).toFixed(1)} MiB | ${(ms / 1000).toFixed(2)} s | ${Math.round((s.messages / ms) * 1000).toLocaleString('en')} | ${median(res.map((x) => x.maxRssMb)).toFixed(0)} MiB |`,
+      );
+      process.stderr.write(`${rows[rows.length - 1]}\n`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  process.stdout.write(
+    `\nImporters, median of ${RUNS} runs (${os.cpus().length} cores, Node ${process.version})\n\n` +
+      '| scenario | messages | input | time | messages/s | peak RSS |\n|---|---:|---:|---:|---:|---:|\n' +
+      rows.join('\n') +
+      '\n',
+  );
+}
