@@ -110,6 +110,37 @@ describe('BackupScheduler: daily, weekly, monthly', () => {
     expect(h.scheduler.status()).toMatchObject({ state: 'idle', consecutiveFailures: 0 });
   });
 
+  it('runs exactly once a day at a time the clocks skip or repeat (02:30 in Berlin)', async () => {
+    const at0230: ScheduleSettings = { ...DAILY, timeOfDay: '02:30' };
+    const spring = harness({
+      start: local(2026, 3, 27, 12, 0),
+      settings: at0230,
+      state: { lastSuccessAt: local(2026, 3, 27, 2, 31) },
+    });
+    await spring.scheduler.start();
+    await spring.clock.advanceTo(local(2026, 3, 31, 12, 0));
+    // 29 March has no 02:30: that day's backup runs at 03:30 (the gap's length later).
+    expect(
+      spring.runs.map((r) => [wallOf(r.at).day, wallOf(r.at).hour, wallOf(r.at).minute]),
+    ).toEqual([
+      [28, 2, 30],
+      [29, 3, 30],
+      [30, 2, 30],
+      [31, 2, 30],
+    ]);
+
+    const autumn = harness({
+      start: local(2026, 10, 23, 12, 0),
+      settings: at0230,
+      state: { lastSuccessAt: local(2026, 10, 23, 2, 31) },
+    });
+    await autumn.scheduler.start();
+    await autumn.clock.advanceTo(local(2026, 10, 27, 12, 0));
+    // 25 October has 02:30 twice: one backup, at the first.
+    expect(autumn.runs.map((r) => wallOf(r.at).day)).toEqual([24, 25, 26, 27]);
+    expect(autumn.runs[1]!.at).toBe(Date.UTC(2026, 9, 25, 0, 30));
+  });
+
   it('runs weekly and monthly over simulated months', async () => {
     const start = local(2026, 1, 5, 12, 0);
     const weekly = harness({
@@ -279,6 +310,30 @@ describe('BackupScheduler: failures', () => {
     await h.clock.advanceTo(local(2026, 6, 3, 4, 0));
     expect(h.runs).toHaveLength(2);
     expect(h.scheduler.status().state).toBe('idle');
+  });
+
+  it('after the person fixes the problem, retrySoon() tries again within a minute', async () => {
+    const start = local(2026, 6, 1, 12, 0);
+    const h = harness({ start, state: { lastSuccessAt: local(2026, 6, 1, 3, 30) }, runMs: 0 });
+    h.failWith.push('PASSWORD_NEEDED');
+    await h.scheduler.start();
+    await h.clock.advanceTo(local(2026, 6, 2, 9, 0));
+    expect(h.scheduler.status().state).toBe('needs-attention');
+    h.scheduler.retrySoon();
+    await h.clock.advance(2 * MIN);
+    expect(h.runs.map((r) => r.at)).toEqual([local(2026, 6, 2, 3, 30), local(2026, 6, 2, 9, 1)]);
+    expect(h.scheduler.status()).toMatchObject({ state: 'idle', lastError: null });
+  });
+
+  it('reminds again once a day while the problem lasts, not at every retry', async () => {
+    const start = local(2026, 6, 1, 12, 0);
+    const h = harness({ start, state: { lastSuccessAt: local(2026, 6, 1, 3, 30) }, runMs: 0 });
+    h.failWith.push(...Array(40).fill('STORAGE'));
+    await h.scheduler.start();
+    await h.clock.advanceTo(local(2026, 6, 3, 12, 0));
+    // 2 June 03:30 + 1, 5, 30 min: 3rd failure notifies at ~04:06; again ~24 h later.
+    expect(h.notifications()).toHaveLength(2);
+    expect(h.scheduler.status().consecutiveFailures).toBe(19);
   });
 
   it('a rollback is explained, not retried', async () => {

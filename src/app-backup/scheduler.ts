@@ -243,6 +243,16 @@ export class BackupScheduler {
     return this.running ?? this.run('manual');
   }
 
+  /**
+   * The person fixed what made backups fail (entered the password again, reconnected the
+   * drive): the next attempt comes after `resumeDelayMs` instead of at the next retry or slot.
+   */
+  retrySoon(): void {
+    if (this.state.consecutiveFailures === 0 || this.settings.frequency === 'manual') return;
+    this.state = { ...this.state, retryAt: this.clock.now() + this.opts.resumeDelayMs };
+    this.replan('settings');
+  }
+
   /** The computer woke up: a backup missed while asleep runs after `resumeDelayMs`. */
   notifyResume(): void {
     this.replan('resume');
