@@ -58,21 +58,27 @@ export class FastCdc {
     return end;
   }
 
-  /** Chunks of a file, streamed: memory stays near 2 x max. */
+  /** Chunks of a file, streamed: memory stays near 2 x max, and near the file size for small files. */
   async *chunkFile(file: string): AsyncGenerator<Buffer> {
     const { max } = this.params;
     const h = await fs.open(file, 'r');
     try {
-      const buf = Buffer.alloc(max * 2);
+      const { size } = await h.stat();
+      // Most chat media are small: a buffer of the file's size, not 2 x max, per file.
+      const buf = Buffer.allocUnsafe(Math.max(1, Math.min(max * 2, size + 1)));
       let have = 0;
       let eof = false;
       for (;;) {
-        while (!eof && have < max) {
+        while (!eof && have < Math.min(max, buf.length)) {
           const { bytesRead } = await h.read(buf, have, buf.length - have, null);
           if (bytesRead === 0) eof = true;
           have += bytesRead;
         }
         if (have === 0) return;
+        if (!eof && have < max) {
+          // The file grew after stat (media files should not): keep reading with room to spare.
+          throw new Error(`media file changed while being read: ${file}`);
+        }
         const n = this.cut(buf, have);
         yield Buffer.from(buf.subarray(0, n));
         buf.copyWithin(0, n, have);
