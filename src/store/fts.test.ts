@@ -146,7 +146,7 @@ describe('search', () => {
       const db = new Database(s.dbPath);
       registerFunctions(db);
       db.prepare(
-        "INSERT INTO messages (id, chat_id, key, sender_id, sent_at, kind, text) VALUES (?, ?, 'raw', NULL, ?, 'text', 'written directly')",
+        "INSERT INTO messages (sort_key, chat_id, key, sender_id, sent_at, kind, text) VALUES (?, ?, 'raw', NULL, ?, 'text', 'written directly')",
       ).run((T0 + 5) * 1024, c, T0 + 5);
       db.prepare("UPDATE messages SET text = 'first edited' WHERE key = 'a'").run();
       db.close();

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { IngestCancelledError, InvalidRecordError } from './errors.js';
 import type { AttachmentRecord, ChatBundle, MessageRecord } from './records.js';
-import { monthOf } from './schema.js';
+import { monthOf, monthRange } from './schema.js';
 import { validateBundle } from './validate.js';
 
 export interface IngestProgress {
@@ -25,16 +25,17 @@ export interface IngestResult {
 }
 
 /**
- * Message ids are `sent_at * ID_SLOTS_PER_MS + n`: ordered by time across all chats, so search
- * can return newest-first by walking the FTS index in rowid order. 1024 slots per millisecond
- * leaves room for exports with minute-precision times; when a millisecond's slots are full the
- * id spills into the next one, which only nudges ordering.
+ * A message's sort key is `sent_at * SORT_SLOTS_PER_MS + n`: ordered by time across all chats,
+ * so search returns newest-first by walking the FTS index (whose rowid it is) backwards. 1024
+ * slots per millisecond leave room for exports with minute-precision times; when a
+ * millisecond's slots are full the key spills into the next one, which only nudges ordering.
  */
-export const ID_SLOTS_PER_MS = 1024;
+export const SORT_SLOTS_PER_MS = 1024;
 const CHECK_EVERY = 1000;
 
 interface ExistingMessage {
   id: number;
+  sort_key: number;
   chat_id: number;
   sent_at: number;
   kind: string;
@@ -64,10 +65,11 @@ const byTime = (a: MessageRecord, b: MessageRecord): number => a.sentAt - b.sent
 export class Ingester {
   private readonly s;
   private readonly sourceIds = new Map<string, number>();
-  /** Messages of the running ingest to (re)index at its end; true = was indexed before. */
+  /** Sort keys of the running ingest's messages to (re)index at its end; true = indexed before. */
   private readonly toIndex = new Map<number, boolean>();
   /** (chat, month) groups the running ingest changed, with how many messages it added. */
   private readonly touched = new Map<string, { chatId: number; month: string; added: number }>();
+  private monthCache = { from: 0, to: -1, month: '' };
   /** Messages the running ingest added, per chat. */
   private readonly addedPerChat = new Map<number, number>();
 
@@ -96,17 +98,17 @@ export class Ingester {
       updateChat: p('UPDATE chats SET title = ?, type = ? WHERE id = ?'),
       addMember: p('INSERT OR IGNORE INTO chat_members (chat_id, person_id) VALUES (?, ?)'),
       findMessage: p<ExistingMessage>(
-        'SELECT id, chat_id, sent_at, kind, text, edited_at, extra, reply_to_key, sender_id FROM messages WHERE chat_id = ? AND key = ?',
+        'SELECT id, sort_key, chat_id, sent_at, kind, text, edited_at, extra, reply_to_key, sender_id FROM messages WHERE chat_id = ? AND key = ?',
       ),
-      maxIdInSlot: p<{ m: number | null }>(
-        'SELECT max(id) AS m FROM messages WHERE id BETWEEN ? AND ?',
+      maxKeyInSlot: p<{ m: number | null }>(
+        'SELECT max(sort_key) AS m FROM messages WHERE sort_key BETWEEN ? AND ?',
       ),
       tryInsertMessage: p(
-        `INSERT OR IGNORE INTO messages (id, chat_id, key, sender_id, sent_at, kind, text, reply_to_key, edited_at, extra)
+        `INSERT OR IGNORE INTO messages (sort_key, chat_id, key, sender_id, sent_at, kind, text, reply_to_key, edited_at, extra)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertMessage: p(
-        `INSERT INTO messages (id, chat_id, key, sender_id, sent_at, kind, text, reply_to_key, edited_at, extra)
+        `INSERT INTO messages (sort_key, chat_id, key, sender_id, sent_at, kind, text, reply_to_key, edited_at, extra)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       setBulk: p('UPDATE bulk_mode SET active = ? WHERE id = 1'),
@@ -127,7 +129,7 @@ export class Ingester {
       ftsDelete: p('DELETE FROM messages_fts WHERE rowid = ?'),
       ftsIndex: p(
         `INSERT INTO messages_fts (rowid, body)
-         SELECT m.id, ck_index_text(m.text) FROM json_each(?) j JOIN messages m ON m.id = j.value
+         SELECT m.sort_key, ck_index_text(m.text) FROM json_each(?) j JOIN messages m ON m.sort_key = j.value
          WHERE m.text IS NOT NULL`,
       ),
       updateMessage: p(
@@ -170,10 +172,11 @@ export class Ingester {
       if (opts.shouldCancel?.()) throw new IngestCancelledError();
       opts.onProgress?.({ chats: result.chats, messages: processed });
     };
-    type PersonIdOf = (key: string, path: string) => number;
+    /** Record paths are built only for error messages, never per message on the happy path. */
+    type PersonIdOf = (key: string, path: () => string) => number;
     const work: Array<{
       m: MessageRecord;
-      at: string;
+      at: () => string;
       chatId: number;
       personId: PersonIdOf;
       order: number;
@@ -205,7 +208,7 @@ export class Ingester {
             id = this.s.findPerson.get(sourceId, key)?.id;
             if (id === undefined) {
               throw new InvalidRecordError(
-                path,
+                path(),
                 `person key ${JSON.stringify(key)} is not in the bundle's people`,
               );
             }
@@ -214,10 +217,19 @@ export class Ingester {
           return id;
         };
         bundle.chat.members.forEach((key, i) =>
-          this.s.addMember.run(chatId, personId(key, `${where}.chat.members[${i}]`)),
+          this.s.addMember.run(
+            chatId,
+            personId(key, () => `${where}.chat.members[${i}]`),
+          ),
         );
         bundle.messages.forEach((m, i) =>
-          work.push({ m, at: `${where}.messages[${i}]`, chatId, personId, order: work.length }),
+          work.push({
+            m,
+            at: () => `${where}.messages[${i}]`,
+            chatId,
+            personId,
+            order: work.length,
+          }),
         );
       }
 
@@ -226,7 +238,8 @@ export class Ingester {
       work.sort((a, b) => byTime(a.m, b.m) || a.order - b.order);
       for (const { m, at, chatId, personId } of work) {
         const insertedKeys = chatState.get(chatId)?.insertedKeys ?? null;
-        const senderId = m.senderKey == null ? null : personId(m.senderKey, `${at}.senderKey`);
+        const senderId =
+          m.senderKey == null ? null : personId(m.senderKey, () => `${at()}.senderKey`);
         const existing =
           insertedKeys && !insertedKeys.has(m.key)
             ? undefined
@@ -254,7 +267,14 @@ export class Ingester {
   }
 
   private touch(chatId: number, sentAt: number, added: number): void {
-    const month = monthOf(sentAt);
+    // Messages come in time order, so the month rarely changes from one call to the next.
+    let c = this.monthCache;
+    if (sentAt < c.from || sentAt >= c.to) {
+      const month = monthOf(sentAt);
+      const [from, to] = monthRange(month);
+      c = this.monthCache = { from, to, month };
+    }
+    const month = c.month;
     const key = `${chatId}|${month}`;
     const group = this.touched.get(key);
     if (group) group.added += added;
@@ -338,14 +358,14 @@ export class Ingester {
     return { chatId: row.id, isNew: false };
   }
 
-  private allocateId(sentAt: number): number {
-    let base = sentAt * ID_SLOTS_PER_MS;
+  private allocateSortKey(sentAt: number): number {
+    let base = sentAt * SORT_SLOTS_PER_MS;
     for (;;) {
-      const last = base + ID_SLOTS_PER_MS - 1;
-      const max = this.s.maxIdInSlot.get(base, last)?.m ?? null;
+      const last = base + SORT_SLOTS_PER_MS - 1;
+      const max = this.s.maxKeyInSlot.get(base, last)?.m ?? null;
       if (max === null) return base;
       if (max < last) return max + 1;
-      base += ID_SLOTS_PER_MS;
+      base += SORT_SLOTS_PER_MS;
     }
   }
 
@@ -353,27 +373,44 @@ export class Ingester {
     chatId: number,
     senderId: number | null,
     m: MessageRecord,
-    at: string,
-    personId: (key: string, path: string) => number,
+    at: () => string,
+    personId: (key: string, path: () => string) => number,
   ): void {
-    const values = [
+    const text = m.text ?? null;
+    const replyToKey = m.replyToKey ?? null;
+    const editedAt = m.editedAt ?? null;
+    const extra = m.extra == null ? null : JSON.stringify(m.extra);
+    // The millisecond's first sort key is nearly always free; only on a clash look for the next.
+    let sortKey = m.sentAt * SORT_SLOTS_PER_MS;
+    let info = this.s.tryInsertMessage.run(
+      sortKey,
       chatId,
       m.key,
       senderId,
       m.sentAt,
       m.kind,
-      m.text ?? null,
-      m.replyToKey ?? null,
-      m.editedAt ?? null,
-      m.extra == null ? null : JSON.stringify(m.extra),
-    ];
-    // The first id of the millisecond is nearly always free; only on a clash look for the next.
-    let id = m.sentAt * ID_SLOTS_PER_MS;
-    if (this.s.tryInsertMessage.run(id, ...values).changes === 0) {
-      id = this.allocateId(m.sentAt);
-      this.s.insertMessage.run(id, ...values);
+      text,
+      replyToKey,
+      editedAt,
+      extra,
+    );
+    if (info.changes === 0) {
+      sortKey = this.allocateSortKey(m.sentAt);
+      info = this.s.insertMessage.run(
+        sortKey,
+        chatId,
+        m.key,
+        senderId,
+        m.sentAt,
+        m.kind,
+        text,
+        replyToKey,
+        editedAt,
+        extra,
+      );
     }
-    if (m.text != null) this.toIndex.set(id, false);
+    const id = Number(info.lastInsertRowid);
+    if (m.text != null) this.toIndex.set(sortKey, false);
     this.addedPerChat.set(chatId, (this.addedPerChat.get(chatId) ?? 0) + 1);
     this.touch(chatId, m.sentAt, 1);
     m.attachments.forEach((a, ordinal) => this.insertAttachment(id, ordinal, a));
@@ -399,13 +436,15 @@ export class Ingester {
   private addReactions(
     messageId: number,
     m: MessageRecord,
-    at: string,
-    personId: (key: string, path: string) => number,
+    at: () => string,
+    personId: (key: string, path: () => string) => number,
   ): number {
     let added = 0;
     m.reactions.forEach((r, j) => {
       const sender =
-        r.senderKey == null ? null : personId(r.senderKey, `${at}.reactions[${j}].senderKey`);
+        r.senderKey == null
+          ? null
+          : personId(r.senderKey, () => `${at()}.reactions[${j}].senderKey`);
       added += this.s.insertReaction.run(messageId, sender, r.emoji, r.at ?? null).changes;
     });
     return added;
@@ -420,8 +459,8 @@ export class Ingester {
   private updateMessage(
     existing: ExistingMessage,
     m: MessageRecord,
-    at: string,
-    personId: (key: string, path: string) => number,
+    at: () => string,
+    personId: (key: string, path: () => string) => number,
   ): boolean {
     let changed = false;
     const text = m.text ?? existing.text;
@@ -436,8 +475,8 @@ export class Ingester {
       replyToKey !== existing.reply_to_key
     ) {
       this.s.updateMessage.run(m.kind, text, editedAt, extra, replyToKey, existing.id);
-      if (text !== existing.text && !this.toIndex.has(existing.id)) {
-        this.toIndex.set(existing.id, existing.text !== null);
+      if (text !== existing.text && !this.toIndex.has(existing.sort_key)) {
+        this.toIndex.set(existing.sort_key, existing.text !== null);
       }
       changed = true;
     }

@@ -31,9 +31,9 @@ function makeOldStore(version: number): void {
       INSERT INTO people (id, source_id, key, display_name) VALUES (1, 1, 'p', 'Pat');
       INSERT INTO chats (id, source_id, key, type, title) VALUES (1, 1, 'c', 'direct', 'Pat');
       INSERT INTO chat_members VALUES (1, 1);
-      INSERT INTO messages (id, chat_id, key, sender_id, sent_at, kind, text)
+      INSERT INTO messages (sort_key, chat_id, key, sender_id, sent_at, kind, text)
         VALUES (${T0 * 1024}, 1, 'k1', 1, ${T0}, 'text', 'grüße aus dem urlaub');
-      INSERT INTO messages (id, chat_id, key, sender_id, sent_at, kind, text)
+      INSERT INTO messages (sort_key, chat_id, key, sender_id, sent_at, kind, text)
         VALUES (${(T0 + 40 * 86_400_000) * 1024}, 1, 'k2', NULL, ${T0 + 40 * 86_400_000}, 'text', 'danke');
     `);
   }

@@ -160,7 +160,7 @@ export class StoreQueries {
         `SELECT m.id, m.chat_id, c.title AS chat_title, m.sender_id, p.display_name AS sender_name,
            m.sent_at, m.kind, m.text
          FROM messages_fts f
-         JOIN messages m ON m.id = f.rowid
+         CROSS JOIN messages m ON m.sort_key = f.rowid
          JOIN chats c ON c.id = m.chat_id
          LEFT JOIN people p ON p.id = m.sender_id
          WHERE messages_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?`,
@@ -169,7 +169,7 @@ export class StoreQueries {
         `SELECT m.id, m.chat_id, c.title AS chat_title, m.sender_id, p.display_name AS sender_name,
            m.sent_at, m.kind, m.text
          FROM messages_fts f
-         JOIN messages m ON m.id = f.rowid
+         CROSS JOIN messages m ON m.sort_key = f.rowid
          JOIN chats c ON c.id = m.chat_id
          LEFT JOIN people p ON p.id = m.sender_id
          WHERE messages_fts MATCH ? AND m.chat_id = ? ORDER BY f.rowid DESC LIMIT ?`,

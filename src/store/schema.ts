@@ -96,10 +96,13 @@ const coreModel: Migration = (db) => {
     ) WITHOUT ROWID;
     CREATE INDEX chat_members_by_person ON chat_members (person_id);
 
-    -- Message ids are time-ordered (sent_at * 1024 + n, see ingest.ts) so "newest first" is
-    -- rowid order, which the FTS index can walk backwards without sorting every match.
+    -- Ids grow in insertion order, so imports append to the table. sort_key orders all messages
+    -- by time across chats (sent_at * 1024 + n, see ingest.ts) and is the message's rowid in the
+    -- FTS index, so search finds the newest matches by walking that index backwards instead of
+    -- sorting every match.
     CREATE TABLE messages (
       id INTEGER PRIMARY KEY,
+      sort_key INTEGER NOT NULL UNIQUE,
       chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
       key TEXT NOT NULL,
       sender_id INTEGER REFERENCES people(id),
@@ -193,21 +196,21 @@ const fullTextSearch: Migration = (db) => {
 
     CREATE TRIGGER messages_ai_fts AFTER INSERT ON messages
     WHEN new.text IS NOT NULL AND ${NOT_BULK} BEGIN
-      INSERT INTO messages_fts (rowid, body) VALUES (new.id, ck_index_text(new.text));
+      INSERT INTO messages_fts (rowid, body) VALUES (new.sort_key, ck_index_text(new.text));
     END;
 
     CREATE TRIGGER messages_ad_fts AFTER DELETE ON messages WHEN old.text IS NOT NULL BEGIN
-      DELETE FROM messages_fts WHERE rowid = old.id;
+      DELETE FROM messages_fts WHERE rowid = old.sort_key;
     END;
 
     CREATE TRIGGER messages_au_fts AFTER UPDATE OF text ON messages WHEN ${NOT_BULK} BEGIN
-      DELETE FROM messages_fts WHERE rowid = old.id AND old.text IS NOT NULL;
+      DELETE FROM messages_fts WHERE rowid = old.sort_key AND old.text IS NOT NULL;
       INSERT INTO messages_fts (rowid, body)
-        SELECT new.id, ck_index_text(new.text) WHERE new.text IS NOT NULL;
+        SELECT new.sort_key, ck_index_text(new.text) WHERE new.text IS NOT NULL;
     END;
 
     INSERT INTO messages_fts (rowid, body)
-      SELECT id, ck_index_text(text) FROM messages WHERE text IS NOT NULL;
+      SELECT sort_key, ck_index_text(text) FROM messages WHERE text IS NOT NULL ORDER BY sort_key;
   `);
 };
 
