@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillStore, storeDigest } from '../backup/faults/store-fixture.js';
 import { EXIT } from './exit-codes.js';
 import { MARKER_FILE_NAME } from './marker-state.js';
-import { ensureCliBuilt, folderBytes, runCli, TEST_PASSWORD } from './test-helpers.js';
+import {
+  collect,
+  ensureCliBuilt,
+  folderBytes,
+  runCli,
+  spawnCli,
+  TEST_PASSWORD,
+} from './test-helpers.js';
 
 /** The real binary (bin/chatkeep.mjs over the esbuild bundle) on real stores and folders. */
 
@@ -41,6 +48,7 @@ describe('chatkeep (the bundled binary)', () => {
     const help = await runCli(['--help']);
     expect(help.status).toBe(0);
     for (const cmd of [
+      'import',
       'init',
       'backup',
       'snapshots',
@@ -277,5 +285,52 @@ describe('chatkeep (the bundled binary)', () => {
     const target = path.join(root, 'restored-damaged');
     const r = await runCli([...base(), 'restore', 'latest', '--target', target]);
     expect(r.status).toBe(EXIT.DAMAGED);
+  });
+});
+
+describe('chatkeep process behaviour', () => {
+  it('Ctrl-C (SIGINT) cancels a backup with exit 8 and leaves the repository consistent', async () => {
+    const big = path.join(root, 'big-store');
+    await fillStore(big, {
+      chats: 10,
+      messagesPerChat: 200,
+      photos: 60,
+      photoBytes: 1_000_000,
+      seed: 11,
+    });
+    const bigRepo = path.join(root, 'big-repo');
+    const args = ['--repo', bigRepo, '--store', big];
+    expect((await runCli([...args, 'init', '--insecure-test-kdf'])).status).toBe(0);
+    const child = spawnCli([...args, 'backup']);
+    let interrupted = false;
+    child.stderr?.on('data', (d: Buffer) => {
+      // Interrupt once the backup is under way (its first progress line).
+      if (!interrupted && /^(scan|messages|media): /m.test(d.toString())) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    const r = await collect(child);
+    expect(interrupted).toBe(true);
+    expect(r.status, r.stderr).toBe(EXIT.CANCELLED);
+    expect(r.stderr).toMatch(/Cancelling/);
+    const list = await runCli([...args, '--json', 'snapshots']);
+    expect((list.json as { snapshots: unknown[] }).snapshots).toHaveLength(0);
+    expect((await runCli([...args, '--json', 'check'])).status).toBe(0);
+    expect((await runCli([...args, '--json', 'backup'])).status).toBe(0);
+  });
+
+  it('--report-rusage writes the peak RSS and CPU time on exit', async () => {
+    const file = path.join(root, 'rusage.json');
+    const r = await runCli([...base(), '--report-rusage', file, 'snapshots']);
+    expect(r.status).toBe(0);
+    const usage = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      exitCode: number;
+      maxRssBytes: number;
+      userCpuMs: number;
+    };
+    expect(usage.exitCode).toBe(0);
+    expect(usage.maxRssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(usage.userCpuMs).toBeGreaterThan(0);
   });
 });

@@ -36,6 +36,14 @@ const BY_ERROR_CODE: Record<string, ExitCode> = {
   CANCELLED: EXIT.CANCELLED,
   REPO_NOT_FOUND: EXIT.NOT_FOUND,
   REPO_TOO_NEW: EXIT.TOO_NEW,
+  // chatkeep import (src/importers): the same meanings for a phone backup's key and input.
+  WRONG_KEY: EXIT.WRONG_SECRET,
+  INVALID_KEY: EXIT.USAGE,
+  NEEDS_KEY: EXIT.USAGE,
+  NEEDS_OWNER: EXIT.USAGE,
+  UNKNOWN_FORMAT: EXIT.USAGE,
+  IMPORT_CANCELLED: EXIT.CANCELLED,
+  INGEST_CANCELLED: EXIT.CANCELLED,
 };
 
 export function exitCodeFor(error: unknown): ExitCode {
@@ -56,7 +64,7 @@ export const EXIT_CODE_HELP = `Exit codes:
   0   success
   1   unexpected error
   2   usage error (bad option, unknown snapshot, no password source)
-  3   wrong password or recovery key
+  3   wrong password or recovery key (import: wrong backup key)
   4   repository damaged (check found problems, or an object failed to decrypt)
   5   repository locked by another running chatkeep or the app
   6   rollback detected (the repository is older than the last one this store saw)

@@ -3,13 +3,14 @@ import { CommanderError } from 'commander';
 import { defaultIo } from './context.js';
 import { errorCode, EXIT, exitCodeFor } from './exit-codes.js';
 import { Output } from './output.js';
+import { registerImportCommand } from '../importers/cli.js';
 import { buildProgram, type ProgramExtension } from './program.js';
 
 /**
  * The `chatkeep` command: parses argv, runs one subcommand, maps errors to exit codes.
  * Subcommands from other modules are added to EXTENSIONS here.
  */
-const EXTENSIONS: ProgramExtension[] = [];
+const EXTENSIONS: ProgramExtension[] = [registerImportCommand];
 
 export async function main(argv: string[] = process.argv): Promise<number> {
   const abort = new AbortController();

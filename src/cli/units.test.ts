@@ -6,6 +6,7 @@ import { defaultStoreDir } from './app-paths.js';
 import { CheckFailedError, CliUsageError, SecretUnavailableError } from './errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { MarkerState, MARKER_FILE_NAME } from './marker-state.js';
+import { createProgress, progressMode } from './progress.js';
 import { parseMediaTypes, parsePercent, parseTime, parseNonNegativeInt } from './parse.js';
 import { newPassword, readSecretFile, secretToOpen, type SecretIo } from './secrets.js';
 import {
@@ -167,5 +168,35 @@ describe('MarkerState', () => {
     const store = tmp();
     fs.writeFileSync(path.join(store, MARKER_FILE_NAME), '{"version":1,"repos');
     expect(await MarkerState.forStore(store).get('/r')).toBeNull();
+  });
+});
+
+describe('progress output', () => {
+  it('writes plain lines: one per phase change, then at most one per interval', () => {
+    let text = '';
+    const sink = {
+      write: (chunk: string) => ((text += chunk), true),
+    } as unknown as NodeJS.WritableStream;
+    const progress = createProgress('lines', sink);
+    const p = { itemsTotal: 10, bytesDone: 0, bytesTotal: 2_000_000, etaMs: 65_000 };
+    progress.update({ phase: 'scan', itemsDone: 0, ...p });
+    progress.update({ phase: 'scan', itemsDone: 1, ...p });
+    progress.update({ phase: 'media', itemsDone: 2, ...p, bytesDone: 1_000_000 });
+    progress.stop();
+    expect(text.trim().split('\n')).toEqual([
+      'scan: 0/10 items, 0 B/2.00 MB, ETA 1m05s',
+      'media: 2/10 items, 1.00 MB/2.00 MB, ETA 1m05s',
+    ]);
+    let none = '';
+    const quiet = createProgress('none', {
+      write: (c: string) => ((none += c), true),
+    } as unknown as NodeJS.WritableStream);
+    quiet.update({ phase: 'scan', itemsDone: 0, ...p });
+    expect(none).toBe('');
+  });
+
+  it('chooses no progress for --json and --quiet', () => {
+    expect(progressMode({ json: true })).toBe('none');
+    expect(progressMode({ quiet: true })).toBe('none');
   });
 });
