@@ -31,25 +31,6 @@ const entryPoints = Object.fromEntries(
   Object.entries(entries).filter(([, file]) => existsSync(path.join(root, file))),
 );
 
-/**
- * src/backup/store-adapter.ts loads the store through `import(STORE_MODULE)`, a specifier in a
- * variable, which no bundler can follow. Turn it back into a literal so the store is bundled.
- * (A no-op once that file imports the literal '../store/index.js' itself.)
- */
-const literalStoreImport = {
-  name: 'literal-store-import',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]backup[\\/]store-adapter\.ts$/ }, async (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const m = /const STORE_MODULE = (['"][^'"]+['"]);/.exec(source);
-      const contents = m
-        ? source.replace(/import\((?:\/\*[^*]*\*\/\s*)?STORE_MODULE\)/g, `import(${m[1]})`)
-        : source;
-      return { contents, loader: 'ts' };
-    });
-  },
-};
-
 await build({
   absWorkingDir: root,
   entryPoints,
@@ -68,7 +49,6 @@ await build({
   banner: {
     js: "import { createRequire as __ckCreateRequire } from 'node:module'; const require = __ckCreateRequire(import.meta.url);",
   },
-  plugins: [literalStoreImport],
   logLevel: 'warning',
 });
 
