@@ -9,6 +9,7 @@ import {
   dropboxFoldersFromInfo,
   freeSpace,
   validateDestination,
+  withTimeout,
 } from './destinations.js';
 
 let tmp: string;
@@ -215,4 +216,17 @@ describe('validateDestination', () => {
       expect(fs.existsSync('/sys/chatkeep-test')).toBe(false);
     },
   );
+});
+
+describe('withTimeout', () => {
+  it('settles with the work when it is quick, and stops waiting for work that hangs', async () => {
+    expect(await withTimeout(Promise.resolve('done'), 1_000, () => 'late')).toBe('done');
+    const hang = new Promise<string>(() => {});
+    expect(await withTimeout(hang, 20, () => 'gave up')).toBe('gave up');
+    await expect(
+      withTimeout(hang, 20, () => {
+        throw new DestinationError('unreachable', '/net/share', 'ETIMEDOUT');
+      }),
+    ).rejects.toMatchObject({ code: 'DESTINATION_UNUSABLE', problem: 'unreachable' });
+  });
 });

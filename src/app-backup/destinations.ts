@@ -53,6 +53,11 @@ export interface DetectOptions {
   windowsDriveRoots?: string[];
   /** Where macOS mounts volumes (older Google Drive versions mount there). */
   macVolumesDir?: string;
+  /**
+   * A folder whose disk does not answer within this time (a disconnected network drive can
+   * block a stat for a minute) is left out rather than holding up the whole list.
+   */
+  probeTimeoutMs?: number;
 }
 
 interface Candidate {
@@ -103,7 +108,7 @@ export async function dropboxFoldersFromInfo(
 }
 
 async function candidates(
-  opts: Required<Omit<DetectOptions, 'windowsDriveRoots'>> & { windowsDriveRoots: string[] },
+  opts: Required<Omit<DetectOptions, 'probeTimeoutMs'>>,
 ): Promise<Candidate[]> {
   const { platform, env } = opts;
   const home = platform === 'win32' ? (env.USERPROFILE ?? opts.homedir) : opts.homedir;
@@ -197,27 +202,63 @@ export async function detectDestinations(
     windowsDriveRoots: options.windowsDriveRoots ?? (platform === 'win32' ? DEFAULT_DRIVES : []),
     macVolumesDir: options.macVolumesDir ?? '/Volumes',
   };
+  const timeoutMs = options.probeTimeoutMs ?? 5_000;
+  // Look at every candidate at once: a slow disk then costs one timeout, not one per folder.
+  const list = await candidates(opts);
+  const looked = await Promise.all(
+    list.map((c) => withTimeout(inspect(c.root), timeoutMs, () => null).catch(() => null)),
+  );
   const seen = new Set<string>();
   const found: DetectedDestination[] = [];
   const googleRoots: string[] = [];
-  for (const c of await candidates(opts)) {
-    if (!(await isDirectory(c.root))) continue;
-    const real = await realpath(c.root).catch(() => c.root);
-    if (seen.has(real)) continue;
+  for (const [i, c] of list.entries()) {
+    const info = looked[i];
+    if (!info) continue;
+    if (seen.has(info.real)) continue;
     // "~/Google Drive" itself is a fallback only when no "My Drive" inside it was found.
-    if (c.kind === 'google-drive' && googleRoots.some((g) => g.startsWith(real + path.sep)))
+    if (c.kind === 'google-drive' && googleRoots.some((g) => g.startsWith(info.real + path.sep)))
       continue;
-    seen.add(real);
-    if (c.kind === 'google-drive') googleRoots.push(real);
-    const target = path.join(c.root, BACKUP_FOLDER_NAME);
-    found.push({
-      ...c,
-      path: target,
-      freeBytes: await freeSpace(c.root),
-      exists: await isDirectory(target),
-    });
+    seen.add(info.real);
+    if (c.kind === 'google-drive') googleRoots.push(info.real);
+    found.push({ ...c, path: info.target, freeBytes: info.freeBytes, exists: info.exists });
   }
   return found;
+}
+
+async function inspect(
+  root: string,
+): Promise<{ real: string; target: string; freeBytes: number | null; exists: boolean } | null> {
+  if (!(await isDirectory(root))) return null;
+  const target = path.join(root, BACKUP_FOLDER_NAME);
+  return {
+    real: await realpath(root).catch(() => root),
+    target,
+    freeBytes: await freeSpace(root),
+    exists: await isDirectory(target),
+  };
+}
+
+/**
+ * Settles with `promise`, or with `onTimeout()` if it takes longer than `ms`. The slow
+ * operation itself cannot be cancelled (file system calls run to completion in libuv's pool);
+ * the caller just stops waiting for it.
+ */
+export function withTimeout<T, U>(
+  promise: Promise<T>,
+  ms: number,
+  onTimeout: () => U,
+): Promise<T | U> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<U>((resolve, reject) => {
+    timer = setTimeout(() => {
+      try {
+        resolve(onTimeout());
+      } catch (err) {
+        reject(err);
+      }
+    }, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** The name the app's services use. */
@@ -332,6 +373,11 @@ export interface ValidateOptions {
   /** Chatkeep's own data folder: a backup inside it (or around it) is refused. */
   storeDir?: string;
   lowSpaceBytes?: number;
+  /**
+   * Give up (problem `unreachable`) when the disk does not answer within this time, e.g. a
+   * network drive that went away. The check may still finish in the background.
+   */
+  timeoutMs?: number;
 }
 
 function isInside(child: string, parent: string): boolean {
@@ -350,6 +396,15 @@ export async function validateDestination(
 ): Promise<ValidDestination> {
   if (!path.isAbsolute(folder)) throw new DestinationError('not-absolute', folder);
   const target = path.resolve(folder);
+  return withTimeout(checkDestination(target, options), options.timeoutMs ?? 30_000, () => {
+    throw new DestinationError('unreachable', target, 'ETIMEDOUT');
+  });
+}
+
+async function checkDestination(
+  target: string,
+  options: ValidateOptions,
+): Promise<ValidDestination> {
   if (options.storeDir) {
     const store = path.resolve(options.storeDir);
     if (isInside(target, store) || isInside(store, target))
