@@ -399,9 +399,18 @@ describe('reading for the UI', () => {
     });
     expect(store.listChats({ filter: 'fri' }).map((c) => c.id)).toEqual([chatA]);
     expect(store.listChats({ filter: '%' })).toEqual([]);
+    expect(store.listChats({ filter: 'FRIÉND' }).map((c) => c.id)).toEqual([chatA]);
     expect(store.countChats()).toBe(2);
     expect(store.countChats('ANA')).toBe(1);
     expect(store.listChats({ limit: 1, offset: 1 }).map((c) => c.id)).toEqual([chatA]);
+  });
+
+  it('filters chat titles ignoring case and accents in any script', () => {
+    store.ingest([
+      groupBundle([message('s', { sentAt: T0 })], { key: 'family', title: 'Семья Ёлкиных' }),
+    ]);
+    expect(store.listChats({ filter: 'семья' }).map((c) => c.title)).toEqual(['Семья Ёлкиных']);
+    expect(store.countChats('ЕЛКИН')).toBe(1);
   });
 
   it('pages through a chat in both directions', () => {

@@ -29,6 +29,11 @@ export function indexText(text: string): string {
   return CJK_CHAR.test(folded) ? folded.replace(CJK_CHARS, ' $& ') : folded;
 }
 
+/** Lowercase, mark-free form of any text: "Café Ñandú" and "cafe nandu" fold alike. */
+export function foldForMatch(text: string): string {
+  return ASCII_ONLY.test(text) ? text.toLowerCase() : stripMarks(text).toLowerCase();
+}
+
 /** Lowercase, mark-free form of one token, for comparisons in JavaScript. */
 function foldToken(token: string): string {
   return stripMarks(token).toLowerCase();

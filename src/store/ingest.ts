@@ -154,7 +154,9 @@ export class Ingester {
   }
 
   run(bundles: Iterable<ChatBundle>, opts: IngestOptions = {}): IngestResult {
-    return this.db.transaction(() => this.runInTransaction(bundles, opts))();
+    // IMMEDIATE: take the write lock up front so a concurrent writer makes us wait (busy_timeout)
+    // instead of failing when our read snapshot turns stale at the first write.
+    return this.db.transaction(() => this.runInTransaction(bundles, opts)).immediate();
   }
 
   private runInTransaction(bundles: Iterable<ChatBundle>, opts: IngestOptions): IngestResult {

@@ -103,10 +103,8 @@ export function openDatabase(dir: string, opts: OpenDbOptions = {}): Database.Da
   try {
     db = new Database(dbPath, { readonly, nativeBinding: opts.nativeBinding });
     applyPragmas(db, readonly);
-    if (!readonly) {
-      registerFunctions(db);
-      migrate(db);
-    }
+    registerFunctions(db);
+    if (!readonly) migrate(db);
     return db;
   } catch (error) {
     db?.close();

@@ -16,7 +16,7 @@ import type {
   StoreStats,
 } from '../shared/chat-types.js';
 import { MessageNotFoundError } from './errors.js';
-import { markMatches, parseQuery, toMatchExpression } from './fts-text.js';
+import { foldForMatch, markMatches, parseQuery, toMatchExpression } from './fts-text.js';
 import { MEDIA_TYPES, type MediaType, type MessageKind } from './records.js';
 
 // The DTO unions must stay equal to the record unions.
@@ -54,11 +54,6 @@ function preview(text: string | null): string {
   let cut = PREVIEW_LENGTH;
   if (/[\ud800-\udbff]/.test(oneLine[cut - 1] ?? '')) cut -= 1;
   return `${oneLine.slice(0, cut)}…`;
-}
-
-/** LIKE pattern for a literal substring. */
-function likePattern(filter: string): string {
-  return `%${filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 function clampLimit(limit: number | undefined, fallback: number, max: number): number {
@@ -114,11 +109,11 @@ export class StoreQueries {
         `${chatSummary} ORDER BY c.last_sent_at DESC, c.id DESC LIMIT ? OFFSET ?`,
       ),
       listChatsFiltered: p<ChatSummaryRow>(
-        `${chatSummary} WHERE c.title LIKE ? ESCAPE '\\' ORDER BY c.last_sent_at DESC, c.id DESC LIMIT ? OFFSET ?`,
+        `${chatSummary} WHERE instr(ck_fold(c.title), ?) > 0 ORDER BY c.last_sent_at DESC, c.id DESC LIMIT ? OFFSET ?`,
       ),
       countChats: p<{ n: number }>('SELECT count(*) AS n FROM chats'),
       countChatsFiltered: p<{ n: number }>(
-        `SELECT count(*) AS n FROM chats WHERE title LIKE ? ESCAPE '\\'`,
+        'SELECT count(*) AS n FROM chats WHERE instr(ck_fold(title), ?) > 0',
       ),
       chat: p<{
         id: number;
@@ -201,14 +196,14 @@ export class StoreQueries {
     const limit = clampLimit(opts.limit, 100, 10_000);
     const offset = clampLimit(opts.offset, 0, Number.MAX_SAFE_INTEGER);
     const rows = opts.filter
-      ? this.s.listChatsFiltered.all(likePattern(opts.filter), limit, offset)
+      ? this.s.listChatsFiltered.all(foldForMatch(opts.filter), limit, offset)
       : this.s.listChats.all(limit, offset);
     return rows.map(toChatSummary);
   }
 
   countChats(filter?: string): number {
     return (
-      (filter ? this.s.countChatsFiltered.get(likePattern(filter)) : this.s.countChats.get())?.n ??
+      (filter ? this.s.countChatsFiltered.get(foldForMatch(filter)) : this.s.countChats.get())?.n ??
       0
     );
   }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { indexText } from './fts-text.js';
+import { foldForMatch, indexText } from './fts-text.js';
 
 /**
  * The store's schema as forward-only migrations. `PRAGMA user_version` is the number of
@@ -11,12 +11,16 @@ import { indexText } from './fts-text.js';
 export const APPLICATION_ID = 0x43484b50;
 
 /**
- * SQL function the FTS triggers call to get the text to index. Every connection that writes
- * messages must register it (ChatStore.open does).
+ * SQL functions of ours: `ck_index_text` gives the FTS triggers the text to index (every
+ * connection that writes messages must have it), `ck_fold` folds case and accents for the chat
+ * filter. ChatStore.open registers both on every connection.
  */
 export function registerFunctions(db: Database.Database): void {
   db.function('ck_index_text', { deterministic: true }, (text: unknown) =>
     typeof text === 'string' ? indexText(text) : null,
+  );
+  db.function('ck_fold', { deterministic: true }, (text: unknown) =>
+    typeof text === 'string' ? foldForMatch(text) : null,
   );
 }
 

@@ -67,6 +67,25 @@ describe('StoreClient', () => {
     await expect(client.listChats()).rejects.toBeInstanceOf(StoreClosedError);
   });
 
+  it('lets another connection write while the worker ingests (the second writer waits)', async () => {
+    const client = await StoreClient.open(dir);
+    const store = ChatStore.open(dir);
+    try {
+      const big = Array.from({ length: 10 }, (_, i) =>
+        groupBundle(days(2000, `c${i}-`), { key: `chat${i}` }),
+      );
+      const pending = client.ingest(big);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const mine = store.ingest([groupBundle(days(3), { key: 'mine' })]);
+      expect(mine.messagesAdded).toBe(3);
+      expect((await pending).messagesAdded).toBe(20_000);
+      expect(store.stats().messages).toBe(20_003);
+    } finally {
+      store.close();
+      await client.close();
+    }
+  });
+
   it('fails to open a too-new store with StoreTooNewError', async () => {
     ChatStore.open(dir).close();
     const db = new Database(path.join(dir, 'chatkeep.db'));
