@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { blake2b256Parts } from '../crypto/primitives.js';
 
@@ -61,6 +62,14 @@ export class FastCdc {
   /** Chunks of a file, streamed: memory stays near 2 x max, and near the file size for small files. */
   async *chunkFile(file: string): AsyncGenerator<Buffer> {
     const { max } = this.params;
+    // Chat media are mostly small: one synchronous read costs far less than five async calls
+    // through the thread pool (the engine runs in its own worker thread, so blocking is fine).
+    const st = statSync(file);
+    if (st.size <= max) {
+      const data = readFileSync(file);
+      for (const c of this.chunkBuffer(data)) yield Buffer.from(c.buffer, c.byteOffset, c.length);
+      return;
+    }
     const h = await fs.open(file, 'r');
     try {
       const { size } = await h.stat();
