@@ -119,6 +119,20 @@ describe('damage is reported as RepositoryDamagedError naming the object', () =>
     expect(report.problems.flatMap((p) => p.affected?.media ?? [])).toHaveLength(0);
   });
 
+  it('repairIndex rebuilds a damaged index from the packs', async () => {
+    const { dir, backend } = await setup();
+    const [index] = await backend.list('index/');
+    mutate(`${dir}/${index}`, 'flip');
+    await expect(Repository.open(backend, PW)).rejects.toMatchObject({ object: index });
+    const salvage = await Repository.open(backend, PW, { allowDamaged: true });
+    const r = await salvage.repairIndex();
+    expect(r).toEqual({ removedIndexFiles: [index], packsIndexed: 1 });
+    const repo = await Repository.open(backend, PW);
+    expect((await repo.check({ readData: true })).ok).toBe(true);
+    const t = new MemoryStore(track(tmpDir()));
+    expect((await repo.restoreInto('latest', t)).messages).toBe(8);
+  });
+
   it('a damaged config is reported as such', async () => {
     const { dir, backend } = await setup();
     mutate(`${dir}/config`, 'flip', 0.3);

@@ -560,6 +560,22 @@ export class Repository {
     });
   }
 
+  /**
+   * Rebuilds the index from the packs themselves (their trailers list every blob): damaged
+   * index files are removed and every pack no sound index file names is read, verified and
+   * named by a new index file. Open with `allowDamaged` to reach this when an index is damaged.
+   */
+  async repairIndex(): Promise<{ removedIndexFiles: string[]; packsIndexed: number }> {
+    return this.exclusive(async () => {
+      await this.reload(true);
+      const damagedIndex = this.damaged.map((e) => e.object).filter((o) => o.startsWith('index/'));
+      const { adopted } = await adoptUnindexedPacks(this.state);
+      for (const name of damagedIndex) await this.backend.delete(name);
+      await this.reload(this.salvage);
+      return { removedIndexFiles: damagedIndex, packsIndexed: adopted };
+    });
+  }
+
   async stats(): Promise<RepoStats> {
     let packBytes = 0;
     for (const p of this.state.index.packs.values()) packBytes += p.size;
