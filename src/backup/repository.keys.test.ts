@@ -56,8 +56,8 @@ describe('key slots', () => {
     const { dir, backend } = await setup();
     const [slot] = await backend.list('keys/');
     for (const pos of [
-      (n: number) => 2,
-      (n: number) => 20,
+      () => 2,
+      () => 20,
       (n: number) => n - 40,
       (n: number) => n - 1,
     ]) {
