@@ -320,6 +320,36 @@ describe('chatkeep process behaviour', () => {
     expect((await runCli([...args, '--json', 'backup'])).status).toBe(0);
   });
 
+  it('exit 5 while another backup holds the lock; --retry-lock waits it out', async () => {
+    const big = path.join(root, 'big-store');
+    const bigRepo = path.join(root, 'big-repo');
+    const args = ['--repo', bigRepo, '--store', big];
+    await fillStore(big, {
+      chats: 5,
+      messagesPerChat: 100,
+      photos: 40,
+      photoBytes: 1_000_000,
+      seed: 12,
+      chatPrefix: 'more',
+    });
+    const first = spawnCli([...args, 'backup']);
+    const firstDone = collect(first);
+    await new Promise<void>((resolve) => {
+      first.stderr?.on('data', (d: Buffer) => {
+        if (/^(messages|media): /m.test(d.toString())) resolve();
+      });
+    });
+    const [locked, waited] = await Promise.all([
+      runCli([...args, '--json', 'backup']),
+      runCli([...args, '--json', '--retry-lock', '120', 'backup']),
+    ]);
+    expect((await firstDone).status).toBe(0);
+    expect(locked.status, locked.stderr).toBe(EXIT.LOCKED);
+    expect(locked.json).toMatchObject({ ok: false, error: { code: 'REPO_LOCKED' } });
+    expect(locked.stderr).toMatch(/in use by another backup/);
+    expect(waited.status, waited.stderr).toBe(0);
+  });
+
   it('--report-rusage writes the peak RSS and CPU time on exit', async () => {
     const file = path.join(root, 'rusage.json');
     const r = await runCli([...base(), '--report-rusage', file, 'snapshots']);

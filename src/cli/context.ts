@@ -14,6 +14,7 @@ export interface GlobalOptions {
   json?: boolean;
   quiet?: boolean;
   acceptRollback?: boolean;
+  retryLock?: string;
   reportRusage?: string;
 }
 

@@ -39,6 +39,7 @@ export function buildProgram(io: CliIo, extensions: ProgramExtension[] = []): Co
       '--accept-rollback',
       'accept a repository older than the last one seen (after a deliberate restore of the folder)',
     )
+    .option('--retry-lock <seconds>', 'wait up to SECONDS for a lock held by another task')
     .option('--json', 'print one JSON document on stdout (for scripts)')
     .option('-q, --quiet', 'no progress output')
     .addOption(new Option('--report-rusage <file>', 'write resource usage on exit').hideHelp())

@@ -64,12 +64,50 @@ export async function withRepository<T>(
     const opened = repo.latestMarker();
     if (opened) await markers.set(repoPath, repo.repoId, opened);
     const workStarted = Date.now();
-    const result = await fn(repo, repoPath);
+    const result = await retryWhileLocked(ctx, () => fn(repo, repoPath));
     ctx.timings.operationMs = Date.now() - workStarted;
     const latest = repo.latestMarker();
     if (latest) await markers.set(repoPath, repo.repoId, latest);
     return result;
   } finally {
     await repo.close();
+  }
+}
+
+/**
+ * With `--retry-lock SECONDS`, waits out another backup or maintenance task holding the lock
+ * (the app's scheduled backup, another chatkeep) instead of failing at once. Each engine
+ * operation takes its lock before doing anything, so a locked attempt changed nothing and
+ * retrying it is safe. Jitter keeps two waiting processes from colliding again and again.
+ */
+async function retryWhileLocked<T>(ctx: CommandContext, attempt: () => Promise<T>): Promise<T> {
+  const seconds = ctx.g.retryLock === undefined ? 0 : Number(ctx.g.retryLock);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new CliUsageError(`--retry-lock needs a number of seconds, got "${ctx.g.retryLock}"`);
+  }
+  const deadline = Date.now() + seconds * 1000;
+  let announced = false;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (errorCode(error) !== 'REPO_LOCKED' || Date.now() >= deadline) throw error;
+      if (!announced) {
+        ctx.out.info(`${(error as Error).message}\nWaiting up to ${seconds} s for the lock...`);
+        announced = true;
+      }
+      const wait = Math.min(deadline - Date.now(), 500 + Math.random() * 1500);
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, wait);
+        ctx.io.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            reject(error);
+          },
+          { once: true },
+        );
+      });
+    }
   }
 }
