@@ -45,9 +45,14 @@ test('sections are reachable from the keyboard', async () => {
   await page.keyboard.press('Control+2');
   await expect(page.getByRole('heading', { name: 'Backup', level: 1 })).toBeVisible();
   // Tab reaches the navigation buttons and Enter activates them.
-  await page.getByRole('button', { name: 'Chats' }).focus();
+  await page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('button', { name: 'Chats' })
+    .focus();
   await page.keyboard.press('Tab');
-  await expect(page.getByRole('button', { name: 'Backup' })).toBeFocused();
+  await expect(
+    page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Backup' }),
+  ).toBeFocused();
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Import', level: 1 })).toBeVisible();

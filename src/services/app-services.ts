@@ -22,7 +22,7 @@ export interface AppServicesOptions {
   /** Synced-folder detection and folder checks (src/app-backup/destinations). */
   folders: {
     detect(): Promise<DetectedFolder[]>;
-    validate(folder: string): Promise<void>;
+    validate(folder: string): Promise<unknown>;
   };
   /** Run backups on their schedule (the app); tests and the bridge may turn timers off. */
   schedule?: boolean;

@@ -56,7 +56,7 @@ export interface BackupServiceOptions {
   platform?: BackupPlatform;
   storeStats(): Promise<StoreStats>;
   detectFolders(): Promise<DetectedFolder[]>;
-  validateFolder(folder: string): Promise<void>;
+  validateFolder(folder: string): Promise<unknown>;
   /** Argon2id cost for new password slots; the engine's default (MODERATE) unless a test lowers it. */
   kdf?: { opsLimit: number; memLimit: number };
   /** Run the scheduler's timers (the app: yes; most tests: no). */
@@ -296,9 +296,12 @@ export class BackupService {
 
   async destinations() {
     const detected = await this.o.detectFolders();
-    return detected.map((folder) => ({
-      ...folder,
-      grantId: this.o.grants.grant(folder.path).grantId,
+    return detected.map(({ kind, label, path: folder, freeBytes }) => ({
+      kind,
+      label,
+      path: folder,
+      freeBytes,
+      grantId: this.o.grants.grant(folder).grantId,
     }));
   }
 

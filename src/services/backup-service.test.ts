@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { detectSyncedFolders, validateDestination } from '../app-backup/destinations';
+import { generateStore } from '../seed';
+import type { TaskFinished } from '../shared/task-types';
+import { createAppServices, type AppServices } from './app-services';
+import { dispatch } from './dispatch';
+
+/**
+ * The backup and restore flow as the renderer drives it, through dispatch (validation included),
+ * with the real store worker, the real backup worker, real folders and the system keychain when
+ * one is running (otherwise the key stays in this run's memory, as the app does then).
+ */
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function start(dataDir: string, picks: string[]): Promise<AppServices> {
+  const services = await createAppServices({
+    dataDir,
+    info: {
+      name: 'Chatkeep',
+      version: '0.0.0-test',
+      platform: process.platform,
+      shell: 'bridge',
+      mediaBaseUrl: '/media/',
+    },
+    platform: {
+      openExternal: async () => {},
+      pickPath: async () => picks.shift() ?? null,
+      saveText: async () => true,
+    },
+    folders: { detect: () => detectSyncedFolders(), validate: (dir) => validateDestination(dir) },
+    schedule: false,
+  });
+  cleanup.push(() => services.close());
+  return services;
+}
+
+async function call(services: AppServices, channel: string, payload: unknown) {
+  const reply = await dispatch(services.handlers, channel, payload);
+  if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
+  return reply.value as never;
+}
+
+function finished(services: AppServices, taskId: string): Promise<TaskFinished> {
+  return new Promise((resolve) => {
+    const off = services.bus.subscribe((event, payload) => {
+      if (event === 'task.finished' && (payload as TaskFinished).taskId === taskId) {
+        off();
+        resolve(payload as TaskFinished);
+      }
+    });
+  });
+}
+
+describe('backups through the services', () => {
+  it('sets up a backup with a password, then restores it into an empty store', async () => {
+    const storeA = tempDir('ck-svc-a-');
+    const repo = tempDir('ck-svc-repo-');
+    generateStore({ out: storeA, messages: 1500, chats: 8, mediaMb: 1, seed: 7 });
+
+    const a = await start(storeA, [repo, repo]);
+    const grant = (await call(a, 'files.pick', { purpose: 'backup-folder' })) as {
+      grantId: string;
+    };
+    const { taskId } = (await call(a, 'backup.setup', {
+      destinationGrantId: grant.grantId,
+      secret: { password: 'correct horse battery staple 42' },
+      settings: { mediaGroups: ['photos', 'videos', 'audio', 'documents', 'stickers'] },
+    })) as { taskId: string };
+    const done = await finished(a, taskId);
+    expect(done.outcome, done.error?.message).toBe('done');
+    expect(done.summary).toMatch(/Backed up 8 chats and 1,500 messages/);
+
+    const status = (await call(a, 'backup.status', {})) as {
+      configured: boolean;
+      locked: boolean;
+      lastSuccess: { totalSize: number } | null;
+    };
+    expect(status.configured).toBe(true);
+    expect(status.locked).toBe(false);
+    expect(status.lastSuccess?.totalSize).toBeGreaterThan(0);
+    const statsA = (await call(a, 'store.stats', {})) as { messages: number; chats: number };
+
+    // A new computer: an empty store, the backup folder, the password.
+    const storeB = tempDir('ck-svc-b-');
+    const b = await start(storeB, [repo, repo]);
+    const folder = (await call(b, 'files.pick', { purpose: 'restore-folder' })) as {
+      grantId: string;
+    };
+    await expect(
+      call(b, 'restore.open', {
+        folderGrantId: folder.grantId,
+        secret: { password: 'wrong password' },
+      }),
+    ).rejects.toMatchObject({ code: 'WRONG_SECRET' });
+    const session = (await call(b, 'restore.open', {
+      folderGrantId: folder.grantId,
+      secret: { password: 'correct horse battery staple 42' },
+    })) as { sessionId: string; snapshots: { id: string; chats: number }[] };
+    expect(session.snapshots).toHaveLength(1);
+    expect(session.snapshots[0]!.chats).toBe(8);
+    const restore = (await call(b, 'restore.start', {
+      sessionId: session.sessionId,
+      snapshotId: session.snapshots[0]!.id,
+      mediaGroups: ['photos', 'videos', 'audio', 'documents', 'stickers'],
+    })) as { taskId: string };
+    const restored = await finished(b, restore.taskId);
+    expect(restored.outcome, restored.error?.message).toBe('done');
+    const statsB = (await call(b, 'store.stats', {})) as { messages: number; chats: number };
+    expect(statsB.messages).toBe(statsA.messages);
+    expect(statsB.chats).toBe(statsA.chats);
+  });
+
+  it('refuses a recovery key it did not generate, and a request naming a path', async () => {
+    const store = tempDir('ck-svc-c-');
+    const repo = tempDir('ck-svc-repo-');
+    const s = await start(store, [repo]);
+    const grant = (await call(s, 'files.pick', { purpose: 'backup-folder' })) as {
+      grantId: string;
+    };
+    await expect(
+      call(s, 'backup.setup', {
+        destinationGrantId: grant.grantId,
+        secret: { recoveryKey: '1'.repeat(64) },
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(
+      call(s, 'backup.setup', { destinationGrantId: '/etc/passwd', secret: { password: 'x' } }),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(
+      call(s, 'backup.setup', {
+        destinationGrantId: 'AAAAAAAAAAAAAAAAAAAAAA',
+        secret: { password: 'x' },
+      }),
+    ).rejects.toMatchObject({ code: 'GRANT_NOT_FOUND' });
+  });
+});
