@@ -38,7 +38,9 @@ export class FakeClock implements SchedulerClock {
   async advance(ms: number): Promise<void> {
     const end = this.mono + ms;
     await settle();
-    for (;;) {
+    for (let fired = 0; ; fired++) {
+      // A scheduler re-arming a timer for "now" over and over would hang the test: fail instead.
+      if (fired > 100_000) throw new Error(`timer storm: over 100000 timers fired within ${ms} ms`);
       let nextId: number | null = null;
       let nextAt = Infinity;
       for (const [id, t] of this.timers) {
