@@ -33,13 +33,17 @@ export function createProgress(
 }
 
 function describe(p: ProgressEvent): string {
+  return `${p.phase}: ${counts(p)}`;
+}
+
+function counts(p: ProgressEvent): string {
   const items = p.itemsTotal > 0 ? `${p.itemsDone}/${p.itemsTotal} items` : `${p.itemsDone} items`;
   const bytes =
     p.bytesTotal > 0
       ? `${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)}`
       : formatBytes(p.bytesDone);
   const eta = p.etaMs !== null ? `, ETA ${formatDuration(p.etaMs)}` : '';
-  return `${p.phase}: ${items}, ${bytes}${eta}`;
+  return `${items}, ${bytes}${eta}`;
 }
 
 /** One bar per phase on a terminal, on stderr. */
@@ -66,7 +70,7 @@ class BarProgress implements ProgressSink {
       this.bar.start(this.total(p), 0, { detail: '' });
     }
     this.bar?.setTotal(this.total(p));
-    this.bar?.update(p.bytesTotal > 0 ? p.bytesDone : p.itemsDone, { detail: describe(p) });
+    this.bar?.update(p.bytesTotal > 0 ? p.bytesDone : p.itemsDone, { detail: counts(p) });
   }
 
   private total(p: ProgressEvent): number {
