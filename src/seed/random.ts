@@ -67,6 +67,20 @@ export class Random {
     return weights.length - 1;
   }
 
+  /** Index chosen by cumulative weights (ascending, last = total), in O(log n). */
+  weightedCumulative(cumulative: Float64Array): number {
+    const total = cumulative[cumulative.length - 1] ?? 0;
+    const x = this.next() * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((cumulative[mid] ?? 0) > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
   /** Exponentially distributed with the given mean. */
   exponential(mean: number): number {
     return -Math.log(1 - this.next()) * mean;

@@ -89,6 +89,16 @@ const LANGUAGES: Language[] = [
   },
 ];
 
+/** Cumulative Zipf weights (1/rank) per language, for O(log n) word draws. */
+const ZIPF = new Map(
+  LANGUAGES.map((l) => {
+    const cumulative = new Float64Array(l.words.length);
+    let sum = 0;
+    l.words.forEach((_, i) => (cumulative[i] = sum += 1 / (i + 1)));
+    return [l.code, cumulative];
+  }),
+);
+
 /** Share of messages per language (same order as LANGUAGES). */
 const LANGUAGE_WEIGHTS = [50, 12, 9, 8, 5, 5, 6, 5];
 
@@ -120,11 +130,7 @@ const RARE_RATE = 1 / 20_000;
 export type LanguageCode = 'en' | 'es' | 'de' | 'ru' | 'el' | 'ar' | 'zh' | 'ja' | 'emoji';
 
 export class TextMaker {
-  private readonly zipf: Map<string, number[]>;
-
-  constructor(private readonly random: Random) {
-    this.zipf = new Map(LANGUAGES.map((l) => [l.code, l.words.map((_, i) => 1 / (i + 1))]));
-  }
+  constructor(private readonly random: Random) {}
 
   /** A chat's usual language: most chats mostly use one. */
   chatLanguage(): number {
@@ -153,9 +159,10 @@ export class TextMaker {
   private sentence(langIndex: number, count: number): string {
     const lang = LANGUAGES[langIndex] ?? LANGUAGES[0];
     if (!lang) return '';
-    const weights = this.zipf.get(lang.code) ?? [];
+    const cumulative = ZIPF.get(lang.code) ?? new Float64Array(1);
     const words: string[] = [];
-    for (let i = 0; i < count; i++) words.push(lang.words[this.random.weighted(weights)] ?? '');
+    for (let i = 0; i < count; i++)
+      words.push(lang.words[this.random.weightedCumulative(cumulative)] ?? '');
     const first = words[0] ?? '';
     if (!lang.noSpaces && first) words[0] = first.charAt(0).toUpperCase() + first.slice(1);
     return words.join(lang.noSpaces ? '' : ' ') + this.random.pick(lang.ends);
