@@ -235,8 +235,8 @@ export class Ingester {
         );
       }
 
-      // Phase 2: all messages of the call in time order. Ids grow with time, so this keeps the
-      // message b-tree and the FTS index appending instead of splitting pages all over.
+      // Phase 2: all messages of the call in time order, so the sort-key index and each chat's
+      // time index grow at their ends instead of splitting pages all over.
       work.sort((a, b) => byTime(a.m, b.m) || a.order - b.order);
       for (const { m, at, chatId, personId } of work) {
         const insertedKeys = chatState.get(chatId)?.insertedKeys ?? null;
