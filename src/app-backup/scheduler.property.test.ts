@@ -101,3 +101,91 @@ describe('BackupScheduler under random days of sleep, use and "Back up now" (pro
     );
   });
 });
+
+type PowerOp =
+  | { kind: 'awake'; ms: number }
+  | { kind: 'power'; battery: boolean; event: boolean }
+  | { kind: 'sleep'; ms: number }
+  | { kind: 'backupNow' };
+
+const powerOpArb: fc.Arbitrary<PowerOp> = fc.oneof(
+  fc.record({ kind: fc.constant('awake' as const), ms: fc.integer({ min: MIN, max: 30 * HOUR }) }),
+  fc.record({ kind: fc.constant('power' as const), battery: fc.boolean(), event: fc.boolean() }),
+  fc.record({ kind: fc.constant('sleep' as const), ms: fc.integer({ min: MIN, max: 3 * DAY }) }),
+  fc.constant({ kind: 'backupNow' as const }),
+);
+
+describe('BackupScheduler with AC-only and failing backups (property)', () => {
+  it('never starts an automatic backup on battery, never overlaps, and never retries in a hot loop', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(powerOpArb, { minLength: 1, maxLength: 16 }),
+        fc.array(fc.constantFrom('REPO_NOT_FOUND', 'STORAGE', 'WRONG_SECRET', 'UNKNOWN', null), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        fc.integer({ min: 0, max: 10 * MIN }),
+        async (ops, outcomes, runMs) => {
+          const start = fromWallTime({ year: 2026, month: 6, day: 1, hour: 12, minute: 0 }, TZ);
+          const clock = new FakeClock(start);
+          const power = { battery: false };
+          const starts: { at: number; reason: RunReason; battery: boolean }[] = [];
+          let active = 0;
+          let maxActive = 0;
+          let notifications = 0;
+          let failures = 0;
+          let i = 0;
+          const scheduler = new BackupScheduler({
+            settings: { frequency: 'daily', timeOfDay: '03:30', onlyOnAcPower: true },
+            clock,
+            timeZone: TZ,
+            power: { isOnBattery: () => power.battery },
+            onEvent: (e) => {
+              if (e.type === 'notify') notifications++;
+            },
+            runBackup: (reason) => {
+              starts.push({ at: clock.now(), reason, battery: power.battery });
+              active++;
+              maxActive = Math.max(maxActive, active);
+              const code = outcomes[i++ % outcomes.length];
+              return new Promise((resolve, reject) =>
+                clock.setTimer(runMs, () => {
+                  active--;
+                  if (code) {
+                    failures++;
+                    reject(Object.assign(new Error(code), { code }));
+                  } else resolve();
+                }),
+              );
+            },
+          });
+          await scheduler.start();
+          for (const op of ops) {
+            if (op.kind === 'awake') await clock.advance(op.ms);
+            else if (op.kind === 'sleep') {
+              await clock.sleep(op.ms);
+              scheduler.notifyResume();
+            } else if (op.kind === 'power') {
+              power.battery = op.battery;
+              if (op.event) scheduler.notifyPowerChange();
+            } else void scheduler.backupNow();
+          }
+          const stopped = scheduler.stop();
+          await clock.advance(runMs + MIN);
+          await stopped;
+
+          expect(maxActive).toBeLessThanOrEqual(1);
+          const automatic = starts.filter((s) => s.reason !== 'manual');
+          expect(automatic.filter((s) => s.battery)).toEqual([]);
+          // After any attempt, the next automatic one waits at least the first retry delay.
+          for (const [k, s] of automatic.entries()) {
+            const previous = starts.filter((p) => p.at < s.at).at(-1);
+            if (k > 0 && previous) expect(s.at - previous.at).toBeGreaterThanOrEqual(MIN + runMs);
+          }
+          expect(notifications).toBeLessThanOrEqual(failures);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
