@@ -89,6 +89,35 @@ describe('incremental backups', () => {
     expect(t1.allMessages().map((m) => m.key)).not.toContain('a5');
   });
 
+  it('appending to a busy month rewrites only the tail of that month', async () => {
+    const { repo } = await setup();
+    const busy = new MemoryStore(track(tmpDir()));
+    const t0 = Date.UTC(2025, 4, 1);
+    const msg = (i: number) => ({
+      key: `b${i}`,
+      senderKey: i % 2 ? 'x' : null,
+      sentAt: t0 + i * 60_000,
+      text: `message number ${i}: ${'lorem ipsum dolor sit amet '.repeat(1 + (i % 5))}`,
+      kind: 'text' as const,
+      attachments: [],
+      reactions: [],
+    });
+    const chat = {
+      source: { kind: 'seed', accountKey: 'a', label: 'A' },
+      chat: { key: 'busy', type: 'group' as const, title: 'Busy', members: ['x'] },
+      people: [{ key: 'x', displayName: 'X' }],
+    };
+    await busy.ingest([{ ...chat, messages: Array.from({ length: 2000 }, (_, i) => msg(i)) }]);
+    const first = await repo.backupFrom(busy, { mediaTypes: [] });
+    await busy.ingest([{ ...chat, messages: Array.from({ length: 10 }, (_, i) => msg(2000 + i)) }]);
+    const second = await repo.backupFrom(busy, { mediaTypes: [] });
+    expect(second.messageCount).toBe(2010);
+    expect(second.sizeAdded).toBeLessThan(first.sizeAdded / 5);
+    const t = new MemoryStore(track(tmpDir()));
+    await repo.restoreInto('latest', t);
+    expect(t.allMessages()).toEqual(busy.allMessages());
+  });
+
   it('a different store (new storeId) does not reuse groups by rev', async () => {
     const { store, repo } = await setup();
     await repo.backupFrom(store, { mediaTypes: [] });

@@ -55,12 +55,7 @@ describe('key slots', () => {
   it('a flipped byte in the only key slot is damage, not a wrong password', async () => {
     const { dir, backend } = await setup();
     const [slot] = await backend.list('keys/');
-    for (const pos of [
-      () => 2,
-      () => 20,
-      (n: number) => n - 40,
-      (n: number) => n - 1,
-    ]) {
+    for (const pos of [() => 2, () => 20, (n: number) => n - 40, (n: number) => n - 1]) {
       flipByte(`${dir}/${slot}`, pos);
       const err = await Repository.open(backend, { password: 'old password' }).catch(
         (e: unknown) => e,

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { MEDIA_TYPES, type MediaType } from '../../store/records.js';
-import { encodeMonthGroup } from '../format/month-group.js';
+import { encodeMonthGroupLines, MESSAGE_LINES_AVG } from '../format/month-group.js';
+import { splitLines } from './tree-list.js';
 import {
   chatRefString,
   encodeSnapshot,
@@ -83,13 +84,20 @@ export async function runBackup(
       if (g.messageCount === 0) continue;
       const ref: [string, string, string] = [g.sourceKind, g.sourceAccountKey, g.chatKey];
       const prev = parentGroups.get(groupKey(ref, g.month));
-      let blob: string;
-      if (prev && prev.rev === g.rev && index.has(prev.blob)) {
-        blob = prev.blob;
+      let blobs: string[];
+      if (prev && prev.rev === g.rev && prev.blobs.every((id) => index.has(id))) {
+        blobs = prev.blobs;
       } else {
         const bundle = r.readMonthBundle(g.chatId, g.month);
         titles.set(JSON.stringify(ref), bundle.chat.title);
-        blob = await writer.add('messages', encodeMonthGroup(bundle));
+        blobs = [];
+        for (const chunk of splitLines(
+          encodeMonthGroupLines(bundle),
+          keys.chunkerKey,
+          MESSAGE_LINES_AVG,
+        )) {
+          blobs.push(await writer.add('messages', Buffer.from(chunk, 'utf8')));
+        }
       }
       groupLines.push({
         ref,
@@ -97,7 +105,7 @@ export async function runBackup(
         month: g.month,
         rev: g.rev,
         n: g.messageCount,
-        blob,
+        blobs,
       });
       done++;
       progress.report({

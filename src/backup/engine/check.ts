@@ -57,10 +57,11 @@ export async function runCheck(
     const titles = new Map(lists.chats.map((c) => [chatRefString(c.ref), c.title]));
     for (const g of lists.groups) {
       const chatRef = chatRefString(g.ref);
-      use(g.blob, {
-        snapshot: s.hash,
-        chat: { chatRef, title: titles.get(chatRef) ?? g.ref[2], month: g.month },
-      });
+      for (const id of g.blobs)
+        use(id, {
+          snapshot: s.hash,
+          chat: { chatRef, title: titles.get(chatRef) ?? g.ref[2], month: g.month },
+        });
     }
     for (const m of lists.media)
       for (const b of m.b) use(b, { snapshot: s.hash, media: { hash: m.h, mediaType: m.t } });

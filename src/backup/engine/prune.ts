@@ -26,7 +26,7 @@ export async function runPrune(
     for (const id of [...s.doc.lists.chats, ...s.doc.lists.groups, ...s.doc.lists.media])
       used.add(id);
     const lists = await readSnapshotLists(state, s.doc, { groups: true, media: true });
-    for (const g of lists.groups) used.add(g.blob);
+    for (const g of lists.groups) for (const id of g.blobs) used.add(id);
     for (const m of lists.media) for (const b of m.b) used.add(b);
   }
 

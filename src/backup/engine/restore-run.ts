@@ -13,6 +13,18 @@ import { readBlob, readBlobCompact } from './blob-store.js';
 import { ProgressReporter } from './progress.js';
 import { readSnapshotLists, type LoadedSnapshot, type RepoState } from './state.js';
 
+const NEWLINE = Buffer.from('\n');
+
+/** A month group's chunks back into one text: chunk plaintexts joined by '\n'. */
+function joinLines(parts: Buffer[]): Buffer {
+  const out: Buffer[] = [];
+  parts.forEach((p, i) => {
+    if (i > 0) out.push(NEWLINE);
+    out.push(p);
+  });
+  return Buffer.concat(out);
+}
+
 /** UTC [start, end] of a "YYYY-MM" month, or null if the label is not one. */
 export function monthSpan(month: string): [number, number] | null {
   const m = /^(\d{4})-(\d{2})$/.exec(month);
@@ -87,19 +99,21 @@ export async function runRestore(
   };
 
   // Pass 1: fetch and verify every group, note the media it needs, keep it compressed.
-  const kept: { id: string; compact: Buffer }[] = [];
+  const kept: { id: string; compact: Buffer[] }[] = [];
   const neededMedia = new Map<string, MediaLine>();
   const chatSet = new Set<string>();
   let messages = 0;
   let done = 0;
   for (const g of groups) {
-    const { plain, compact } = await readBlobCompact(
-      state.backend,
-      state.keys,
-      state.index,
-      g.blob,
-    );
-    const bundle = decode(g.blob, plain);
+    const plain: Buffer[] = [];
+    const compact: Buffer[] = [];
+    for (const id of g.blobs) {
+      const b = await readBlobCompact(state.backend, state.keys, state.index, id);
+      plain.push(b.plain);
+      compact.push(b.compact);
+    }
+    const label = g.blobs[0] ?? 'empty';
+    const bundle = decode(label, joinLines(plain));
     done++;
     progress.report({
       phase: 'restore',
@@ -118,7 +132,7 @@ export async function runRestore(
       }
     }
     chatSet.add(JSON.stringify([bundle.source.kind, bundle.source.accountKey, bundle.chat.key]));
-    kept.push({ id: g.blob, compact });
+    kept.push({ id: label, compact });
   }
 
   // Media first: files land in the media folder before the database refers to them.
@@ -160,7 +174,7 @@ export async function runRestore(
   let mediaSkipped = 0;
   function* bundles(): Generator<ChatBundle> {
     for (const k of kept) {
-      const bundle = decode(k.id, decompress(k.compact));
+      const bundle = decode(k.id, joinLines(k.compact.map((c) => decompress(c))));
       for (const m of bundle.messages) {
         for (const a of m.attachments) {
           if (a.hash && !available.has(a.hash)) {

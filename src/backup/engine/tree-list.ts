@@ -10,7 +10,7 @@ export const LINES_AVG = 64;
 export const LINES_MAX = 1024;
 export const CHUNK_BYTES_MAX = 512 * 1024;
 
-export function splitLines(lines: string[], key: Uint8Array): string[] {
+export function splitLines(lines: string[], key: Uint8Array, avg = LINES_AVG): string[] {
   const chunks: string[] = [];
   let cur: string[] = [];
   let bytes = 0;
@@ -18,11 +18,7 @@ export function splitLines(lines: string[], key: Uint8Array): string[] {
     cur.push(line);
     bytes += line.length + 1;
     const h = blake2b256(Buffer.from(line, 'utf8'), key);
-    if (
-      h.readUInt32LE(0) % LINES_AVG === 0 ||
-      cur.length >= LINES_MAX ||
-      bytes >= CHUNK_BYTES_MAX
-    ) {
+    if (h.readUInt32LE(0) % avg === 0 || cur.length >= LINES_MAX || bytes >= CHUNK_BYTES_MAX) {
       chunks.push(cur.join('\n'));
       cur = [];
       bytes = 0;

@@ -1,16 +1,20 @@
 import type { ChatBundle, MessageRecord } from '../../store/records.js';
 
 /**
- * Serialized (chat, month) group: UTF-8 JSON lines.
+ * Serialized (chat, month) group: UTF-8 JSON lines, joined by '\n'.
  *   line 1: {"v":1,"source":SourceRecord,"chat":ChatRecord,"people":PersonRecord[]}
  *   then one MessageRecord per line, in the order the store gave them.
- * The blob stores this text zstd-compressed; the blob id is computed over this text.
+ * The lines are split into content-defined chunks (tree-list.ts) and each chunk is one
+ * `messages` blob, so appending to a month rewrites only its last chunk.
  */
 export const MONTH_GROUP_VERSION = 1;
+/** Average lines per `messages` chunk. */
+export const MESSAGE_LINES_AVG = 32;
 
 export class MonthGroupFormatError extends Error {}
 
-export function encodeMonthGroup(bundle: ChatBundle): Buffer {
+/** The group's lines; stored split into content-defined chunks (one `messages` blob each). */
+export function encodeMonthGroupLines(bundle: ChatBundle): string[] {
   const lines = [
     JSON.stringify({
       v: MONTH_GROUP_VERSION,
@@ -20,7 +24,11 @@ export function encodeMonthGroup(bundle: ChatBundle): Buffer {
     }),
   ];
   for (const m of bundle.messages) lines.push(JSON.stringify(m));
-  return Buffer.from(lines.join('\n'), 'utf8');
+  return lines;
+}
+
+export function encodeMonthGroup(bundle: ChatBundle): Buffer {
+  return Buffer.from(encodeMonthGroupLines(bundle).join('\n'), 'utf8');
 }
 
 export function decodeMonthGroup(bytes: Buffer): ChatBundle {

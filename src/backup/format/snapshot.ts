@@ -29,7 +29,8 @@ export interface GroupLine {
   month: string;
   rev: number | string;
   n: number;
-  blob: string;
+  /** `messages` blob ids; the group is their plaintexts joined by '\n'. */
+  blobs: string[];
 }
 
 export interface ChatLine {
