@@ -7,6 +7,7 @@ import {
   InvalidRecordError,
   StoreClosedError,
   StoreTooNewError,
+  StoreWorkerCrashedError,
 } from './errors.js';
 import { LATEST_VERSION } from './schema.js';
 import { StoreClient } from './store-client.js';
@@ -84,6 +85,19 @@ describe('StoreClient', () => {
       store.close();
       await client.close();
     }
+  });
+
+  it('rejects pending calls with StoreWorkerCrashedError when the worker dies', async () => {
+    const client = await StoreClient.open(dir);
+    const pending = client.ingest([groupBundle(days(20_000))]);
+    await (client as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await expect(pending).rejects.toBeInstanceOf(StoreWorkerCrashedError);
+    await expect(client.listChats()).rejects.toBeInstanceOf(StoreClosedError);
+    await client.close();
+    // Nothing half-written: the ingest was one transaction.
+    const store = ChatStore.open(dir);
+    expect(store.stats().messages).toBe(0);
+    store.close();
   });
 
   it('fails to open a too-new store with StoreTooNewError', async () => {
