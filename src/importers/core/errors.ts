@@ -60,6 +60,11 @@ export class NeedsKeyError extends ImportError {
   readonly code = 'NEEDS_KEY';
 }
 
+/** An import option has a value we cannot use (an unknown time zone, a bad date order). */
+export class InvalidOptionError extends ImportError {
+  readonly code = 'INVALID_OPTION';
+}
+
 /** The caller's AbortSignal fired; nothing was written to the chat store. */
 export class ImportCancelledError extends ImportError {
   readonly code = 'IMPORT_CANCELLED';

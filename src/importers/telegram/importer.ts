@@ -117,68 +117,82 @@ async function collect(
   let bytes = 0;
   let items = 0;
   progress.phase(write ? 'reading' : 'inspecting', fs.statSync(file).size);
-  for await (const ev of readTelegramExport(file, {
-    signal: opts.signal,
-    onBytes: (n) => (bytes = n),
-  })) {
-    switch (ev.type) {
-      case 'personal': {
-        const id = ev.info.user_id;
-        if (typeof id === 'number' || typeof id === 'string') out.ownerFromExport = `user${id}`;
-        const name = [ev.info.first_name, ev.info.last_name]
-          .filter((x) => typeof x === 'string')
-          .join(' ');
-        if (out.ownerFromExport && name) out.names.set(out.ownerFromExport, name);
-        break;
-      }
-      case 'chat-start': {
-        const spool = write ? path.join(write.tmp, `chat-${out.chats.length}.ndjson`) : null;
-        chat = {
-          meta: {},
-          spool,
-          fd: spool ? fs.openSync(spool, 'w') : null,
-          messages: 0,
-          senders: new Map(),
-          first: null,
-          last: null,
-        };
-        break;
-      }
-      case 'chat-meta':
-        if (chat) chat.meta[ev.key] = ev.value;
-        break;
-      case 'message': {
-        if (!chat) break;
-        const c = convertTelegramMessage(ev.value);
-        if (!c) {
-          out.skipped++;
-          break;
-        }
-        await handleMedia(c, root, out, write, opts);
-        if (c.fromId) {
-          chat.senders.set(c.fromId, c.fromName ?? chat.senders.get(c.fromId) ?? c.fromId);
-          if (c.fromName) out.names.set(c.fromId, c.fromName);
-        }
-        for (const [id, name] of c.reactors) if (!out.names.has(id)) out.names.set(id, name);
-        chat.messages++;
-        chat.first = Math.min(chat.first ?? c.record.sentAt, c.record.sentAt);
-        chat.last = Math.max(chat.last ?? c.record.sentAt, c.record.sentAt);
-        if (chat.fd !== null)
-          fs.writeSync(chat.fd, JSON.stringify({ f: c.fromId, r: c.record }) + '\n');
-        progress.tick(++items, bytes);
-        break;
-      }
-      case 'chat-end':
-        if (chat) {
-          if (chat.fd !== null) fs.closeSync(chat.fd);
-          chat.fd = null;
-          out.chats.push(chat);
-        }
-        chat = null;
-        break;
-    }
+  // Spool files still open when reading fails (a damaged file, a cancel) are closed here.
+  const openFds = new Set<number>();
+  try {
+    await readAll();
+  } finally {
+    for (const fd of openFds) fs.closeSync(fd);
   }
   return out;
+
+  async function readAll(): Promise<void> {
+    for await (const ev of readTelegramExport(file, {
+      signal: opts.signal,
+      onBytes: (n) => (bytes = n),
+    })) {
+      switch (ev.type) {
+        case 'personal': {
+          const id = ev.info.user_id;
+          if (typeof id === 'number' || typeof id === 'string') out.ownerFromExport = `user${id}`;
+          const name = [ev.info.first_name, ev.info.last_name]
+            .filter((x) => typeof x === 'string')
+            .join(' ');
+          if (out.ownerFromExport && name) out.names.set(out.ownerFromExport, name);
+          break;
+        }
+        case 'chat-start': {
+          const spool = write ? path.join(write.tmp, `chat-${out.chats.length}.ndjson`) : null;
+          chat = {
+            meta: {},
+            spool,
+            fd: spool ? fs.openSync(spool, 'w') : null,
+            messages: 0,
+            senders: new Map(),
+            first: null,
+            last: null,
+          };
+          if (chat.fd !== null) openFds.add(chat.fd);
+          break;
+        }
+        case 'chat-meta':
+          if (chat) chat.meta[ev.key] = ev.value;
+          break;
+        case 'message': {
+          if (!chat) break;
+          const c = convertTelegramMessage(ev.value);
+          if (!c) {
+            out.skipped++;
+            break;
+          }
+          await handleMedia(c, root, out, write, opts);
+          if (c.fromId) {
+            chat.senders.set(c.fromId, c.fromName ?? chat.senders.get(c.fromId) ?? c.fromId);
+            if (c.fromName) out.names.set(c.fromId, c.fromName);
+          }
+          for (const [id, name] of c.reactors) if (!out.names.has(id)) out.names.set(id, name);
+          chat.messages++;
+          chat.first = Math.min(chat.first ?? c.record.sentAt, c.record.sentAt);
+          chat.last = Math.max(chat.last ?? c.record.sentAt, c.record.sentAt);
+          if (chat.fd !== null)
+            fs.writeSync(chat.fd, JSON.stringify({ f: c.fromId, r: c.record }) + '\n');
+          progress.tick(++items, bytes);
+          break;
+        }
+        case 'chat-end':
+          if (chat) {
+            if (chat.fd !== null) {
+              fs.closeSync(chat.fd);
+              openFds.delete(chat.fd);
+            }
+            chat.fd = null;
+            out.chats.push(chat);
+          }
+          chat = null;
+          break;
+      }
+    }
+  }
 }
 
 async function handleMedia(

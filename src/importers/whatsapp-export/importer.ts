@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type {
   AttachmentRecord,
   ChatBundle,
@@ -7,7 +8,7 @@ import type {
   SourceRecord,
 } from '../../store/records.js';
 import { ProgressReporter, throwIfCancelled } from '../core/cancel.js';
-import { NeedsOwnerError, UnknownFormatError } from '../core/errors.js';
+import { InvalidOptionError, NeedsOwnerError, UnknownFormatError } from '../core/errors.js';
 import { contentKey } from '../core/hash.js';
 import { CHUNK_MESSAGES, ingestBundles } from '../core/ingest.js';
 import { readLines, usesCrlf } from '../core/line-reader.js';
@@ -62,7 +63,20 @@ interface Plan {
 }
 
 function makePlan(src: ExportSource, opts: ImportOptions): Plan {
-  if (opts.timeZone) assertTimeZone(opts.timeZone);
+  if (opts.timeZone) {
+    try {
+      assertTimeZone(opts.timeZone);
+    } catch {
+      throw new InvalidOptionError(
+        `Unknown time zone "${opts.timeZone}" (use an IANA name like Europe/Zurich)`,
+      );
+    }
+  }
+  if (opts.dateOrder && opts.dateOrder !== 'day-first' && opts.dateOrder !== 'month-first') {
+    throw new InvalidOptionError(
+      `Date order must be day-first or month-first, not "${String(opts.dateOrder)}"`,
+    );
+  }
   const crlf = usesCrlf(src.chatFile);
   const scan = scanExport(readLines(src.chatFile), crlf);
   if (scan.messages === 0) {
@@ -247,7 +261,7 @@ export const whatsappExportImporter: Importer = {
       };
       const people = others.map(personOf);
       let count = 0;
-      progress.phase('messages', src.bytesTotal);
+      progress.phase('messages', fs.statSync(src.chatFile).size);
 
       function* bundles(): Generator<ChatBundle> {
         let batch: MessageRecord[] = [];
