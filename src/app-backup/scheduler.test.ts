@@ -529,6 +529,28 @@ describe('BackupScheduler: power, coalescing, settings', () => {
     expect(h.scheduler.status().state).toBe('idle');
   });
 
+  it('starts again after stop(), reading the state afresh (backups turned off, then on)', async () => {
+    const start = local(2026, 6, 1, 12, 0);
+    let stored: Partial<SchedulerState> = { lastSuccessAt: local(2026, 6, 1, 3, 30) };
+    const h = harness({ start, extra: { loadState: () => stored } });
+    await h.scheduler.start();
+    await h.scheduler.stop();
+    await h.clock.advance(2 * DAY);
+    expect(h.runs).toHaveLength(0);
+    expect(h.clock.pendingTimers).toBe(0);
+
+    stored = {}; // turning backups off reset the history
+    await h.scheduler.start();
+    expect(h.scheduler.status()).toMatchObject({
+      lastSuccessAt: null,
+      nextRunAt: h.clock.now() + 90_000,
+    });
+    await h.clock.advance(5 * MIN);
+    expect(h.runs).toHaveLength(1);
+    await h.scheduler.start(); // already running: no second plan
+    expect(h.clock.pendingTimers).toBe(1);
+  });
+
   it('stop() cancels the plan and waits for the run in progress', async () => {
     const h = harness({ start: local(2026, 6, 1, 12, 0), runMs: 10 * MIN });
     await h.scheduler.start();

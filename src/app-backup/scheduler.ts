@@ -183,6 +183,7 @@ export class BackupScheduler {
 
   private started = false;
   private stopped = false;
+  private generation = 0;
   private timer: unknown = null;
   private timerExpectedAt = 0;
   private plannedRunAt: number | null = null;
@@ -205,23 +206,34 @@ export class BackupScheduler {
     };
   }
 
-  /** Loads the remembered state and plans the next run (a missed one runs after `startupDelayMs`). */
+  /**
+   * Loads the remembered state and plans the next run (a missed one runs after
+   * `startupDelayMs`). Calling it while started does nothing.
+   */
   async start(): Promise<void> {
-    if (this.started) return;
+    if (this.started && !this.stopped) return;
+    // Start again after stop() (backups turned off, then on): state is read afresh.
     this.started = true;
+    this.stopped = false;
+    const generation = ++this.generation;
     try {
       const loaded = await this.options.loadState?.();
-      if (loaded) this.state = sanitizeState(loaded);
+      // A run still finishing from before a stop() has the newer state: keep it.
+      if (loaded && !this.running) this.state = sanitizeState(loaded);
     } catch (error) {
       this.emit({ type: 'problem', message: 'Could not load the backup schedule state', error });
     }
-    if (this.stopped) return;
+    if (this.stopped || generation !== this.generation) return;
     this.replan('start');
   }
 
-  /** Stops planning; resolves when a backup in progress (if any) has finished. */
+  /**
+   * Stops planning; resolves when a backup in progress (if any) has finished. `start()` may be
+   * called again later.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.generation++;
     this.disarm();
     this.plannedRunAt = null;
     if (this.running) await this.running;
