@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -37,26 +38,32 @@ export class MediaStore {
 
   /** Copy a file in, hashing while streaming; returns its hash and size. */
   async putFile(srcPath: string): Promise<{ hash: string; size: number }> {
-    fs.mkdirSync(this.tmpDir, { recursive: true });
-    const tmp = this.tmpPath();
-    const hasher = createHash('sha256');
-    let size = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hasher.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
+    // Open the source first: a missing file then fails before any temp file exists.
+    const source = await fsp.open(srcPath, 'r');
+    let tmp: string | null = null;
     try {
-      const out = fs.createWriteStream(tmp, { flags: 'wx' });
-      await pipeline(fs.createReadStream(srcPath), tap, out);
+      fs.mkdirSync(this.tmpDir, { recursive: true });
+      tmp = this.tmpPath();
+      const target = await fsp.open(tmp, 'wx');
+      const hasher = createHash('sha256');
+      let size = 0;
+      const tap = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          hasher.update(chunk);
+          size += chunk.length;
+          done(null, chunk);
+        },
+      });
+      await pipeline(source.createReadStream(), tap, target.createWriteStream());
       const hash = hasher.digest('hex');
       this.commitTmp(tmp, hash);
       return { hash, size };
     } catch (error) {
-      fs.rmSync(tmp, { force: true });
+      // The temp file was created before the copy started, so removing it now is final.
+      if (tmp) await fsp.rm(tmp, { force: true });
       throw error;
+    } finally {
+      await source.close().catch(() => undefined);
     }
   }
 
