@@ -118,6 +118,43 @@ describe('incremental backups', () => {
     expect(t.allMessages()).toEqual(busy.allMessages());
   });
 
+  it('long lists get inner levels: the snapshot object stays small and everything restores', async () => {
+    const { backend, repo } = await setup();
+    const many = new MemoryStore(track(tmpDir()));
+    const bundle = (i: number) => ({
+      source: { kind: 'seed', accountKey: 'a', label: 'A' },
+      chat: { key: `chat-${i}`, type: 'direct' as const, title: `Chat ${i}`, members: [] },
+      people: [],
+      messages: [
+        {
+          key: 'm',
+          senderKey: null,
+          sentAt: Date.UTC(2025, i % 12, 1),
+          text: `hi ${i}`,
+          kind: 'text' as const,
+          attachments: [],
+          reactions: [],
+        },
+      ],
+    });
+    await many.ingest(Array.from({ length: 3000 }, (_, i) => bundle(i)));
+    const s1 = await repo.backupFrom(many, { mediaTypes: [] });
+    expect(s1.chats.count).toBe(3000);
+    await many.ingest([bundle(3000)]);
+    const s2 = await repo.backupFrom(many, { mediaTypes: [] });
+    expect(s2.messageCount).toBe(3001);
+    expect(s2.sizeAdded).toBeLessThan(s1.sizeAdded / 4);
+    for (const name of await backend.list('snapshots/')) {
+      expect((await backend.stat(name))!.size).toBeLessThan(4096);
+    }
+    expect((await repo.check({ readData: true })).ok).toBe(true);
+    await repo.forget({ keepLast: 1 });
+    await repo.prune();
+    expect((await repo.check({ readData: true })).ok).toBe(true);
+    const t = new MemoryStore(track(tmpDir()));
+    expect((await repo.restoreInto('latest', t)).messages).toBe(3001);
+  });
+
   it('a different store (new storeId) does not reuse groups by rev', async () => {
     const { store, repo } = await setup();
     await repo.backupFrom(store, { mediaTypes: [] });

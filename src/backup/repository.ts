@@ -49,6 +49,7 @@ import { runRestore } from './engine/restore-run.js';
 import {
   readListLines,
   readSnapshotLists,
+  resolveList,
   type LoadedSnapshot,
   type RepoState,
 } from './engine/state.js';
@@ -451,11 +452,11 @@ export class Repository {
 
   private async messageCounts(doc: SnapshotDoc): Promise<Map<string, number>> {
     const total = new Map<string, number>();
-    for (const id of doc.lists.groups) {
+    for (const id of (await resolveList(this.state, doc.lists.groups)).leaves) {
       let counts = this.chunkCounts.get(id);
       if (!counts) {
         counts = new Map();
-        for (const line of await readListLines(this.state, [id])) {
+        for (const line of await readListLines(this.state, { d: 0, ids: [id] })) {
           const g = JSON.parse(line) as GroupLine;
           const k = chatRefString(g.ref);
           counts.set(k, (counts.get(k) ?? 0) + g.n);

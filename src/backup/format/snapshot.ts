@@ -19,7 +19,17 @@ export interface SnapshotDoc {
   chatCount: number;
   media: { included: MediaStats; excluded: MediaStats; missing: number };
   sizeAdded: number;
-  lists: { chats: string[]; groups: string[]; media: string[] };
+  lists: { chats: ListRef; groups: ListRef; media: ListRef };
+}
+
+/**
+ * A list stored as tree blobs. d = 0: `ids` are the chunks of the list's lines. d > 0: `ids` are
+ * chunks whose lines are the ids of level d - 1, so the snapshot object stays small however
+ * long the list, and an append rewrites one chunk per level.
+ */
+export interface ListRef {
+  d: number;
+  ids: string[];
 }
 
 /** One line of the groups list. `ref` = [sourceKind, accountKey, chatKey]. */
@@ -48,6 +58,11 @@ export interface MediaLine {
   b: string[];
 }
 
+function isListRef(r: unknown): r is ListRef {
+  const x = r as ListRef | null;
+  return !!x && Number.isInteger(x.d) && x.d >= 0 && x.d < 8 && Array.isArray(x.ids);
+}
+
 export function encodeSnapshot(keys: RepoKeys, doc: SnapshotDoc): { name: string; bytes: Buffer } {
   const bytes = encodeSealed('snapshot', keys, doc, true);
   return { name: contentName('snapshots', bytes), bytes };
@@ -57,7 +72,15 @@ export function decodeSnapshot(keys: RepoKeys, bytes: Buffer, object: string): S
   const d = decodeSealed('snapshot', keys, bytes, object, true, {
     contentNamed: true,
   }) as SnapshotDoc;
-  if (!d || d.v !== 1 || typeof d.seq !== 'number' || !d.lists || !Array.isArray(d.lists.groups)) {
+  if (
+    !d ||
+    d.v !== 1 ||
+    typeof d.seq !== 'number' ||
+    !d.lists ||
+    !isListRef(d.lists.groups) ||
+    !isListRef(d.lists.chats) ||
+    !isListRef(d.lists.media)
+  ) {
     throw new RepositoryDamagedError(object, 'missing fields');
   }
   return d;
