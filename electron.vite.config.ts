@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import react from '@vitejs/plugin-react';
@@ -10,15 +9,12 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         // Worker entries sit beside index.js, where src/node/worker-entry.ts looks for them.
-        input: Object.fromEntries(
-          Object.entries({
-            index: 'src/main/index.ts',
-            'store.worker': 'src/store/worker/store.worker.ts',
-            'backup.worker': 'src/backup/worker/backup.worker.ts',
-          })
-            .map(([name, file]) => [name, resolve(__dirname, file)])
-            .filter(([, f]) => existsSync(f as string)),
-        ),
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          'store.worker': resolve(__dirname, 'src/store/worker/store.worker.ts'),
+          'backup.worker': resolve(__dirname, 'src/backup/worker/backup.worker.ts'),
+          'import.worker': resolve(__dirname, 'src/services/import-worker/import.worker.ts'),
+        },
         output: { format: 'es', entryFileNames: '[name].js' },
       },
     },
