@@ -83,6 +83,26 @@ export class ZipReader {
     return { hash: hash.digest('hex'), size };
   }
 
+  /** The first `n` bytes of an entry (for content sniffing). */
+  async readHead(info: ZipEntryInfo, n: number): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    try {
+      const stream = await this.zip.openReadStreamPromise(info.entry);
+      for await (const chunk of stream) {
+        chunks.push(chunk as Buffer);
+        got += (chunk as Buffer).length;
+        if (got >= n) {
+          stream.destroy();
+          break;
+        }
+      }
+    } catch (e) {
+      throw zipError(info.name, e);
+    }
+    return Buffer.concat(chunks).subarray(0, n);
+  }
+
   close(): void {
     this.zip.close();
   }

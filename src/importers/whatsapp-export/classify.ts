@@ -15,6 +15,9 @@ const IOS_ATTACHED = /^<([^<>:\n]{1,40}):\s?([^<>\n]+?\.[A-Za-z0-9]{1,8})>[ \t]*
 // Android: `IMG-20260925-WA0001.jpg (file attached)`, optional caption on the following lines.
 const ANDROID_ATTACHED =
   /^([^\s<>:"/\\|?*\n][^<>:"/\\|?*\n]{0,200}?\.[A-Za-z0-9]{1,8})[ \u200e]\(([^()\n]{1,40})\)[ \t]*(?:\n([\s\S]*))?$/;
+const ATTACHED_WORDS =
+  /attached|angehängt|adjunto|joint|anexado|allegato|bijgevoegd|załączony|прикреплен|eklendi|vedhæftet|bifogad|vedlagt|liitetty|csatolva|přiložen|επισυνάφθηκε|terlampir|đính kèm|첨부|添付|附件/i;
+const WA_MEDIA_NAME = /^(IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+/i;
 // Exported "without media": Android `<Media omitted>` and its translations.
 const OMITTED_WORDS =
   /omitted|omis|weggelassen|omitido|omitida|oculto|oculta|omessi|weggelaten|pominięt|не включен|dahil edilmedi|utelatt|utelämnad|udeladt|jätetty|vynechán|kihagyva|omise/i;
@@ -74,7 +77,9 @@ export function classify(author: string | null, raw: string): Classified {
     };
   }
   const android = /[ \u200e]\(/.test(lead) ? ANDROID_ATTACHED.exec(lead) : null;
-  if (android?.[1]) {
+  // "report.pdf (page 3)" typed by a person is not an attachment: the words in parentheses must
+  // be WhatsApp's ("file attached" and its translations) or the name WhatsApp's own.
+  if (android?.[1] && (ATTACHED_WORDS.test(android[2] ?? '') || WA_MEDIA_NAME.test(android[1]))) {
     const fileName = android[1].trim();
     const caption = android[3]?.trim() || null;
     return {

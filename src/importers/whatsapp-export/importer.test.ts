@@ -335,4 +335,57 @@ describe('identity, keys and media', () => {
     expect(await importer.detect(file)).toBeNull();
     await expect(importer.inspect(file)).rejects.toBeInstanceOf(UnknownFormatError);
   });
+
+  it('reads iOS group events written as the group speaking (U+200E) as system messages', async () => {
+    const text = [
+      '[01.02.23, 10:00:00] Family: \u200eMessages and calls are end-to-end encrypted.',
+      '[01.02.23, 10:00:01] Family: \u200eAna created group “Family”',
+      '[01.02.23, 10:00:02] Family: \u200eAna added Ben',
+      '[01.02.23, 10:01:00] Ana: hello',
+      '[01.02.23, 10:02:00] Ben: \u200eimage omitted',
+      '[01.02.23, 10:03:00] Ben: hi',
+      '',
+    ].join('\r\n');
+    const file = path.join(dir, '_chat.txt');
+    fs.writeFileSync(file, text);
+    const p = await importer.inspect(file);
+    expect(p.participants).toEqual(['Ana', 'Ben']);
+    expect(p.chats[0]).toMatchObject({ title: 'Family', type: 'group' });
+    const { store } = await importText(text, '_chat2.txt');
+    expect(store.messages.map((m) => [m.kind, m.senderKey])).toEqual([
+      ['system', null],
+      ['system', null],
+      ['system', null],
+      ['text', null],
+      ['media', 'name:Ben'],
+      ['text', 'name:Ben'],
+    ]);
+    expect(store.messages[2]?.text).toBe('Ana added Ben');
+  });
+
+  it('does not take a typed "name.ext (words)" for an attachment', async () => {
+    const text =
+      '1/2/20, 9:00 - Ana: report.pdf (page 3)\n1/2/20, 9:01 - Ben: DOC-20200201-WA0004.pdf (Dokument)\n13/2/20, 9:00 - Ben: ok\n';
+    const { store } = await importText(text, 'c.txt');
+    expect(store.messages[0]).toMatchObject({ kind: 'text', text: 'report.pdf (page 3)' });
+    expect(store.messages[1]?.attachments[0]?.fileName).toBe('DOC-20200201-WA0004.pdf');
+  });
+
+  it('detects a zip whose chat file has a translated name, and matches NFD media names', async () => {
+    const jpeg = fakeJpeg(11);
+    const zipFile = path.join(dir, 'export.zip');
+    const name = 'Fotos-Zürich.jpg';
+    const chatText = `1/2/20, 9:00 - Ana: ${name} (Datei angehängt)\n13/2/20, 9:01 - Ben: schön\n`;
+    await writeExportZip(zipFile, 'Chat de WhatsApp con Ben.txt', chatText, {
+      [name.normalize('NFD')]: jpeg,
+    });
+    expect(await importer.detect(zipFile)).toMatchObject({ variant: 'zip' });
+    const store = new CollectingStore(path.join(dir, 'n'));
+    const r = await importer.import(zipFile, store, { owner: 'Ana' });
+    expect(r.media.stored).toBe(1);
+    expect(store.bundles[0]?.chat.title).toBe('Ben');
+    expect(store.messages[0]?.attachments[0]?.hash).toBe(
+      createHash('sha256').update(jpeg).digest('hex'),
+    );
+  });
 });

@@ -94,10 +94,14 @@ function makePlan(src: ExportSource, opts: ImportOptions): Plan {
   }
   const participants = [...scan.authors.keys()].sort((a, b) => a.localeCompare(b));
   const fileTitle = src.names.map(titleFromFileName).find((t) => t !== null) ?? null;
-  const title = opts.chatTitle?.trim() || fileTitle || scan.groupCreatedTitle;
+  const voice = scan.chatVoices.size === 1 ? [...scan.chatVoices][0] : undefined;
+  const title = opts.chatTitle?.trim() || fileTitle || scan.groupCreatedTitle || voice || null;
   const identity = title ? `title:${title}` : `people:${participants.join('\u0001')}`;
   const group =
-    scan.groupCreatedTitle !== null || participants.length > 2 || scan.namesInSystemLines.size > 0;
+    scan.groupCreatedTitle !== null ||
+    participants.length > 2 ||
+    scan.namesInSystemLines.size > 0 ||
+    scan.chatVoices.size > 0;
   const suggested = suggestOwner(scan, fileTitle);
   return {
     crlf,
@@ -267,7 +271,12 @@ export const whatsappExportImporter: Importer = {
         let batch: MessageRecord[] = [];
         let second = '';
         let seen = new Map<string, number>();
-        for (const m of parseMessages(readLines(src.chatFile), plan.order, plan.crlf)) {
+        for (const m of parseMessages(
+          readLines(src.chatFile),
+          plan.order,
+          plan.crlf,
+          plan.scan.chatVoices,
+        )) {
           const wall = formatWallClock(m.wall);
           if (wall !== second) {
             second = wall;

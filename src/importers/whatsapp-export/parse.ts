@@ -66,6 +66,11 @@ export interface ExportScan {
   namesInSystemLines: Set<string>;
   /** The exporter's own actions appear as "You ..." in system lines. */
   hasYouSystemLines: boolean;
+  /**
+   * "Authors" that are the chat itself: iOS writes group events as `Group name: \u200eAna added
+   * Ben`. An author all of whose messages are text starting with U+200E is one of these.
+   */
+  chatVoices: Set<string>;
   first: HeaderParts | null;
   last: HeaderParts | null;
 }
@@ -87,12 +92,26 @@ export function scanExport(lines: Iterable<Line>, crlf = false): ExportScan {
     groupCreatedTitle: null,
     namesInSystemLines: new Set(),
     hasYouSystemLines: false,
+    chatVoices: new Set(),
     first: null,
     last: null,
   };
   // Distinct dates in order of first appearance: bounded by the number of days the chat spans.
   const dates = new Map<string, [number, number, number]>();
   let widths: [number, number, number] | null = null;
+  const lrmText = new Map<string, number>();
+  const systemLine = (text: string) => {
+    const created = CREATED_GROUP.exec(text);
+    if (created?.[2] && scan.groupCreatedTitle === null) scan.groupCreatedTitle = created[2];
+    if (YOU_LINE.test(text)) scan.hasYouSystemLines = true;
+    if (scan.namesInSystemLines.size < MAX_SYSTEM_NAMES) {
+      const actor = ACTOR.exec(text)?.[1];
+      if (actor && !YOU_LINE.test(actor + ' ')) scan.namesInSystemLines.add(actor);
+      for (const name of (TARGET.exec(text)?.[1] ?? '').split(/, | and /)) {
+        if (name && name !== 'you' && name !== 'You') scan.namesInSystemLines.add(name.trim());
+      }
+    }
+  };
   for (const raw of assembleMessages(lines, crlf)) {
     const h = raw.header;
     scan.messages++;
@@ -103,23 +122,23 @@ export function scanExport(lines: Iterable<Line>, crlf = false): ExportScan {
     if (!dates.has(dk)) dates.set(dk, h.date);
     if (h.author === null) {
       scan.systemMessages++;
-      const text = raw.body.replace(/^[\u200e\u200f]+/, '');
-      const created = CREATED_GROUP.exec(text);
-      if (created?.[2] && scan.groupCreatedTitle === null) scan.groupCreatedTitle = created[2];
-      if (YOU_LINE.test(text)) scan.hasYouSystemLines = true;
-      if (scan.namesInSystemLines.size < MAX_SYSTEM_NAMES) {
-        const actor = ACTOR.exec(text)?.[1];
-        if (actor && !YOU_LINE.test(actor + ' ')) scan.namesInSystemLines.add(actor);
-        for (const name of (TARGET.exec(text)?.[1] ?? '').split(/, | and /)) {
-          if (name && name !== 'you' && name !== 'You') scan.namesInSystemLines.add(name.trim());
-        }
-      }
+      systemLine(raw.body.replace(/^[\u200e\u200f]+/, ''));
       continue;
     }
     scan.authors.set(h.author, (scan.authors.get(h.author) ?? 0) + 1);
     const c = classify(h.author, raw.body);
     if (c.attachment?.fileName) scan.attachmentNames.add(c.attachment.fileName);
     else if (c.attachment?.omitted) scan.omittedMedia++;
+    if (c.kind === 'text' && raw.body.startsWith('\u200e')) {
+      lrmText.set(h.author, (lrmText.get(h.author) ?? 0) + 1);
+      systemLine(raw.body.replace(/^[\u200e\u200f]+/, ''));
+    }
+  }
+  for (const [author, n] of lrmText) {
+    if (scan.authors.get(author) !== n) continue;
+    scan.chatVoices.add(author);
+    scan.authors.delete(author);
+    scan.systemMessages += n;
   }
   scan.dateOrder = inferDateOrder(dates.values(), widths);
   return scan;
@@ -158,9 +177,12 @@ export function* parseMessages(
   lines: Iterable<Line>,
   order: DateOrder,
   crlf = false,
+  chatVoices: ReadonlySet<string> = new Set(),
 ): Generator<ParsedMessage> {
   let pending: ParsedMessage | null = null;
-  for (const raw of assembleMessages(lines, crlf)) {
+  for (const found of assembleMessages(lines, crlf)) {
+    const voice = found.header.author !== null && chatVoices.has(found.header.author);
+    const raw = voice ? { ...found, header: { ...found.header, author: null } } : found;
     const wall = wallClockOf(raw.header, order);
     if (!wall) {
       if (pending) {

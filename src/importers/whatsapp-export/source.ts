@@ -103,9 +103,11 @@ export async function openExportSource(
       if (!chat) throw new UnknownFormatError(`${file} is a zip without a WhatsApp chat text`);
       const chatFile = path.join(tmpDir, 'chat.txt');
       await zip.extract(chat, chatFile);
+      // Names compared in NFC: zips made on macOS may store decomposed (NFD) names.
       const byName = new Map<string, ZipEntryInfo>();
       for (const e of zip.entries) {
-        if (!isJunk(e.name) && e !== chat) byName.set(path.posix.basename(e.name), e);
+        if (!isJunk(e.name) && e !== chat)
+          byName.set(path.posix.basename(e.name).normalize('NFC'), e);
       }
       const beside = dirMedia(mediaDir);
       let n = 0;
@@ -114,9 +116,9 @@ export async function openExportSource(
         chatFile,
         names: [path.basename(file), path.posix.basename(chat.name)],
         bytesTotal: st.size,
-        mediaSize: (name) => byName.get(name)?.size ?? beside.size(name),
+        mediaSize: (name) => byName.get(name.normalize('NFC'))?.size ?? beside.size(name),
         async storeMedia(name, sink, dir, opts) {
-          const entry = byName.get(name);
+          const entry = byName.get(name.normalize('NFC'));
           if (!entry) return beside.size(name) === null ? null : beside.store(name, sink);
           const tmp = path.join(dir, `media-${n++}`);
           try {
@@ -185,7 +187,9 @@ export async function detectExport(file: string): Promise<'zip' | 'txt' | 'folde
       if (!chat) return null;
       const base = path.posix.basename(chat.name);
       if (base === '_chat.txt' || /^whatsapp/i.test(base)) return 'zip';
-      return null;
+      // A lone .txt with a translated name ("Chat de WhatsApp con ..."): judge by its lines.
+      const head = await zip.readHead(chat, 16384);
+      return looksLikeExportText(new TextDecoder('utf-8').decode(head)) ? 'zip' : null;
     } finally {
       zip.close();
     }
