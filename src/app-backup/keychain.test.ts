@@ -350,3 +350,45 @@ describe('KeytarVault availability cache', () => {
     expect(await vault.available()).toEqual({ ok: true });
   });
 });
+
+describe('RepoKeyStore', () => {
+  it('moves the rollback marker forward only, unless told an older backup is accepted', async () => {
+    const mem = memoryKeytar();
+    const store = new RepoKeyStore(new KeytarVault({ loadKeytar: async () => mem.keytar }), null);
+    const m = (seq: number) => ({ seq, id: `s${seq}`, hash: String(seq).repeat(8) });
+    expect(await store.saveLastSnapshot('r1', m(5))).toBe('keychain');
+    expect(await store.saveLastSnapshot('r1', m(3))).toBe('kept');
+    expect(await store.loadLastSnapshot('r1')).toEqual(m(5));
+    expect(await store.saveLastSnapshot('r1', m(6))).toBe('keychain');
+    expect(await store.saveLastSnapshot('r1', m(2), { allowOlder: true })).toBe('keychain');
+    expect(await store.loadLastSnapshot('r1')).toEqual(m(2));
+  });
+
+  it('falls back to this run’s memory without a keychain, and forgets it on request', async () => {
+    const mem = memoryKeytar();
+    mem.state.failWith = 'Cannot autolaunch D-Bus without X11 $DISPLAY';
+    const store = new RepoKeyStore(new KeytarVault({ loadKeytar: async () => mem.keytar }));
+    const key = randomBytes(32);
+    expect(await store.saveMasterKey('r1', key)).toBe('session');
+    expect((await store.loadMasterKey('r1'))?.equals(key)).toBe(true);
+    expect(mem.items.size).toBe(0);
+    expect(await store.forgetRepository('r1')).toBe(0);
+    expect(await store.loadMasterKey('r1')).toBeNull();
+
+    const noSession = new RepoKeyStore(
+      new KeytarVault({ loadKeytar: async () => mem.keytar }),
+      null,
+    );
+    expect(await noSession.saveMasterKey('r1', key)).toBe('nowhere');
+  });
+
+  it('prefers the keychain over a stale session copy once the keychain works again', async () => {
+    const mem = memoryKeytar();
+    const store = new RepoKeyStore(new KeytarVault({ loadKeytar: async () => mem.keytar }));
+    mem.state.failWith = 'Cannot create an item in a locked collection';
+    await store.saveMasterKey('r1', Buffer.alloc(32, 1));
+    mem.state.failWith = null;
+    await store.saveMasterKey('r1', Buffer.alloc(32, 2));
+    expect((await store.loadMasterKey('r1'))?.equals(Buffer.alloc(32, 2))).toBe(true);
+  });
+});

@@ -426,10 +426,23 @@ export class RepoKeyStore {
     return key;
   }
 
+  /**
+   * Records the newest snapshot this computer has seen. The marker only moves forward: an
+   * older one (from a slower, overlapping task) is ignored and 'kept' returned, unless
+   * `allowOlder` says the person accepted an older backup as the new truth.
+   */
   async saveLastSnapshot(
     repoId: string,
     marker: SnapshotMarker,
-  ): Promise<SecretLocation | 'nowhere'> {
+    options: { allowOlder?: boolean } = {},
+  ): Promise<SecretLocation | 'nowhere' | 'kept'> {
+    if (!options.allowOlder) {
+      const current = await this.loadLastSnapshot(repoId).catch((err: unknown) => {
+        if (err instanceof KeychainEntryCorruptError) return null;
+        throw err;
+      });
+      if (current && current.seq > marker.seq) return 'kept';
+    }
     const clean = { seq: marker.seq, id: marker.id, hash: marker.hash };
     return this.save(lastSnapshotAccount(repoId), JSON.stringify(clean));
   }
