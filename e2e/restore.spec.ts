@@ -33,7 +33,16 @@ async function wipe(app: RunningApp): Promise<void> {
   await app.close();
 }
 
-test.afterEach(async () => {
+// Playwright requires an object pattern for the (unused) fixtures argument.
+// eslint-disable-next-line no-empty-pattern
+test.afterEach(async ({}, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus) {
+    for (const [i, app] of apps.entries()) {
+      await app.page
+        .screenshot({ path: screenshotPath(`failed-${testInfo.title.slice(0, 40)}-${i}`) })
+        .catch(() => undefined);
+    }
+  }
   for (const app of apps) await app.close();
   apps = [];
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
@@ -76,8 +85,10 @@ test('videos left out of the backup come back as not included; photos come back'
   const wizard = first.page.getByRole('region', { name: 'Turn on end-to-end encrypted backup' });
   // The estimate drops by the video's size (3 MiB of the ~3 MB) when Videos is unticked.
   const estimate = wizard.getByText(/First backup, about/);
+  const videos = wizard.getByRole('checkbox', { name: 'Videos', exact: true });
+  await videos.check();
   await expect(estimate).toContainText('MB');
-  await wizard.getByRole('checkbox', { name: 'Videos', exact: true }).uncheck();
+  await videos.uncheck();
   await expect(estimate).toContainText('KB');
   await turnOnWithPassword(first, folder, PASSWORD, { screenshotPrefix: 'backup-no-videos' });
   const media = first.page.getByRole('region', { name: 'What to back up' });

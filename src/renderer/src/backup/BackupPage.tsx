@@ -28,7 +28,7 @@ export function BackupPage({ onNavigate }: Props) {
   const [settingUp, setSettingUp] = useState(false);
   const [notice, setNotice] = useState<Notice>(null);
 
-  const onSetupStarted = useCallback(() => setSettingUp(true), []);
+  const onSetupEngaged = useCallback((engaged: boolean) => setSettingUp(engaged), []);
   const onSetupFinished = useCallback(
     (result: SetupResult) => {
       setSettingUp(false);
@@ -87,7 +87,7 @@ export function BackupPage({ onNavigate }: Props) {
     body = (
       <>
         {storeEmpty && !settingUp && restoreCard}
-        <SetupWizard status={status} onStarted={onSetupStarted} onFinished={onSetupFinished} />
+        <SetupWizard status={status} onEngaged={onSetupEngaged} onFinished={onSetupFinished} />
         {!storeEmpty && !settingUp && restoreCard}
       </>
     );

@@ -12,6 +12,16 @@ export function HistoryCard({ status, onSettings }: SettingsCardProps) {
   const [error, setError] = useState<string | null>(null);
   const lastTime = status.lastSuccess?.time ?? null;
 
+  const [version, setVersion] = useState(0);
+  // Any backup's end (this page's or a scheduled one) may add a snapshot.
+  useEffect(
+    () =>
+      api.on('task.finished', (f) => {
+        if (f.kind === 'backup') setVersion((v) => v + 1);
+      }),
+    [],
+  );
+
   useEffect(() => {
     let live = true;
     void api.invoke('backup.snapshots', {}).then(
@@ -25,8 +35,7 @@ export function HistoryCard({ status, onSettings }: SettingsCardProps) {
     return () => {
       live = false;
     };
-    // A new backup (lastSuccess changes) adds a snapshot: reload then.
-  }, [lastTime]);
+  }, [lastTime, version]);
 
   const newestFirst = snapshots ? [...snapshots].sort((a, b) => b.time - a.time) : [];
   return (

@@ -21,8 +21,12 @@ export interface SetupResult {
 interface Props {
   /** The status while backups are off: media sizes, default settings. */
   status: BackupStatusView;
-  /** The first backup started: the page must keep showing the wizard until it ends. */
-  onStarted(): void;
+  /**
+   * Called with true just before set-up is sent (main may announce "configured" before its reply
+   * arrives, and the page must keep showing the wizard until the first backup ends), and with
+   * false if set-up was refused.
+   */
+  onEngaged(engaged: boolean): void;
   onFinished(result: SetupResult): void;
 }
 
@@ -34,7 +38,7 @@ const STEP_NAMES: Record<Step, string> = {
 };
 
 /** "Turn on end-to-end encrypted backup": where, how it is protected, then the first backup. */
-export function SetupWizard({ status, onStarted, onFinished }: Props) {
+export function SetupWizard({ status, onEngaged, onFinished }: Props) {
   const [step, setStep] = useState<Step>('where');
   const [folder, setFolder] = useState<ChosenFolder | null>(null);
   const [media, setMedia] = useState<MediaGroup[]>(
@@ -83,6 +87,7 @@ export function SetupWizard({ status, onStarted, onFinished }: Props) {
     if (!folder || !ready) return;
     setBusy(true);
     setError(null);
+    onEngaged(true);
     try {
       const secret =
         method === 'password'
@@ -95,8 +100,8 @@ export function SetupWizard({ status, onStarted, onFinished }: Props) {
       });
       setTaskId(reply.taskId);
       setStep('first-backup');
-      onStarted();
     } catch (e) {
+      onEngaged(false);
       setError(errorWords(e, method === 'password' ? 'password' : 'recoveryKey'));
     } finally {
       setBusy(false);

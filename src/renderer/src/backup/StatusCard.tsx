@@ -132,7 +132,9 @@ export function StatusCard({ status, onStatus }: Props) {
           {status.destination ? (
             <>
               {status.destination.label}{' '}
-              <span className="ck-muted ck-path">{status.destination.path}</span>
+              {status.destination.label !== status.destination.path && (
+                <span className="ck-muted ck-path">{status.destination.path}</span>
+              )}
             </>
           ) : (
             'No folder'
@@ -141,9 +143,8 @@ export function StatusCard({ status, onStatus }: Props) {
       </dl>
       {!status.keychain.available && (
         <p className="ck-calm">
-          This computer has no keychain Chatkeep can use
-          {status.keychain.reason ? ` (${status.keychain.reason})` : ''}, so your backup password is
-          not saved here. Chatkeep asks for it when a backup runs.
+          {status.keychain.reason ??
+            'This computer has no keychain Chatkeep can use, so your backup password is not saved here: Chatkeep asks for it when it needs it.'}
         </p>
       )}
       {isRunning && running ? (

@@ -19,14 +19,21 @@ export function useBackupStatus() {
 
   useEffect(() => {
     let live = true;
-    const off = api.on('backup.changed', (next) => live && setStatus(next));
-    void api.invoke('backup.status', {}).then(
-      (next) => live && setStatus(next),
-      (e: unknown) => live && setError(errorWords(e)),
-    );
+    const load = () =>
+      void api.invoke('backup.status', {}).then(
+        (next) => live && setStatus(next),
+        (e: unknown) => live && setError(errorWords(e)),
+      );
+    const offChanged = api.on('backup.changed', (next) => live && setStatus(next));
+    // A backup's end changes the last backup and the history even if no backup.changed follows.
+    const offFinished = api.on('task.finished', (f) => {
+      if (f.kind === 'backup') load();
+    });
+    load();
     return () => {
       live = false;
-      off();
+      offChanged();
+      offFinished();
     };
   }, []);
 
