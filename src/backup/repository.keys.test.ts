@@ -12,7 +12,7 @@ import {
 } from './errors.js';
 import { DEFAULT_ARGON2, parseRecoveryKey } from './format/key-slot.js';
 import { Repository } from './repository.js';
-import { folderRepo, TEST_KDF, tmpDir } from './test-support.js';
+import { faultyBackend, folderRepo, TEST_KDF, tmpDir } from './test-support.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -166,6 +166,22 @@ describe('key slots', () => {
     await expect(
       Repository.open(createFolderBackend(empty), { password: 'x' }),
     ).rejects.toBeInstanceOf(RepositoryNotFoundError);
+  });
+
+  it('init after an interrupted init (key slot written, config not) starts afresh', async () => {
+    const { dir, backend } = folderRepo();
+    dirs.push(dir);
+    const faulty = faultyBackend(backend, { op: 'writeAtomic', code: 'ENOSPC', match: /^config$/ });
+    await expect(
+      Repository.init(faulty, { password: 'a' }, { kdf: TEST_KDF, insecureTestKdf: true }),
+    ).rejects.toMatchObject({ code: 'STORAGE', problem: 'disk-full' });
+    expect(await backend.list('keys/')).toHaveLength(1);
+    await expect(Repository.open(backend, { password: 'a' })).rejects.toBeInstanceOf(
+      RepositoryNotFoundError,
+    );
+    await Repository.init(backend, { password: 'b' }, { kdf: TEST_KDF, insecureTestKdf: true });
+    expect(await backend.list('keys/')).toHaveLength(1);
+    await Repository.open(backend, { password: 'b' });
   });
 
   it('opens with the exported master key (the OS keychain path)', async () => {

@@ -129,11 +129,13 @@ export class Repository {
     secret: Secret,
     opts: InitOptions = {},
   ): Promise<{ repo: Repository; recoveryKey?: string }> {
-    if (
-      (await readOptional(backend, CONFIG_OBJECT)) ||
-      (await wrapStorage('keys/', () => backend.list('keys/'))).length
-    ) {
+    if (await readOptional(backend, CONFIG_OBJECT)) {
       throw new RepositoryExistsError(backend.location ?? 'this location');
+    }
+    // Key slots without a config are what an interrupted init leaves: they wrap a master key
+    // nothing was ever encrypted with, bound to a repository id that was never written.
+    for (const name of await wrapStorage('keys/', () => backend.list('keys/'))) {
+      await wrapStorage(name, () => backend.delete(name));
     }
     const repoId = randomBytes(16);
     const master = randomBytes(32);
