@@ -160,6 +160,74 @@ describe('search', () => {
     }
   });
 
+  it('finds attachments by file name, through ingest and through triggers', () => {
+    const { dir, cleanup: done } = tempDir();
+    const s = ChatStore.open(dir);
+    try {
+      const pdf = { mediaType: 'document' as const, mime: 'application/pdf', size: 9, hash: null };
+      const c =
+        s.ingest([
+          groupBundle([
+            message('doc', {
+              text: null,
+              kind: 'media',
+              attachments: [{ ...pdf, fileName: 'Boarding pass LH123.pdf' }],
+            }),
+            message('cap', {
+              sentAt: T0 + 1,
+              text: 'the tickets',
+              kind: 'media',
+              attachments: [{ ...pdf, fileName: 'Rechnung März.pdf' }],
+            }),
+            message('late', {
+              sentAt: T0 + 2,
+              text: 'photo later',
+              kind: 'media',
+              attachments: [{ ...pdf, fileName: null }],
+            }),
+          ]),
+        ]).chatIds[0] ?? -1;
+      const hit = s.search('boarding')[0];
+      expect(hit?.snippet).toBe('Boarding pass LH123.pdf');
+      expect(hit && hit.snippet.slice(hit.ranges[0]?.start, hit.ranges[0]?.end)).toBe('Boarding');
+      expect(s.search('rechnung marz').map((h) => h.snippet)).toEqual(['Rechnung März.pdf']);
+      expect(s.search('tickets').map((h) => h.snippet)).toEqual(['the tickets']);
+
+      // A newer export names the attachment: found by name, text still found.
+      s.ingest([
+        groupBundle([
+          message('late', {
+            sentAt: T0 + 2,
+            text: 'photo later',
+            kind: 'media',
+            attachments: [{ ...pdf, fileName: 'Sunset.jpg' }],
+          }),
+        ]),
+      ]);
+      expect(s.search('sunset')).toHaveLength(1);
+      expect(s.search('later')).toHaveLength(1);
+
+      // Other writers go through the triggers.
+      const db = new Database(s.dbPath);
+      registerFunctions(db);
+      const id = s.search('tickets')[0]?.messageId;
+      db.prepare(
+        "INSERT INTO attachments (message_id, ordinal, media_type, mime, size, file_name) VALUES (?, 1, 'document', 'text/plain', 1, 'itinerary.txt')",
+      ).run(id);
+      db.prepare("UPDATE messages SET text = 'the train tickets' WHERE id = ?").run(id);
+      db.close();
+      expect(s.search('itinerary')).toHaveLength(1);
+      expect(s.search('train tickets')).toHaveLength(1);
+      expect(s.search('rechnung')).toHaveLength(1);
+      s.deleteChat(c);
+      expect(s.search('boarding')).toHaveLength(0);
+      expect(s.search('itinerary')).toHaveLength(0);
+    } finally {
+      s.close();
+      done();
+    }
+  });
+
   it('can be limited to one chat', () => {
     expect(store.search('cafe', { chatId }).length).toBe(2);
     expect(store.search('cafe', { chatId: chatId + 1000 })).toEqual([]);

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { IngestCancelledError, InvalidRecordError } from './errors.js';
 import type { AttachmentRecord, ChatBundle, MessageRecord } from './records.js';
-import { monthOf, monthRange } from './schema.js';
+import { FTS_BODY, FTS_HAS_BODY, monthOf, monthRange } from './schema.js';
 import { validateBundle } from './validate.js';
 
 export interface IngestProgress {
@@ -65,8 +65,11 @@ const byTime = (a: MessageRecord, b: MessageRecord): number => a.sentAt - b.sent
 export class Ingester {
   private readonly s;
   private readonly sourceIds = new Map<string, number>();
-  /** Sort keys of the running ingest's messages to (re)index at its end; true = indexed before. */
-  private readonly toIndex = new Map<number, boolean>();
+  /**
+   * Sort keys of the running ingest's messages to (re)index at its end. `stored`: the message
+   * existed before (its old FTS row goes first); `names`: it has attachment file names to index.
+   */
+  private readonly toIndex = new Map<number, { stored: boolean; names: boolean }>();
   /** (chat, month) groups the running ingest changed, with how many messages it added. */
   private readonly touched = new Map<string, { chatId: number; month: string; added: number }>();
   private monthCache = { from: 0, to: -1, month: '' };
@@ -127,10 +130,15 @@ export class Ingester {
          WHERE id = ?`,
       ),
       ftsDelete: p('DELETE FROM messages_fts WHERE rowid = ?'),
-      ftsIndex: p(
+      ftsIndexText: p(
         `INSERT INTO messages_fts (rowid, body)
          SELECT m.sort_key, ck_index_text(m.text) FROM json_each(?) j JOIN messages m ON m.sort_key = j.value
          WHERE m.text IS NOT NULL`,
+      ),
+      ftsIndexFull: p(
+        `INSERT INTO messages_fts (rowid, body)
+         SELECT m.sort_key, ${FTS_BODY} FROM json_each(?) j JOIN messages m ON m.sort_key = j.value
+         WHERE ${FTS_HAS_BODY}`,
       ),
       updateMessage: p(
         'UPDATE messages SET kind = ?, text = ?, edited_at = ?, extra = ?, reply_to_key = ? WHERE id = ?',
@@ -297,10 +305,20 @@ export class Ingester {
   /** Index the call's new and edited messages, in rowid order (see the FTS migration). */
   private indexDeferred(): void {
     const ids = [...this.toIndex.keys()].sort((a, b) => a - b);
-    for (const id of ids) if (this.toIndex.get(id)) this.s.ftsDelete.run(id);
+    const textOnly: number[] = [];
+    const full: number[] = [];
+    for (const id of ids) {
+      const entry = this.toIndex.get(id);
+      if (entry?.stored) this.s.ftsDelete.run(id);
+      (entry?.names || entry?.stored ? full : textOnly).push(id);
+    }
+    // Most messages have no file names: skip the attachment lookup for them.
     const CHUNK = 50_000;
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      this.s.ftsIndex.run(JSON.stringify(ids.slice(i, i + CHUNK)));
+    for (let i = 0; i < textOnly.length; i += CHUNK) {
+      this.s.ftsIndexText.run(JSON.stringify(textOnly.slice(i, i + CHUNK)));
+    }
+    for (let i = 0; i < full.length; i += CHUNK) {
+      this.s.ftsIndexFull.run(JSON.stringify(full.slice(i, i + CHUNK)));
     }
   }
 
@@ -412,7 +430,8 @@ export class Ingester {
       );
     }
     const id = Number(info.lastInsertRowid);
-    if (m.text != null) this.toIndex.set(sortKey, false);
+    const names = m.attachments.some((a) => a.fileName != null);
+    if (m.text != null || names) this.toIndex.set(sortKey, { stored: false, names });
     this.addedPerChat.set(chatId, (this.addedPerChat.get(chatId) ?? 0) + 1);
     this.touch(chatId, m.sentAt, 1);
     m.attachments.forEach((a, ordinal) => this.insertAttachment(id, ordinal, a));
@@ -477,17 +496,24 @@ export class Ingester {
       replyToKey !== existing.reply_to_key
     ) {
       this.s.updateMessage.run(m.kind, text, editedAt, extra, replyToKey, existing.id);
-      if (text !== existing.text && !this.toIndex.has(existing.sort_key)) {
-        this.toIndex.set(existing.sort_key, existing.text !== null);
-      }
+      if (text !== existing.text) this.reindexStored(existing.sort_key);
       changed = true;
     }
-    if (m.attachments.length > 0 && this.mergeAttachments(existing.id, m.attachments))
+    if (m.attachments.length > 0 && this.mergeAttachments(existing.id, m.attachments)) {
       changed = true;
+      if (m.attachments.some((a) => a.fileName != null)) this.reindexStored(existing.sort_key);
+    }
     if (m.reactions.length > 0 && this.addReactions(existing.id, m, at, personId) > 0)
       changed = true;
     if (changed) this.touch(existing.chat_id, existing.sent_at, 0);
     return changed;
+  }
+
+  /** A stored message whose text or file names changed: replace its FTS row at the end. */
+  private reindexStored(sortKey: number): void {
+    const entry = this.toIndex.get(sortKey);
+    if (entry) entry.names = true;
+    else this.toIndex.set(sortKey, { stored: true, names: true });
   }
 
   private mergeAttachments(messageId: number, incoming: AttachmentRecord[]): boolean {

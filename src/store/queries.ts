@@ -153,7 +153,8 @@ export class StoreQueries {
       ),
       search: p<SearchRow>(
         `SELECT m.id, m.chat_id, c.title AS chat_title, m.sender_id, p.display_name AS sender_name,
-           m.sent_at, m.kind, m.text
+           m.sent_at, m.kind, m.text,
+           (SELECT group_concat(a.file_name, ' ') FROM attachments a WHERE a.message_id = m.id) AS file_names
          FROM messages_fts f
          CROSS JOIN messages m ON m.sort_key = f.rowid
          JOIN chats c ON c.id = m.chat_id
@@ -162,7 +163,8 @@ export class StoreQueries {
       ),
       searchInChat: p<SearchRow>(
         `SELECT m.id, m.chat_id, c.title AS chat_title, m.sender_id, p.display_name AS sender_name,
-           m.sent_at, m.kind, m.text
+           m.sent_at, m.kind, m.text,
+           (SELECT group_concat(a.file_name, ' ') FROM attachments a WHERE a.message_id = m.id) AS file_names
          FROM messages_fts f
          CROSS JOIN messages m ON m.sort_key = f.rowid
          JOIN chats c ON c.id = m.chat_id
@@ -336,7 +338,13 @@ export class StoreQueries {
         ? this.s.search.all(match, limit)
         : this.s.searchInChat.all(match, opts.chatId, limit);
     return rows.map((r) => {
-      const { snippet, ranges } = markMatches(r.text ?? '', phrases);
+      let marked = markMatches(r.text ?? '', phrases);
+      // A hit on an attachment's file name shows the name.
+      if (marked.ranges.length === 0 && r.file_names) {
+        const inNames = markMatches(r.file_names, phrases);
+        if (inNames.ranges.length > 0 || !r.text) marked = inNames;
+      }
+      const { snippet, ranges } = marked;
       return {
         messageId: r.id,
         chatId: r.chat_id,
@@ -425,6 +433,7 @@ interface SearchRow {
   sent_at: number;
   kind: MessageKindName;
   text: string | null;
+  file_names: string | null;
 }
 
 function toChatSummary(row: ChatSummaryRow): ChatSummary {

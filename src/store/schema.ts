@@ -41,6 +41,18 @@ const CHAT_ON_INSERT = `UPDATE chats SET
 const FTS_ON_INSERT = `INSERT INTO messages_fts (rowid, body)
         SELECT new.sort_key, ck_index_text(new.text) WHERE new.text IS NOT NULL;`;
 
+/** What the FTS index holds for message `m`: its text and its attachments' file names. */
+export const FTS_BODY = `ck_index_text(concat_ws(char(10), m.text,
+  (SELECT group_concat(a.file_name, ' ') FROM attachments a WHERE a.message_id = m.id)))`;
+export const FTS_HAS_BODY = `(m.text IS NOT NULL OR EXISTS
+  (SELECT 1 FROM attachments a WHERE a.message_id = m.id AND a.file_name IS NOT NULL))`;
+
+/** Replace message `id`'s FTS row (contentless FTS5 would keep stale terms on a bare insert). */
+const reindexMessage = (id: string): string => `
+      DELETE FROM messages_fts WHERE rowid = (SELECT sort_key FROM messages WHERE id = ${id});
+      INSERT INTO messages_fts (rowid, body)
+        SELECT m.sort_key, ${FTS_BODY} FROM messages m WHERE m.id = ${id} AND ${FTS_HAS_BODY};`;
+
 /** UTC month 'YYYY-MM' of a ms timestamp, as SQL (kept identical to `monthOf` below). */
 const monthSql = (col: string): string => `strftime('%Y-%m', ${col} / 1000.0, 'unixepoch')`;
 
@@ -207,18 +219,28 @@ const fullTextSearch: Migration = (db) => {
       ${FTS_ON_INSERT}
     END;
 
-    CREATE TRIGGER messages_ad_fts AFTER DELETE ON messages WHEN old.text IS NOT NULL BEGIN
+    CREATE TRIGGER messages_ad_fts AFTER DELETE ON messages BEGIN
       DELETE FROM messages_fts WHERE rowid = old.sort_key;
     END;
 
     CREATE TRIGGER messages_au_fts AFTER UPDATE OF text ON messages WHEN ${NOT_BULK} BEGIN
-      DELETE FROM messages_fts WHERE rowid = old.sort_key AND old.text IS NOT NULL;
-      INSERT INTO messages_fts (rowid, body)
-        SELECT new.sort_key, ck_index_text(new.text) WHERE new.text IS NOT NULL;
+      ${reindexMessage('new.id')}
+    END;
+
+    -- Attachment file names are searchable too ("boarding pass" finds the PDF).
+    CREATE TRIGGER attachments_ai_fts AFTER INSERT ON attachments
+    WHEN new.file_name IS NOT NULL AND ${NOT_BULK} BEGIN
+      ${reindexMessage('new.message_id')}
+    END;
+    CREATE TRIGGER attachments_au_fts AFTER UPDATE OF file_name ON attachments WHEN ${NOT_BULK} BEGIN
+      ${reindexMessage('new.message_id')}
+    END;
+    CREATE TRIGGER attachments_ad_fts AFTER DELETE ON attachments WHEN old.file_name IS NOT NULL BEGIN
+      ${reindexMessage('old.message_id')}
     END;
 
     INSERT INTO messages_fts (rowid, body)
-      SELECT sort_key, ck_index_text(text) FROM messages WHERE text IS NOT NULL ORDER BY sort_key;
+      SELECT m.sort_key, ${FTS_BODY} FROM messages m WHERE ${FTS_HAS_BODY} ORDER BY m.sort_key;
   `);
 };
 

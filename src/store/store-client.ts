@@ -1,9 +1,5 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { workerEntry, type WorkerEntry } from '../node/worker-entry.js';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../node/spawn-worker.js';
 import type {
   ChatDetail,
   ChatSummary,
@@ -63,7 +59,7 @@ export class StoreClient {
   static open(dir: string, opts: StoreClientOptions = {}): Promise<StoreClient> {
     const { workerBundleDir, ...storeOpts } = opts;
     const data: StoreWorkerData = { dir, opts: storeOpts };
-    const worker = spawnWorker(workerEntry('store', workerBundleDir), data);
+    const worker = spawnWorker('store', { workerData: data, bundleDir: workerBundleDir });
     return new Promise((resolve, reject) => {
       const cleanup = (): void => {
         worker.off('message', onMessage);
@@ -182,35 +178,4 @@ export class StoreClient {
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
   }
-}
-
-/**
- * Start the worker. A bundled entry runs as is. A TypeScript source entry (tests, tsx) needs
- * tsx's loader inside the worker, and on Node 20 a worker's `--import tsx` execArgv does not
- * install it, so a tiny bootstrap registers tsx's ESM hooks in the worker and then imports it.
- */
-function spawnWorker(entry: WorkerEntry, workerData: unknown): Worker {
-  if (!entry.file.endsWith('.ts')) {
-    return new Worker(entry.file, { workerData, execArgv: entry.execArgv });
-  }
-  const bootstrap = `
-    import(${JSON.stringify(tsxEsmApiUrl())})
-      .then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(entry.file).href)}); })
-      .catch((error) => { setImmediate(() => { throw error; }); });
-  `;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
-
-/** URL of tsx's ESM register API, found through its package.json exports. */
-function tsxEsmApiUrl(): string {
-  const require = createRequire(import.meta.url);
-  const pkgPath = require.resolve('tsx/package.json');
-  const pkg = JSON.parse(fs.readFileSync(pkgPath, 'utf8')) as {
-    exports: Record<string, { import?: { default?: string } } | string>;
-  };
-  const target = pkg.exports['./esm/api'];
-  const rel = typeof target === 'object' ? target.import?.default : undefined;
-  if (!rel)
-    throw new Error('tsx does not export ./esm/api; cannot run the store worker from source');
-  return pathToFileURL(path.join(path.dirname(pkgPath), rel)).href;
 }
