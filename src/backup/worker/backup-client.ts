@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { workerEntry } from '../../node/worker-entry.js';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../../node/spawn-worker.js';
 import type {
   BackupOptions,
   CheckReport,
@@ -67,19 +63,9 @@ export class BackupClient {
   static start(
     opts: { bundleDir?: string; resourceLimits?: Worker['resourceLimits'] } = {},
   ): BackupClient {
-    const entry = workerEntry('backup', opts.bundleDir);
-    const options = { resourceLimits: opts.resourceLimits, stdin: false };
-    if (!entry.file.endsWith('.ts')) {
-      return new BackupClient(new Worker(entry.file, { ...options, execArgv: entry.execArgv }));
-    }
-    // From source (tests, tsx): on Node 20 a worker's `--import tsx` does not install tsx's
-    // loader, so a bootstrap registers it inside the worker before importing the entry.
-    const bootstrap = `
-      import(${JSON.stringify(tsxEsmApiUrl())})
-        .then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(entry.file).href)}); })
-        .catch((error) => { setImmediate(() => { throw error; }); });
-    `;
-    return new BackupClient(new Worker(bootstrap, { ...options, eval: true }));
+    return new BackupClient(
+      spawnWorker('backup', { bundleDir: opts.bundleDir, resourceLimits: opts.resourceLimits }),
+    );
   }
 
   init(
@@ -256,18 +242,4 @@ export class BackupClient {
       pending.reject(error);
     }
   }
-}
-
-/** URL of tsx's ESM register API, found through its package.json exports. */
-function tsxEsmApiUrl(): string {
-  const require = createRequire(import.meta.url);
-  const pkgPath = require.resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
-    exports: Record<string, { import?: { default?: string } } | string>;
-  };
-  const target = pkg.exports['./esm/api'];
-  const rel = typeof target === 'object' ? target.import?.default : undefined;
-  if (!rel)
-    throw new Error('tsx does not export ./esm/api; cannot run the backup worker from source');
-  return pathToFileURL(path.join(path.dirname(pkgPath), rel)).href;
 }
