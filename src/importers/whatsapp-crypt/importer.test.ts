@@ -265,4 +265,16 @@ describe('msgstore.db schemas', () => {
       store.close();
     }
   });
+
+  it('maps "lid" sender ids to phone-number jids through jid_map', async () => {
+    const f = path.join(dir, 'lid.db');
+    writeNewSchema(f, sampleWaChats(), { lidFor: { [ALICE]: '98765432101234@lid' } });
+    const store = new CollectingStore(path.join(dir, 's'));
+    await importer.import(f, store);
+    const group = store.bundles.find((b) => b.chat.key === GROUP);
+    expect(group?.messages.find((m) => m.key === 'G2')?.senderKey).toBe(ALICE);
+    // Alice's reaction on G3 was stored under her lid too.
+    expect(group?.messages.find((m) => m.key === 'G3')?.reactions[0]?.senderKey).toBe(ALICE);
+    expect(group?.chat.members.sort()).toEqual([ALICE, BOB].sort());
+  });
 });

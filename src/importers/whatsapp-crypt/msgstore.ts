@@ -188,10 +188,12 @@ function newSchemaReader(db: Database.Database, p: Probe): MsgstoreReader {
   const messagesOf = db.prepare(sql);
   const reactionsSql =
     p.has('message_add_on') && p.has('message_add_on_reaction')
-      ? db.prepare(`SELECT a.parent_message_row_id AS parent, a.from_me AS from_me, ${jidExpr(p, 'j')} AS sender,
+      ? db.prepare(`SELECT a.parent_message_row_id AS parent, a.from_me AS from_me,
+            ${lid ? `COALESCE(${jidExpr(p, 'pj')}, ${jidExpr(p, 'j')})` : jidExpr(p, 'j')} AS sender,
             r.reaction AS emoji, COALESCE(r.sender_timestamp, a.timestamp) AS ts
           FROM message_add_on a JOIN message_add_on_reaction r ON r.message_add_on_row_id = a._id
           LEFT JOIN jid j ON j._id = a.sender_jid_row_id
+          ${lid ? 'LEFT JOIN jid_map jm ON jm.lid_row_id = a.sender_jid_row_id LEFT JOIN jid pj ON pj._id = jm.jid_row_id' : ''}
           WHERE a.parent_message_row_id IN (SELECT value FROM json_each(?))`)
       : null;
   const chats = (): ChatRow[] =>
