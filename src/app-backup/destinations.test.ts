@@ -38,7 +38,8 @@ describe('detectDestinations', () => {
     const dropbox = mk(cs, 'Dropbox');
     fs.symlinkSync(dropbox, path.join(home, 'Dropbox'));
     mk(cs, 'SomethingElse');
-    mk(gdrive, BACKUP_FOLDER_NAME);
+    const existing = mk(gdrive, BACKUP_FOLDER_NAME);
+    fs.writeFileSync(path.join(existing, 'config'), Buffer.from('CKCF\x01rest', 'latin1'));
 
     const found = await detectDestinations({
       homedir: home,
@@ -55,8 +56,8 @@ describe('detectDestinations', () => {
     ]);
     const g = found.find((d) => d.kind === 'google-drive')!;
     expect(g.path).toBe(path.join(gdrive, BACKUP_FOLDER_NAME));
-    expect(g.exists).toBe(true);
-    expect(found[0]!.exists).toBe(false);
+    expect(g).toMatchObject({ exists: true, hasBackup: true });
+    expect(found[0]).toMatchObject({ exists: false, hasBackup: false });
     expect(found.every((d) => typeof d.freeBytes === 'number' && d.freeBytes > 0)).toBe(true);
   });
 
@@ -169,7 +170,13 @@ describe('validateDestination', () => {
   it('creates a missing folder, writes and removes a probe, and reports the folder', async () => {
     const target = path.join(tmp, 'cloud', 'Chatkeep Backup');
     const v = await validateDestination(target, { lowSpaceBytes: 1 });
-    expect(v).toMatchObject({ path: target, created: true, empty: true, lowSpace: false });
+    expect(v).toMatchObject({
+      path: target,
+      created: true,
+      empty: true,
+      lowSpace: false,
+      hasBackup: false,
+    });
     expect(v.freeBytes).toBeGreaterThan(0);
     expect(fs.readdirSync(target)).toEqual([]);
   });
@@ -178,7 +185,9 @@ describe('validateDestination', () => {
     const target = mk(tmp, 'existing');
     fs.writeFileSync(path.join(target, 'config'), 'x');
     const v = await validateDestination(target, { lowSpaceBytes: Number.MAX_SAFE_INTEGER });
-    expect(v).toMatchObject({ created: false, empty: false, lowSpace: true });
+    expect(v).toMatchObject({ created: false, empty: false, lowSpace: true, hasBackup: false });
+    fs.writeFileSync(path.join(target, 'config'), 'CKCF\u0001');
+    expect((await validateDestination(target)).hasBackup).toBe(true);
     expect(fs.readdirSync(target)).toEqual(['config']);
   });
 

@@ -37,8 +37,10 @@ export interface DetectedDestination {
   path: string;
   /** Free space on the disk holding it (the local disk: the cloud quota is not visible here). */
   freeBytes: number | null;
-  /** Whether the suggested folder already exists (a backup from another computer, perhaps). */
+  /** Whether the suggested folder already exists. */
   exists: boolean;
+  /** Whether it holds a Chatkeep backup already (made on another computer, perhaps). */
+  hasBackup: boolean;
   /** How it was found, for support: "usual location" or the config file read. */
   foundBy: string;
 }
@@ -220,22 +222,53 @@ export async function detectDestinations(
       continue;
     seen.add(info.real);
     if (c.kind === 'google-drive') googleRoots.push(info.real);
-    found.push({ ...c, path: info.target, freeBytes: info.freeBytes, exists: info.exists });
+    found.push({
+      ...c,
+      path: info.target,
+      freeBytes: info.freeBytes,
+      exists: info.exists,
+      hasBackup: info.hasBackup,
+    });
   }
   return found;
 }
 
-async function inspect(
-  root: string,
-): Promise<{ real: string; target: string; freeBytes: number | null; exists: boolean } | null> {
+async function inspect(root: string): Promise<{
+  real: string;
+  target: string;
+  freeBytes: number | null;
+  exists: boolean;
+  hasBackup: boolean;
+} | null> {
   if (!(await isDirectory(root))) return null;
   const target = path.join(root, BACKUP_FOLDER_NAME);
+  const exists = await isDirectory(target);
   return {
     real: await realpath(root).catch(() => root),
     target,
     freeBytes: await freeSpace(root),
-    exists: await isDirectory(target),
+    exists,
+    hasBackup: exists && (await looksLikeChatkeepBackup(target)),
   };
+}
+
+/**
+ * Whether a folder holds a Chatkeep backup: its `config` object starts with the magic `CKCF`
+ * (docs/backup-format.md). A cheap look for the UI ("connect to this backup?"), not a check:
+ * opening the repository verifies it.
+ */
+export async function looksLikeChatkeepBackup(folder: string): Promise<boolean> {
+  let handle: fs.promises.FileHandle | null = null;
+  try {
+    handle = await open(path.join(folder, 'config'), 'r');
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    return bytesRead === 4 && head.toString('latin1') === 'CKCF';
+  } catch {
+    return false;
+  } finally {
+    await handle?.close().catch(() => {});
+  }
 }
 
 /**
@@ -364,6 +397,8 @@ export interface ValidDestination {
   created: boolean;
   /** True when the folder holds nothing (a fresh backup folder). */
   empty: boolean;
+  /** True when it holds a Chatkeep backup already: connect to it rather than start another. */
+  hasBackup: boolean;
   freeBytes: number | null;
   /** Free space is below `lowSpaceBytes`: worth a warning, not a refusal. */
   lowSpace: boolean;
@@ -426,6 +461,7 @@ async function checkDestination(
       path: target,
       created: created.length > 0,
       empty: entries.length === 0,
+      hasBackup: await looksLikeChatkeepBackup(target),
       freeBytes,
       lowSpace: freeBytes !== null && freeBytes < (options.lowSpaceBytes ?? 1024 ** 3),
     };
