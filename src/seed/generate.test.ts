@@ -142,6 +142,11 @@ describe('generateStore', () => {
         if (a.mime === 'application/pdf') expect(validPdf(bytes)).toBe(true);
       }
       expect(new Set([...seen].map((s) => s.split(':')[0])).size).toBe(7);
+      // Every file written is referenced by some attachment.
+      const onDisk = fs
+        .readdirSync(store.media.dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && /^[0-9a-f]{64}$/.test(e.name)).length;
+      expect(onDisk).toBe(stats.distinctMediaFiles);
     } finally {
       store.close();
     }

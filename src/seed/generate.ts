@@ -119,8 +119,11 @@ class MediaMaker {
       const pool = this.pools.get(type) ?? [];
       this.pools.set(type, pool);
       const max = type === 'sticker' ? STICKER_POOL : GIF_POOL;
+      // People reuse stickers and GIFs: a new one now and then, otherwise one seen before.
       if (pool.length < max && (pool.length === 0 || r.chance(0.3))) {
-        pool.push(this.store(type, type === 'sticker' ? sticker(r) : gif(r)));
+        const made = this.store(type, type === 'sticker' ? sticker(r) : gif(r));
+        pool.push(made);
+        return { ...made };
       }
       return { ...r.pick(pool) };
     }
