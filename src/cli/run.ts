@@ -42,10 +42,13 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     const message = error instanceof Error ? error.message : String(error);
     const result = (error as { result?: unknown } | null)?.result;
     out.failure({ code, message }, isRecord(result) ? result : {});
-    if (code === 'ERROR' && error instanceof Error && process.env.CHATKEEP_DEBUG) {
+    const exitCode = exitCodeFor(error);
+    if (process.env.CHATKEEP_DEBUG && error instanceof Error) {
       process.stderr.write(`${error.stack ?? ''}\n`);
+    } else if (exitCode === EXIT.ERROR) {
+      process.stderr.write('(set CHATKEEP_DEBUG=1 for the stack trace)\n');
     }
-    return exitCodeFor(error);
+    return exitCode;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
