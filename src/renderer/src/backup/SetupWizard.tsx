@@ -88,6 +88,8 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
     setBusy(true);
     setError(null);
     onEngaged(true);
+    // Deriving the key from a password takes about a second on purpose: show it is working.
+    setStep('first-backup');
     try {
       const secret =
         method === 'password'
@@ -102,6 +104,7 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
       setStep('first-backup');
     } catch (e) {
       onEngaged(false);
+      setStep('protect');
       setError(errorWords(e, method === 'password' ? 'password' : 'recoveryKey'));
     } finally {
       setBusy(false);
@@ -233,13 +236,29 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
         </form>
       )}
 
-      {step === 'first-backup' && taskId && (
+      {step === 'first-backup' && (
         <div>
           <p>
-            Backups are on. Chatkeep is making the first backup now; later ones only copy what
-            changed, so they are much quicker. You can leave this page: it carries on.
+            Chatkeep is making your first backup. Later ones only copy what changed, so they are
+            much quicker. You can leave this page: it carries on.
           </p>
-          <TaskProgressBar taskId={taskId} label="First backup" />
+          {taskId ? (
+            <TaskProgressBar taskId={taskId} label="First backup" />
+          ) : (
+            <div className="ck-progress">
+              <div className="ck-progress-head">
+                <strong>Setting up encryption…</strong>
+              </div>
+              <div
+                className="ck-progress-track"
+                role="progressbar"
+                aria-label="First backup"
+                aria-valuetext="Setting up encryption"
+              >
+                <div className="ck-progress-fill indeterminate" />
+              </div>
+            </div>
+          )}
         </div>
       )}
     </section>
