@@ -148,6 +148,17 @@ export class StoreQueries {
          WHERE m.chat_id = ? AND (m.sent_at > ? OR (m.sent_at = ? AND m.id >= ?))
          ORDER BY m.sent_at ASC, m.id ASC LIMIT ?`,
       ),
+      // A page's ids arrive as one JSON array: one prepared statement for any page size.
+      pageAttachments: p<AttachmentRow>(
+        `SELECT id, message_id, media_type, mime, size, hash, file_name, width, height, duration_ms
+         FROM attachments WHERE message_id IN (SELECT value FROM json_each(?))
+         ORDER BY message_id, ordinal`,
+      ),
+      pageReactions: p<{ message_id: number; emoji: string; n: number; mine: number }>(
+        `SELECT message_id, emoji, count(*) AS n, max(sender_id IS NULL) AS mine, min(rowid) AS first
+         FROM reactions WHERE message_id IN (SELECT value FROM json_each(?))
+         GROUP BY message_id, emoji ORDER BY message_id, first`,
+      ),
       messagePosition: p<{ chat_id: number; sent_at: number }>(
         'SELECT chat_id, sent_at FROM messages WHERE id = ?',
       ),
@@ -274,15 +285,9 @@ export class StoreQueries {
   /** Rows (already in display order) to views, with their attachments and reactions. */
   private views(rows: MessageRow[]): MessageView[] {
     if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    const placeholders = ids.map(() => '?').join(',');
+    const ids = JSON.stringify(rows.map((r) => r.id));
     const attachments = new Map<number, AttachmentView[]>();
-    for (const a of this.db
-      .prepare<unknown[], AttachmentRow>(
-        `SELECT id, message_id, media_type, mime, size, hash, file_name, width, height, duration_ms
-         FROM attachments WHERE message_id IN (${placeholders}) ORDER BY message_id, ordinal`,
-      )
-      .all(...ids)) {
+    for (const a of this.s.pageAttachments.all(ids)) {
       const list = attachments.get(a.message_id) ?? [];
       list.push({
         id: a.id,
@@ -298,13 +303,7 @@ export class StoreQueries {
       attachments.set(a.message_id, list);
     }
     const reactions = new Map<number, ReactionView[]>();
-    for (const r of this.db
-      .prepare<unknown[], { message_id: number; emoji: string; n: number; mine: number }>(
-        `SELECT message_id, emoji, count(*) AS n, max(sender_id IS NULL) AS mine, min(rowid) AS first
-         FROM reactions WHERE message_id IN (${placeholders})
-         GROUP BY message_id, emoji ORDER BY message_id, first`,
-      )
-      .all(...ids)) {
+    for (const r of this.s.pageReactions.all(ids)) {
       const list = reactions.get(r.message_id) ?? [];
       list.push({ emoji: r.emoji, count: r.n, mine: r.mine === 1 });
       reactions.set(r.message_id, list);
