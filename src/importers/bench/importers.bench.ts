@@ -15,6 +15,7 @@ import { CollectingStore } from '../fixtures/collecting-store.js';
 import { bulkWaChat, encryptBackup, writeNewSchema } from '../fixtures/msgstore.js';
 import { renderExport, type FixtureMessage } from '../fixtures/whatsapp-export.js';
 import { telegramImporter } from '../telegram/importer.js';
+import { decryptBackup } from '../whatsapp-crypt/decrypt.js';
 import { whatsappCryptImporter } from '../whatsapp-crypt/importer.js';
 import { whatsappExportImporter } from '../whatsapp-export/importer.js';
 
@@ -117,6 +118,19 @@ const scenarios: Scenario[] = [
       }
     },
   })),
+  {
+    name: 'crypt15 decrypt + inflate only (MD5 check included)',
+    messages: sizes[1] ?? 0,
+    prepare: (dir: string) => {
+      writeNewSchema(path.join(dir, 'm.db'), [bulkWaChat(sizes[1] ?? 0)]);
+      encryptBackup(fs.readFileSync(path.join(dir, 'm.db')), KEY, path.join(dir, 'm.crypt15'));
+      fs.rmSync(path.join(dir, 'm.db'));
+    },
+    run: async (dir: string) => {
+      await decryptBackup(path.join(dir, 'm.crypt15'), KEY, path.join(dir, 'out.db'));
+      fs.rmSync(path.join(dir, 'out.db'));
+    },
+  },
   ...sizes.map((n) => ({
     name: `Telegram result.json into the store`,
     messages: n,

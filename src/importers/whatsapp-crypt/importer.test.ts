@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatStore, type IngestResult } from '../../store/index.js';
 import {
   DamagedFileError,
+  ImportCancelledError,
   InvalidKeyError,
   NeedsKeyError,
   TruncatedFileError,
@@ -276,5 +277,26 @@ describe('msgstore.db schemas', () => {
     // Alice's reaction on G3 was stored under her lid too.
     expect(group?.messages.find((m) => m.key === 'G3')?.reactions[0]?.senderKey).toBe(ALICE);
     expect(group?.chat.members.sort()).toEqual([ALICE, BOB].sort());
+  });
+
+  it('cancelled while decrypting or ingesting writes nothing to the real store', async () => {
+    const store = ChatStore.open(path.join(dir, 'store'));
+    try {
+      for (const phase of ['decrypting', 'messages']) {
+        const ctl = new AbortController();
+        await expect(
+          importer.import(crypt15('new'), store, {
+            key: KEY_TYPED,
+            signal: ctl.signal,
+            onProgress: (p) => {
+              if (p.phase === phase) ctl.abort();
+            },
+          }),
+        ).rejects.toBeInstanceOf(ImportCancelledError);
+        expect(store.listChats()).toHaveLength(0);
+      }
+    } finally {
+      store.close();
+    }
   });
 });
