@@ -7,6 +7,7 @@ import {
   encodeSnapshot,
   type ChatLine,
   type GroupLine,
+  type ListRef,
   type MediaLine,
   type SnapshotDoc,
 } from '../format/snapshot.js';
@@ -18,7 +19,7 @@ import { FastCdc } from './fastcdc.js';
 import { ProgressReporter } from './progress.js';
 import {
   groupKey,
-  readSnapshotLists,
+  readListLines,
   writeList,
   type LoadedSnapshot,
   type RepoState,
@@ -52,9 +53,16 @@ export async function runBackup(
   progress.checkAbort();
   const { backend, keys, index } = state;
   const parent = state.snapshots[state.snapshots.length - 1] ?? null;
-  const parentLists = parent
-    ? await readSnapshotLists(state, parent.doc)
-    : { groups: [] as GroupLine[], chats: [] as ChatLine[], media: [] as MediaLine[] };
+  const parentRaw = {
+    chats: parent ? await readListLines(state, parent.doc.lists.chats) : [],
+    groups: parent ? await readListLines(state, parent.doc.lists.groups) : [],
+    media: parent ? await readListLines(state, parent.doc.lists.media) : [],
+  };
+  const parentLists = {
+    groups: parentRaw.groups.map((l) => JSON.parse(l) as GroupLine),
+    chats: parentRaw.chats.map((l) => JSON.parse(l) as ChatLine),
+    media: parentRaw.media.map((l) => JSON.parse(l) as MediaLine),
+  };
   const sameStore = parent?.doc.storeId === source.storeId;
   const parentGroups = new Map<string, GroupLine>();
   if (sameStore) for (const g of parentLists.groups) parentGroups.set(groupKey(g.ref, g.month), g);
@@ -202,21 +210,26 @@ export async function runBackup(
   }
   mediaOrder.push(...[...scanned.mediaLines.values()].sort((a, b) => (a.h < b.h ? -1 : 1)));
 
+  // A list identical to the parent's keeps the parent's reference: nothing to chunk or hash.
+  const list = async (lines: string[], which: 'chats' | 'groups' | 'media'): Promise<ListRef> => {
+    const before = parentRaw[which];
+    if (parent && lines.length === before.length && lines.every((l, i) => l === before[i])) {
+      return parent.doc.lists[which];
+    }
+    return writeList(writer, keys.chunkerKey, lines);
+  };
   const lists = {
-    chats: await writeList(
-      writer,
-      keys.chunkerKey,
+    chats: await list(
       chatLines.map((c) => JSON.stringify(c)),
+      'chats',
     ),
-    groups: await writeList(
-      writer,
-      keys.chunkerKey,
+    groups: await list(
       groupLines.map((g) => JSON.stringify(g)),
+      'groups',
     ),
-    media: await writeList(
-      writer,
-      keys.chunkerKey,
+    media: await list(
       mediaOrder.map((m) => JSON.stringify(m)),
+      'media',
     ),
   };
   progress.checkAbort();
