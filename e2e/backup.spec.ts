@@ -98,6 +98,21 @@ test('turns on backup with a password, and restores it on a new computer', async
   await expect(status.getByRole('button', { name: 'Back up now' })).toBeVisible();
   // Retention keeps one backup per day (the newest), so the list still holds one.
   await expect(history.getByRole('row')).toHaveCount(2);
+
+  // Schedule: weekly, saved and shown as the next backup's frequency.
+  const schedule = first.page.getByRole('region', { name: 'Schedule' });
+  await schedule.getByLabel('Back up').selectOption('weekly');
+  await expect(schedule.getByRole('status')).toHaveText('Saved.');
+  await expect(status.getByText(/every week/)).toBeVisible();
+
+  // Check the backup: structure and a sample of the data read back, the result in words.
+  const verify = first.page.getByRole('region', { name: 'Check the backup' });
+  await verify.getByRole('button', { name: 'Check backup' }).click();
+  await expect(verify.getByTestId('verify-result')).toContainText(/healthy/, SLOW);
+  await history.scrollIntoViewIfNeeded();
+  await first.page.screenshot({ path: screenshotPath('backup-history') });
+  await verify.scrollIntoViewIfNeeded();
+  await first.page.screenshot({ path: screenshotPath('backup-verified') });
   await wipe(first);
 
   const second = await launch(false);
@@ -154,5 +169,35 @@ test('changes the password: the old one no longer opens the backup, the new one 
   await submitSecret(second.page, { password: NEW_PASSWORD });
   await expect(wizard.getByLabel('Backup from')).toBeVisible(SLOW);
   await restoreAll(second.page, CHAT_TITLES.length, 'restore-new');
+  await expectChatsBack(second);
+});
+
+test('turning backups off asks first, and the backup stays restorable', async () => {
+  const folder = backupFolder();
+  const first = await launch(true);
+  await turnOnWithPassword(first, folder, PASSWORD, { screenshotPrefix: 'backup-off' });
+  const { page } = first;
+  await page.getByRole('button', { name: 'Turn off backups…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Turn off backups?' });
+  await expect(dialog).toContainText('The existing backup stays in');
+  await expect(dialog).toContainText('can still be restored with your password or recovery key');
+  await page.screenshot({ path: screenshotPath('backup-turn-off-confirm') });
+  // Escape cancels: nothing changed.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('heading', { name: 'Backups are on' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Turn off backups…' }).click();
+  await dialog.getByLabel('Backup password').fill(PASSWORD);
+  await dialog.getByRole('button', { name: 'Turn off backups' }).click();
+  await expect(page.getByText(/^Backups are off\. Your backup stays in/)).toBeVisible(SLOW);
+  await expect(
+    page.getByRole('region', { name: 'Turn on end-to-end encrypted backup' }),
+  ).toBeVisible();
+  await wipe(first);
+
+  const second = await launch(false);
+  await openRestore(second, folder, { password: PASSWORD }, 'restore-after-off');
+  await restoreAll(second.page, CHAT_TITLES.length, 'restore-after-off');
   await expectChatsBack(second);
 });
