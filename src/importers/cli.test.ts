@@ -93,4 +93,18 @@ describe('chatkeep import', () => {
     expect((r.error as { code: string }).code).toBe('UNKNOWN_FORMAT');
     expect(r.code).not.toBe(0);
   });
+
+  it('--key with --key-file is a usage error', async () => {
+    const r = await run([
+      'import',
+      REAL,
+      '--store',
+      path.join(dir, 's'),
+      '--key',
+      'ab',
+      '--key-file',
+      'x',
+    ]);
+    expect(r.code).toBe(2);
+  });
 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ChatStore, type IngestResult } from '../store/index.js';
 import { commandContext, defaultIo, type CliIo } from '../cli/context.js';
+import { CliUsageError } from '../cli/errors.js';
 import { formatBytes } from '../cli/format.js';
 import { NeedsOwnerError, UnknownFormatError } from './core/errors.js';
 import type { ImportOptions, ImportPreview, ImportResult } from './core/types.js';
@@ -92,6 +93,8 @@ export function registerImportCommand(program: Command, io?: CliIo): void {
     .option('--inspect', 'only show what would be imported')
     .action(async (path: string, flags: ImportFlags, cmd: Command) => {
       const ctx = commandContext(cmd, cliIo);
+      if (flags.key && flags.keyFile)
+        throw new CliUsageError('Give either --key or --key-file, not both');
       const found = await detectImport(path);
       if (!found) {
         throw new UnknownFormatError(

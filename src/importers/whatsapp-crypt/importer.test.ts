@@ -299,4 +299,31 @@ describe('msgstore.db schemas', () => {
       store.close();
     }
   });
+
+  it('a group longer than one bundle keeps members seen only in earlier bundles (real store)', async () => {
+    const f = path.join(dir, 'big.db');
+    const t0 = Date.UTC(2021, 0, 1);
+    writeNewSchema(f, [
+      {
+        jid: GROUP,
+        subject: 'Big',
+        messages: Array.from({ length: 6000 }, (_, i) => ({
+          keyId: `K${i}`,
+          fromMe: false,
+          sender: i < 10 ? ALICE : BOB,
+          ts: t0 + i * 1000,
+          type: 0,
+          text: `m${i}`,
+        })),
+      },
+    ]);
+    const store = ChatStore.open(path.join(dir, 'store'));
+    try {
+      const r = (await importer.import(f, store)).ingest as IngestResult;
+      expect(r.messagesAdded).toBe(6000);
+      expect(store.listChats()).toHaveLength(1);
+    } finally {
+      store.close();
+    }
+  });
 });

@@ -24,7 +24,8 @@ const OMITTED_WORDS =
 const ANGLE_ONLY = /^<([^<>\n]{2,60})>$/;
 // iOS without media: `image omitted`, `‎document.pdf • 3 pages document omitted`.
 const IOS_OMITTED = /(?:^|\s)(image|video|audio|sticker|GIF|document|Contact card) omitted$/i;
-const DELETED = /^(This message was deleted|You deleted this message)\.?$/;
+const DELETED =
+  /^(This message was deleted|You deleted this message|Diese Nachricht wurde gelöscht|Du hast diese Nachricht gelöscht|Se eliminó este mensaje|Eliminaste este mensaje|Ce message a été supprimé|Vous avez supprimé ce message|Questo messaggio è stato eliminato|Hai eliminato questo messaggio|Esta mensagem foi apagada|Você apagou esta mensagem|Dit bericht is verwijderd|Je hebt dit bericht verwijderd)\.?$/;
 const EDITED = /\s*<This message was edited>$/;
 const LOCATION =
   /^location: (https?:\/\/maps\.google\.com\/\?q=(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?))\s*$/i;
