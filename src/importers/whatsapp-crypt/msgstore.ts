@@ -223,6 +223,7 @@ function newSchemaReader(db: Database.Database, p: Probe): MsgstoreReader {
     },
     bundles: (ctx) =>
       chatBundles(
+        'new',
         (chat) => messagesOf.iterate(chat.rowId) as IterableIterator<MsgRow>,
         reactionsSql,
         chats,
@@ -289,6 +290,7 @@ function legacyReader(db: Database.Database, p: Probe): MsgstoreReader {
     },
     bundles: (ctx) =>
       chatBundles(
+        'legacy',
         (chat) => messagesOf.iterate(chat.jid) as IterableIterator<MsgRow>,
         null,
         chats,
@@ -336,6 +338,7 @@ export function personFor(jid: string, names: Map<string, string>): PersonRecord
 }
 
 function toRecord(
+  schema: Schema,
   row: MsgRow,
   chatJid: string,
   group: boolean,
@@ -344,16 +347,14 @@ function toRecord(
   if (row.key_id === null || row.key_id === '' || row.key_id === '-1') return null;
   if (row.timestamp === null || !isStorableTime(row.timestamp)) return null;
   const waType = row.wa_type === null ? 0 : Number(row.wa_type);
-  const legacySystem = row.status === 6 && row.wa_type !== null && typeof row.wa_type === 'string';
-  const known = legacySystem ? { kind: 'system' as const } : TYPE_KIND[waType];
+  // The legacy schema marks group events with status 6 rather than a message type.
+  const known =
+    schema === 'legacy' && row.status === 6 ? { kind: 'system' as const } : TYPE_KIND[waType];
   const fromMe = row.from_me === 1;
   const senderJid = fromMe ? null : group ? (row.sender_jid ?? null) : chatJid;
   const system = known?.kind === 'system';
   const attachments: AttachmentRecord[] = [];
-  const hasMedia =
-    row.file_path !== null ||
-    (row.media_name !== null && known?.media !== undefined) ||
-    known?.media;
+  const hasMedia = row.file_path !== null || known?.media !== undefined;
   if (hasMedia && !system) {
     const stored = ctx.media.get(row.rowId);
     const fileName = row.media_name ?? basename(row.file_path);
@@ -377,7 +378,7 @@ function toRecord(
   const extra: Record<string, unknown> = {};
   if (!known) extra.waType = waType;
   let text = row.text ?? row.caption ?? null;
-  if (kind === 'location' || (row.lat && row.lon && waType === 5)) {
+  if (kind === 'location') {
     extra.lat = row.lat;
     extra.lon = row.lon;
     if (row.place) extra.name = row.place;
@@ -403,6 +404,7 @@ function toRecord(
 }
 
 function* chatBundles(
+  schema: Schema,
   messagesOf: (chat: ChatRow) => IterableIterator<MsgRow>,
   reactions: Database.Statement | null,
   listChats: () => ChatRow[],
@@ -431,7 +433,7 @@ function* chatBundles(
       return bundle;
     };
     for (const row of messagesOf(c)) {
-      const rec = toRecord(row, c.jid, group, ctx);
+      const rec = toRecord(schema, row, c.jid, group, ctx);
       if (!rec) continue;
       if (rec.senderKey) {
         members.add(rec.senderKey);
