@@ -1,17 +1,16 @@
 import type { MediaType } from '../../store/records.js';
 import { RepositoryDamagedError } from '../errors.js';
 import { packIdFromName, packObjectName, readPackTrailer } from '../format/pack.js';
-import { chatRefString } from '../format/snapshot.js';
+import {
+  chatRefString,
+  type ChatLine,
+  type GroupLine,
+  type MediaLine,
+} from '../format/snapshot.js';
 import type { CheckProblem, CheckReport, Progress } from '../types.js';
 import { openBlobBox, readObject } from './blob-store.js';
 import { ProgressReporter } from './progress.js';
-import { readSnapshotLists, type RepoState } from './state.js';
-
-interface BlobUse {
-  snapshot: string;
-  chat?: { chatRef: string; title: string; month: string };
-  media?: { hash: string; mediaType: MediaType };
-}
+import { referencedBlobs, walkLists, type RepoState } from './state.js';
 
 /**
  * Structure: every snapshot's lists and blobs are indexed, every index entry lies inside an
@@ -33,72 +32,27 @@ export async function runCheck(
   }));
   const notes: string[] = [];
 
-  // Who uses which blob.
-  const uses = new Map<string, BlobUse[]>();
-  const use = (id: string, u: BlobUse): void => {
-    const l = uses.get(id);
-    if (l) l.push(u);
-    else uses.set(id, [u]);
-  };
-  for (const s of state.snapshots) {
-    let lists;
-    try {
-      lists = await readSnapshotLists(state, s.doc);
-    } catch (err) {
-      if (!(err instanceof RepositoryDamagedError)) throw err;
-      problems.push({
-        kind: 'damaged-object',
-        object: err.object,
-        message: `${err.message}; snapshot ${s.hash} cannot be listed`,
-        affected: { snapshots: [s.hash], chats: [], media: [] },
-      });
-      continue;
-    }
-    const titles = new Map(lists.chats.map((c) => [chatRefString(c.ref), c.title]));
-    for (const g of lists.groups) {
-      const chatRef = chatRefString(g.ref);
-      for (const id of g.blobs)
-        use(id, {
-          snapshot: s.hash,
-          chat: { chatRef, title: titles.get(chatRef) ?? g.ref[2], month: g.month },
-        });
-    }
-    for (const m of lists.media)
-      for (const b of m.b) use(b, { snapshot: s.hash, media: { hash: m.h, mediaType: m.t } });
-  }
+  // Everything the snapshots reference; a snapshot whose lists cannot be read is a problem itself.
+  const referenced = await referencedBlobs(state, state.snapshots, (snap, err) => {
+    problems.push({
+      kind: 'damaged-object',
+      object: err.object,
+      message: `${err.message}; snapshot ${snap.hash} cannot be listed`,
+      affected: { snapshots: [snap.hash], chats: [], media: [] },
+    });
+  });
 
-  const affected = (ids: Iterable<string>): NonNullable<CheckProblem['affected']> => {
-    const snaps = new Set<string>();
-    const chats = new Map<string, { chatRef: string; title: string; months: Set<string> }>();
-    const media = new Map<string, { hash: string; mediaType: MediaType }>();
-    for (const id of ids) {
-      for (const u of uses.get(id) ?? []) {
-        snaps.add(u.snapshot);
-        if (u.chat) {
-          const c = chats.get(u.chat.chatRef) ?? {
-            chatRef: u.chat.chatRef,
-            title: u.chat.title,
-            months: new Set(),
-          };
-          c.months.add(u.chat.month);
-          chats.set(u.chat.chatRef, c);
-        }
-        if (u.media) media.set(u.media.hash, u.media);
-      }
-    }
-    return {
-      snapshots: [...snaps],
-      chats: [...chats.values()].map((c) => ({
-        chatRef: c.chatRef,
-        title: c.title,
-        months: [...c.months].sort(),
-      })),
-      media: [...media.values()],
-    };
+  // Problems name the blobs they take; what those blobs hold is worked out once, at the end.
+  type Affected = NonNullable<CheckProblem['affected']>;
+  const pending: { a: Affected; ids: string[] }[] = [];
+  const affected = (ids: string[]): Affected => {
+    const a: Affected = { snapshots: [], chats: [], media: [] };
+    pending.push({ a, ids });
+    return a;
   };
 
   // Blobs referenced but not indexed.
-  const missing = [...uses.keys()].filter((id) => !index.has(id));
+  const missing = [...referenced].filter((id) => !index.has(id));
   for (const id of missing) {
     problems.push({
       kind: 'missing-blob',
@@ -210,6 +164,7 @@ export async function runCheck(
       });
     }
   }
+  if (pending.length) await resolveAffected(state, pending);
   return {
     ok: problems.length === 0,
     snapshots: state.snapshots.length,
@@ -219,6 +174,76 @@ export async function runCheck(
     problems,
     notes,
   };
+}
+
+interface Use {
+  snapshots: Set<string>;
+  chat?: { chatRef: string; month: string };
+  media?: { hash: string; mediaType: MediaType };
+}
+
+/** Fills in the snapshots, chats (with months) and media files each problem's blobs belong to. */
+async function resolveAffected(
+  state: RepoState,
+  pending: { a: NonNullable<CheckProblem['affected']>; ids: string[] }[],
+): Promise<void> {
+  const bad = new Set(pending.flatMap((p) => p.ids));
+  const uses = new Map<string, Use[]>();
+  const byChunk = new Map<string, Use[]>();
+  const titles = new Map<string, string>();
+  await walkLists(state, state.snapshots, {
+    onChunk: (which, chunk, lines) => {
+      const found: Use[] = [];
+      for (const l of lines) {
+        if (which === 'chats') {
+          const c = JSON.parse(l) as ChatLine;
+          titles.set(chatRefString(c.ref), c.title);
+        } else if (which === 'groups') {
+          const g = JSON.parse(l) as GroupLine;
+          const hit = g.blobs.filter((id) => bad.has(id));
+          if (hit.length) {
+            const u: Use = {
+              snapshots: new Set(),
+              chat: { chatRef: chatRefString(g.ref), month: g.month },
+            };
+            found.push(u);
+            for (const id of hit) uses.set(id, [...(uses.get(id) ?? []), u]);
+          }
+        } else {
+          const m = JSON.parse(l) as MediaLine;
+          const hit = m.b.filter((id) => bad.has(id));
+          if (hit.length) {
+            const u: Use = { snapshots: new Set(), media: { hash: m.h, mediaType: m.t } };
+            found.push(u);
+            for (const id of hit) uses.set(id, [...(uses.get(id) ?? []), u]);
+          }
+        }
+      }
+      if (found.length) byChunk.set(chunk, found);
+    },
+    onLeaf: (_which, chunk, snap) => {
+      for (const u of byChunk.get(chunk) ?? []) u.snapshots.add(snap.hash);
+    },
+    onSnapshotError: () => undefined, // already reported
+  });
+  for (const { a, ids } of pending) {
+    const snaps = new Set<string>();
+    const chats = new Map<string, Set<string>>();
+    const media = new Map<string, MediaType>();
+    for (const id of ids) {
+      for (const u of uses.get(id) ?? []) {
+        for (const s of u.snapshots) snaps.add(s);
+        if (u.chat)
+          chats.set(u.chat.chatRef, (chats.get(u.chat.chatRef) ?? new Set()).add(u.chat.month));
+        if (u.media) media.set(u.media.hash, u.media.mediaType);
+      }
+    }
+    a.snapshots.push(...snaps);
+    for (const [chatRef, months] of chats) {
+      a.chats.push({ chatRef, title: titles.get(chatRef) ?? chatRef, months: [...months].sort() });
+    }
+    for (const [hash, mediaType] of media) a.media.push({ hash, mediaType });
+  }
 }
 
 function shuffle<T>(a: T[]): T[] {

@@ -3,7 +3,7 @@ import type { Progress, PruneReport } from '../types.js';
 import { openBlobBox, PackWriter, readObject } from './blob-store.js';
 import { encodeIndex, MasterIndex, type IndexedPack } from './master-index.js';
 import { ProgressReporter } from './progress.js';
-import { listTreeIds, readSnapshotLists, type RepoState } from './state.js';
+import { referencedBlobs, type RepoState } from './state.js';
 
 /** A pack whose used bytes fall below this share is rewritten with only its used blobs. */
 export const REPACK_BELOW_USED = 0.5;
@@ -21,13 +21,7 @@ export async function runPrune(
   const progress = new ProgressReporter(opts.onProgress);
 
   // Reading every snapshot's lists throws on damage: never delete when we cannot tell what is used.
-  const used = new Set<string>();
-  for (const s of state.snapshots) {
-    for (const id of await listTreeIds(state, s.doc)) used.add(id);
-    const lists = await readSnapshotLists(state, s.doc, { groups: true, media: true });
-    for (const g of lists.groups) for (const id of g.blobs) used.add(id);
-    for (const m of lists.media) for (const b of m.b) used.add(b);
-  }
+  const used = await referencedBlobs(state, state.snapshots);
 
   const keep: IndexedPack[] = [];
   const drop: string[] = [];

@@ -2,6 +2,7 @@ import type { Backend } from '../backend/backend.js';
 import type { RepoKeys } from '../crypto/repo-keys.js';
 import type { ChatLine, GroupLine, ListRef, MediaLine, SnapshotDoc } from '../format/snapshot.js';
 import { joinChunks, splitLines } from './tree-list.js';
+import { RepositoryDamagedError } from '../errors.js';
 import { readBlob, type PackWriter } from './blob-store.js';
 import type { MasterIndex } from './master-index.js';
 
@@ -49,14 +50,79 @@ export async function readListLines(state: RepoState, ref: ListRef): Promise<str
   return readChunks(state, (await resolveList(state, ref)).leaves);
 }
 
-/** Every tree blob a snapshot's lists use (inner levels and leaves). */
-export async function listTreeIds(state: RepoState, doc: SnapshotDoc): Promise<string[]> {
-  const out: string[] = [];
-  for (const ref of [doc.lists.chats, doc.lists.groups, doc.lists.media]) {
-    const { leaves, inner } = await resolveList(state, ref);
-    out.push(...inner, ...leaves);
+/**
+ * Walks the lists of many snapshots, visiting each distinct leaf chunk once: successive
+ * snapshots share most chunks, so the cost follows the repository's unique content and not
+ * (snapshots x list length). `onTree` sees every tree blob id (inner and leaf) of every snapshot;
+ * `onChunk` sees each distinct leaf chunk's lines once, with the list it belongs to.
+ */
+export async function walkLists(
+  state: RepoState,
+  snapshots: LoadedSnapshot[],
+  visit: {
+    onTree?: (id: string, snapshot: LoadedSnapshot) => void;
+    onChunk?: (which: 'chats' | 'groups' | 'media', id: string, lines: string[]) => void;
+    onLeaf?: (which: 'chats' | 'groups' | 'media', id: string, snapshot: LoadedSnapshot) => void;
+    /** Without it, damage in a snapshot's lists throws. */
+    onSnapshotError?: (snapshot: LoadedSnapshot, err: RepositoryDamagedError) => void;
+  },
+): Promise<void> {
+  const innerCache = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const s of snapshots) {
+    try {
+      for (const which of ['chats', 'groups', 'media'] as const) {
+        const ref = s.doc.lists[which];
+        let ids = ref.ids;
+        for (let d = ref.d; d > 0; d--) {
+          const next: string[] = [];
+          for (const id of ids) {
+            visit.onTree?.(id, s);
+            let lines = innerCache.get(id);
+            if (!lines) {
+              lines = await readChunks(state, [id]);
+              innerCache.set(id, lines);
+            }
+            next.push(...lines);
+          }
+          ids = next;
+        }
+        for (const id of ids) {
+          visit.onTree?.(id, s);
+          if (!seen.has(id) && visit.onChunk) {
+            const lines = await readChunks(state, [id]);
+            seen.add(id); // only once read: a damaged chunk fails every snapshot that uses it
+            visit.onChunk(which, id, lines);
+          }
+          visit.onLeaf?.(which, id, s);
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof RepositoryDamagedError) || !visit.onSnapshotError) throw err;
+      visit.onSnapshotError(s, err);
+    }
   }
-  return out;
+}
+
+/** Every blob the snapshots reference: list tree blobs, month group chunks, media chunks. */
+export async function referencedBlobs(
+  state: RepoState,
+  snapshots: LoadedSnapshot[],
+  onSnapshotError?: (snapshot: LoadedSnapshot, err: RepositoryDamagedError) => void,
+): Promise<Set<string>> {
+  const used = new Set<string>();
+  await walkLists(state, snapshots, {
+    onTree: (id) => used.add(id),
+    onChunk: (which, _id, lines) => {
+      if (which === 'groups') {
+        for (const l of lines) for (const b of (JSON.parse(l) as GroupLine).blobs) used.add(b);
+      } else if (which === 'media') {
+        for (const l of lines) for (const b of (JSON.parse(l) as MediaLine).b) used.add(b);
+      }
+    },
+    ...(onSnapshotError ? { onSnapshotError } : {}),
+  });
+  return used;
 }
 
 export async function writeList(
