@@ -133,6 +133,18 @@ describe('damage is reported as RepositoryDamagedError naming the object', () =>
     expect((await repo.restoreInto('latest', t)).messages).toBe(8);
   });
 
+  it('damage shared by several snapshots names every one of them', async () => {
+    const { dir, backend, store, repo } = await setup();
+    await repo.backupFrom(store, { mediaTypes: [...MEDIA_TYPES] });
+    const ids = (await repo.snapshots()).map((s) => s.id);
+    expect(ids).toHaveLength(2);
+    const [pack] = await backend.list('data/');
+    mutate(`${dir}/${pack}`, 'truncate', 0.9);
+    const report = await repo.check();
+    const named = new Set(report.problems.flatMap((p) => p.affected?.snapshots ?? []));
+    expect([...named].sort()).toEqual([...ids].sort());
+  });
+
   it('a damaged config is reported as such', async () => {
     const { dir, backend } = await setup();
     mutate(`${dir}/config`, 'flip', 0.3);
