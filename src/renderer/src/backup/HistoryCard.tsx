@@ -46,7 +46,7 @@ export function HistoryCard({ status, onSettings }: SettingsCardProps) {
       {snapshots !== null && snapshots.length === 0 && <p className="ck-muted">No backups yet.</p>}
       {snapshots !== null && snapshots.length > 0 && (
         <>
-          <SizeChart snapshots={snapshots} />
+          <SizeChart snapshots={snapshots} currentTotal={status.lastSuccess?.totalSize ?? null} />
           <div className="ck-table-wrap">
             <table className="ck-table">
               <caption className="sr-only">Backups, newest first</caption>
@@ -77,8 +77,14 @@ export function HistoryCard({ status, onSettings }: SettingsCardProps) {
   );
 }
 
-function SizeChart({ snapshots }: { snapshots: SnapshotView[] }) {
-  const points = cumulativeSizes(snapshots);
+function SizeChart({
+  snapshots,
+  currentTotal,
+}: {
+  snapshots: SnapshotView[];
+  currentTotal: number | null;
+}) {
+  const points = cumulativeSizes(snapshots, currentTotal);
   const W = 600;
   const H = 120;
   const PAD = 4;
@@ -87,10 +93,18 @@ function SizeChart({ snapshots }: { snapshots: SnapshotView[] }) {
   if (!first || !last) return null;
   const span = Math.max(1, last.time - first.time);
   const top = Math.max(1, last.total);
-  const xy = points.map((p) => ({
-    x: points.length === 1 ? W / 2 : PAD + ((p.time - first.time) / span) * (W - 2 * PAD),
-    y: H - PAD - (p.total / top) * (H - 2 * PAD),
-  }));
+  const y = (total: number) => H - PAD - (total / top) * (H - 2 * PAD);
+  // One backup is a level line across the chart rather than a lone dot.
+  const xy =
+    points.length === 1
+      ? [
+          { x: PAD, y: y(first.total) },
+          { x: W - PAD, y: y(first.total) },
+        ]
+      : points.map((p) => ({
+          x: PAD + ((p.time - first.time) / span) * (W - 2 * PAD),
+          y: y(p.total),
+        }));
   const line = xy.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
   const area = `${PAD},${H - PAD} ${line} ${(xy[xy.length - 1]?.x ?? W).toFixed(1)},${H - PAD}`;
   return (
@@ -103,9 +117,8 @@ function SizeChart({ snapshots }: { snapshots: SnapshotView[] }) {
       >
         <polygon points={area} className="ck-chart-area" />
         <polyline points={line} className="ck-chart-line" />
-        {xy.map((p, i) => (
-          <circle key={i} cx={p.x} cy={p.y} r={3} className="ck-chart-dot" />
-        ))}
+        {points.length > 1 &&
+          xy.map((p, i) => <circle key={i} cx={p.x} cy={p.y} r={3} className="ck-chart-dot" />)}
       </svg>
       <figcaption className="ck-muted">
         Backup size over time: {formatBytes(last.total)} in {points.length} backup

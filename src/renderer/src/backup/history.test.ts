@@ -22,3 +22,17 @@ describe('cumulativeSizes', () => {
     expect(cumulativeSizes([])).toEqual([]);
   });
 });
+
+describe('cumulativeSizes with the current size', () => {
+  it('starts from what forgotten backups left behind, and ends at the current size', () => {
+    const points = cumulativeSizes([snap(10, 0), snap(20, 30)], 1000);
+    expect(points).toEqual([
+      { time: 10, total: 970 },
+      { time: 20, total: 1000 },
+    ]);
+  });
+
+  it('never goes below zero when the sizes disagree', () => {
+    expect(cumulativeSizes([snap(10, 500)], 100)).toEqual([{ time: 10, total: 500 }]);
+  });
+});
