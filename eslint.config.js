@@ -44,6 +44,59 @@ const NATIVE_AND_NODE_PACKAGES = [
 /** Import patterns for a folder of src/, imported as a folder or by file. */
 const folders = (...names) => names.flatMap((name) => [`**/${name}`, `**/${name}/**`]);
 
+const NODE_SIDE = [
+  'main',
+  'preload',
+  'store',
+  'backup',
+  'importers',
+  'services',
+  'cli',
+  'node',
+  'seed',
+  'app-backup',
+];
+
+/**
+ * The renderer and src/shared may import only src/shared (and browser packages). Import
+ * specifiers are relative, and the renderer has folders named like Node cores (its own
+ * backup/), so the rule is written per folder depth: from a file N levels below src/, a Node
+ * core is exactly N `../` away, and anything further up leaves src/ altogether.
+ */
+function browserBoundary(root, upsToSrc) {
+  return [0, 1, 2, 3].map((depth) => {
+    const ups = upsToSrc + depth;
+    return {
+      files: [`${root}/${'*/'.repeat(depth)}*.{ts,tsx}`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            paths: [
+              {
+                name: 'electron',
+                message: 'The renderer talks to main only through window.chatkeep.',
+              },
+              ...NATIVE_AND_NODE_PACKAGES.map((name) => ({ name, message: 'Node-only package.' })),
+            ],
+            patterns: [
+              { group: NODE_BUILTINS, message: 'The renderer and src/shared run without Node.' },
+              {
+                regex: `^(\\.\\./){${ups}}(${NODE_SIDE.join('|')})(/|$)`,
+                message: 'Only src/shared is common to both sides of the IPC boundary.',
+              },
+              {
+                regex: `^(\\.\\./){${ups + 1},}`,
+                message: 'The renderer and src/shared import nothing from outside src/.',
+              },
+            ],
+          },
+        ],
+      },
+    };
+  });
+}
+
 const noElectron = {
   paths: [
     { name: 'electron', message: 'Node cores must not depend on Electron: pass what you need in.' },
@@ -82,37 +135,10 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'electron',
-              message: 'The renderer talks to main only through window.chatkeep.',
-            },
-            ...NATIVE_AND_NODE_PACKAGES.map((name) => ({ name, message: 'Node-only package.' })),
-          ],
-          patterns: [
-            { group: NODE_BUILTINS, message: 'The renderer and src/shared run without Node.' },
-            {
-              group: folders(
-                'main',
-                'preload',
-                'store',
-                'backup',
-                'importers',
-                'services',
-                'cli',
-                'node',
-                'seed',
-              ),
-              message: 'Only src/shared is common to both sides of the IPC boundary.',
-            },
-          ],
-        },
-      ],
     },
   },
+  ...browserBoundary('src/shared', 1),
+  ...browserBoundary('src/renderer/src', 2),
   {
     files: ['src/preload/**/*.ts'],
     rules: {
@@ -148,6 +174,7 @@ export default tseslint.config(
       'src/cli/**/*.ts',
       'src/seed/**/*.ts',
       'src/node/**/*.ts',
+      'src/app-backup/**/*.ts',
     ],
     rules: {
       'no-restricted-imports': [

@@ -28,6 +28,31 @@ describe('process boundaries', () => {
     ['src/store/bad.ts', "import { app } from 'electron';\nexport const x = app;\n"],
     ['src/backup/bad.ts', "import { app } from 'electron';\nexport const x = app;\n"],
     ['src/cli/bad.ts', "import { shell } from 'electron';\nexport const x = shell;\n"],
+    [
+      'src/app-backup/bad.ts',
+      "import { safeStorage } from 'electron';\nexport const x = safeStorage;\n",
+    ],
+    [
+      'src/renderer/src/sections/Bad.tsx',
+      "import { Repository } from '../../../backup';\nexport const x = Repository;\n",
+    ],
+    [
+      'src/renderer/src/backup/Bad.tsx',
+      "import { BackupService } from '../../../services/backup-service';\nexport const x = BackupService;\n",
+    ],
+    [
+      'src/renderer/src/Bad.tsx',
+      "import { tasks } from '../../app-backup/settings';\nexport const x = tasks;\n",
+    ],
+    ['src/shared/bad.ts', "import { ChatStore } from '../store';\nexport const x = ChatStore;\n"],
+    [
+      'src/shared/ipc/bad.ts',
+      "import { dispatch } from '../../services/dispatch';\nexport const x = dispatch;\n",
+    ],
+    [
+      'src/renderer/src/Bad.tsx',
+      "import { startBridge } from '../../../e2e/bridge/server';\nexport const x = startBridge;\n",
+    ],
   ])('%s may not import that', async (filePath, code) => {
     expect(await ruleIdsFor(filePath, code)).toContain('no-restricted-imports');
   });
@@ -39,6 +64,15 @@ describe('process boundaries', () => {
     ],
     ['src/store/good.ts', "import fs from 'node:fs';\nexport const x = fs;\n"],
     ['src/main/good.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+    [
+      'src/renderer/src/sections/Good.tsx',
+      "import { useTask } from '../backup/tasks';\nexport const x = useTask;\n",
+    ],
+    ['src/renderer/src/backup/Good.tsx', "import { api } from '../api';\nexport const x = api;\n"],
+    [
+      'src/shared/ipc/good.ts',
+      "import type { ChatSummary } from '../chat-types';\nexport type X = ChatSummary;\n",
+    ],
   ])('%s may import that', async (filePath, code) => {
     expect(await ruleIdsFor(filePath, code)).not.toContain('no-restricted-imports');
   });

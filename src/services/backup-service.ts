@@ -462,6 +462,8 @@ export class BackupService {
   async unlock(secret: Secret, remember: boolean): Promise<BackupStatusView> {
     const client = await this.openWithSecret(secret);
     if (remember) await this.keys.saveMasterKey(this.repoId!, await client.exportMasterKey());
+    // A backup that waited for the password runs within a minute instead of at the next slot.
+    this.scheduler?.retrySoon();
     await this.emitChanged();
     return this.status();
   }

@@ -2,9 +2,9 @@ import { useEffect, useState, type DragEvent } from 'react';
 import type { ImportPreviewView } from '../../../shared/import-types';
 import type { Section } from '../../../shared/ipc/contract';
 import { api } from '../api';
-import { ProgressBar } from '../components/ProgressBar';
+import { TaskProgressBar } from '../backup/TaskProgressBar';
+import { useTask } from '../backup/tasks';
 import { formatBytes, formatDateTime } from '../format';
-import { useTask } from '../tasks';
 
 interface Props {
   onNavigate(section: Section, chatId?: number): void;
@@ -33,7 +33,7 @@ export function ImportSection({ onNavigate }: Props) {
   const [key, setKey] = useState('');
   const [taskId, setTaskId] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const { progress, finished } = useTask(taskId);
+  const { finished } = useTask(taskId);
 
   const reset = () => {
     setPicked(null);
@@ -267,18 +267,7 @@ export function ImportSection({ onNavigate }: Props) {
             </div>
           )}
 
-          {importing && (
-            <>
-              <ProgressBar label="Import progress" progress={progress} />
-              <button
-                type="button"
-                className="button"
-                onClick={() => taskId && void api.invoke('task.cancel', { taskId })}
-              >
-                Stop import
-              </button>
-            </>
-          )}
+          {importing && taskId && <TaskProgressBar taskId={taskId} label="Importing" />}
 
           {finished?.outcome === 'done' && (
             <div role="status">
