@@ -388,4 +388,23 @@ describe('identity, keys and media', () => {
       createHash('sha256').update(jpeg).digest('hex'),
     );
   });
+
+  it('a direct chat stays direct despite system lines naming the other person', async () => {
+    const text = [
+      '1/2/20, 9:00 - Messages and calls are end-to-end encrypted.',
+      "1/2/20, 9:01 - Sam's security code changed. Tap to learn more.",
+      '1/2/20, 9:02 - Sam changed their phone number to a new number.',
+      '13/2/20, 9:03 - Sam: hi',
+      '13/2/20, 9:04 - Ana: hey',
+      '',
+    ].join('\n');
+    const { store } = await importText(text, 'WhatsApp Chat with Sam.txt');
+    expect(store.bundles[0]?.chat).toMatchObject({
+      type: 'direct',
+      title: 'Sam',
+      members: ['name:Sam'],
+    });
+    const p = await importer.inspect(path.join(dir, 'WhatsApp Chat with Sam.txt'));
+    expect(p.suggestedOwner).toBe('Ana');
+  });
 });

@@ -100,7 +100,7 @@ function makePlan(src: ExportSource, opts: ImportOptions): Plan {
   const group =
     scan.groupCreatedTitle !== null ||
     participants.length > 2 ||
-    scan.namesInSystemLines.size > 0 ||
+    scan.groupEvents ||
     scan.chatVoices.size > 0;
   const suggested = suggestOwner(scan, fileTitle);
   return {

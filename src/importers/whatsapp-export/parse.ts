@@ -71,6 +71,8 @@ export interface ExportScan {
    * Ben`. An author all of whose messages are text starting with U+200E is one of these.
    */
   chatVoices: Set<string>;
+  /** System lines only groups have (added, removed, left, group subject...). */
+  groupEvents: boolean;
   first: HeaderParts | null;
   last: HeaderParts | null;
 }
@@ -79,6 +81,8 @@ const CREATED_GROUP = /^(.+?) created (?:the )?group ["\u201c\u201e]?(.+?)["\u20
 const YOU_LINE = /^(You|you) /;
 const ACTOR = /^(.+?) (added|removed|left|joined|changed|created|deleted)\b/;
 const TARGET = /\b(?:added|removed) (.+)$/;
+const GROUP_EVENT =
+  /\b(added|removed|left|joined using|created (?:the )?group|changed the subject|changed (?:this )?group|changed the group)\b/;
 const MAX_SYSTEM_NAMES = 10_000;
 
 export function scanExport(lines: Iterable<Line>, crlf = false): ExportScan {
@@ -93,6 +97,7 @@ export function scanExport(lines: Iterable<Line>, crlf = false): ExportScan {
     namesInSystemLines: new Set(),
     hasYouSystemLines: false,
     chatVoices: new Set(),
+    groupEvents: false,
     first: null,
     last: null,
   };
@@ -104,6 +109,7 @@ export function scanExport(lines: Iterable<Line>, crlf = false): ExportScan {
     const created = CREATED_GROUP.exec(text);
     if (created?.[2] && scan.groupCreatedTitle === null) scan.groupCreatedTitle = created[2];
     if (YOU_LINE.test(text)) scan.hasYouSystemLines = true;
+    if (GROUP_EVENT.test(text)) scan.groupEvents = true;
     if (scan.namesInSystemLines.size < MAX_SYSTEM_NAMES) {
       const actor = ACTOR.exec(text)?.[1];
       if (actor && !YOU_LINE.test(actor + ' ')) scan.namesInSystemLines.add(actor);
