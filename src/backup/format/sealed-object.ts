@@ -56,12 +56,13 @@ export function decodeSealed(
       );
     }
   }
-  checkHeader(buf, kind, object);
-  const plain = keys.openMeta(
-    label(kind),
-    buf.subarray(0, HEADER_BYTES),
-    buf.subarray(HEADER_BYTES),
-  );
+  const plain =
+    buf.length > HEADER_BYTES
+      ? keys.openMeta(label(kind), buf.subarray(0, HEADER_BYTES), buf.subarray(HEADER_BYTES))
+      : null;
+  // Authenticated first (the header is in the AD), so a flipped version byte reads as damage;
+  // content-named objects were already checked against their name above.
+  if (plain || opts.contentNamed) checkHeader(buf, kind, object);
   if (!plain)
     throw new RepositoryDamagedError(
       object,
