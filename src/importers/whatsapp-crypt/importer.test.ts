@@ -154,6 +154,15 @@ describe('crypt15 / crypt14 decryption', () => {
     ).rejects.toBeInstanceOf(DamagedFileError);
   });
 
+  it('recognises crypt12 by name and refuses it plainly', async () => {
+    const f = path.join(dir, 'msgstore.db.crypt12');
+    fs.writeFileSync(f, randomBytes(200));
+    expect(await importer.detect(f)).toMatchObject({ variant: 'crypt12' });
+    await expect(
+      importer.import(f, new CollectingStore(dir), { key: KEY_TYPED }),
+    ).rejects.toBeInstanceOf(UnsupportedVersionError);
+  });
+
   it('says a header it does not know is a newer format', async () => {
     // Framing as crypt15 but the prefix carries only an unknown field 9.
     const f = path.join(dir, 'future.crypt16');

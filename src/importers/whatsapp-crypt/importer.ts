@@ -69,6 +69,14 @@ function isSqlite(file: string): boolean {
   return readHead(file, 16).equals(SQLITE_MAGIC);
 }
 
+function refuseCrypt12(file: string): void {
+  if (/\.crypt12$/i.test(file)) {
+    throw new UnsupportedVersionError(
+      'crypt12 backups (WhatsApp before 2021) are not supported; make a new backup on the phone (crypt15)',
+    );
+  }
+}
+
 function rootKey(opts: ImportOptions): Buffer | null {
   if (opts.key) return parseHexKey(opts.key);
   if (opts.keyFile) return readKeyFile(opts.keyFile);
@@ -173,6 +181,13 @@ export const whatsappCryptImporter: Importer = {
       return null;
     }
     const variant = loc.file === p ? 'file' : 'folder';
+    if (/\.crypt12$/i.test(loc.file)) {
+      return {
+        format: 'whatsapp-crypt',
+        variant: 'crypt12',
+        description: 'WhatsApp Android backup (crypt12)',
+      };
+    }
     if (isSqlite(loc.file)) {
       try {
         const { db } = openDb(loc.file);
@@ -200,6 +215,7 @@ export const whatsappCryptImporter: Importer = {
 
   async inspect(p: string, opts: ImportOptions = {}): Promise<ImportPreview> {
     const loc = locate(p, opts);
+    refuseCrypt12(loc.file);
     const needsKey = !isSqlite(loc.file) && !opts.key && !opts.keyFile;
     if (needsKey) {
       readPrefix(loc.file);

@@ -102,6 +102,8 @@ describe('WhatsApp iOS', () => {
     const enc = path.join(dir, 'enc');
     fs.mkdirSync(enc);
     fs.writeFileSync(path.join(enc, 'Manifest.db'), Buffer.alloc(4096, 0x5a));
+    fs.writeFileSync(path.join(enc, 'Manifest.plist'), 'IsEncrypted');
+    expect(await importer.detect(enc)).toMatchObject({ variant: 'encrypted-backup' });
     await expect(importer.inspect(enc)).rejects.toBeInstanceOf(UnsupportedVersionError);
     await expect(importer.inspect(dir)).rejects.toBeInstanceOf(UnknownFormatError);
   });

@@ -171,6 +171,19 @@ export const whatsappIosImporter: Importer = {
   id: 'whatsapp-ios',
 
   async detect(p: string): Promise<Detection | null> {
+    // Recognised so that import can say why it refuses, rather than "unknown format".
+    const manifest = path.join(p, 'Manifest.db');
+    if (
+      fs.existsSync(manifest) &&
+      !isSqliteFile(manifest) &&
+      fs.existsSync(path.join(p, 'Manifest.plist'))
+    ) {
+      return {
+        format: 'whatsapp-ios',
+        variant: 'encrypted-backup',
+        description: 'Encrypted iPhone backup',
+      };
+    }
     try {
       return await withOpen(p, {}, async (loc) => ({
         format: 'whatsapp-ios' as const,
