@@ -1,9 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { launchApp, makeDataDir, screenshotPath, type RunningApp } from './app';
 import {
   makeBackupFolder,
   NEW_PASSWORD,
+  openSection,
   openRestore,
   PASSWORD,
   restoreAll,
@@ -113,6 +114,10 @@ test('turns on backup with a password, and restores it on a new computer', async
   await first.page.screenshot({ path: screenshotPath('backup-history') });
   await verify.scrollIntoViewIfNeeded();
   await first.page.screenshot({ path: screenshotPath('backup-verified') });
+  await first.page.emulateMedia({ colorScheme: 'dark' });
+  await status.scrollIntoViewIfNeeded();
+  await first.page.screenshot({ path: screenshotPath('backup-status-dark') });
+  await first.page.emulateMedia({ colorScheme: 'light' });
   await wipe(first);
 
   const second = await launch(false);
@@ -200,4 +205,33 @@ test('turning backups off asks first, and the backup stays restorable', async ()
   await openRestore(second, folder, { password: PASSWORD }, 'restore-after-off');
   await restoreAll(second.page, CHAT_TITLES.length, 'restore-after-off');
   await expectChatsBack(second);
+});
+
+test('a computer without the saved key asks for the password, refuses a wrong one, then backs up', async () => {
+  const folder = backupFolder();
+  const first = await launch(true);
+  await turnOnWithPassword(first, folder, PASSWORD, { screenshotPrefix: 'backup-locked' });
+  // The same data folder opened again: settings and chats are there, the key (held only for the
+  // session where no keychain is reachable, as here) is not.
+  const copy = makeDataDir();
+  cpSync(first.dataDir, copy, { recursive: true });
+  await wipe(first);
+  const second = await launchApp({ dataDir: copy });
+  apps.push(second);
+  const { page } = second;
+  await openSection(page, 'Backup');
+  const status = page.getByRole('region', { name: 'Backups need attention' });
+  await expect(status.getByRole('alert')).toContainText('Enter your backup password');
+  await page.screenshot({ path: screenshotPath('backup-locked-status') });
+  await status.getByRole('button', { name: 'Enter password' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Enter your backup password' });
+  await dialog.getByLabel('Backup password').fill('definitely wrong 123');
+  await dialog.getByRole('button', { name: 'Unlock' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText(/^That password is not right/, SLOW);
+  await dialog.getByLabel('Backup password').fill(PASSWORD);
+  await dialog.getByRole('button', { name: 'Unlock' }).click();
+  await expect(dialog).toBeHidden(SLOW);
+  const ready = page.getByRole('region', { name: 'Backups are on' });
+  await ready.getByRole('button', { name: 'Back up now' }).click();
+  await expect(ready.getByRole('status')).toHaveText(/^Backed up 3 chats/, SLOW);
 });

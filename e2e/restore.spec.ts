@@ -49,7 +49,7 @@ test.afterEach(async ({}, testInfo) => {
   folders = [];
 });
 
-test('a wrong password is refused in words, then the right one restores', async () => {
+test('a wrong password is refused in words; the right one restores the chats chosen', async () => {
   const folder = makeBackupFolder();
   folders.push(folder);
   const first = await launch(seedLisbonStore);
@@ -69,12 +69,21 @@ test('a wrong password is refused in words, then the right one restores', async 
   await expect(wizard.getByRole('button', { name: 'Open backup' })).toBeDisabled();
   await submitSecret(second.page, { password: PASSWORD });
   await expect(wizard.getByLabel('Backup from')).toBeVisible(SLOW);
-  await restoreAll(second.page, 3, 'restore-after-wrong');
-  await expect(
-    second.page.getByRole('listbox', { name: 'Chats' }).getByRole('option', {
-      name: new RegExp(LISBON.title),
-    }),
-  ).toBeVisible();
+  // Only the chats I choose: filter, tick one, restore just that one.
+  await wizard.getByRole('radio', { name: 'Only the chats I choose' }).check();
+  await expect(wizard.getByRole('button', { name: 'Restore 0 chats' })).toBeDisabled();
+  await wizard.getByLabel('Filter chats').fill('дмит');
+  const picks = wizard.getByRole('list', { name: 'Chats to restore' });
+  await expect(picks.getByRole('checkbox')).toHaveCount(1);
+  await picks.getByRole('checkbox', { name: /Дмитрий Иванов/ }).check();
+  await second.page.screenshot({ path: screenshotPath('restore-choose-chats') });
+  await wizard.getByRole('button', { name: 'Restore 1 chat' }).click();
+  await expect(wizard.getByRole('heading', { name: 'Restored 1 chat' })).toBeVisible(SLOW);
+  await wizard.getByRole('button', { name: 'Open chats' }).click();
+  const chats = second.page.getByRole('listbox', { name: 'Chats' });
+  await expect(chats.getByRole('option')).toHaveCount(1);
+  await expect(chats.getByRole('option')).toContainText('Дмитрий Иванов');
+  await expect(chats.getByRole('option', { name: new RegExp(LISBON.title) })).toHaveCount(0);
 });
 
 test('videos left out of the backup come back as not included; photos come back', async () => {
