@@ -151,7 +151,11 @@ export function StatusCard({ status, onStatus }: Props) {
         <TaskProgressBar taskId={running} label="Backing up" />
       ) : (
         <div className="ck-actions">
-          <button type="button" className="button primary" onClick={() => void runNow()}>
+          <button
+            type="button"
+            className="button primary"
+            onClick={() => (status.locked ? setUnlocking({ thenRun: true }) : void runNow())}
+          >
             Back up now
           </button>
         </div>
