@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatStore } from './chat-store.js';
+import { DROP_TRIGGERS_FROM } from './ingest.js';
+import { BULK_INSERT_TRIGGERS, registerFunctions } from './schema.js';
 import {
   IngestCancelledError,
   InvalidRecordError,
@@ -348,6 +350,69 @@ describe('ingest', () => {
     ).toThrow(IngestCancelledError);
     expect(progress.length).toBeGreaterThan(0);
     expect(tableCounts()).toMatchObject({ chats: 0, messages: 0, people: 0, sources: 0 });
+  });
+
+  describe('large imports', () => {
+    const triggers = (): unknown[] => {
+      const db = new Database(store.dbPath, { readonly: true });
+      try {
+        return db
+          .prepare(
+            "SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name",
+          )
+          .all();
+      } finally {
+        db.close();
+      }
+    };
+
+    it('take the insert triggers out only for their own transaction', () => {
+      const before = triggers();
+      expect(before.length).toBeGreaterThan(10);
+      const r = store.ingest([groupBundle(days(DROP_TRIGGERS_FROM + 10))]);
+      expect(r.messagesAdded).toBe(DROP_TRIGGERS_FROM + 10);
+      expect(triggers()).toEqual(before);
+      // The triggers work again for the next writer.
+      const db = new Database(store.dbPath);
+      registerFunctions(db);
+      db.prepare(
+        "INSERT INTO messages (sort_key, chat_id, key, sender_id, sent_at, kind, text) VALUES (?, ?, 'raw', NULL, ?, 'text', 'zebra crossing')",
+      ).run(T0 * 1024 + 7, r.chatIds[0], T0);
+      db.close();
+      expect(store.search('zebra')).toHaveLength(1);
+      expect(store.listChats()[0]?.messageCount).toBe(DROP_TRIGGERS_FROM + 11);
+    });
+
+    it('leave the triggers in place when they fail or are cancelled', () => {
+      const before = triggers();
+      const bad = groupBundle(days(DROP_TRIGGERS_FROM + 10));
+      bad.messages.at(-1)?.reactions.push({ senderKey: 'stranger', emoji: '👍' });
+      expect(() => store.ingest([bad])).toThrow(InvalidRecordError);
+      let polls = 0;
+      expect(() =>
+        store.ingest([groupBundle(days(DROP_TRIGGERS_FROM + 10))], {
+          shouldCancel: () => ++polls > 3,
+        }),
+      ).toThrow(IngestCancelledError);
+      expect(triggers()).toEqual(before);
+      expect(store.stats().messages).toBe(0);
+    });
+
+    it('name every trigger that stands down in bulk mode on insert', () => {
+      const db = new Database(store.dbPath, { readonly: true });
+      const bulkInsert = (
+        db
+          .prepare(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND sql LIKE '%bulk_mode%'",
+          )
+          .all() as Array<{ name: string; sql: string }>
+      )
+        .filter((t) => /AFTER INSERT/i.test(t.sql))
+        .map((t) => t.name)
+        .sort();
+      db.close();
+      expect(bulkInsert).toEqual([...BULK_INSERT_TRIGGERS].sort());
+    });
   });
 
   it('reports progress and handles many messages at the same millisecond', () => {

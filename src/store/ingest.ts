@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { IngestCancelledError, InvalidRecordError } from './errors.js';
 import type { AttachmentRecord, ChatBundle, MessageRecord } from './records.js';
-import { FTS_BODY, FTS_HAS_BODY, monthOf, monthRange } from './schema.js';
+import { BULK_INSERT_TRIGGERS, FTS_BODY, FTS_HAS_BODY, monthOf, monthRange } from './schema.js';
 import { validateBundle } from './validate.js';
 
 export interface IngestProgress {
@@ -32,6 +32,12 @@ export interface IngestResult {
  */
 export const SORT_SLOTS_PER_MS = 1024;
 const CHECK_EVERY = 1000;
+/**
+ * From this many messages in one call, ingest also takes the bulk-mode insert triggers out for
+ * its transaction (see BULK_INSERT_TRIGGERS). Below it, re-preparing statements after the schema
+ * change would cost more than the triggers.
+ */
+export const DROP_TRIGGERS_FROM = 5000;
 
 interface ExistingMessage {
   id: number;
@@ -76,7 +82,11 @@ export class Ingester {
   /** Messages the running ingest added, per chat. */
   private readonly addedPerChat = new Map<number, number>();
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    /** Tests lower this to run the trigger-dropping path on small inputs. */
+    private readonly dropTriggersFrom: number = DROP_TRIGGERS_FROM,
+  ) {
     const p = <T = unknown>(sql: string) => db.prepare<unknown[], T>(sql);
     this.s = {
       findSource: p<{ id: number; label: string }>(
@@ -115,6 +125,10 @@ export class Ingester {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       setBulk: p('UPDATE bulk_mode SET active = ? WHERE id = 1'),
+      triggerSql: p<{ name: string; sql: string }>(
+        `SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'
+         AND name IN (${BULK_INSERT_TRIGGERS.map((n) => `'${n}'`).join(', ')})`,
+      ),
       bumpRev: p<{ value: number }>(
         'UPDATE rev_counter SET value = value + 1 WHERE id = 1 RETURNING value',
       ),
@@ -246,6 +260,10 @@ export class Ingester {
       // Phase 2: all messages of the call in time order, so the sort-key index and each chat's
       // time index grow at their ends instead of splitting pages all over.
       work.sort((a, b) => byTime(a.m, b.m) || a.order - b.order);
+      // Schema changes inside a transaction are part of it: on error or cancel the rollback
+      // restores the triggers, and other connections never see them missing.
+      const dropped = work.length >= this.dropTriggersFrom ? this.s.triggerSql.all() : [];
+      for (const t of dropped) this.db.exec(`DROP TRIGGER ${t.name}`);
       for (const { m, at, chatId, personId } of work) {
         const insertedKeys = chatState.get(chatId)?.insertedKeys ?? null;
         const senderId =
@@ -266,6 +284,7 @@ export class Ingester {
       }
       checkpoint();
       this.settle();
+      for (const t of dropped) this.db.exec(t.sql);
       this.s.setBulk.run(0);
     } finally {
       this.sourceIds.clear();
