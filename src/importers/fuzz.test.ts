@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isImportError } from './core/errors.js';
 import { linesOfString } from './core/line-reader.js';
 import { ChatStore } from '../store/index.js';
+import { writeChatStorage } from './fixtures/chatstorage.js';
 import { encryptBackup, sampleWaChats, writeNewSchema } from './fixtures/msgstore.js';
 import { writeTelegramExport } from './fixtures/telegram.js';
 import { renderExport, sampleChat } from './fixtures/whatsapp-export.js';
@@ -13,6 +14,7 @@ import { detectImport } from './index.js';
 import { telegramImporter } from './telegram/importer.js';
 import { whatsappCryptImporter } from './whatsapp-crypt/importer.js';
 import { whatsappExportImporter } from './whatsapp-export/importer.js';
+import { whatsappIosImporter } from './whatsapp-ios/importer.js';
 import { parseMessages, scanExport } from './whatsapp-export/parse.js';
 
 /**
@@ -28,6 +30,8 @@ let realZip: Buffer;
 let crypt: Buffer;
 let telegram: Buffer;
 let store: ChatStore;
+let msgstore: Buffer;
+let chatStorage: Buffer;
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-'));
@@ -37,6 +41,9 @@ beforeAll(() => {
   writeNewSchema(db, sampleWaChats());
   encryptBackup(fs.readFileSync(db), Buffer.from(KEY, 'hex'), path.join(dir, 'c.crypt15'));
   crypt = fs.readFileSync(path.join(dir, 'c.crypt15'));
+  msgstore = fs.readFileSync(db);
+  writeChatStorage(path.join(dir, 'cs.sqlite'), sampleWaChats());
+  chatStorage = fs.readFileSync(path.join(dir, 'cs.sqlite'));
   const tg = path.join(dir, 'tg');
   writeTelegramExport(tg);
   telegram = fs.readFileSync(path.join(tg, 'result.json'));
@@ -189,6 +196,36 @@ describe('fuzz: Telegram JSON', () => {
           JSON.stringify({ name: 'x', type: 'personal_chat', id: 1, messages }),
         );
         await expectTypedOrResult(() => telegramImporter.import(d, store));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('fuzz: SQLite sources', () => {
+  /** Mutations aimed past the 100-byte header too, where pages hold the rows. */
+  const pageMutation = fc.array(
+    fc.record({
+      kind: fc.constant('flip' as const),
+      at: fc.nat(),
+      bit: fc.integer({ min: 0, max: 7 }),
+    }),
+    { minLength: 1, maxLength: 40 },
+  );
+
+  it('damaged msgstore.db and ChatStorage.sqlite end in a result or a typed error', async () => {
+    await fc.assert(
+      fc.asyncProperty(pageMutation, fc.boolean(), async (ms, ios) => {
+        const f = path.join(dir, `db${n++}.${ios ? 'sqlite' : 'db'}`);
+        // Keep the 16-byte magic so the file still reaches SQLite, then damage what follows.
+        const src = ios ? chatStorage : msgstore;
+        const bytes = mutate(
+          src,
+          ms.map((m) => ({ ...m, at: 16 + (m.at % (src.length - 16)) })),
+        );
+        fs.writeFileSync(f, bytes);
+        const importer = ios ? whatsappIosImporter : whatsappCryptImporter;
+        await expectTypedOrResult(() => importer.import(f, store));
       }),
       { numRuns: 60 },
     );

@@ -76,3 +76,14 @@ export class ImportCancelledError extends ImportError {
 export function isImportError(e: unknown): e is ImportError {
   return e instanceof ImportError;
 }
+
+/**
+ * SQLite reports a damaged database file while we read it (SQLITE_CORRUPT, SQLITE_NOTADB...):
+ * the person's file is damaged, which they should hear in those words.
+ */
+export function sqliteAsDamaged(e: unknown, what: string): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (isImportError(e) || typeof code !== 'string' || !code.startsWith('SQLITE_')) return e;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return e;
+  return new DamagedFileError(`${what} is damaged (${(e as Error).message})`, { cause: e });
+}

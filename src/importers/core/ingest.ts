@@ -1,5 +1,5 @@
 import type { ChatBundle } from '../../store/records.js';
-import { ImportCancelledError, isImportError } from './errors.js';
+import { ImportCancelledError, isImportError, sqliteAsDamaged } from './errors.js';
 import type { ChatStoreLike } from './types.js';
 
 /**
@@ -12,6 +12,7 @@ export async function ingestBundles(
   store: ChatStoreLike,
   bundles: Iterable<ChatBundle>,
   signal: AbortSignal | undefined,
+  sourceName = 'The file',
 ): Promise<unknown> {
   let inner: unknown = null;
   const guarded = (function* () {
@@ -21,8 +22,9 @@ export async function ingestBundles(
         yield b;
       }
     } catch (e) {
-      inner = e;
-      throw e;
+      // Errors raised while reading the source (not by the store) describe the source.
+      inner = sqliteAsDamaged(e, sourceName);
+      throw inner;
     }
   })();
   try {

@@ -7,6 +7,7 @@ import {
   DamagedFileError,
   ImportError,
   NeedsKeyError,
+  sqliteAsDamaged,
   UnknownFormatError,
   UnsupportedVersionError,
 } from '../core/errors.js';
@@ -237,6 +238,14 @@ export const whatsappCryptImporter: Importer = {
       const names = readContactNames(opts.waDbPath);
       const { db, reader } = openDb(file);
       try {
+        return describe(reader);
+      } catch (e) {
+        throw sqliteAsDamaged(e, 'The message database');
+      } finally {
+        db.close();
+      }
+
+      function describe(reader: MsgstoreReader): ImportPreview {
         const folder = loc.mediaDir ? new MediaFolder(loc.mediaDir) : null;
         let count = 0;
         let included = 0;
@@ -268,8 +277,6 @@ export const whatsappCryptImporter: Importer = {
             ? []
             : ['No media folder given: attachments are recorded without their files'],
         };
-      } finally {
-        db.close();
       }
     });
   },
@@ -283,6 +290,14 @@ export const whatsappCryptImporter: Importer = {
       const names = readContactNames(opts.waDbPath);
       const { db, reader } = openDb(file);
       try {
+        return await importFrom(reader);
+      } catch (e) {
+        throw sqliteAsDamaged(e, 'The message database');
+      } finally {
+        db.close();
+      }
+
+      async function importFrom(reader: MsgstoreReader): Promise<ImportResult> {
         // Media first, so the bundles can carry their hashes.
         const media = new Map<number, AttachmentRecord>();
         let stored = 0;
@@ -330,7 +345,7 @@ export const whatsappCryptImporter: Importer = {
             yield b;
           }
         })();
-        const ingest = await ingestBundles(store, bundles, opts.signal);
+        const ingest = await ingestBundles(store, bundles, opts.signal, 'The message database');
         progress.done();
         return {
           format: 'whatsapp-crypt',
@@ -345,8 +360,6 @@ export const whatsappCryptImporter: Importer = {
             ...(missing > 0 ? [`${missing} media file(s) were not found in the media folder`] : []),
           ],
         };
-      } finally {
-        db.close();
       }
     });
   },

@@ -8,6 +8,7 @@ import {
   ImportError,
   UnknownFormatError,
   UnsupportedVersionError,
+  sqliteAsDamaged,
 } from '../core/errors.js';
 import { ingestBundles } from '../core/ingest.js';
 import { MediaFolder } from '../core/media-folder.js';
@@ -159,6 +160,8 @@ async function withOpen<T>(
     const { db, reader } = openDb(loc.dbFile);
     try {
       return await fn(loc, reader);
+    } catch (e) {
+      throw sqliteAsDamaged(e, 'ChatStorage.sqlite');
     } finally {
       db.close();
     }
@@ -277,7 +280,7 @@ export const whatsappIosImporter: Importer = {
           yield b;
         }
       })();
-      const ingest = await ingestBundles(store, bundles, opts.signal);
+      const ingest = await ingestBundles(store, bundles, opts.signal, 'ChatStorage.sqlite');
       progress.done();
       return {
         format: 'whatsapp-ios',
