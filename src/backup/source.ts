@@ -44,6 +44,8 @@ export interface RestoreTarget {
   hasMedia(hash: string): boolean;
   /** Moves/copies a verified file into the media folder under its hash. */
   putMediaFile(file: string, hash: string): Promise<void>;
+  /** Optional fast path for small files: stores verified bytes under their hash. */
+  putMediaBytes?(bytes: Buffer, hash: string): Promise<void>;
   /**
    * Ingests all bundles in one transaction (all or nothing), idempotently. The iterable is
    * lazy (each bundle is decoded when reached) so a large restore does not hold every message

@@ -26,6 +26,12 @@ export function openStoreTarget(dir: string): RestoreTarget {
         throw new Error(`media store computed ${r.hash} for a file verified as ${hash}`);
       }
     },
+    putMediaBytes: async (bytes, hash) => {
+      const r = store.media.putBytes(bytes);
+      if (r.hash !== hash) {
+        throw new Error(`media store computed ${r.hash} for bytes verified as ${hash}`);
+      }
+    },
     // One call, one transaction: all or nothing.
     ingest: async (bundles) => {
       store.ingest(bundles);
