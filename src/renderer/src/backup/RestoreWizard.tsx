@@ -13,6 +13,7 @@ import { EMPTY_SECRET, toSecret, type SecretDraft } from './secret';
 import { SecretField } from './SecretField';
 import { tasks, useTask } from './tasks';
 import { TaskProgressBar } from './TaskProgressBar';
+import { useStepFocus } from './useStepFocus';
 
 interface Props {
   onClose(): void;
@@ -42,6 +43,7 @@ interface Outcome {
 export function RestoreWizard({ onClose, onNavigate }: Props) {
   const id = useId();
   const [step, setStep] = useState<Step>('folder');
+  const stepRef = useStepFocus<HTMLDivElement>(step);
   const [folder, setFolder] = useState<ChosenFolder | null>(null);
   const [draft, setDraft] = useState<SecretDraft>(EMPTY_SECRET);
   const [session, setSession] = useState<RestoreSessionView | null>(null);
@@ -232,304 +234,318 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
           </li>
         ))}
       </ol>
+      <div ref={stepRef} tabIndex={-1} className="ck-step">
+        {step === 'folder' && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (folder) setStep('secret');
+            }}
+          >
+            <p>Choose the folder that holds your Chatkeep backup.</p>
+            <DestinationPicker
+              purpose="restore-folder"
+              legend="Where is your backup?"
+              value={folder}
+              onChange={setFolder}
+            />
+            <div className="ck-actions">
+              <button type="button" className="button" onClick={onClose}>
+                Cancel
+              </button>
+              <button type="submit" className="button primary" disabled={!folder}>
+                Continue
+              </button>
+            </div>
+          </form>
+        )}
 
-      {step === 'folder' && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (folder) setStep('secret');
-          }}
-        >
-          <p>Choose the folder that holds your Chatkeep backup.</p>
-          <DestinationPicker
-            purpose="restore-folder"
-            legend="Where is your backup?"
-            value={folder}
-            onChange={setFolder}
-          />
-          <div className="ck-actions">
-            <button type="button" className="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="button primary" disabled={!folder}>
-              Continue
-            </button>
-          </div>
-        </form>
-      )}
-
-      {step === 'secret' && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void open();
-          }}
-        >
-          <p>
-            Backup in <strong>{folder?.label}</strong>{' '}
-            <span className="ck-muted ck-path">({folder?.path})</span>
-          </p>
-          <SecretField value={draft} onChange={setDraft} autoFocus disabled={busy} />
-          {busy && (
-            <p className="ck-muted">
-              Opening the backup… (checking a password takes a moment on purpose: it slows down
-              guessing)
+        {step === 'secret' && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void open();
+            }}
+          >
+            <p>
+              Backup in <strong>{folder?.label}</strong>{' '}
+              <span className="ck-muted ck-path">({folder?.path})</span>
             </p>
-          )}
-          {error && (
-            <p className="error" role="alert">
-              {error.text}
-            </p>
-          )}
-          <div className="ck-actions">
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                setError(null);
-                setStep('folder');
-              }}
-              disabled={busy}
-            >
-              Back
-            </button>
-            <button type="submit" className="button primary" disabled={!toSecret(draft) || busy}>
-              {busy ? 'Opening…' : 'Open backup'}
-            </button>
-          </div>
-        </form>
-      )}
-
-      {step === 'choose' && session && snapshot && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void start();
-          }}
-        >
-          <div className="ck-field">
-            <label htmlFor={`${id}-snapshot`}>Backup from</label>
-            <select
-              id={`${id}-snapshot`}
-              className="text-input"
-              value={snapshot.id}
-              onChange={(e) => {
-                setSnapshotId(e.target.value);
-                setChosen(new Set());
-              }}
-            >
-              {snapshots.map((s, i) => (
-                <option key={s.id} value={s.id}>
-                  {formatDateTime(s.time)}
-                  {i === 0 ? ' (newest)' : ''} · {s.chats.toLocaleString()} chats ·{' '}
-                  {s.messages.toLocaleString()} messages · {s.host}
-                </option>
-              ))}
-            </select>
-          </div>
-
-          <fieldset className="ck-method">
-            <legend>Chats</legend>
-            <label className="ck-check">
-              <input
-                type="radio"
-                name={`${id}-which`}
-                checked={allChats}
-                onChange={() => setAllChats(true)}
-              />{' '}
-              All chats ({snapshot.chatList.length.toLocaleString()})
-            </label>
-            <label className="ck-check">
-              <input
-                type="radio"
-                name={`${id}-which`}
-                checked={!allChats}
-                onChange={() => setAllChats(false)}
-              />{' '}
-              Only the chats I choose
-            </label>
-          </fieldset>
-          {!allChats && (
-            <div className="ck-chat-picker">
-              <div className="ck-field">
-                <label htmlFor={`${id}-filter`}>Filter chats</label>
-                <input
-                  id={`${id}-filter`}
-                  className="text-input"
-                  type="search"
-                  value={filter}
-                  onChange={(e) => setFilter(e.target.value)}
-                />
-              </div>
-              <div className="ck-actions">
-                <button
-                  type="button"
-                  className="button"
-                  onClick={() =>
-                    setChosen(
-                      (p) => new Set([...p, ...visible.slice(0, SHOWN).map((c) => c.chatRef)]),
-                    )
-                  }
-                >
-                  Select all shown
-                </button>
-                <button type="button" className="button" onClick={() => setChosen(new Set())}>
-                  Clear
-                </button>
-              </div>
-              <ul className="ck-chat-checks" aria-label="Chats to restore">
-                {visible.slice(0, SHOWN).map((chat) => (
-                  <li key={chat.chatRef}>
-                    <label className="ck-check">
-                      <input
-                        type="checkbox"
-                        checked={chosen.has(chat.chatRef)}
-                        onChange={(e) => toggle(chat.chatRef, e.target.checked)}
-                      />{' '}
-                      {chat.title}{' '}
-                      <span className="ck-muted">({chat.messages.toLocaleString()} messages)</span>
-                    </label>
-                  </li>
-                ))}
-              </ul>
-              {visible.length > SHOWN && (
-                <p className="ck-muted">
-                  Showing {SHOWN} of {visible.length.toLocaleString()}: type in the filter to find
-                  others.
-                </p>
-              )}
-              {visible.length === 0 && <p className="ck-muted">No chats match.</p>}
-            </div>
-          )}
-
-          <MediaGroupPicker
-            legend="Media to restore"
-            value={media}
-            onChange={setMedia}
-            mediaSizes={snapshotMediaBytes(snapshot)}
-            totalLabel="Media to copy back"
-          />
-
-          {error && (
-            <div role="alert">
-              <p className="error">{error.text}</p>
-              {error.code === 'REPO_DAMAGED' && (
-                <>
-                  <p>
-                    The rest of the backup may still be fine. Chatkeep can restore the chats one by
-                    one and skip those it cannot read.
-                  </p>
-                  <button
-                    type="button"
-                    className="button primary"
-                    onClick={() => void restoreTheRest()}
-                  >
-                    Restore the rest
-                  </button>
-                </>
-              )}
-            </div>
-          )}
-          <div className="ck-actions">
-            <button type="button" className="button" onClick={onClose} disabled={busy}>
-              Cancel
-            </button>
-            <button type="submit" className="button primary" disabled={busy || selectedCount === 0}>
-              {busy
-                ? 'Starting…'
-                : `Restore ${selectedCount.toLocaleString()} chat${selectedCount === 1 ? '' : 's'}`}
-            </button>
-          </div>
-        </form>
-      )}
-
-      {step === 'running' && (
-        <div>
-          <p>
-            Restoring your chats into this computer&apos;s Chatkeep. Chats already here are kept;
-            nothing is deleted.
-          </p>
-          {chatByChat ? (
-            <>
-              <div
-                className="ck-progress-track"
-                role="progressbar"
-                aria-label="Restoring chat by chat"
-                aria-valuemin={0}
-                aria-valuemax={100}
-                aria-valuenow={Math.round((chatByChat.done / Math.max(1, chatByChat.total)) * 100)}
-              >
-                <div
-                  className="ck-progress-fill"
-                  style={{
-                    width: `${Math.round((chatByChat.done / Math.max(1, chatByChat.total)) * 100)}%`,
-                  }}
-                />
-              </div>
-              <div className="ck-progress-foot">
-                <span className="ck-muted">
-                  Chat {Math.min(chatByChat.done + 1, chatByChat.total)} of {chatByChat.total}
-                </span>
-                <button type="button" className="button" onClick={stopChatByChat}>
-                  Cancel
-                </button>
-              </div>
-            </>
-          ) : (
-            taskId && <TaskProgressBar taskId={taskId} label="Restoring" />
-          )}
-        </div>
-      )}
-
-      {step === 'done' && outcome && (
-        <div role="status">
-          <h3 className="ck-done-title">
-            {outcome.cancelled
-              ? `Restore stopped: ${outcome.restored} chat${outcome.restored === 1 ? '' : 's'} restored`
-              : `Restored ${outcome.restored} chat${outcome.restored === 1 ? '' : 's'}`}
-          </h3>
-          {outcome.summary && <p>{outcome.summary}</p>}
-          {outcome.damaged.length > 0 && (
-            <div>
-              <p className="error">
-                {outcome.damaged.length} chat{outcome.damaged.length === 1 ? ' was' : 's were'}{' '}
-                damaged in the backup and could not be restored:
+            <SecretField value={draft} onChange={setDraft} autoFocus disabled={busy} />
+            {busy && (
+              <p className="ck-muted">
+                Opening the backup… (checking a password takes a moment on purpose: it slows down
+                guessing)
               </p>
-              <ul>
-                {outcome.damaged.map((title) => (
-                  <li key={title}>{title}</li>
-                ))}
-              </ul>
-              <p>
-                An older backup in the list may still hold them: choose it and restore those chats.
+            )}
+            {error && (
+              <p className="error" role="alert">
+                {error.text}
               </p>
-            </div>
-          )}
-          <div className="ck-actions">
-            {outcome.damaged.length > 0 && (
+            )}
+            <div className="ck-actions">
               <button
                 type="button"
                 className="button"
                 onClick={() => {
-                  setOutcome(null);
-                  setTaskId(null);
-                  setStep('choose');
+                  setError(null);
+                  setStep('folder');
+                }}
+                disabled={busy}
+              >
+                Back
+              </button>
+              <button type="submit" className="button primary" disabled={!toSecret(draft) || busy}>
+                {busy ? 'Opening…' : 'Open backup'}
+              </button>
+            </div>
+          </form>
+        )}
+
+        {step === 'choose' && session && snapshot && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void start();
+            }}
+          >
+            <div className="ck-field">
+              <label htmlFor={`${id}-snapshot`}>Backup from</label>
+              <select
+                id={`${id}-snapshot`}
+                className="text-input"
+                value={snapshot.id}
+                onChange={(e) => {
+                  setSnapshotId(e.target.value);
+                  setChosen(new Set());
                 }}
               >
-                Restore from another backup…
-              </button>
+                {snapshots.map((s, i) => (
+                  <option key={s.id} value={s.id}>
+                    {formatDateTime(s.time)}
+                    {i === 0 ? ' (newest)' : ''} · {s.chats.toLocaleString()} chats ·{' '}
+                    {s.messages.toLocaleString()} messages · {s.host}
+                  </option>
+                ))}
+              </select>
+            </div>
+
+            <fieldset className="ck-method">
+              <legend>Chats</legend>
+              <label className="ck-check">
+                <input
+                  type="radio"
+                  name={`${id}-which`}
+                  checked={allChats}
+                  onChange={() => setAllChats(true)}
+                />{' '}
+                All chats ({snapshot.chatList.length.toLocaleString()})
+              </label>
+              <label className="ck-check">
+                <input
+                  type="radio"
+                  name={`${id}-which`}
+                  checked={!allChats}
+                  onChange={() => setAllChats(false)}
+                />{' '}
+                Only the chats I choose
+              </label>
+            </fieldset>
+            {!allChats && (
+              <div className="ck-chat-picker">
+                <div className="ck-field">
+                  <label htmlFor={`${id}-filter`}>Filter chats</label>
+                  <input
+                    id={`${id}-filter`}
+                    className="text-input"
+                    type="search"
+                    value={filter}
+                    onChange={(e) => setFilter(e.target.value)}
+                  />
+                </div>
+                <div className="ck-actions">
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() =>
+                      setChosen(
+                        (p) => new Set([...p, ...visible.slice(0, SHOWN).map((c) => c.chatRef)]),
+                      )
+                    }
+                  >
+                    Select all shown
+                  </button>
+                  <button type="button" className="button" onClick={() => setChosen(new Set())}>
+                    Clear
+                  </button>
+                </div>
+                <ul className="ck-chat-checks" aria-label="Chats to restore">
+                  {visible.slice(0, SHOWN).map((chat) => (
+                    <li key={chat.chatRef}>
+                      <label className="ck-check">
+                        <input
+                          type="checkbox"
+                          checked={chosen.has(chat.chatRef)}
+                          onChange={(e) => toggle(chat.chatRef, e.target.checked)}
+                        />{' '}
+                        {chat.title}{' '}
+                        <span className="ck-muted">
+                          ({chat.messages.toLocaleString()} messages)
+                        </span>
+                      </label>
+                    </li>
+                  ))}
+                </ul>
+                {visible.length > SHOWN && (
+                  <p className="ck-muted">
+                    Showing {SHOWN} of {visible.length.toLocaleString()}: type in the filter to find
+                    others.
+                  </p>
+                )}
+                {visible.length === 0 && <p className="ck-muted">No chats match.</p>}
+              </div>
             )}
-            <button type="button" className="button" onClick={onClose}>
-              Close
-            </button>
-            {onNavigate && (
-              <button type="button" className="button primary" onClick={() => onNavigate('chats')}>
-                Open chats
+
+            <MediaGroupPicker
+              legend="Media to restore"
+              value={media}
+              onChange={setMedia}
+              mediaSizes={snapshotMediaBytes(snapshot)}
+              totalLabel="Media to copy back"
+            />
+
+            {error && (
+              <div role="alert">
+                <p className="error">{error.text}</p>
+                {error.code === 'REPO_DAMAGED' && (
+                  <>
+                    <p>
+                      The rest of the backup may still be fine. Chatkeep can restore the chats one
+                      by one and skip those it cannot read.
+                    </p>
+                    <button
+                      type="button"
+                      className="button primary"
+                      onClick={() => void restoreTheRest()}
+                    >
+                      Restore the rest
+                    </button>
+                  </>
+                )}
+              </div>
+            )}
+            <div className="ck-actions">
+              <button type="button" className="button" onClick={onClose} disabled={busy}>
+                Cancel
               </button>
+              <button
+                type="submit"
+                className="button primary"
+                disabled={busy || selectedCount === 0}
+              >
+                {busy
+                  ? 'Starting…'
+                  : `Restore ${selectedCount.toLocaleString()} chat${selectedCount === 1 ? '' : 's'}`}
+              </button>
+            </div>
+          </form>
+        )}
+
+        {step === 'running' && (
+          <div>
+            <p>
+              Restoring your chats into this computer&apos;s Chatkeep. Chats already here are kept;
+              nothing is deleted.
+            </p>
+            {chatByChat ? (
+              <>
+                <div
+                  className="ck-progress-track"
+                  role="progressbar"
+                  aria-label="Restoring chat by chat"
+                  aria-valuemin={0}
+                  aria-valuemax={100}
+                  aria-valuenow={Math.round(
+                    (chatByChat.done / Math.max(1, chatByChat.total)) * 100,
+                  )}
+                >
+                  <div
+                    className="ck-progress-fill"
+                    style={{
+                      width: `${Math.round((chatByChat.done / Math.max(1, chatByChat.total)) * 100)}%`,
+                    }}
+                  />
+                </div>
+                <div className="ck-progress-foot">
+                  <span className="ck-muted">
+                    Chat {Math.min(chatByChat.done + 1, chatByChat.total)} of {chatByChat.total}
+                  </span>
+                  <button type="button" className="button" onClick={stopChatByChat}>
+                    Cancel
+                  </button>
+                </div>
+              </>
+            ) : (
+              taskId && <TaskProgressBar taskId={taskId} label="Restoring" />
             )}
           </div>
-        </div>
-      )}
+        )}
+
+        {step === 'done' && outcome && (
+          <div role="status">
+            <h3 className="ck-done-title">
+              {outcome.cancelled
+                ? `Restore stopped: ${outcome.restored} chat${outcome.restored === 1 ? '' : 's'} restored`
+                : `Restored ${outcome.restored} chat${outcome.restored === 1 ? '' : 's'}`}
+            </h3>
+            {outcome.summary && <p>{outcome.summary}</p>}
+            {outcome.damaged.length > 0 && (
+              <div>
+                <p className="error">
+                  {outcome.damaged.length} chat{outcome.damaged.length === 1 ? ' was' : 's were'}{' '}
+                  damaged in the backup and could not be restored:
+                </p>
+                <ul>
+                  {outcome.damaged.map((title) => (
+                    <li key={title}>{title}</li>
+                  ))}
+                </ul>
+                <p>
+                  An older backup in the list may still hold them: choose it and restore those
+                  chats.
+                </p>
+              </div>
+            )}
+            <div className="ck-actions">
+              {outcome.damaged.length > 0 && (
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => {
+                    setOutcome(null);
+                    setTaskId(null);
+                    setStep('choose');
+                  }}
+                >
+                  Restore from another backup…
+                </button>
+              )}
+              <button type="button" className="button" onClick={onClose}>
+                Close
+              </button>
+              {onNavigate && (
+                <button
+                  type="button"
+                  className="button primary"
+                  onClick={() => onNavigate('chats')}
+                >
+                  Open chats
+                </button>
+              )}
+            </div>
+          </div>
+        )}
+      </div>
     </section>
   );
 }

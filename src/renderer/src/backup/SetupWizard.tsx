@@ -11,6 +11,7 @@ import { NewPasswordFields, type NewPassword } from './NewPasswordFields';
 import { RecoveryKeyPanel } from './RecoveryKeyPanel';
 import { useTask } from './tasks';
 import { TaskProgressBar } from './TaskProgressBar';
+import { useStepFocus } from './useStepFocus';
 
 export interface SetupResult {
   outcome: 'done' | 'failed' | 'cancelled';
@@ -40,6 +41,7 @@ const STEP_NAMES: Record<Step, string> = {
 /** "Turn on end-to-end encrypted backup": where, how it is protected, then the first backup. */
 export function SetupWizard({ status, onEngaged, onFinished }: Props) {
   const [step, setStep] = useState<Step>('where');
+  const stepRef = useStepFocus<HTMLDivElement>(step);
   const [folder, setFolder] = useState<ChosenFolder | null>(null);
   const [media, setMedia] = useState<MediaGroup[]>(
     status.settings.mediaGroups.length > 0 ? status.settings.mediaGroups : MEDIA_GROUP_ORDER,
@@ -121,146 +123,147 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
           </li>
         ))}
       </ol>
-
-      {step === 'where' && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (folder) setStep('protect');
-          }}
-        >
-          <p>
-            Chatkeep encrypts your chats on this computer, then copies them into a folder you own. A
-            synced folder (iCloud Drive, Google Drive, OneDrive, Dropbox) keeps a copy off this
-            computer too. Only you can read it.
-          </p>
-          <DestinationPicker
-            purpose="backup-folder"
-            legend="Where to keep the backup"
-            value={folder}
-            onChange={setFolder}
-          />
-          <MediaGroupPicker
-            legend="What to back up"
-            value={media}
-            onChange={setMedia}
-            mediaSizes={status.mediaSizes}
-            messagesBytes={status.messagesBytesEstimate}
-            totalLabel="First backup, about"
-          />
-          {tooBig && folder && (
-            <p className="error" role="alert">
-              {folder.label} has {formatBytes(folder.freeBytes ?? 0)} free, less than the backup
-              needs. Leave out some media or choose another folder.
+      <div ref={stepRef} tabIndex={-1} className="ck-step">
+        {step === 'where' && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (folder) setStep('protect');
+            }}
+          >
+            <p>
+              Chatkeep encrypts your chats on this computer, then copies them into a folder you own.
+              A synced folder (iCloud Drive, Google Drive, OneDrive, Dropbox) keeps a copy off this
+              computer too. Only you can read it.
             </p>
-          )}
-          <div className="ck-actions">
-            <button type="submit" className="button primary" disabled={!folder}>
-              Continue
-            </button>
-          </div>
-        </form>
-      )}
-
-      {step === 'protect' && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void turnOn();
-          }}
-        >
-          <p>
-            Saving to <strong>{folder?.label}</strong>{' '}
-            <span className="ck-muted">({folder?.path})</span>
-          </p>
-          <fieldset className="ck-method" disabled={busy}>
-            <legend>How to protect it</legend>
-            <label className="ck-radio-card">
-              <input
-                type="radio"
-                name="protect-method"
-                checked={method === 'password'}
-                onChange={() => setMethod('password')}
-              />
-              <span>
-                <span className="ck-radio-title">A password</span>
-                <span className="ck-muted">Something long you will remember.</span>
-              </span>
-            </label>
-            <label className="ck-radio-card">
-              <input
-                type="radio"
-                name="protect-method"
-                checked={method === 'key'}
-                onChange={() => setMethod('key')}
-              />
-              <span>
-                <span className="ck-radio-title">A 64-digit recovery key</span>
-                <span className="ck-muted">Chatkeep makes it; you write it down or save it.</span>
-              </span>
-            </label>
-          </fieldset>
-
-          {method === 'password' ? (
-            <>
-              <NewPasswordFields onChange={setNewPassword} disabled={busy} />
-              <LossWarning kind="password" />
-            </>
-          ) : recoveryKey ? (
-            <>
-              <RecoveryKeyPanel recoveryKey={recoveryKey} onConfirmed={setKeyConfirmed} />
-              <LossWarning kind="key" />
-            </>
-          ) : (
-            <p className="ck-muted">Making your key…</p>
-          )}
-
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
-          <div className="ck-actions">
-            <button
-              type="button"
-              className="button"
-              onClick={() => setStep('where')}
-              disabled={busy}
-            >
-              Back
-            </button>
-            <button type="submit" className="button primary" disabled={!ready || busy}>
-              {busy ? 'Turning on…' : 'Turn on backup'}
-            </button>
-          </div>
-        </form>
-      )}
-
-      {step === 'first-backup' && (
-        <div>
-          <p>
-            Chatkeep is making your first backup. Later ones only copy what changed, so they are
-            much quicker. You can leave this page: it carries on.
-          </p>
-          {taskId ? (
-            <TaskProgressBar taskId={taskId} label="First backup" />
-          ) : (
-            <div className="ck-progress">
-              <div className="ck-progress-head">
-                <strong>Setting up encryption…</strong>
-              </div>
-              <div
-                className="ck-progress-track"
-                role="progressbar"
-                aria-label="First backup"
-                aria-valuetext="Setting up encryption"
-              >
-                <div className="ck-progress-fill indeterminate" />
-              </div>
+            <DestinationPicker
+              purpose="backup-folder"
+              legend="Where to keep the backup"
+              value={folder}
+              onChange={setFolder}
+            />
+            <MediaGroupPicker
+              legend="What to back up"
+              value={media}
+              onChange={setMedia}
+              mediaSizes={status.mediaSizes}
+              messagesBytes={status.messagesBytesEstimate}
+              totalLabel="First backup, about"
+            />
+            {tooBig && folder && (
+              <p className="error" role="alert">
+                {folder.label} has {formatBytes(folder.freeBytes ?? 0)} free, less than the backup
+                needs. Leave out some media or choose another folder.
+              </p>
+            )}
+            <div className="ck-actions">
+              <button type="submit" className="button primary" disabled={!folder}>
+                Continue
+              </button>
             </div>
-          )}
-        </div>
-      )}
+          </form>
+        )}
+
+        {step === 'protect' && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void turnOn();
+            }}
+          >
+            <p>
+              Saving to <strong>{folder?.label}</strong>{' '}
+              <span className="ck-muted">({folder?.path})</span>
+            </p>
+            <fieldset className="ck-method" disabled={busy}>
+              <legend>How to protect it</legend>
+              <label className="ck-radio-card">
+                <input
+                  type="radio"
+                  name="protect-method"
+                  checked={method === 'password'}
+                  onChange={() => setMethod('password')}
+                />
+                <span>
+                  <span className="ck-radio-title">A password</span>
+                  <span className="ck-muted">Something long you will remember.</span>
+                </span>
+              </label>
+              <label className="ck-radio-card">
+                <input
+                  type="radio"
+                  name="protect-method"
+                  checked={method === 'key'}
+                  onChange={() => setMethod('key')}
+                />
+                <span>
+                  <span className="ck-radio-title">A 64-digit recovery key</span>
+                  <span className="ck-muted">Chatkeep makes it; you write it down or save it.</span>
+                </span>
+              </label>
+            </fieldset>
+
+            {method === 'password' ? (
+              <>
+                <NewPasswordFields onChange={setNewPassword} disabled={busy} />
+                <LossWarning kind="password" />
+              </>
+            ) : recoveryKey ? (
+              <>
+                <RecoveryKeyPanel recoveryKey={recoveryKey} onConfirmed={setKeyConfirmed} />
+                <LossWarning kind="key" />
+              </>
+            ) : (
+              <p className="ck-muted">Making your key…</p>
+            )}
+
+            {error && (
+              <p className="error" role="alert">
+                {error}
+              </p>
+            )}
+            <div className="ck-actions">
+              <button
+                type="button"
+                className="button"
+                onClick={() => setStep('where')}
+                disabled={busy}
+              >
+                Back
+              </button>
+              <button type="submit" className="button primary" disabled={!ready || busy}>
+                {busy ? 'Turning on…' : 'Turn on backup'}
+              </button>
+            </div>
+          </form>
+        )}
+
+        {step === 'first-backup' && (
+          <div>
+            <p>
+              Chatkeep is making your first backup. Later ones only copy what changed, so they are
+              much quicker. You can leave this page: it carries on.
+            </p>
+            {taskId ? (
+              <TaskProgressBar taskId={taskId} label="First backup" />
+            ) : (
+              <div className="ck-progress">
+                <div className="ck-progress-head">
+                  <strong>Setting up encryption…</strong>
+                </div>
+                <div
+                  className="ck-progress-track"
+                  role="progressbar"
+                  aria-label="First backup"
+                  aria-valuetext="Setting up encryption"
+                >
+                  <div className="ck-progress-fill indeterminate" />
+                </div>
+              </div>
+            )}
+          </div>
+        )}
+      </div>
     </section>
   );
 }
