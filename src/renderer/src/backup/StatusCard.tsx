@@ -25,7 +25,6 @@ export function StatusCard({ status, onStatus }: Props) {
   const [taskId, setTaskId] = useState<string | null>(null);
   const [unlocking, setUnlocking] = useState<null | { thenRun: boolean }>(null);
   const [error, setError] = useState<string | null>(null);
-  const [pickError, setPickError] = useState<string | null>(null);
   const running = status.runningTaskId ?? taskId;
   const result = useTask(taskId).finished;
   // A scheduled backup's end may reach us before the status that says it is no longer running.
@@ -44,25 +43,14 @@ export function StatusCard({ status, onStatus }: Props) {
     }
   }, []);
 
-  const chooseFolder = async () => {
-    setPickError(null);
-    try {
-      // Main records the new grant as the destination when the purpose is backup-folder.
-      await api.invoke('files.pick', { purpose: 'backup-folder' });
-      onStatus(await api.invoke('backup.status', {}));
-    } catch (e) {
-      setPickError(errorWords(e));
-    }
-  };
-
   const act = () => {
     switch (status.problem?.action) {
       case 'enter-password':
         setUnlocking({ thenRun: false });
         break;
+      // The contract has no way yet to move a configured backup to another folder, so the
+      // honest action is to retry once the folder (a drive, a sync app) is back.
       case 'choose-folder':
-        void chooseFolder();
-        break;
       case 'retry':
         void runNow();
         break;
@@ -73,11 +61,9 @@ export function StatusCard({ status, onStatus }: Props) {
   const actionLabel =
     status.problem?.action === 'enter-password'
       ? 'Enter password'
-      : status.problem?.action === 'choose-folder'
-        ? 'Choose folder…'
-        : status.problem?.action === 'retry'
-          ? 'Try again'
-          : null;
+      : status.problem?.action === 'choose-folder' || status.problem?.action === 'retry'
+        ? 'Try again'
+        : null;
 
   const isRunning = running !== null && !runningEnded;
   const last = status.lastSuccess;
@@ -97,7 +83,11 @@ export function StatusCard({ status, onStatus }: Props) {
           )}
         </div>
       )}
-      {pickError && <p className="error">{pickError}</p>}
+      {status.problem?.action === 'choose-folder' && (
+        <p className="ck-muted">
+          Connect the drive or start the sync app that holds the backup folder, then try again.
+        </p>
+      )}
       {status.locked && !status.problem && (
         <div className="ck-problem">
           <p>Backups need your password on this computer before they can run.</p>
