@@ -42,7 +42,7 @@ export class ChatStore {
   private db: Database.Database | null;
   private readonly queries: StoreQueries;
   private ingester: Ingester | null = null;
-  private snapshotReader: SnapshotReader | null = null;
+  private snapshot: ReturnType<typeof createSnapshotReader> | null = null;
 
   private constructor(
     readonly dir: string,
@@ -163,7 +163,9 @@ export class ChatStore {
    */
   readSnapshot<T>(fn: (r: SnapshotReader) => T): T {
     const db = this.conn;
-    const reader = (this.snapshotReader ??= createSnapshotReader(db));
+    this.snapshot ??= createSnapshotReader(db);
+    const { reader, reset } = this.snapshot;
+    reset();
     if (db.inTransaction) return fn(reader);
     db.exec('BEGIN DEFERRED');
     const end = (): void => {

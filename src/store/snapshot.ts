@@ -55,7 +55,7 @@ export interface SnapshotReader {
 interface MsgRow {
   id: number;
   key: string;
-  sender_key: string | null;
+  sender_id: number | null;
   sent_at: number;
   text: string | null;
   kind: MessageKind;
@@ -64,7 +64,14 @@ interface MsgRow {
   extra: string | null;
 }
 
-export function createSnapshotReader(db: Database.Database): SnapshotReader {
+/**
+ * The backup's reader over one connection. Statements are prepared once; `reset` starts a new
+ * snapshot (it clears the people cache, which is only valid within one read transaction).
+ */
+export function createSnapshotReader(db: Database.Database): {
+  reader: SnapshotReader;
+  reset: () => void;
+} {
   const p = <T = unknown>(sql: string) => db.prepare<unknown[], T>(sql);
   const s = {
     rev: p<{ value: number }>('SELECT value FROM rev_counter WHERE id = 1'),
@@ -97,13 +104,13 @@ export function createSnapshotReader(db: Database.Database): SnapshotReader {
       `SELECT c.id, c.key, c.type, c.title, s.kind, s.account_key, s.label
        FROM chats c JOIN sources s ON s.id = c.source_id WHERE c.id = ?`,
     ),
-    members: p<{ key: string }>(
-      `SELECT p.key FROM chat_members cm JOIN people p ON p.id = cm.person_id
-       WHERE cm.chat_id = ? ORDER BY p.key`,
+    members: p<{ person_id: number }>('SELECT person_id FROM chat_members WHERE chat_id = ?'),
+    person: p<{ key: string; display_name: string; handle: string | null; phone: string | null }>(
+      'SELECT key, display_name, handle, phone FROM people WHERE id = ?',
     ),
     messages: p<MsgRow>(
-      `SELECT m.id, m.key, p.key AS sender_key, m.sent_at, m.text, m.kind, m.reply_to_key, m.edited_at, m.extra
-       FROM messages m LEFT JOIN people p ON p.id = m.sender_id
+      `SELECT m.id, m.key, m.sender_id, m.sent_at, m.text, m.kind, m.reply_to_key, m.edited_at, m.extra
+       FROM messages m
        WHERE m.chat_id = ? AND m.sent_at >= ? AND m.sent_at < ? ORDER BY m.sent_at, m.id`,
     ),
     attachments: p<{
@@ -123,21 +130,13 @@ export function createSnapshotReader(db: Database.Database): SnapshotReader {
     ),
     reactions: p<{
       message_id: number;
-      sender_key: string | null;
+      sender_id: number | null;
       emoji: string;
       at: number | null;
     }>(
-      `SELECT r.message_id, p.key AS sender_key, r.emoji, r.at
-       FROM messages m JOIN reactions r ON r.message_id = m.id LEFT JOIN people p ON p.id = r.sender_id
+      `SELECT r.message_id, r.sender_id, r.emoji, r.at
+       FROM messages m JOIN reactions r ON r.message_id = m.id
        WHERE m.chat_id = ? AND m.sent_at >= ? AND m.sent_at < ? ORDER BY r.message_id, r.rowid`,
-    ),
-    people: p<{ key: string; display_name: string; handle: string | null; phone: string | null }>(
-      `SELECT p.key, p.display_name, p.handle, p.phone FROM people p WHERE p.id IN (
-         SELECT person_id FROM chat_members WHERE chat_id = @chat
-         UNION SELECT m.sender_id FROM messages m WHERE m.chat_id = @chat AND m.sent_at >= @from AND m.sent_at < @to
-         UNION SELECT r.sender_id FROM messages m JOIN reactions r ON r.message_id = m.id
-               WHERE m.chat_id = @chat AND m.sent_at >= @from AND m.sent_at < @to)
-       ORDER BY p.key`,
     ),
     mediaRefs: p<MediaRef>(
       `SELECT hash, max(size) AS size, min(media_type) AS mediaType, min(mime) AS mime
@@ -145,7 +144,20 @@ export function createSnapshotReader(db: Database.Database): SnapshotReader {
     ),
   };
 
-  return {
+  // People by id, read once per snapshot: most months of a chat share the same few people.
+  const people = new Map<number, PersonRecord>();
+  const person = (id: number): PersonRecord => {
+    let p = people.get(id);
+    if (!p) {
+      const row = s.person.get(id);
+      if (!row) throw new RangeError(`No person ${id} in the store`);
+      p = { key: row.key, displayName: row.display_name, handle: row.handle, phone: row.phone };
+      people.set(id, p);
+    }
+    return p;
+  };
+
+  const reader: SnapshotReader = {
     rev: () => s.rev.get()?.value ?? 0,
     sources: () =>
       s.sources.all().map((r) => ({
@@ -184,15 +196,24 @@ export function createSnapshotReader(db: Database.Database): SnapshotReader {
         });
         attachments.set(a.message_id, list);
       }
+      // Members, senders and reactors: the people a bundle needs to be ingested anywhere.
+      const involved = new Set<number>();
+      const memberIds = s.members.all(chatId).map((m) => m.person_id);
+      memberIds.forEach((id) => involved.add(id));
+      const keyOf = (id: number | null): string | null => {
+        if (id === null) return null;
+        involved.add(id);
+        return person(id).key;
+      };
       const reactions = new Map<number, ReactionRecord[]>();
       for (const r of s.reactions.all(chatId, from, to)) {
         const list = reactions.get(r.message_id) ?? [];
-        list.push({ senderKey: r.sender_key, emoji: r.emoji, at: r.at });
+        list.push({ senderKey: keyOf(r.sender_id), emoji: r.emoji, at: r.at });
         reactions.set(r.message_id, list);
       }
       const messages: MessageRecord[] = s.messages.all(chatId, from, to).map((m) => ({
         key: m.key,
-        senderKey: m.sender_key,
+        senderKey: keyOf(m.sender_id),
         sentAt: m.sent_at,
         text: m.text,
         kind: m.kind,
@@ -202,24 +223,25 @@ export function createSnapshotReader(db: Database.Database): SnapshotReader {
         reactions: reactions.get(m.id) ?? [],
         extra: m.extra === null ? null : (JSON.parse(m.extra) as Record<string, unknown>),
       }));
-      const people: PersonRecord[] = s.people.all({ chat: chatId, from, to }).map((p) => ({
-        key: p.key,
-        displayName: p.display_name,
-        handle: p.handle,
-        phone: p.phone,
-      }));
+      const byKey = (a: { key: string }, b: { key: string }): number =>
+        a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+      const bundlePeople = [...involved].map((id) => ({ ...person(id) })).sort(byKey);
       return {
         source: { kind: chat.kind, accountKey: chat.account_key, label: chat.label },
         chat: {
           key: chat.key,
           type: chat.type,
           title: chat.title,
-          members: s.members.all(chatId).map((m) => m.key),
+          members: memberIds
+            .map((id) => person(id))
+            .sort(byKey)
+            .map((p) => p.key),
         },
-        people,
+        people: bundlePeople,
         messages,
       };
     },
     mediaRefs: () => s.mediaRefs.all(),
   };
+  return { reader, reset: () => people.clear() };
 }
