@@ -9,7 +9,9 @@ import {
   IngestCancelledError,
   InvalidRecordError,
   MessageNotFoundError,
+  StoreBusyError,
   StoreClosedError,
+  StoreCorruptError,
   StoreReadOnlyError,
 } from './errors.js';
 import type { ChatBundle } from './records.js';
@@ -89,6 +91,49 @@ describe('ChatStore.open', () => {
     } finally {
       reader.close();
     }
+  });
+});
+
+describe('SQLite failures as typed errors', () => {
+  it('StoreBusyError when another writer holds the lock too long', () => {
+    store.close();
+    store = ChatStore.open(dir, { busyTimeoutMs: 50 });
+    const other = new Database(store.dbPath);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      expect(() => store.ingest([groupBundle(days(2))])).toThrow(StoreBusyError);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(store.ingest([groupBundle(days(2))]).messagesAdded).toBe(2);
+  });
+
+  it('StoreCorruptError when the search index is damaged', () => {
+    store.ingest([groupBundle(days(3000))]);
+    store.close();
+    // Scribble over the pages of the FTS index's data table, in the file itself.
+    const db = new Database(path.join(dir, 'chatkeep.db'));
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const pages = db
+      .prepare("SELECT pageno FROM dbstat WHERE name = 'messages_fts_data' AND pagetype = 'leaf'")
+      .all() as Array<{ pageno: number }>;
+    db.close();
+    expect(pages.length).toBeGreaterThan(0);
+    const fd = fs.openSync(path.join(dir, 'chatkeep.db'), 'r+');
+    for (const { pageno } of pages) {
+      fs.writeSync(
+        fd,
+        Buffer.alloc(pageSize - 200, 0xa5),
+        0,
+        pageSize - 200,
+        (pageno - 1) * pageSize + 100,
+      );
+    }
+    fs.closeSync(fd);
+    store = ChatStore.open(dir);
+    expect(() => store.search('message')).toThrow(StoreCorruptError);
   });
 });
 

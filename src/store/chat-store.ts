@@ -8,7 +8,13 @@ import type {
   SearchHit,
   StoreStats,
 } from '../shared/chat-types.js';
-import { StoreClosedError, StoreReadOnlyError } from './errors.js';
+import {
+  StoreBusyError,
+  StoreClosedError,
+  StoreCorruptError,
+  StoreDiskFullError,
+  StoreReadOnlyError,
+} from './errors.js';
 import { Ingester, type IngestOptions, type IngestResult } from './ingest.js';
 import { MediaStore } from './media-store.js';
 import { DB_FILE, openDatabase } from './open-db.js';
@@ -27,6 +33,8 @@ export interface OpenStoreOptions {
   readonly?: boolean;
   /** Create the store when the directory holds none (default true; never when readonly). */
   create?: boolean;
+  /** How long a write waits for another writer's lock before StoreBusyError (default 10 s). */
+  busyTimeoutMs?: number;
 }
 
 export const MEDIA_DIR = 'media';
@@ -89,6 +97,23 @@ export class ChatStore {
     db.close();
   }
 
+  /** SQLite's failures that mean something to the user, as our typed errors. */
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw error;
+      if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+        throw new StoreCorruptError(this.dbPath, 'the database file is damaged', { cause: error });
+      }
+      if (code.startsWith('SQLITE_FULL'))
+        throw new StoreDiskFullError(this.dbPath, { cause: error });
+      if (code.startsWith('SQLITE_BUSY')) throw new StoreBusyError(this.dbPath, { cause: error });
+      throw error;
+    }
+  }
+
   private assertOpen(): void {
     if (!this.db) throw new StoreClosedError();
   }
@@ -112,47 +137,52 @@ export class ChatStore {
   ingest(bundles: Iterable<ChatBundle>, opts?: IngestOptions): IngestResult {
     const db = this.writable;
     this.ingester ??= new Ingester(db);
-    return this.ingester.run(bundles, opts);
+    const ingester = this.ingester;
+    return this.guard(() => ingester.run(bundles, opts));
   }
 
   /** Delete one message (and its attachments' and reactions' rows). Returns whether it existed. */
   deleteMessage(messageId: number): boolean {
-    return this.writable.prepare('DELETE FROM messages WHERE id = ?').run(messageId).changes > 0;
+    const db = this.writable;
+    return this.guard(
+      () => db.prepare('DELETE FROM messages WHERE id = ?').run(messageId).changes > 0,
+    );
   }
 
   /** Delete a chat and everything in it. Media files stay (other chats may share them). */
   deleteChat(chatId: number): boolean {
-    return this.writable.prepare('DELETE FROM chats WHERE id = ?').run(chatId).changes > 0;
+    const db = this.writable;
+    return this.guard(() => db.prepare('DELETE FROM chats WHERE id = ?').run(chatId).changes > 0);
   }
 
   listChats(opts?: ListChatsOptions): ChatSummary[] {
     this.assertOpen();
-    return this.queries.listChats(opts);
+    return this.guard(() => this.queries.listChats(opts));
   }
 
   countChats(filter?: string): number {
     this.assertOpen();
-    return this.queries.countChats(filter);
+    return this.guard(() => this.queries.countChats(filter));
   }
 
   getChat(chatId: number): ChatDetail | null {
     this.assertOpen();
-    return this.queries.getChat(chatId);
+    return this.guard(() => this.queries.getChat(chatId));
   }
 
   getMessages(chatId: number, opts: GetMessagesOptions): MessagePage {
     this.assertOpen();
-    return this.queries.getMessages(chatId, opts);
+    return this.guard(() => this.queries.getMessages(chatId, opts));
   }
 
   search(query: string, opts?: SearchOptions): SearchHit[] {
     this.assertOpen();
-    return this.queries.search(query, opts);
+    return this.guard(() => this.queries.search(query, opts));
   }
 
   stats(): StoreStats {
     this.assertOpen();
-    return this.queries.stats();
+    return this.guard(() => this.queries.stats());
   }
 
   /**

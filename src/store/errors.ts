@@ -124,6 +124,36 @@ export class StoreWorkerCrashedError extends StoreError {
   }
 }
 
+/** The disk (or the user's quota) is full: the write was rolled back, nothing was lost. */
+export class StoreDiskFullError extends StoreError {
+  override readonly code = 'STORE_DISK_FULL';
+  constructor(
+    readonly dbPath: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `The disk holding ${dbPath} is full; the change was not saved. Free some space and retry.`,
+      { dbPath },
+      options,
+    );
+  }
+}
+
+/** Another program kept the store locked for longer than we wait. */
+export class StoreBusyError extends StoreError {
+  override readonly code = 'STORE_BUSY';
+  constructor(
+    readonly dbPath: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `The chat store at ${dbPath} is busy: another Chatkeep process is writing to it. Try again shortly.`,
+      { dbPath },
+      options,
+    );
+  }
+}
+
 /** Every error class a store call may throw, by code: lets the worker client rebuild them. */
 export const STORE_ERROR_CODES = [
   'STORE_ERROR',
@@ -138,5 +168,7 @@ export const STORE_ERROR_CODES = [
   'INVALID_MEDIA_HASH',
   'MESSAGE_NOT_FOUND',
   'STORE_WORKER_CRASHED',
+  'STORE_DISK_FULL',
+  'STORE_BUSY',
 ] as const;
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];

@@ -16,6 +16,8 @@ export interface OpenDbOptions {
   nativeBinding?: string;
   readonly?: boolean;
   create?: boolean;
+  /** How long a write waits for another writer's lock before StoreBusyError (default 10 s). */
+  busyTimeoutMs?: number;
 }
 
 function readHeader(dbPath: string): Buffer {
@@ -71,8 +73,8 @@ function inspect(dbPath: string, nativeBinding: string | undefined): number {
   }
 }
 
-function applyPragmas(db: Database.Database, readonly: boolean): void {
-  db.pragma('busy_timeout = 10000');
+function applyPragmas(db: Database.Database, readonly: boolean, busyTimeoutMs: number): void {
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   db.pragma('foreign_keys = ON');
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -65536'); // 64 MiB
@@ -102,7 +104,7 @@ export function openDatabase(dir: string, opts: OpenDbOptions = {}): Database.Da
   let db: Database.Database | undefined;
   try {
     db = new Database(dbPath, { readonly, nativeBinding: opts.nativeBinding });
-    applyPragmas(db, readonly);
+    applyPragmas(db, readonly, opts.busyTimeoutMs ?? 10_000);
     registerFunctions(db);
     if (!readonly) migrate(db);
     return db;
