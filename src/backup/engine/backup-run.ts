@@ -86,6 +86,7 @@ export async function runBackup(
     progress.phase();
     const groupLines: GroupLine[] = [];
     const titles = new Map<string, string>();
+    let identical = 0; // group lines exactly as in the parent
     let done = 0;
     for (const g of groups) {
       // A month whose messages were all deleted is left out, so restore does not bring them back.
@@ -95,6 +96,7 @@ export async function runBackup(
       let blobs: string[];
       if (prev && prev.rev === g.rev && prev.blobs.every((id) => index.has(id))) {
         blobs = prev.blobs;
+        if (prev.n === g.messageCount && prev.chatId === String(g.chatId)) identical++;
       } else {
         const bundle = r.readMonthBundle(g.chatId, g.month);
         titles.set(JSON.stringify(ref), bundle.chat.title);
@@ -131,6 +133,7 @@ export async function runBackup(
     const excluded: MediaStats = {};
     let missing = 0;
     const mediaLines = new Map<string, MediaLine>();
+    let mediaRetyped = false;
     const toRead: MediaRef[] = [];
     for (const m of refs) {
       if (!selected.has(m.mediaType)) {
@@ -139,6 +142,7 @@ export async function runBackup(
       }
       const prev = parentMedia.get(m.hash);
       if (prev && prev.b.every((id) => index.has(id))) {
+        if (prev.t !== m.mediaType || prev.m !== m.mime) mediaRetyped = true;
         mediaLines.set(m.hash, { ...prev, t: m.mediaType, m: m.mime });
         addStat(included, m.mediaType, m.size);
       } else {
@@ -175,7 +179,24 @@ export async function runBackup(
       mediaLines.set(m.hash, { h: m.hash, s: size, t: m.mediaType, m: m.mime, b: blobs });
       addStat(included, m.mediaType, size);
     }
-    return { groups, groupLines, titles, included, excluded, missing, mediaLines };
+    const groupsUnchanged =
+      parent !== null && identical === groupLines.length && identical === parentLists.groups.length;
+    const mediaUnchanged =
+      parent !== null &&
+      toRead.length === 0 &&
+      !mediaRetyped &&
+      mediaLines.size === parentLists.media.length;
+    return {
+      groups,
+      groupLines,
+      titles,
+      included,
+      excluded,
+      missing,
+      mediaLines,
+      groupsUnchanged,
+      mediaUnchanged,
+    };
   });
 
   progress.checkAbort();
@@ -211,26 +232,27 @@ export async function runBackup(
   mediaOrder.push(...[...scanned.mediaLines.values()].sort((a, b) => (a.h < b.h ? -1 : 1)));
 
   // A list identical to the parent's keeps the parent's reference: nothing to chunk or hash.
-  const list = async (lines: string[], which: 'chats' | 'groups' | 'media'): Promise<ListRef> => {
+  // Known-unchanged lists are not even serialized (the common case for media).
+  const list = async (
+    which: 'chats' | 'groups' | 'media',
+    unchanged: boolean,
+    build: () => string[],
+  ): Promise<ListRef> => {
+    if (parent && unchanged) return parent.doc.lists[which];
+    const lines = build();
     const before = parentRaw[which];
     if (parent && lines.length === before.length && lines.every((l, i) => l === before[i])) {
       return parent.doc.lists[which];
     }
     return writeList(writer, keys.chunkerKey, lines);
   };
+  const { groupsUnchanged, mediaUnchanged } = scanned;
   const lists = {
-    chats: await list(
+    chats: await list('chats', groupsUnchanged && scanned.titles.size === 0, () =>
       chatLines.map((c) => JSON.stringify(c)),
-      'chats',
     ),
-    groups: await list(
-      groupLines.map((g) => JSON.stringify(g)),
-      'groups',
-    ),
-    media: await list(
-      mediaOrder.map((m) => JSON.stringify(m)),
-      'media',
-    ),
+    groups: await list('groups', groupsUnchanged, () => groupLines.map((g) => JSON.stringify(g))),
+    media: await list('media', mediaUnchanged, () => mediaOrder.map((m) => JSON.stringify(m))),
   };
   progress.checkAbort();
   await writer.finish();
