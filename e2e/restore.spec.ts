@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { launchApp, makeDataDir, screenshotPath, type RunningApp } from './app';
 import {
   beginRestore,
@@ -123,4 +124,52 @@ test('videos left out of the backup come back as not included; photos come back'
   await expect(photo).toBeVisible();
   expect(await photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160);
   await page.screenshot({ path: screenshotPath('restore-video-not-included') });
+});
+
+test('a damaged backup says what is damaged and offers to restore the rest', async () => {
+  const folder = makeBackupFolder();
+  folders.push(folder);
+  const first = await launch(seedLisbonStore);
+  await turnOnWithPassword(first, folder, PASSWORD, { screenshotPrefix: 'restore-damaged' });
+  await wipe(first);
+
+  // Flip bytes in the middle of every pack file, as a failing disk or a bad sync would.
+  const packs = readdirSync(path.join(folder, 'data'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name));
+  expect(packs.length).toBeGreaterThan(0);
+  for (const pack of packs) {
+    const bytes = readFileSync(pack);
+    for (let i = bytes.length >> 1; i < Math.min(bytes.length, (bytes.length >> 1) + 64); i++) {
+      bytes[i] = bytes[i]! ^ 0xff;
+    }
+    writeFileSync(pack, bytes);
+  }
+
+  const second = await launch();
+  await beginRestore(second, folder, 'restore-damaged');
+  await submitSecret(second.page, { password: PASSWORD });
+  const wizard = restoreWizard(second.page);
+  await expect(wizard.getByLabel('Backup from')).toBeVisible(SLOW);
+  await wizard.getByRole('button', { name: 'Restore 3 chats' }).click();
+  const alert = wizard.getByRole('alert');
+  await expect(alert).toContainText('Part of the backup is damaged', SLOW);
+  await second.page.screenshot({ path: screenshotPath('restore-damaged-error') });
+  await alert.getByRole('button', { name: 'Restore the rest' }).click();
+  // Chat by chat: what can be read comes back, what cannot is named.
+  await expect(wizard.getByRole('heading', { name: /^Restored \d+ chats?$/ })).toBeVisible(SLOW);
+  await expect(wizard.getByText(/damaged in the backup and could not be restored/)).toBeVisible();
+  await second.page.screenshot({ path: screenshotPath('restore-damaged-rest') });
+  const heading = (await wizard.getByRole('heading', { name: /^Restored/ }).textContent()) ?? '';
+  const restored = Number(/Restored (\d+)/.exec(heading)?.[1]);
+  const damaged = await wizard
+    .getByRole('list', { name: 'Damaged chats' })
+    .getByRole('listitem')
+    .count();
+  expect(restored + damaged).toBe(3);
+  expect(restored).toBeGreaterThan(0);
+  await wizard.getByRole('button', { name: 'Open chats' }).click();
+  await expect(second.page.getByRole('listbox', { name: 'Chats' }).getByRole('option')).toHaveCount(
+    restored,
+  );
 });

@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { MediaGroup, RestoreSessionView } from '../../../shared/backup-types';
 import type { Section } from '../../../shared/ipc/contract';
 import type { TaskFinished } from '../../../shared/task-types';
+import { ChatkeepError } from '../../../shared/ipc/errors';
 import { api } from '../api';
 import { formatDateTime } from '../format';
 import { DestinationPicker, type ChosenFolder } from './DestinationPicker';
@@ -9,7 +10,7 @@ import { errorCode, errorWords } from './error-words';
 import { MEDIA_GROUP_ORDER } from './media-groups';
 import { MediaGroupPicker } from './MediaGroupPicker';
 import { filterChats, newestFirst, restoreRequest, snapshotMediaBytes } from './restore-selection';
-import { EMPTY_SECRET, toSecret, type SecretDraft } from './secret';
+import { EMPTY_SECRET, toSecret, type Secret, type SecretDraft } from './secret';
 import { SecretField } from './SecretField';
 import { tasks, useTask } from './tasks';
 import { TaskProgressBar } from './TaskProgressBar';
@@ -58,6 +59,19 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
   const [chatByChat, setChatByChat] = useState<{ done: number; total: number } | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const stopRequested = useRef(false);
+  /**
+   * The secret that opened the backup, kept only while this wizard is open: main closes a
+   * restore session after each restore, and restoring again (chat by chat after damage, or from
+   * another backup) needs a new one.
+   */
+  const secretRef = useRef<Secret | null>(null);
+  const sessionUsed = useRef(false);
+  useEffect(
+    () => () => {
+      secretRef.current = null;
+    },
+    [],
+  );
   /** The task whose end was already acted on, and how many chats it was asked for. */
   const handled = useRef<string | null>(null);
   const asked = useRef(0);
@@ -112,6 +126,24 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
     setStep('choose');
   };
 
+  /** A restore session not yet used for a restore: the open one, or a new one. */
+  const freshSessionId = async (): Promise<string> => {
+    if (session && !sessionUsed.current) {
+      sessionUsed.current = true;
+      return session.sessionId;
+    }
+    if (!folder || !secretRef.current) {
+      throw new ChatkeepError({ code: 'NOT_FOUND', message: 'Open the backup again.' });
+    }
+    const reply = await api.invoke('restore.open', {
+      folderGrantId: folder.grantId,
+      secret: secretRef.current,
+    });
+    setSession(reply);
+    sessionUsed.current = true;
+    return reply.sessionId;
+  };
+
   const open = async () => {
     const secret = toSecret(draft);
     if (!folder || !secret) return;
@@ -119,6 +151,8 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
     setError(null);
     try {
       const reply = await api.invoke('restore.open', { folderGrantId: folder.grantId, secret });
+      secretRef.current = secret;
+      sessionUsed.current = false;
       setSession(reply);
       setSnapshotId(newestFirst(reply.snapshots)[0]?.id ?? null);
       setDraft(EMPTY_SECRET);
@@ -137,7 +171,7 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
     try {
       const reply = await api.invoke(
         'restore.start',
-        restoreRequest(session.sessionId, snapshot.id, selection, media),
+        restoreRequest(await freshSessionId(), snapshot.id, selection, media),
       );
       asked.current = selectedCount;
       setTaskId(reply.taskId);
@@ -169,7 +203,7 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
       try {
         const reply = await api.invoke(
           'restore.start',
-          restoreRequest(session.sessionId, snapshot.id, new Set([chat.chatRef]), media),
+          restoreRequest(await freshSessionId(), snapshot.id, new Set([chat.chatRef]), media),
         );
         handled.current = reply.taskId;
         setTaskId(reply.taskId);
@@ -505,7 +539,7 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
                   {outcome.damaged.length} chat{outcome.damaged.length === 1 ? ' was' : 's were'}{' '}
                   damaged in the backup and could not be restored:
                 </p>
-                <ul>
+                <ul aria-label="Damaged chats">
                   {outcome.damaged.map((title) => (
                     <li key={title}>{title}</li>
                   ))}
