@@ -235,3 +235,33 @@ test('a computer without the saved key asks for the password, refuses a wrong on
   await ready.getByRole('button', { name: 'Back up now' }).click();
   await expect(ready.getByRole('status')).toHaveText(/^Backed up 3 chats/, SLOW);
 });
+
+test('a new recovery key is shown once, confirmed, and opens the backup', async () => {
+  const folder = backupFolder();
+  const first = await launch(true);
+  await turnOnWithPassword(first, folder, PASSWORD, { screenshotPrefix: 'backup-newkey' });
+  const { page } = first;
+  await page.getByRole('button', { name: 'New recovery key…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New recovery key' });
+  await dialog.getByLabel('Current password').fill(PASSWORD);
+  await dialog.getByRole('button', { name: 'Make a new key' }).click();
+  const shown = dialog.getByRole('list', { name: 'Your recovery key' });
+  await expect(shown.getByRole('listitem')).toHaveCount(16, SLOW);
+  const key = (await shown.getAttribute('data-key')) ?? '';
+  const label =
+    (await dialog.locator('label', { hasText: /^Type group \d+ of your key$/ }).textContent()) ??
+    '';
+  const group = Number(/group (\d+)/.exec(label)?.[1]);
+  await expect(dialog.getByRole('button', { name: 'Done' })).toBeDisabled();
+  await dialog.getByLabel(label).fill(key.split('-')[group - 1]!);
+  await page.screenshot({ path: screenshotPath('backup-new-key') });
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText(/^Your new recovery key is ready/)).toBeVisible();
+  await wipe(first);
+
+  const second = await launch(false);
+  await openRestore(second, folder, { recoveryKey: key }, 'restore-newkey');
+  await restoreAll(second.page, CHAT_TITLES.length, 'restore-newkey');
+  await expectChatsBack(second);
+});

@@ -21,6 +21,12 @@ describe('error words', () => {
     );
   });
 
+  it('asks for the password when main needs it', () => {
+    expect(errorWords(new ChatkeepError({ code: 'PASSWORD_NEEDED', message: 'x' }))).toMatch(
+      /needs your backup password/,
+    );
+  });
+
   it('lists the issues of an invalid request', () => {
     const invalid = new ChatkeepError({
       code: 'INVALID_REQUEST',

@@ -34,6 +34,8 @@ export function errorWords(error: unknown, secretKind: SecretKind = 'password'):
       return `${e.message} Check your sync app's version history for the newest copy of the backup folder before going on.`;
     case 'REPO_LOCKED':
       return `The backup is busy with another task. ${e.message}`;
+    case 'PASSWORD_NEEDED':
+      return 'Chatkeep needs your backup password (or recovery key) for this. Enter it and try again.';
     case 'REPO_EXISTS':
       return 'That folder already holds a Chatkeep backup. Choose an empty folder, or restore from it instead.';
     case 'INVALID_REQUEST': {
