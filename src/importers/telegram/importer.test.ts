@@ -173,4 +173,45 @@ describe('Telegram JSON export', () => {
       store.close();
     }
   });
+
+  it('reads left chats and saved messages of a full export', async () => {
+    const exp = path.join(dir, 'full');
+    fs.mkdirSync(exp);
+    const msg = (id: number, from: string, fromId: string) => ({
+      id,
+      type: 'message',
+      date: '2021-01-01T00:00:00',
+      date_unixtime: String(1_609_459_200 + id),
+      from,
+      from_id: fromId,
+      text: `m${id}`,
+      text_entities: [],
+    });
+    fs.writeFileSync(
+      path.join(exp, 'result.json'),
+      JSON.stringify({
+        personal_information: { user_id: 7, first_name: 'Me' },
+        chats: {
+          list: [{ type: 'saved_messages', id: 7, messages: [msg(1, 'Me', 'user7')] }],
+        },
+        left_chats: {
+          list: [
+            {
+              name: 'Old club',
+              type: 'private_supergroup',
+              id: 900,
+              messages: [msg(2, 'Zed', 'user8')],
+            },
+          ],
+        },
+      }),
+    );
+    const store = new CollectingStore(path.join(dir, 's'));
+    await importer.import(exp, store);
+    expect(store.bundles.map((b) => [b.chat.key, b.chat.title, b.chat.type])).toEqual([
+      ['chat:7', 'Saved Messages', 'direct'],
+      ['chat:900', 'Old club', 'group'],
+    ]);
+    expect(store.messages.map((m) => m.senderKey)).toEqual([null, 'user8']);
+  });
 });
