@@ -58,9 +58,33 @@ function time<T>(fn: () => T): [number, T] {
 }
 
 /** Time `fn` `runs` times after `warmup` untimed runs; returns the durations in ms. */
-function sample(runs: number, fn: (i: number) => unknown, warmup = 2): number[] {
+interface Timings {
+  /** Elapsed ms per run. */
+  wall: number[];
+  /** CPU ms per run: what the work costs, whatever else the machine is doing. */
+  cpu: number[];
+}
+
+/** Time `fn` `runs` times after `warmup` untimed runs; `per` divides each time (per page...). */
+function sample(runs: number, fn: (i: number) => unknown, warmup = 2, per = 1): Timings {
   for (let i = 0; i < warmup; i++) fn(i);
-  return Array.from({ length: runs }, (_, i) => time(() => fn(i))[0]);
+  const t: Timings = { wall: [], cpu: [] };
+  for (let i = 0; i < runs; i++) {
+    const cpu = process.cpuUsage();
+    const [ms] = time(() => fn(i));
+    const used = process.cpuUsage(cpu);
+    t.wall.push(ms / per);
+    t.cpu.push((used.user + used.system) / 1000 / per);
+  }
+  return t;
+}
+
+function timingRow(measure: string, t: Timings, extra = ''): [string, string, string] {
+  return [
+    measure,
+    `p50 ${fmt(median(t.wall))}`,
+    `p95 ${fmt(percentile(t.wall, 95))}; CPU p50 ${fmt(median(t.cpu))}, p95 ${fmt(percentile(t.cpu, 95))}${extra}`,
+  ];
 }
 
 /** The targets for this machine, by measure. */
@@ -139,44 +163,43 @@ function main(): void {
       (i) => store.getMessages(picks[i % picks.length]?.id ?? 0, { limit: 50 }),
       3,
     );
-    rows.push([
-      'Open chat: newest 50 messages (ms)',
-      `p50 ${fmt(median(open))}`,
-      `p95 ${fmt(percentile(open, 95))}, ${picks.length} chats`,
-    ]);
+    rows.push(timingRow('Open chat: newest 50 messages (ms)', open, `; ${picks.length} chats`));
 
-    const pageUp = sample(picks.length, (i) => {
-      const chatId = picks[i % picks.length]?.id ?? 0;
-      let page = store.getMessages(chatId, { limit: 50 });
-      // Scroll up five pages; time is per page.
-      for (let k = 0; k < 5 && page.hasOlder; k++) {
-        const first = page.messages[0];
-        if (!first) break;
-        page = store.getMessages(chatId, {
-          limit: 50,
-          before: { sentAt: first.sentAt, id: first.id },
-        });
-      }
-      return page;
-    }).map((ms) => ms / 6);
-    rows.push([
-      'Page up: 50 older messages (ms per page)',
-      `p50 ${fmt(median(pageUp))}`,
-      `p95 ${fmt(percentile(pageUp, 95))}`,
-    ]);
+    // Scroll up five pages from the newest; times are per page.
+    const pageUp = sample(
+      picks.length,
+      (i) => {
+        const chatId = picks[i % picks.length]?.id ?? 0;
+        let page = store.getMessages(chatId, { limit: 50 });
+        for (let k = 0; k < 5 && page.hasOlder; k++) {
+          const first = page.messages[0];
+          if (!first) break;
+          page = store.getMessages(chatId, {
+            limit: 50,
+            before: { sentAt: first.sentAt, id: first.id },
+          });
+        }
+        return page;
+      },
+      2,
+      6,
+    );
+    rows.push(timingRow('Page up: 50 older messages (ms per page)', pageUp));
 
     const list = sample(50, () => store.listChats({ limit: 100 }));
-    rows.push([
-      'Chat list: first 100 chats (ms)',
-      `p50 ${fmt(median(list))}`,
-      `p95 ${fmt(percentile(list, 95))}, ${chats.length.toLocaleString('en')} chats`,
-    ]);
-    const listAll = sample(10, () => store.listChats({ limit: 10_000 }));
-    rows.push([
-      'Chat list: all chats (ms)',
-      `p50 ${fmt(median(listAll))}`,
-      `p95 ${fmt(percentile(listAll, 95))}`,
-    ]);
+    rows.push(
+      timingRow(
+        'Chat list: first 100 chats (ms)',
+        list,
+        `; ${chats.length.toLocaleString('en')} chats`,
+      ),
+    );
+    rows.push(
+      timingRow(
+        'Chat list: all chats (ms)',
+        sample(10, () => store.listChats({ limit: 10_000 })),
+      ),
+    );
 
     const searches: Array<[string, string]> = [
       ['common word "the"', 'the'],
@@ -189,20 +212,16 @@ function main(): void {
     ];
     for (const [label, query] of searches) {
       let hits = 0;
-      const ms = sample(30, () => (hits = store.search(query, { limit: 50 }).length));
-      rows.push([
-        `Search ${label}, 50 newest hits (ms)`,
-        `p50 ${fmt(median(ms))}`,
-        `p95 ${fmt(percentile(ms, 95))}, ${hits} hits`,
-      ]);
+      const t = sample(30, () => (hits = store.search(query, { limit: 50 }).length));
+      rows.push(timingRow(`Search ${label}, 50 newest hits (ms)`, t, `; ${hits} hits`));
     }
     const inChat = picks[0]?.id ?? 0;
-    const chatSearch = sample(30, () => store.search('the', { limit: 50, chatId: inChat }));
-    rows.push([
-      'Search "the" within the biggest chat (ms)',
-      `p50 ${fmt(median(chatSearch))}`,
-      `p95 ${fmt(percentile(chatSearch, 95))}`,
-    ]);
+    rows.push(
+      timingRow(
+        'Search "the" within the biggest chat (ms)',
+        sample(30, () => store.search('the', { limit: 50, chatId: inChat })),
+      ),
+    );
   } finally {
     store.close();
   }
