@@ -330,13 +330,13 @@ export function faultyBackend(
       fail('read', n);
       return inner.read(n, r);
     },
-    writeAtomic: async (n, d) => {
+    writeAtomic: async (n, d, o) => {
       fail('writeAtomic', n);
-      return inner.writeAtomic(n, d);
+      return inner.writeAtomic(n, d, o);
     },
-    delete: async (n) => {
+    delete: async (n, o) => {
       fail('delete', n);
-      return inner.delete(n);
+      return inner.delete(n, o);
     },
     stat: (n) => inner.stat(n),
   };

@@ -33,6 +33,15 @@ describe('folder backend', () => {
     expect(fs.readdirSync(path.join(dir, 'data', 'ab'))).toEqual([]);
   });
 
+  it('writes into new nested folders, durable or not', async () => {
+    const { b } = make();
+    await b.writeAtomic(`data/0f/${'0f'.repeat(32)}`, Buffer.from('x'));
+    await b.writeAtomic('locks/' + 'a'.repeat(64), Buffer.from('lock'), { durable: false });
+    expect((await b.read('locks/' + 'a'.repeat(64))).toString()).toBe('lock');
+    await b.delete('locks/' + 'a'.repeat(64), { durable: false });
+    expect((await b.list('')).sort()).toEqual([`data/0f/${'0f'.repeat(32)}`]);
+  });
+
   it('never overwrites an existing object', async () => {
     const { b } = make();
     await b.writeAtomic('config', Buffer.from('first'));

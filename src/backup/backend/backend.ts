@@ -13,13 +13,21 @@ export interface Backend {
   list(prefix: string): Promise<string[]>;
   /** Whole object or a byte range of it. Missing object: an ENOENT error. */
   read(name: string, range?: { offset: number; length: number }): Promise<Buffer>;
-  /** Durable once it resolves. Never replaces an existing object. */
-  writeAtomic(name: string, data: Uint8Array): Promise<void>;
+  /**
+   * Durable once it resolves (unless `durable: false`, for objects whose loss in a crash is
+   * harmless, like locks). Never replaces an existing object.
+   */
+  writeAtomic(name: string, data: Uint8Array, opts?: WriteOptions): Promise<void>;
   /** Removes the object; a missing object is not an error. */
-  delete(name: string): Promise<void>;
+  delete(name: string, opts?: WriteOptions): Promise<void>;
   stat(name: string): Promise<{ size: number } | null>;
   /** Human-readable location, for messages. */
   readonly location?: string;
+}
+
+export interface WriteOptions {
+  /** Default true: fsync so the change survives a power cut. */
+  durable?: boolean;
 }
 
 /** Lowercase ascii, digits and '/' only: the same on every filesystem, no case-only clashes. */
@@ -98,17 +106,25 @@ export function createFolderBackend(dir: string): Backend {
           await h.close();
         }
       }),
-    writeAtomic: (name, data) =>
+    writeAtomic: (name, data, opts) =>
       guard(name, async () => {
+        const durable = opts?.durable !== false;
         const file = full(name);
         const d = path.dirname(file);
-        await fs.mkdir(d, { recursive: true });
+        const created = await fs.mkdir(d, { recursive: true });
+        if (created && durable) {
+          // New directories are entries of their parents: make those entries durable too.
+          for (let dir = d; ; dir = path.dirname(dir)) {
+            await fsyncDir(path.dirname(dir));
+            if (dir === created || dir === path.dirname(dir)) break;
+          }
+        }
         if (await exists(file)) return; // immutable: names are content hashes or random ids
         const tmp = path.join(d, `${TMP_PREFIX}${randomBytes(8).toString('hex')}`);
         const h = await fs.open(tmp, 'wx');
         try {
           await h.writeFile(data);
-          await h.sync();
+          if (durable) await h.sync();
         } catch (err) {
           await h.close().catch(() => undefined);
           await fs.rm(tmp, { force: true }).catch(() => undefined);
@@ -121,9 +137,9 @@ export function createFolderBackend(dir: string): Backend {
           await fs.rm(tmp, { force: true }).catch(() => undefined);
           throw err;
         }
-        await fsyncDir(d);
+        if (durable) await fsyncDir(d);
       }),
-    delete: (name) =>
+    delete: (name, opts) =>
       guard(name, async () => {
         const file = full(name);
         try {
@@ -132,7 +148,7 @@ export function createFolderBackend(dir: string): Backend {
           if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
           throw err;
         }
-        await fsyncDir(path.dirname(file));
+        if (opts?.durable !== false) await fsyncDir(path.dirname(file));
       }),
     stat: (name) =>
       guard(name, async () => {

@@ -7,6 +7,8 @@ import { decodeSealed, encodeSealed } from '../format/sealed-object.js';
 
 export const STALE_AFTER_MS = 30 * 60 * 1000;
 export const HEARTBEAT_MS = 5 * 60 * 1000;
+/** A lock lost in a crash only frees the repository sooner, which staleness does anyway. */
+const LOCK_WRITE = { durable: false } as const;
 
 export interface LockRecord {
   host: string;
@@ -55,17 +57,21 @@ export class HeldLock {
   async heartbeat(): Promise<void> {
     if (this.released) return;
     const next = `locks/${randomBytes(32).toString('hex')}`;
-    await this.backend.writeAtomic(next, encodeLock(this.keys, { ...this.rec, time: Date.now() }));
+    await this.backend.writeAtomic(
+      next,
+      encodeLock(this.keys, { ...this.rec, time: Date.now() }),
+      LOCK_WRITE,
+    );
     const old = this.name;
     this.name = next;
-    await this.backend.delete(old);
+    await this.backend.delete(old, LOCK_WRITE);
   }
 
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
     if (this.timer) clearInterval(this.timer);
-    await this.backend.delete(this.name);
+    await this.backend.delete(this.name, LOCK_WRITE);
   }
 }
 
@@ -86,11 +92,11 @@ async function conflicting(
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile
       if (!(err instanceof RepositoryDamagedError)) throw err;
       // A lock nobody can read protects nothing; removing it lets work continue.
-      await backend.delete(name);
+      await backend.delete(name, LOCK_WRITE);
       continue;
     }
     if (isStale(rec)) {
-      await backend.delete(name);
+      await backend.delete(name, LOCK_WRITE);
       continue;
     }
     if (exclusive || rec.exclusive) return { lock: name, ...rec };
@@ -112,10 +118,10 @@ export async function acquireLock(
   if (before) throw new RepositoryLockedError(before);
   const rec: LockRecord = { host: os.hostname(), pid: process.pid, time: Date.now(), exclusive };
   const name = `locks/${randomBytes(32).toString('hex')}`;
-  await backend.writeAtomic(name, encodeLock(keys, rec));
+  await backend.writeAtomic(name, encodeLock(keys, rec), LOCK_WRITE);
   const after = await conflicting(backend, keys, exclusive, name);
   if (after) {
-    await backend.delete(name);
+    await backend.delete(name, LOCK_WRITE);
     throw new RepositoryLockedError(after);
   }
   return new HeldLock(backend, keys, name, rec);
