@@ -121,7 +121,10 @@ export class BackupService {
   private openRepoId: string | null = null;
   private scheduler: BackupScheduler | null = null;
   private currentTaskId: string | null = null;
-  private readonly restoreSessions = new Map<string, { client: BackupClient; dir: string }>();
+  private readonly restoreSessions = new Map<
+    string,
+    { client: BackupClient; dir: string; lastUsed: number }
+  >();
   private pendingRecoveryKeys = new Set<string>();
 
   constructor(private readonly o: BackupServiceOptions) {
@@ -558,8 +561,9 @@ export class BackupService {
     try {
       await client.open(dir, secret);
       const snapshots = await client.snapshots();
+      await this.closeIdleRestoreSessions();
       const sessionId = randomBytes(12).toString('base64url');
-      this.restoreSessions.set(sessionId, { client, dir });
+      this.restoreSessions.set(sessionId, { client, dir, lastUsed: Date.now() });
       return {
         sessionId,
         snapshots: snapshots
@@ -588,6 +592,7 @@ export class BackupService {
   }): { taskId: string } {
     const session = this.restoreSessions.get(request.sessionId);
     if (!session) throw new CodedError('NOT_FOUND', 'Open the backup again to restore from it.');
+    session.lastUsed = Date.now();
     const taskId = this.o.tasks.start('restore', async (ctx) => {
       try {
         const result = await session.client.restore(request.snapshotId, this.o.storeDir, {
@@ -601,11 +606,23 @@ export class BackupService {
           summary: `Restored ${result.chats} chats, ${result.messages.toLocaleString('en')} messages and ${result.mediaFiles} media files.`,
         };
       } finally {
-        this.restoreSessions.delete(request.sessionId);
-        await session.client.close();
+        // The session stays open for further restores from the same backup (a chat at a time
+        // after damage) without asking for the password again; idle ones close.
+        session.lastUsed = Date.now();
       }
     });
     return { taskId };
+  }
+
+  /** Opened backups unused for ten minutes are closed, releasing their keys and locks. */
+  private async closeIdleRestoreSessions(): Promise<void> {
+    const cutoff = Date.now() - 10 * 60_000;
+    for (const [id, session] of this.restoreSessions) {
+      if (session.lastUsed < cutoff && !this.o.tasks.isRunning('restore')) {
+        this.restoreSessions.delete(id);
+        await session.client.close();
+      }
+    }
   }
 }
 
