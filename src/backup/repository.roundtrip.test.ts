@@ -135,4 +135,31 @@ describe('backup and restore round trip', () => {
     await repo.restoreInto('latest', t);
     expect(sortedMessages(t)).toEqual(sortedMessages(store));
   });
+
+  it('a cancelled restore changes nothing in the target', async () => {
+    const { store, repo } = await setup();
+    await repo.backupFrom(store, { mediaTypes: [...MEDIA_TYPES] });
+    const t = new MemoryStore(track(tmpDir()));
+    const ac = new AbortController();
+    const err = await repo
+      .restoreInto('latest', t, {
+        signal: ac.signal,
+        onProgress: (p) => {
+          if (p.itemsDone >= 2) ac.abort();
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'CANCELLED' });
+    expect(t.allMessages()).toHaveLength(0);
+  });
+
+  it('an unknown snapshot id is SnapshotNotFoundError', async () => {
+    const { store, repo } = await setup();
+    await repo.backupFrom(store, { mediaTypes: [] });
+    await expect(
+      repo.restoreInto('ffffffff', new MemoryStore(track(tmpDir()))),
+    ).rejects.toMatchObject({
+      code: 'SNAPSHOT_NOT_FOUND',
+    });
+  });
 });
