@@ -102,9 +102,10 @@ describe('ingest properties', () => {
         const a = tempDir();
         const b = tempDir();
         const one = ChatStore.open(a.dir);
-        // The pieces go through the large-import path (insert triggers taken out) on every call.
+        // The pieces go through the large-import path (insert triggers taken out) on every call,
+        // written in windows of three messages (as a big import is, in windows of 50,000).
         const raw = openDatabase(b.dir);
-        const bulk = new Ingester(raw, 0);
+        const bulk = new Ingester(raw, 0, 3);
         for (const call of splitAndShuffle(bundles, seed)) bulk.run(call);
         raw.close();
         const pieces = ChatStore.open(b.dir);

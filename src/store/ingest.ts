@@ -33,6 +33,12 @@ export interface IngestResult {
 export const SORT_SLOTS_PER_MS = 1024;
 const CHECK_EVERY = 1000;
 /**
+ * Messages are written in windows of at most this many (time-sorted within each window), so a
+ * whole phone backup can stream through one transaction in bounded memory: the bundles of a
+ * window are dropped once it is written.
+ */
+const WINDOW_MESSAGES = 50_000;
+/**
  * From this many messages in one call, ingest also takes the bulk-mode insert triggers out for
  * its transaction (see BULK_INSERT_TRIGGERS). Below it, re-preparing statements after the schema
  * change would cost more than the triggers.
@@ -86,6 +92,8 @@ export class Ingester {
     private readonly db: Database.Database,
     /** Tests lower this to run the trigger-dropping path on small inputs. */
     private readonly dropTriggersFrom: number = DROP_TRIGGERS_FROM,
+    /** Tests lower this to write many windows within one call. */
+    private readonly windowMessages: number = WINDOW_MESSAGES,
   ) {
     const p = <T = unknown>(sql: string) => db.prepare<unknown[], T>(sql);
     this.s = {
@@ -211,6 +219,38 @@ export class Ingester {
     this.touched.clear();
     this.addedPerChat.clear();
     this.s.setBulk.run(1);
+    // Triggers are dropped (for big calls) when the first window is written, and put back at the end.
+    const triggers: { dropped: { name: string; sql: string }[] | null } = { dropped: null };
+    const writeWindow = (): void => {
+      // All messages of the window in time order, so the sort-key index and each chat's time
+      // index grow at their ends instead of splitting pages all over.
+      work.sort((a, b) => byTime(a.m, b.m) || a.order - b.order);
+      // Schema changes inside a transaction are part of it: on error or cancel the rollback
+      // restores the triggers, and other connections never see them missing.
+      if (triggers.dropped === null) {
+        triggers.dropped = work.length >= this.dropTriggersFrom ? this.s.triggerSql.all() : [];
+        for (const t of triggers.dropped) this.db.exec(`DROP TRIGGER ${t.name}`);
+      }
+      for (const { m, at, chatId, personId } of work) {
+        const insertedKeys = chatState.get(chatId)?.insertedKeys ?? null;
+        const senderId =
+          m.senderKey == null ? null : personId(m.senderKey, () => `${at()}.senderKey`);
+        const existing =
+          insertedKeys && !insertedKeys.has(m.key)
+            ? undefined
+            : this.s.findMessage.get(chatId, m.key);
+        if (existing) {
+          if (this.updateMessage(existing, m, at, personId)) result.messagesUpdated++;
+          else result.messagesSkipped++;
+        } else {
+          this.insertMessage(chatId, senderId, m, at, personId);
+          insertedKeys?.add(m.key);
+          result.messagesAdded++;
+        }
+        if (++processed % CHECK_EVERY === 0) checkpoint();
+      }
+      work.length = 0;
+    };
     try {
       // Phase 1: every bundle's source, people, chat and members.
       for (const bundle of bundles) {
@@ -255,36 +295,13 @@ export class Ingester {
             order: work.length,
           }),
         );
+        if (work.length >= this.windowMessages) writeWindow();
       }
+      writeWindow();
 
-      // Phase 2: all messages of the call in time order, so the sort-key index and each chat's
-      // time index grow at their ends instead of splitting pages all over.
-      work.sort((a, b) => byTime(a.m, b.m) || a.order - b.order);
-      // Schema changes inside a transaction are part of it: on error or cancel the rollback
-      // restores the triggers, and other connections never see them missing.
-      const dropped = work.length >= this.dropTriggersFrom ? this.s.triggerSql.all() : [];
-      for (const t of dropped) this.db.exec(`DROP TRIGGER ${t.name}`);
-      for (const { m, at, chatId, personId } of work) {
-        const insertedKeys = chatState.get(chatId)?.insertedKeys ?? null;
-        const senderId =
-          m.senderKey == null ? null : personId(m.senderKey, () => `${at()}.senderKey`);
-        const existing =
-          insertedKeys && !insertedKeys.has(m.key)
-            ? undefined
-            : this.s.findMessage.get(chatId, m.key);
-        if (existing) {
-          if (this.updateMessage(existing, m, at, personId)) result.messagesUpdated++;
-          else result.messagesSkipped++;
-        } else {
-          this.insertMessage(chatId, senderId, m, at, personId);
-          insertedKeys?.add(m.key);
-          result.messagesAdded++;
-        }
-        if (++processed % CHECK_EVERY === 0) checkpoint();
-      }
       checkpoint();
       this.settle();
-      for (const t of dropped) this.db.exec(t.sql);
+      for (const t of triggers.dropped ?? []) this.db.exec(t.sql);
       this.s.setBulk.run(0);
     } finally {
       this.sourceIds.clear();
