@@ -138,7 +138,8 @@ export async function runRestore(
   }
 
   // Media first: files land in the media folder before the database refers to them.
-  const tmpDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ck-restore-'));
+  // Created only when a file is too large for memory, so a killed restore rarely leaves one behind.
+  let tmpDir: string | null = null;
   let mediaFiles = 0;
   let mediaBytes = 0;
   const available = new Set<string>();
@@ -166,6 +167,7 @@ export async function runRestore(
         }
         await target.putMediaBytes(bytes, line.h);
       } else {
+        tmpDir ??= await fs.mkdtemp(path.join(os.tmpdir(), 'ck-restore-'));
         const file = path.join(tmpDir, line.h);
         await writeMediaFile(state, line, file);
         await target.putMediaFile(file, line.h);
@@ -183,7 +185,7 @@ export async function runRestore(
       });
     }
   } finally {
-    await fs.rm(tmpDir, { recursive: true, force: true });
+    if (tmpDir) await fs.rm(tmpDir, { recursive: true, force: true });
   }
 
   // Pass 2: one ingest over a lazy sequence, decoding each group as the store reaches it.
