@@ -211,8 +211,12 @@ test('a computer without the saved key asks for the password, refuses a wrong on
   const folder = backupFolder();
   const first = await launch(true);
   await turnOnWithPassword(first, folder, PASSWORD, { screenshotPrefix: 'backup-locked' });
-  // The same data folder opened again: settings and chats are there, the key (held only for the
-  // session where no keychain is reachable, as here) is not.
+  // "Forget this computer" removes the saved key from the keychain (CI has a real one) and from
+  // memory. The same data folder opened again then has settings and chats, but no key.
+  const forgotten = await first.page.evaluate(() =>
+    window.chatkeep.invoke('backup.forgetComputer', {}),
+  );
+  expect(forgotten).toMatchObject({ ok: true });
   const copy = makeDataDir();
   cpSync(first.dataDir, copy, { recursive: true });
   await wipe(first);
