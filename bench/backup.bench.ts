@@ -6,7 +6,7 @@
  * Defaults: 1,000,000 messages, 2,000 chats, 2048 MB media, 3 runs. Each operation runs as a
  * child process of the real bundled CLI (and of /usr/bin/restic), wrapped by a tiny python
  * wait4() shim that reports the child's peak RSS, so both tools are measured the same way.
- * The generated store is cached in /tmp/ck-bench keyed by its parameters.
+ * The generated store is cached in /tmp/ck-bench keyed by its parameters and schema version.
  * Prints a markdown table of medians.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addMessages } from '../src/backup/faults/store-fixture.js';
+import { STORE_SCHEMA_VERSION } from '../src/store/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // A private build of the CLI: tests rebuilding out/cli must not change it in the middle of a run.
@@ -126,7 +127,11 @@ function median(values: number[]): number {
 
 /** The generated store, made once per parameter set with the seed CLI and cached. */
 function baseStore(a: Args): string {
-  const dir = path.join(CACHE, `store-m${a.messages}-c${a.chats}-mb${a.mediaMb}`);
+  // Keyed by the store's schema version too: a store cached by an older Chatkeep is not reused.
+  const dir = path.join(
+    CACHE,
+    `store-v${STORE_SCHEMA_VERSION}-m${a.messages}-c${a.chats}-mb${a.mediaMb}`,
+  );
   if (fs.existsSync(path.join(dir, '.complete'))) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(CACHE, { recursive: true });
