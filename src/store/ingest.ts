@@ -250,6 +250,9 @@ export class Ingester {
         if (++processed % CHECK_EVERY === 0) checkpoint();
       }
       work.length = 0;
+      // Index the window's text now rather than remembering every message until the end.
+      this.indexDeferred();
+      this.toIndex.clear();
     };
     try {
       // Phase 1: every bundle's source, people, chat and members.
