@@ -1,5 +1,6 @@
 import type { ChatBundle } from '../../store/records.js';
 import { ImportCancelledError, isImportError, sqliteAsDamaged } from './errors.js';
+import type { ProgressReporter } from './cancel.js';
 import type { ChatStoreLike } from './types.js';
 
 /**
@@ -38,3 +39,28 @@ export async function ingestBundles(
 
 /** Splits a long run of messages into bundles of at most `size` (bounded memory in ingest). */
 export const CHUNK_MESSAGES = 5000;
+
+/**
+ * Streams a database reader's bundles into the store (one transaction), reporting each message as
+ * progress and counting the chats as they pass. `bundles` receives the per-message callback.
+ */
+export async function ingestCounted(
+  store: ChatStoreLike,
+  bundles: (onMessage: () => void) => Iterable<ChatBundle>,
+  progress: ProgressReporter,
+  signal: AbortSignal | undefined,
+  sourceName: string,
+): Promise<{ ingest: unknown; messages: number; chats: number }> {
+  let messages = 0;
+  let chats = 0;
+  const counted = (function* () {
+    let lastChat = '';
+    for (const b of bundles(() => progress.tick(++messages, messages))) {
+      if (b.chat.key !== lastChat) chats++;
+      lastChat = b.chat.key;
+      yield b;
+    }
+  })();
+  const ingest = await ingestBundles(store, counted, signal, sourceName);
+  return { ingest, messages, chats };
+}

@@ -11,7 +11,7 @@ import {
   UnknownFormatError,
   UnsupportedVersionError,
 } from '../core/errors.js';
-import { ingestBundles } from '../core/ingest.js';
+import { ingestCounted } from '../core/ingest.js';
 import { MediaFolder } from '../core/media-folder.js';
 import { classifyFile } from '../core/media-type.js';
 import { withTempDir } from '../core/temp.js';
@@ -331,21 +331,17 @@ export const whatsappCryptImporter: Importer = {
         }
         const total = reader.countMessages();
         progress.phase('messages', total);
-        let count = 0;
-        let chats = 0;
-        const bundles = (function* () {
-          let lastChat = '';
-          for (const b of reader.bundles({
-            names,
-            media,
-            onMessage: () => progress.tick(++count, count),
-          })) {
-            if (b.chat.key !== lastChat) chats++;
-            lastChat = b.chat.key;
-            yield b;
-          }
-        })();
-        const ingest = await ingestBundles(store, bundles, opts.signal, 'The message database');
+        const {
+          ingest,
+          messages: count,
+          chats,
+        } = await ingestCounted(
+          store,
+          (onMessage) => reader.bundles({ names, media, onMessage }),
+          progress,
+          opts.signal,
+          'The message database',
+        );
         progress.done();
         return {
           format: 'whatsapp-crypt',

@@ -10,7 +10,7 @@ import {
   UnsupportedVersionError,
   sqliteAsDamaged,
 } from '../core/errors.js';
-import { ingestBundles } from '../core/ingest.js';
+import { ingestCounted } from '../core/ingest.js';
 import { MediaFolder } from '../core/media-folder.js';
 import { classifyFile } from '../core/media-type.js';
 import type {
@@ -266,21 +266,17 @@ export const whatsappIosImporter: Importer = {
         progress.tick(stored, storedBytes);
       }
       progress.phase('messages', reader.countMessages());
-      let count = 0;
-      let chats = 0;
-      const bundles = (function* () {
-        let last = '';
-        for (const b of reader.bundles({
-          names,
-          media,
-          onMessage: () => progress.tick(++count, count),
-        })) {
-          if (b.chat.key !== last) chats++;
-          last = b.chat.key;
-          yield b;
-        }
-      })();
-      const ingest = await ingestBundles(store, bundles, opts.signal, 'ChatStorage.sqlite');
+      const {
+        ingest,
+        messages: count,
+        chats,
+      } = await ingestCounted(
+        store,
+        (onMessage) => reader.bundles({ names, media, onMessage }),
+        progress,
+        opts.signal,
+        'ChatStorage.sqlite',
+      );
       progress.done();
       return {
         format: 'whatsapp-ios',
