@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addMonths, fromWallTime, toWallTime, type WallTime } from './local-time.js';
+import { addMonths, fromWallTime, toWallTime, type WallTime } from '../node/local-time.js';
 import { nextDueAt, parseTimeOfDay, InvalidScheduleError } from './schedule.js';
 
 const BERLIN = 'Europe/Berlin';

@@ -1,4 +1,4 @@
-import { addDays, addMonths, fromWallTime, toWallTime } from './local-time.js';
+import { addDays, addMonths, fromWallTime, toWallTime } from '../node/local-time.js';
 
 /**
  * When the next scheduled backup is due: pure functions of the last successful backup, the

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromWallTime, toWallTime } from './local-time.js';
+import { fromWallTime, toWallTime } from '../node/local-time.js';
 import { nextDueAt } from './schedule.js';
 import { BackupScheduler, type RunReason } from './scheduler.js';
 import { FakeClock } from './testing/fake-clock.js';

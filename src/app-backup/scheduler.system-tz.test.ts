@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemTimeZone } from './local-time.js';
+import { systemTimeZone } from '../node/local-time.js';
 import { BackupScheduler } from './scheduler.js';
 import { FakeClock } from './testing/fake-clock.js';
 

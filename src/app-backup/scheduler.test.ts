@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromWallTime, toWallTime } from './local-time.js';
+import { fromWallTime, toWallTime } from '../node/local-time.js';
 import {
   BackupScheduler,
   type BackupSchedulerOptions,

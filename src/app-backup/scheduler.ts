@@ -1,5 +1,5 @@
 import { adviceFor, type FailureAdvice } from './failure-advice.js';
-import { systemTimeZone } from './local-time.js';
+import { systemTimeZone } from '../node/local-time.js';
 import {
   DEFAULT_RETRY_DELAYS_MS,
   DEFAULT_SCHEDULE,
