@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AttachmentRecord } from '../../store/records.js';
 import { ProgressReporter, throwIfCancelled } from '../core/cancel.js';
 import {
   DamagedFileError,
@@ -13,7 +12,7 @@ import {
 } from '../core/errors.js';
 import { ingestCounted } from '../core/ingest.js';
 import { MediaFolder } from '../core/media-folder.js';
-import { classifyFile } from '../core/media-type.js';
+import { copyReferencedMedia, type CopiedMedia } from '../core/media-copy.js';
 import { withTempDir } from '../core/temp.js';
 import type {
   ChatStoreLike,
@@ -299,36 +298,23 @@ export const whatsappCryptImporter: Importer = {
 
       async function importFrom(reader: MsgstoreReader): Promise<ImportResult> {
         // Media first, so the bundles can carry their hashes.
-        const media = new Map<number, AttachmentRecord>();
-        let stored = 0;
-        let storedBytes = 0;
-        let missing = 0;
+        let copied: CopiedMedia = { byRow: new Map(), stored: 0, storedBytes: 0, missing: 0 };
         if (loc.mediaDir) {
           const folder = new MediaFolder(loc.mediaDir);
-          progress.phase('media', 0);
-          const refs = [...reader.mediaRefs()];
-          for (const ref of refs) {
-            throwIfCancelled(opts.signal);
-            const found = folder.resolve(ref.path, ref.name);
-            if (!found) {
-              missing++;
-              continue;
-            }
-            const name = ref.name ?? path.basename(found);
-            const kind = await classifyFile(found, path.basename(found));
-            const put = await store.media.putFile(found);
-            media.set(ref.rowId, {
-              mediaType: kind.mediaType,
-              mime: kind.mime,
-              size: put.size,
-              hash: put.hash,
-              fileName: name,
-            });
-            stored++;
-            storedBytes += put.size;
-            progress.tick(stored, storedBytes);
-          }
+          copied = await copyReferencedMedia(
+            store,
+            reader.mediaRefs(),
+            (ref) => {
+              const found = folder.resolve(ref.path, ref.name);
+              if (!found) return null;
+              const base = path.basename(found);
+              return { file: found, name: ref.name ?? base, sniffName: base };
+            },
+            progress,
+            opts.signal,
+          );
         }
+        const { byRow: media, stored, storedBytes, missing } = copied;
         const total = reader.countMessages();
         progress.phase('messages', total);
         const {

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AttachmentRecord } from '../../store/records.js';
-import { ProgressReporter, throwIfCancelled } from '../core/cancel.js';
+import { ProgressReporter } from '../core/cancel.js';
 import {
   DamagedFileError,
   ImportError,
@@ -12,7 +11,7 @@ import {
 } from '../core/errors.js';
 import { ingestCounted } from '../core/ingest.js';
 import { MediaFolder } from '../core/media-folder.js';
-import { classifyFile } from '../core/media-type.js';
+import { copyReferencedMedia } from '../core/media-copy.js';
 import type {
   ChatStoreLike,
   Detection,
@@ -239,32 +238,23 @@ export const whatsappIosImporter: Importer = {
     const progress = new ProgressReporter(opts);
     return withOpen(p, opts, async (loc, reader) => {
       const names = reader.names();
-      const media = new Map<number, AttachmentRecord>();
-      let stored = 0;
-      let storedBytes = 0;
-      let missing = 0;
-      progress.phase('media', 0);
-      for (const ref of [...reader.mediaRefs()]) {
-        throwIfCancelled(opts.signal);
-        const f = loc.resolveMedia(ref.localPath);
-        if (!f) {
-          missing++;
-          continue;
-        }
-        const name = ref.localPath.split('/').pop() ?? null;
-        const kind = await classifyFile(f, name);
-        const put = await store.media.putFile(f);
-        media.set(ref.rowId, {
-          mediaType: kind.mediaType,
-          mime: kind.mime,
-          size: put.size,
-          hash: put.hash,
-          fileName: name,
-        });
-        stored++;
-        storedBytes += put.size;
-        progress.tick(stored, storedBytes);
-      }
+      const {
+        byRow: media,
+        stored,
+        storedBytes,
+        missing,
+      } = await copyReferencedMedia(
+        store,
+        reader.mediaRefs(),
+        (ref) => {
+          const file = loc.resolveMedia(ref.localPath);
+          if (!file) return null;
+          const name = ref.localPath.split('/').pop() ?? null;
+          return { file, name, sniffName: name };
+        },
+        progress,
+        opts.signal,
+      );
       progress.phase('messages', reader.countMessages());
       const {
         ingest,
