@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import { launchApp, makeDataDir, screenshotPath, type RunningApp } from './app';
 import {
-  makeBackupFolder,
+  AppSessions,
   NEW_PASSWORD,
   openSection,
   openRestore,
@@ -24,44 +24,13 @@ import { LISBON, seedLisbonStore } from './fixtures/lisbon-chat';
 
 const CHAT_TITLES = [LISBON.title, 'Дмитрий Иванов', '王美'];
 
-let apps: RunningApp[] = [];
-let folders: string[] = [];
-
-async function launch(seed: boolean): Promise<RunningApp> {
-  const dataDir = makeDataDir();
-  if (seed) seedLisbonStore(dataDir);
-  const app = await launchApp({ dataDir });
-  apps.push(app);
-  return app;
-}
-
-/** Closing the app deletes its data folder: the local store is gone, as on a lost laptop. */
-async function wipe(app: RunningApp): Promise<void> {
-  apps = apps.filter((a) => a !== app);
-  await app.close();
-}
-
-function backupFolder(): string {
-  const folder = makeBackupFolder();
-  folders.push(folder);
-  return folder;
-}
+const sessions = new AppSessions();
+const launch = (seed?: (dataDir: string) => unknown) => sessions.launch(seed);
+const wipe = (app: RunningApp) => sessions.wipe(app);
 
 // Playwright requires an object pattern for the (unused) fixtures argument.
 // eslint-disable-next-line no-empty-pattern
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    for (const [i, app] of apps.entries()) {
-      await app.page
-        .screenshot({ path: screenshotPath(`failed-${testInfo.title.slice(0, 40)}-${i}`) })
-        .catch(() => undefined);
-    }
-  }
-  for (const app of apps) await app.close();
-  apps = [];
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-  folders = [];
-});
+test.afterEach(({}, testInfo) => sessions.cleanUp(testInfo));
 
 async function expectChatsBack(app: RunningApp): Promise<void> {
   const { page } = app;
@@ -82,8 +51,8 @@ async function expectChatsBack(app: RunningApp): Promise<void> {
 }
 
 test('turns on backup with a password, and restores it on a new computer', async () => {
-  const folder = backupFolder();
-  const first = await launch(true);
+  const folder = sessions.backupFolder();
+  const first = await launch(seedLisbonStore);
   const sawProgress = await turnOnWithPassword(first, folder, PASSWORD);
   expect(sawProgress).toBe(true);
 
@@ -120,20 +89,20 @@ test('turns on backup with a password, and restores it on a new computer', async
   await first.page.emulateMedia({ colorScheme: 'light' });
   await wipe(first);
 
-  const second = await launch(false);
+  const second = await launch();
   await openRestore(second, folder, { password: PASSWORD });
   await restoreAll(second.page, CHAT_TITLES.length);
   await expectChatsBack(second);
 });
 
 test('turns on backup with a 64-digit key, and restores with the key', async () => {
-  const folder = backupFolder();
-  const first = await launch(true);
+  const folder = sessions.backupFolder();
+  const first = await launch(seedLisbonStore);
   const { key, sawProgress } = await turnOnWithKey(first, folder);
   expect(sawProgress).toBe(true);
   await wipe(first);
 
-  const second = await launch(false);
+  const second = await launch();
   // Typed as people copy it: groups split by spaces, in capitals.
   await openRestore(
     second,
@@ -146,8 +115,8 @@ test('turns on backup with a 64-digit key, and restores with the key', async () 
 });
 
 test('changes the password: the old one no longer opens the backup, the new one does', async () => {
-  const folder = backupFolder();
-  const first = await launch(true);
+  const folder = sessions.backupFolder();
+  const first = await launch(seedLisbonStore);
   await turnOnWithPassword(first, folder, PASSWORD, { screenshotPrefix: 'backup-change' });
   const { page } = first;
   await page.getByRole('button', { name: 'Change password…' }).click();
@@ -164,7 +133,7 @@ test('changes the password: the old one no longer opens the backup, the new one 
   await expect(page.getByText(/^Password changed\./)).toBeVisible();
   await wipe(first);
 
-  const second = await launch(false);
+  const second = await launch();
   await beginRestore(second, folder, 'restore-old');
   const wizard = restoreWizard(second.page);
   await submitSecret(second.page, { password: PASSWORD });
@@ -178,8 +147,8 @@ test('changes the password: the old one no longer opens the backup, the new one 
 });
 
 test('turning backups off asks first, and the backup stays restorable', async () => {
-  const folder = backupFolder();
-  const first = await launch(true);
+  const folder = sessions.backupFolder();
+  const first = await launch(seedLisbonStore);
   await turnOnWithPassword(first, folder, PASSWORD, { screenshotPrefix: 'backup-off' });
   const { page } = first;
   await page.getByRole('button', { name: 'Turn off backups…' }).click();
@@ -201,15 +170,15 @@ test('turning backups off asks first, and the backup stays restorable', async ()
   ).toBeVisible();
   await wipe(first);
 
-  const second = await launch(false);
+  const second = await launch();
   await openRestore(second, folder, { password: PASSWORD }, 'restore-after-off');
   await restoreAll(second.page, CHAT_TITLES.length, 'restore-after-off');
   await expectChatsBack(second);
 });
 
 test('a computer without the saved key asks for the password, refuses a wrong one, then backs up', async () => {
-  const folder = backupFolder();
-  const first = await launch(true);
+  const folder = sessions.backupFolder();
+  const first = await launch(seedLisbonStore);
   await turnOnWithPassword(first, folder, PASSWORD, { screenshotPrefix: 'backup-locked' });
   // "Forget this computer" removes the saved key from the keychain (CI has a real one) and from
   // memory. The same data folder opened again then has settings and chats, but no key.
@@ -221,7 +190,7 @@ test('a computer without the saved key asks for the password, refuses a wrong on
   cpSync(first.dataDir, copy, { recursive: true });
   await wipe(first);
   const second = await launchApp({ dataDir: copy });
-  apps.push(second);
+  sessions.track(second);
   const { page } = second;
   await openSection(page, 'Backup');
   const status = page.getByRole('region', { name: 'Backups need attention' });
@@ -241,8 +210,8 @@ test('a computer without the saved key asks for the password, refuses a wrong on
 });
 
 test('a new recovery key is shown once, confirmed, and opens the backup', async () => {
-  const folder = backupFolder();
-  const first = await launch(true);
+  const folder = sessions.backupFolder();
+  const first = await launch(seedLisbonStore);
   await turnOnWithPassword(first, folder, PASSWORD, { screenshotPrefix: 'backup-newkey' });
   const { page } = first;
   await page.getByRole('button', { name: 'New recovery key…' }).click();
@@ -264,7 +233,7 @@ test('a new recovery key is shown once, confirmed, and opens the backup', async 
   await expect(page.getByText(/^Your new recovery key is ready/)).toBeVisible();
   await wipe(first);
 
-  const second = await launch(false);
+  const second = await launch();
   await openRestore(second, folder, { recoveryKey: key }, 'restore-newkey');
   await restoreAll(second.page, CHAT_TITLES.length, 'restore-newkey');
   await expectChatsBack(second);

@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { launchApp, makeDataDir, screenshotPath, type RunningApp } from './app';
+import { screenshotPath, type RunningApp } from './app';
 import {
+  AppSessions,
   beginRestore,
-  makeBackupFolder,
   openSection,
   PASSWORD,
   restoreAll,
@@ -18,41 +18,16 @@ import { HOLIDAY, seedVideoStore } from './fixtures/video-chat';
 
 /** Restoring: a wrong password is refused in words; media left out come back as not included. */
 
-let apps: RunningApp[] = [];
-let folders: string[] = [];
-
-async function launch(seed?: (dir: string) => unknown): Promise<RunningApp> {
-  const dataDir = makeDataDir();
-  seed?.(dataDir);
-  const app = await launchApp({ dataDir });
-  apps.push(app);
-  return app;
-}
-
-async function wipe(app: RunningApp): Promise<void> {
-  apps = apps.filter((a) => a !== app);
-  await app.close();
-}
+const sessions = new AppSessions();
+const launch = (seed?: (dataDir: string) => unknown) => sessions.launch(seed);
+const wipe = (app: RunningApp) => sessions.wipe(app);
 
 // Playwright requires an object pattern for the (unused) fixtures argument.
 // eslint-disable-next-line no-empty-pattern
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    for (const [i, app] of apps.entries()) {
-      await app.page
-        .screenshot({ path: screenshotPath(`failed-${testInfo.title.slice(0, 40)}-${i}`) })
-        .catch(() => undefined);
-    }
-  }
-  for (const app of apps) await app.close();
-  apps = [];
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-  folders = [];
-});
+test.afterEach(({}, testInfo) => sessions.cleanUp(testInfo));
 
 test('a wrong password is refused in words; the right one restores the chats chosen', async () => {
-  const folder = makeBackupFolder();
-  folders.push(folder);
+  const folder = sessions.backupFolder();
   const first = await launch(seedLisbonStore);
   await turnOnWithPassword(first, folder, PASSWORD, { screenshotPrefix: 'restore-wrong' });
   await wipe(first);
@@ -88,8 +63,7 @@ test('a wrong password is refused in words; the right one restores the chats cho
 });
 
 test('videos left out of the backup come back as not included; photos come back', async () => {
-  const folder = makeBackupFolder();
-  folders.push(folder);
+  const folder = sessions.backupFolder();
   const first = await launch(seedVideoStore);
   await openSection(first.page, 'Backup');
   const wizard = first.page.getByRole('region', { name: 'Turn on end-to-end encrypted backup' });
@@ -127,8 +101,7 @@ test('videos left out of the backup come back as not included; photos come back'
 });
 
 test('a damaged backup says what is damaged and offers to restore the rest', async () => {
-  const folder = makeBackupFolder();
-  folders.push(folder);
+  const folder = sessions.backupFolder();
   const first = await launch(seedLisbonStore);
   await turnOnWithPassword(first, folder, PASSWORD, { screenshotPrefix: 'restore-damaged' });
   await wipe(first);
