@@ -44,9 +44,28 @@ const NOBODY = 65534;
 let b: Bench;
 let firstDigest: string;
 let firstId: string;
+/** Folders above the checkout that `nobody` was given leave to pass through, and their modes. */
+const opened: { dir: string; mode: number }[] = [];
+
+/**
+ * `nobody` must be able to reach the CLI in this checkout. A checkout in a private folder (a
+ * `mktemp -d` clone is mode 0700) would stop it at the door: let others traverse (x only, no
+ * listing) exactly the ancestors that forbid it, for this file's tests, and put them back after.
+ */
+function letNobodyReach(file: string): void {
+  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+    const mode = fs.statSync(dir).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      fs.chmodSync(dir, mode | 0o001);
+      opened.push({ dir, mode });
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+}
 
 beforeAll(async () => {
   await ensureCliBuilt();
+  if (isRoot && hasSetpriv) letNobodyReach(BIN);
   b = tempBench();
   await fillStore(b.store, { chats: 5, messagesPerChat: 100, photos: 3, photoBytes: 200_000 });
   await initRepo(b);
@@ -65,6 +84,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (b) fs.rmSync(b.root, { recursive: true, force: true });
+  for (const { dir, mode } of opened.reverse()) fs.chmodSync(dir, mode);
 });
 
 /** Name -> SHA-256 of every object except locks (which come and go by design). */
