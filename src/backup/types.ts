@@ -74,7 +74,12 @@ export interface RestoreResult {
 /** Problems with one file of the backup: damaged, still in the cloud, or still arriving. */
 export interface ObjectProblemView {
   object: string;
-  state: 'damaged' | 'not-downloaded' | 'arriving';
+  /**
+   * damaged: there, settled and wrong; not-downloaded: listed but still in the cloud;
+   * arriving: there but not whole yet; missing: not in the folder at all (not synced to this
+   * computer yet, or lost).
+   */
+  state: 'damaged' | 'not-downloaded' | 'arriving' | 'missing';
   message: string;
 }
 

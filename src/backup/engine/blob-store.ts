@@ -56,7 +56,8 @@ async function openFromPack(
   try {
     return open(await readObject(backend, pack, { offset: e.offset, length: e.length }), pack);
   } catch (err) {
-    if (!(err instanceof RepositoryDamagedError) || !backend.variants) throw err;
+    if (!(err instanceof RepositoryDamagedError)) throw err;
+    if (!backend.variants) throw await classifyDamage(backend, pack, err);
     for (const v of await backend.variants(pack)) {
       if (v.label === 'the object') continue;
       try {
@@ -66,7 +67,8 @@ async function openFromPack(
         // Try the next copy.
       }
     }
-    throw err;
+    // Not downloaded (a dataless file reads as zeros) or still being written is not damage.
+    throw await classifyDamage(backend, pack, err);
   }
 }
 

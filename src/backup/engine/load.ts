@@ -1,4 +1,9 @@
-import { ObjectNotFoundError, ObjectNotLocalError, ObjectIncompleteError } from '../errors.js';
+import {
+  ObjectIncompleteError,
+  ObjectNotFoundError,
+  ObjectNotLocalError,
+  RepositoryDamagedError,
+} from '../errors.js';
 import { decodeSnapshot } from '../format/snapshot.js';
 import type { ObjectProblemView } from '../types.js';
 import { decodeIndex, MasterIndex } from './master-index.js';
@@ -19,8 +24,14 @@ export function problemOf(object: string, err: unknown): ObjectProblem {
       ? 'not-downloaded'
       : err instanceof ObjectIncompleteError
         ? 'arriving'
-        : 'damaged';
-  return { object, state, message: (err as Error).message };
+        : err instanceof RepositoryDamagedError && err.detail === 'missing'
+          ? 'missing'
+          : 'damaged';
+  const message =
+    state === 'missing'
+      ? `Backup file "${object}" is not in the folder (not synced to this computer yet, or lost)`
+      : (err as Error).message;
+  return { object, state, message };
 }
 
 /**

@@ -80,8 +80,9 @@ export function registerRestoreCommand(program: Command, io: CliIo): void {
           const onlyNotHere = result.missing.problems.every((p) => p.state !== 'damaged');
           throw new RestoreIncompleteError(
             onlyNotHere
-              ? 'Restored everything that is on this computer; the rest of this backup has not ' +
-                  'synced here yet. Run restore again once your sync app has finished.'
+              ? 'Restored everything that is on this computer; the rest of this backup is not ' +
+                  'here (not synced yet, or lost). Run restore again once your sync app has ' +
+                  'finished; "chatkeep check" tells what is missing.'
               : 'Restored everything readable; some of the backup is damaged (listed above). ' +
                   'Run "chatkeep repair" to save what can be saved.',
             onlyNotHere,
