@@ -1,6 +1,6 @@
 import type { MediaType } from '../../store/records.js';
 import { RepositoryDamagedError } from '../errors.js';
-import type { ObjectProblem } from './load.js';
+import { problemOf, type ObjectProblem } from './load.js';
 import { classifyDamage, isReadFailure } from './object-read.js';
 import { packIdFromName, packObjectName, readPackTrailer } from '../format/pack.js';
 import {
@@ -168,6 +168,12 @@ export async function runCheck(
         readPackTrailer(keys, bytes, object);
       } catch (err) {
         if (!(err instanceof RepositoryDamagedError)) throw err;
+        const why = await classifyDamage(backend, object, err, p.size);
+        if (!(why instanceof RepositoryDamagedError)) {
+          // Being written by a sync client right now, or not downloaded: check it later.
+          notHere.push(problemOf(object, why));
+          continue;
+        }
         problems.push({ kind: 'damaged-object', object, message: err.message });
       }
       // Blob by blob, so one flipped byte names only the chats and files it really hits.
