@@ -38,6 +38,7 @@ import {
   listSlots,
   openWithMasterKey,
   openWithSecret,
+  peekConfigs,
   writeConfigFiles,
   writeSlotFiles,
 } from './engine/keyring.js';
@@ -171,6 +172,17 @@ export class Repository {
     }
     await wrapStorage(CONFIG_OBJECT, () => writeConfigFiles(backend, config));
     return recoveryKey ? { repo, recoveryKey } : { repo };
+  }
+
+  /**
+   * The repository id a folder holds, read without any secret (the config is not secret), so
+   * a caller can look up what it remembers about it (the rollback marker) before opening.
+   * Null when there is no readable config (or key slot carrying one).
+   */
+  static async peekRepoId(backend: Backend): Promise<string | null> {
+    const configs = await wrapStorage(CONFIG_OBJECT, () => peekConfigs(backend));
+    const ids = new Set(configs.map((c) => c.config.repoId));
+    return ids.size === 1 ? [...ids][0]! : null;
   }
 
   static async open(backend: Backend, secret: Secret, opts: OpenOptions = {}): Promise<Repository> {

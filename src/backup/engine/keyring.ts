@@ -460,3 +460,18 @@ export async function healKeyFiles(
   }
   return restored;
 }
+
+/** Config candidates from config files and, failing those, from key slots (no secret needed). */
+export async function peekConfigs(backend: Backend): Promise<ConfigCandidate[]> {
+  const files = await readConfigCandidates(backend);
+  if (files.some((c) => c.checksumOk)) return files.filter((c) => c.checksumOk);
+  const fromSlots = (await readSlotCandidates(backend))
+    .filter((s) => s.slot.header.config && s.slot.checksumOk)
+    .map((s): ConfigCandidate => ({
+      config: s.slot.header.config!,
+      checksumOk: true,
+      source: s.source,
+      fromSlot: true,
+    }));
+  return fromSlots;
+}
