@@ -19,14 +19,25 @@ const METHODS = new Set([
   'countChats',
   'getChat',
   'getMessages',
+  'readMessages',
   'search',
+  'searchPage',
+  'countMatches',
+  'chatMatches',
+  'galleryPage',
+  'readGallery',
+  'chatMediaSummary',
+  'countMessagesBetween',
+  'getAttachment',
+  'chatIndex',
   'stats',
   'deleteMessage',
   'deleteChat',
 ]);
 
-const port = parentPort;
-if (!port) throw new Error('store.worker.ts must run as a worker thread');
+const maybePort = parentPort;
+if (!maybePort) throw new Error('store.worker.ts must run as a worker thread');
+const port = maybePort;
 const post = (message: FromWorker): void => port.postMessage(message);
 const { dir, opts } = workerData as StoreWorkerData;
 
@@ -39,7 +50,9 @@ try {
   port.close();
 }
 
-port.on('message', (message: ToWorker) => {
+port.on('message', (message: ToWorker) => void handle(message));
+
+async function handle(message: ToWorker): Promise<void> {
   if (!store) return;
   if (message.type === 'close') {
     store.close();
@@ -59,10 +72,11 @@ port.on('message', (message: ToWorker) => {
       });
     } else {
       const fn = (store as unknown as Record<string, (...a: unknown[]) => unknown>)[method];
-      value = fn?.apply(store, args);
+      // Reads that also read media files (durations) answer with a promise.
+      value = await fn?.apply(store, args);
     }
     post({ type: 'result', id, value });
   } catch (error) {
     post({ type: 'error', id, error: toWire(error) });
   }
-});
+}
