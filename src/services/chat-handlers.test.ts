@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatStore } from '../store/chat-store';
 import { groupBundle, message, tempDir, wavBytes } from '../store/testing/fixtures';
 import { dispatch } from './dispatch';
-import { createHandlers, suggestedFileName, type HandlerContext } from './handlers';
+import {
+  createHandlers,
+  suggestedFileName,
+  type HandlerContext,
+  type PlatformAdapter,
+} from './handlers';
 import { openStoreApi, type OpenedStoreApi } from './store-api';
 
 /**
@@ -52,18 +57,20 @@ beforeEach(async () => {
   store = await openStoreApi(dir);
   saved = [];
   opened = [];
+  const platform: PlatformAdapter = {
+    openExternal: async (url) => void opened.push(url),
+    pickPath: async () => null,
+    saveText: async () => true,
+    saveFile: async (name, source) => {
+      saved.push({ name, source });
+      return true;
+    },
+  };
   const handlers = createHandlers({
     info: { name: 'Chatkeep', version: '0', platform: 'linux', shell: 'bridge', mediaBaseUrl: '/' },
     store,
-    platform: {
-      openExternal: async (url) => void opened.push(url),
-      pickPath: async () => null,
-      saveText: async () => true,
-      saveFile: async (name, source) => {
-        saved.push({ name, source });
-        return true;
-      },
-    },
+    platform,
+    // The reading channels need no imports, backups, grants or tasks.
   } as unknown as HandlerContext);
   call = async (channel, payload) => {
     const reply = await dispatch(handlers, channel, payload);
@@ -104,6 +111,16 @@ describe('chat reading channels', () => {
     expect(await call('search.inChat', { query: 'dinner', chatId })).toMatchObject({
       matches: [{ id: expect.any(Number) }],
     });
+  });
+
+  it('opens only web links from messages, validated in main', async () => {
+    expect(await call('app.openExternal', { url: 'https://example.com/menu' })).toEqual({
+      opened: true,
+    });
+    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'https://u:p@example.com/']) {
+      expect(await call('app.openExternal', { url })).toEqual({ opened: false });
+    }
+    expect(opened).toEqual(['https://example.com/menu']);
   });
 
   it('validates the new requests strictly', async () => {

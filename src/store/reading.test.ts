@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatStore } from './chat-store.js';
 import type { AttachmentRecord, ChatBundle, MessageRecord } from './records.js';
-import { COUNT_CAP } from './search.js';
+import { CHAT_SCAN_LIMIT, COUNT_CAP } from './search.js';
 import {
   DAY,
   T0,
@@ -107,6 +107,47 @@ describe('search pages and counts', () => {
     expect(matches[0]?.sentAt).toBe(T0 + 99 * MINUTE);
     const ids = store.getMessages(chatId('Ana'), { limit: 100 }).messages.map((m) => m.id);
     expect(matches.every((m) => ids.includes(m.id))).toBe(true);
+  });
+
+  it('finds the same matches in a chat as the index, whether it scans the chat or the index', () => {
+    const words = [
+      'Café crème',
+      'cafe',
+      'CAFÉ au lait',
+      'caffè',
+      'a café? no',
+      '咖啡 café',
+      'other',
+    ];
+    const big = Array.from({ length: CHAT_SCAN_LIMIT + 200 }, (_, i) =>
+      message(`b${i}`, { sentAt: T0 + 5 * DAY + i * 1000, text: words[i % words.length] ?? '' }),
+    );
+    big.push(
+      message('file', {
+        sentAt: T0 + 30 * DAY,
+        kind: 'media',
+        text: null,
+        attachments: [photo('café-menu.jpg')],
+      }),
+    );
+    const small = big.slice(0, 300).map((m) => ({ ...m, key: `s${m.key}` }));
+    store.ingest([direct('big', 'Big', big), direct('small', 'Small', small)]);
+    for (const title of ['Big', 'Small']) {
+      for (const query of ['café', 'cafe crè', 'caf', '咖啡', 'au lait']) {
+        const id = chatId(title);
+        const viaIndex: number[] = [];
+        let before: number | undefined;
+        do {
+          const page = store.searchPage(query, { chatId: id, limit: 1000, before });
+          viaIndex.push(...page.hits.map((h) => h.messageId));
+          before = page.next ?? undefined;
+        } while (before !== undefined && viaIndex.length < 3000);
+        const { matches } = store.chatMatches(query, id);
+        expect(matches.map((m) => m.id).sort(), `${title}: ${query}`).toEqual(
+          viaIndex.slice(0, 2000).sort(),
+        );
+      }
+    }
   });
 
   it('stops counting at the cap for a word in everything', () => {

@@ -7,7 +7,8 @@ import type {
   SearchHit,
   SearchPage,
 } from '../shared/chat-types.js';
-import { markMatches, parseQuery, toMatchExpression } from './fts-text.js';
+import { markMatches, matchesAll, parseQuery, toMatchExpression } from './fts-text.js';
+import { SORT_SLOTS_PER_MS } from './ingest.js';
 import { clampLimit } from './queries.js';
 
 export interface SearchOptions {
@@ -21,6 +22,15 @@ export interface SearchOptions {
 export const COUNT_CAP = 10_000;
 /** How many matches in one chat "n of m" steps through. */
 export const CHAT_MATCHES_CAP = 2_000;
+/**
+ * Up to this many messages, in-chat search reads the chat's own messages and matches them in
+ * JavaScript (about 6 µs a message); the index would walk every match of the word in the whole
+ * store to find this chat's few (a common word: 150 ms at 1M messages). Larger chats have enough
+ * matches of their own that walking the index, bounded to the chat's time span, is cheaper.
+ */
+export const CHAT_SCAN_LIMIT = 10_000;
+/** Sort keys spill past their millisecond only when it holds over 1,024 messages: bound loosely. */
+const SPAN_SLACK_MS = 60_000;
 
 interface SearchRow {
   id: number;
@@ -77,7 +87,19 @@ export class SearchQueries {
       ),
       matchesInChat: p<{ id: number; sent_at: number }>(
         `SELECT m.id, m.sent_at FROM messages_fts f CROSS JOIN messages m ON m.sort_key = f.rowid
-         WHERE messages_fts MATCH ? AND m.chat_id = ? ORDER BY f.rowid DESC LIMIT ?`,
+         WHERE messages_fts MATCH @match AND f.rowid BETWEEN @lo AND @hi AND m.chat_id = @chat
+         ORDER BY f.rowid DESC LIMIT @limit`,
+      ),
+      chatSpan: p<{ n: number; lo: number | null; hi: number | null }>(
+        `SELECT c.message_count AS n,
+           (SELECT min(sent_at) FROM messages WHERE chat_id = c.id) AS lo,
+           (SELECT max(sent_at) FROM messages WHERE chat_id = c.id) AS hi
+         FROM chats c WHERE c.id = ?`,
+      ),
+      chatTexts: p<{ id: number; sent_at: number; text: string | null; names: string | null }>(
+        `SELECT m.id, m.sent_at, m.text,
+           (SELECT group_concat(a.file_name, ' ') FROM attachments a WHERE a.message_id = m.id) AS names
+         FROM messages m WHERE m.chat_id = ? ORDER BY m.sent_at DESC, m.id DESC`,
       ),
     };
   }
@@ -132,12 +154,31 @@ export class SearchQueries {
 
   /** Every match in one chat, newest first (up to CHAT_MATCHES_CAP), as cursors to open. */
   chatMatches(query: string, chatId: number): ChatMatches {
-    const match = toMatchExpression(parseQuery(query));
-    if (match === null) return { matches: [], capped: false };
-    const rows = this.s.matchesInChat.all(match, chatId, CHAT_MATCHES_CAP + 1);
-    return {
-      matches: rows.slice(0, CHAT_MATCHES_CAP).map((r) => ({ id: r.id, sentAt: r.sent_at })),
-      capped: rows.length > CHAT_MATCHES_CAP,
-    };
+    const phrases = parseQuery(query);
+    const match = toMatchExpression(phrases);
+    const span = this.s.chatSpan.get(chatId);
+    if (match === null || !span || span.lo === null || span.hi === null) {
+      return { matches: [], capped: false };
+    }
+    const found: { id: number; sentAt: number }[] = [];
+    if (span.n <= CHAT_SCAN_LIMIT) {
+      for (const r of this.s.chatTexts.iterate(chatId)) {
+        const text = r.names ? `${r.text ?? ''}\n${r.names}` : r.text;
+        if (text && matchesAll(text, phrases)) {
+          found.push({ id: r.id, sentAt: r.sent_at });
+          if (found.length > CHAT_MATCHES_CAP) break;
+        }
+      }
+    } else {
+      const rows = this.s.matchesInChat.all({
+        match,
+        chat: chatId,
+        lo: span.lo * SORT_SLOTS_PER_MS,
+        hi: (span.hi + SPAN_SLACK_MS) * SORT_SLOTS_PER_MS,
+        limit: CHAT_MATCHES_CAP + 1,
+      });
+      for (const r of rows) found.push({ id: r.id, sentAt: r.sent_at });
+    }
+    return { matches: found.slice(0, CHAT_MATCHES_CAP), capped: found.length > CHAT_MATCHES_CAP };
   }
 }
