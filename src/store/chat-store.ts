@@ -235,7 +235,11 @@ export class ChatStore {
   /** A page of messages as the app shows it: `getMessages` with audio durations filled in. */
   async readMessages(chatId: number, opts: GetMessagesOptions): Promise<MessagePage> {
     const page = this.getMessages(chatId, opts);
-    await this.fillDurations(page.messages.flatMap((m) => m.attachments));
+    await this.fillDurations(
+      page.messages.flatMap((m) =>
+        m.replyTo?.attachment ? [...m.attachments, m.replyTo.attachment] : m.attachments,
+      ),
+    );
     return page;
   }
 

@@ -85,9 +85,9 @@ export function formatBytes(bytes: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
-/** A play length as a player shows it: "0:07", "12:41", "1:02:03". */
+/** A play length as a player shows it: "0:07", "12:41", "1:02:03" (to the nearest second). */
 export function formatClock(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
+  const total = Math.max(0, Math.round(ms / 1000));
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = String(total % 60).padStart(2, '0');

@@ -133,9 +133,6 @@ export function Conversation({
     if (!el) return;
     const fromEnd = el.scrollHeight - el.scrollTop - el.clientHeight;
     setAwayFromEnd(hasNewer || fromEnd > el.clientHeight);
-    setScrolling(true);
-    if (scrollIdle.current) clearTimeout(scrollIdle.current);
-    scrollIdle.current = setTimeout(() => setScrolling(false), 1200);
     if (scrollRequest.current) return;
     if (el.scrollTop < EDGE) void loadOlder();
     if (fromEnd < EDGE) void loadNewer();
@@ -174,6 +171,13 @@ export function Conversation({
     setDateOpen(false);
     dateButton.current?.focus();
     void open({ atTime: dayStart }).then(setHighlightId);
+  };
+
+  // Only the person's own scrolling shows the floating day, not the view's jumps.
+  const userScrolled = () => {
+    setScrolling(true);
+    if (scrollIdle.current) clearTimeout(scrollIdle.current);
+    scrollIdle.current = setTimeout(() => setScrolling(false), 1200);
   };
 
   const toNewest = () => {
@@ -296,6 +300,9 @@ export function Conversation({
             className="scroller messages"
             ref={scroller}
             onScroll={onScroll}
+            onWheel={userScrolled}
+            onTouchMove={userScrolled}
+            onKeyDown={userScrolled}
             role="log"
             aria-live="off"
             aria-label="Messages"
