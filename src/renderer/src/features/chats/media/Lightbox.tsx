@@ -184,7 +184,7 @@ export function Lightbox({ chatId, start, mediaUrl, onClose, onShowInChat, onNot
                 type="button"
                 className="icon-button"
                 onClick={() => zoomBy(1 / STEP)}
-                disabled={zoom <= MIN_ZOOM}
+                aria-disabled={zoom <= MIN_ZOOM}
                 aria-label="Zoom out"
               >
                 <Icon name="zoomOut" />
@@ -196,7 +196,7 @@ export function Lightbox({ chatId, start, mediaUrl, onClose, onShowInChat, onNot
                 type="button"
                 className="icon-button"
                 onClick={() => zoomBy(STEP)}
-                disabled={zoom >= MAX_ZOOM}
+                aria-disabled={zoom >= MAX_ZOOM}
                 aria-label="Zoom in"
               >
                 <Icon name="zoomIn" />
@@ -239,7 +239,9 @@ export function Lightbox({ chatId, start, mediaUrl, onClose, onShowInChat, onNot
           type="button"
           className="lightbox-nav prev"
           onClick={() => step(1)}
-          disabled={!canOlder}
+          // aria-disabled, not disabled: a focused button that became disabled would drop focus
+          // out of the viewer, and its arrow keys with it.
+          aria-disabled={!canOlder}
           aria-label="Previous (older)"
         >
           <Icon name="left" size={28} />
@@ -277,7 +279,7 @@ export function Lightbox({ chatId, start, mediaUrl, onClose, onShowInChat, onNot
           type="button"
           className="lightbox-nav next"
           onClick={() => step(-1)}
-          disabled={!canNewer}
+          aria-disabled={!canNewer}
           aria-label="Next (newer)"
         >
           <Icon name="right" size={28} />

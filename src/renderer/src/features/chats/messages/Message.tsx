@@ -143,7 +143,9 @@ export function Message({ message, chatType, run, highlighted = false, terms = [
           <Body message={message} terms={terms} />
           {caption && (
             <div className={`msg-text${emoji ? ` emoji-${emoji}` : ''}`} dir="auto">
-              <RichText text={caption} terms={terms} />
+              <span className="msg-body-text">
+                <RichText text={caption} terms={terms} />
+              </span>
               {!bare && (
                 <span className="meta-spacer" aria-hidden="true">
                   {meta}
