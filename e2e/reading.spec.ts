@@ -437,7 +437,15 @@ test('a chat opens and paints in under 300 ms', async () => {
   const { page } = app;
   await expect(page.getByRole('listbox', { name: 'Chats' })).toBeVisible();
   const times: number[] = [];
-  for (const title of ['Dinner club', SHOWCASE.group, 'Mum', 'Dinner club', SHOWCASE.group]) {
+  for (const title of [
+    'Dinner club',
+    SHOWCASE.group,
+    'Mum',
+    'Dinner club',
+    SHOWCASE.group,
+    'Mum',
+    SHOWCASE.group,
+  ]) {
     const ms = await page.evaluate(async (name) => {
       const option = [...document.querySelectorAll('[role="option"]')].find((o) =>
         o.textContent?.includes(name),
@@ -459,8 +467,8 @@ test('a chat opens and paints in under 300 ms', async () => {
     }, title);
     times.push(ms);
   }
-  times.sort((a, b) => a - b);
   console.log(`chat open to paint: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+  times.sort((a, b) => a - b);
   expect(times[Math.floor(times.length / 2)]).toBeLessThan(300);
   expect(times[times.length - 1]).toBeLessThan(300);
   await page.screenshot({ path: screenshotPath('readme') });

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ChatStore, type OpenStoreOptions } from '../chat-store.js';
+import { warmUpProbe } from '../media-probe.js';
 import { toWire, type FromWorker, type ToWorker } from './wire.js';
 
 /**
@@ -45,6 +46,8 @@ let store: ChatStore | null = null;
 try {
   store = ChatStore.open(dir, opts);
   post({ type: 'ready', storeId: store.storeId, dir: store.dir, dbPath: store.dbPath });
+  // While the app starts, so the first voice note shown does not wait for it.
+  void warmUpProbe();
 } catch (error) {
   post({ type: 'open-failed', error: toWire(error) });
   port.close();
