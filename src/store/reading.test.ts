@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatStore } from './chat-store.js';
 import type { AttachmentRecord, ChatBundle, MessageRecord } from './records.js';
-import { CHAT_SCAN_LIMIT, COUNT_CAP } from './search.js';
+import { CHAT_MATCHES_CAP, CHAT_SCAN_LIMIT, COUNT_CAP } from './search.js';
 import {
   DAY,
   T0,
@@ -144,7 +144,7 @@ describe('search pages and counts', () => {
         } while (before !== undefined && viaIndex.length < 3000);
         const { matches } = store.chatMatches(query, id);
         expect(matches.map((m) => m.id).sort(), `${title}: ${query}`).toEqual(
-          viaIndex.slice(0, 2000).sort(),
+          viaIndex.slice(0, CHAT_MATCHES_CAP).sort(),
         );
       }
     }

@@ -21,7 +21,7 @@ export interface SearchOptions {
 /** How far counting goes: a common word's exact count would cost a walk over its whole index. */
 export const COUNT_CAP = 10_000;
 /** How many matches in one chat "n of m" steps through. */
-export const CHAT_MATCHES_CAP = 2_000;
+export const CHAT_MATCHES_CAP = 1_000;
 /**
  * Up to this many messages, in-chat search reads the chat's own messages and matches them in
  * JavaScript (about 6 µs a message); the index would walk every match of the word in the whole

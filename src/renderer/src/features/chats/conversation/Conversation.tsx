@@ -186,8 +186,15 @@ export function Conversation({
   };
 
   const items = virtualizer.getVirtualItems();
-  const topMessage =
-    messages[items.find((i) => i.end > (scroller.current?.scrollTop ?? 0))?.index ?? -1];
+  const scrollTop = scroller.current?.scrollTop ?? 0;
+  const topItem = items.find((i) => i.end > scrollTop);
+  const topMessage = topItem ? messages[topItem.index] : undefined;
+  // The day's own separator is in sight at the top: the floating label would repeat it.
+  const separatorInSight =
+    topItem !== undefined &&
+    topMessage !== undefined &&
+    startsDay(messages[topItem.index - 1], topMessage) &&
+    topItem.start >= scrollTop - 12;
   const error = chatError ?? pages.error;
   const title = chat?.title ?? '';
   const subtitle = chat
@@ -292,7 +299,10 @@ export function Conversation({
       ) : (
         <div className="messages-wrap">
           {topMessage && (
-            <div className={`floating-date${scrolling ? ' visible' : ''}`} aria-hidden="true">
+            <div
+              className={`floating-date${scrolling && !separatorInSight ? ' visible' : ''}`}
+              aria-hidden="true"
+            >
               {formatDayLabel(topMessage.sentAt)}
             </div>
           )}
