@@ -379,8 +379,15 @@ export class Repository {
     return out;
   }
 
-  latestMarker(): SnapshotMarker | null {
-    const s = this.state.snapshots[this.state.snapshots.length - 1];
+  /**
+   * The marker a computer keeps for rollback detection: its own newest snapshot when `host`
+   * has one (no other computer's retention ever removes it, so its absence means the folder
+   * went back), otherwise the newest snapshot there is.
+   */
+  latestMarker(host?: string): SnapshotMarker | null {
+    const own = host ? this.state.snapshots.filter((x) => x.doc.host === host) : [];
+    const list = own.length > 0 ? own : this.state.snapshots;
+    const s = list[list.length - 1];
     return s ? { seq: s.doc.seq, id: s.hash, hash: s.hash } : null;
   }
 

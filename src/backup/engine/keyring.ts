@@ -3,6 +3,7 @@ import { blake2b256 } from '../crypto/primitives.js';
 import { RepoKeys } from '../crypto/repo-keys.js';
 import {
   BackupNotSyncedError,
+  NoKeyFilesError,
   ObjectNotFoundError,
   ObjectNotLocalError,
   RepositoryDamagedError,
@@ -206,10 +207,7 @@ export async function openWithSecret(
     const damagedSlot = problems.find((p) => !p.object.startsWith('config'));
     if (damagedSlot) throw damagedSlot.error;
     if (configs.length === 0 && problems.length === 0) throw new RepositoryNotFoundError(location);
-    throw new RepositoryDamagedError(
-      'keys/',
-      'holds no key slot: the key files are missing (not yet synced to this computer, or deleted)',
-    );
+    throw new NoKeyFilesError(location);
   }
 
   const derived = new Map<string, Buffer>();
