@@ -62,7 +62,10 @@ function VisualTile({
     return (
       <div className="media-tile media-tile-missing" style={box}>
         <Icon name="media" size={28} />
-        <span>{MEDIA_NAMES[attachment.mediaType]} not included</span>
+        <span>
+          {MEDIA_NAMES[attachment.mediaType]} not included in the export{' '}
+          {attachment.fileName && <span className="media-tile-name">{fileNameOf(attachment)}</span>}
+        </span>
       </div>
     );
   }

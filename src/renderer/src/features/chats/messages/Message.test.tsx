@@ -128,7 +128,9 @@ describe('media', () => {
 
   it('says when a photo was not included in the export', () => {
     renderMessage(msg({ kind: 'media', attachments: [att({ hash: null })] }));
-    expect(screen.getByText('Photo not included')).toBeTruthy();
+    expect(screen.getByText(/Photo not included in the export/).textContent).toBe(
+      'Photo not included in the export IMG_0001.jpg',
+    );
     expect(screen.queryByRole('button', { name: /Open photo/ })).toBeNull();
   });
 
