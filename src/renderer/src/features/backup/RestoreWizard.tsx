@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { MediaGroup, RestoreSessionView } from '../../../../shared/backup-types';
 import type { Section } from '../../../../shared/ipc/contract';
-import type { TaskFinished } from '../../../../shared/task-types';
+import type { NotRestoredView } from '../../../../shared/task-types';
 import { ChatkeepError } from '../../../../shared/ipc/errors';
 import { api } from '../../api';
 import { formatDateTime } from '../../ui/format';
@@ -12,7 +12,7 @@ import { MediaGroupPicker } from './MediaGroupPicker';
 import { filterChats, newestFirst, restoreRequest, snapshotMediaBytes } from './restore-selection';
 import { EMPTY_SECRET, toSecret, type Secret, type SecretDraft } from './secret';
 import { SecretField } from './SecretField';
-import { tasks, useTask } from '../../tasks/tasks';
+import { useTask } from '../../tasks/tasks';
 import { TaskProgressBar } from '../../tasks/TaskProgressBar';
 import { useStepFocus } from './useStepFocus';
 
@@ -35,8 +35,8 @@ const SHOWN = 300;
 interface Outcome {
   restored: number;
   summary: string;
-  /** Titles of chats that could not be read (a damaged backup, restored chat by chat). */
-  damaged: string[];
+  /** What the restore could not bring back (damaged, or not on this computer yet). */
+  notRestored: NotRestoredView | null;
   cancelled: boolean;
 }
 
@@ -56,13 +56,11 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ text: string; code: string | undefined } | null>(null);
   const [taskId, setTaskId] = useState<string | null>(null);
-  const [chatByChat, setChatByChat] = useState<{ done: number; total: number } | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const stopRequested = useRef(false);
   /**
-   * The secret that opened the backup, kept only while this wizard is open: main closes a
-   * restore session after each restore, and restoring again (chat by chat after damage, or from
-   * another backup) needs a new one.
+   * The secret that opened the backup, kept only while this wizard is open: a restore session
+   * closes after ten idle minutes, and restoring again from another backup after that needs a
+   * new one.
    */
   const secretRef = useRef<Secret | null>(null);
   const sessionUsed = useRef(false);
@@ -75,7 +73,7 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
   /** The task whose end was already acted on, and how many chats it was asked for. */
   const handled = useRef<string | null>(null);
   const asked = useRef(0);
-  const { finished } = useTask(chatByChat ? null : taskId);
+  const { finished } = useTask(taskId);
 
   const snapshots = useMemo(() => (session ? newestFirst(session.snapshots) : []), [session]);
   const snapshot = snapshots.find((s) => s.id === snapshotId) ?? snapshots[0] ?? null;
@@ -86,15 +84,15 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
   const selection = allChats ? null : chosen;
   const selectedCount = allChats ? (snapshot?.chatList.length ?? 0) : chosen.size;
 
-  // The whole-selection task ended: done, or failed (a damaged backup offers the rest).
+  // The restore ended: done (everything readable restored, the rest named), or not.
   useEffect(() => {
-    if (!finished || chatByChat || handled.current === finished.taskId) return;
+    if (!finished || handled.current === finished.taskId) return;
     handled.current = finished.taskId;
     if (finished.outcome === 'done') {
       setOutcome({
         restored: finished.chatIds.length || asked.current,
         summary: finished.summary,
-        damaged: [],
+        notRestored: finished.notRestored ?? null,
         cancelled: false,
       });
       setStep('done');
@@ -102,14 +100,14 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
       setOutcome({
         restored: finished.chatIds.length,
         summary: finished.summary,
-        damaged: [],
+        notRestored: null,
         cancelled: true,
       });
       setStep('done');
     } else {
       fail(finished.error ? errorWords(finished.error) : finished.summary, finished.error?.code);
     }
-  }, [finished, chatByChat]);
+  }, [finished]);
 
   /**
    * A failed step: a restore session main no longer holds (it closes after each restore) needs
@@ -181,72 +179,6 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
     } finally {
       setBusy(false);
     }
-  };
-
-  /**
-   * After a damaged backup stopped a restore, restore the chosen chats one at a time and skip
-   * those that cannot be read, so one broken pack does not hold back years of other chats.
-   */
-  const restoreTheRest = async () => {
-    if (!session || !snapshot) return;
-    const refs = snapshot.chatList.filter((c) => (selection ? selection.has(c.chatRef) : true));
-    stopRequested.current = false;
-    setError(null);
-    setStep('running');
-    setChatByChat({ done: 0, total: refs.length });
-    const damaged: string[] = [];
-    let restored = 0;
-    let failure: { text: string; code: string | undefined } | null = null;
-    for (const [i, chat] of refs.entries()) {
-      if (stopRequested.current) break;
-      let result: TaskFinished;
-      try {
-        const reply = await api.invoke(
-          'restore.start',
-          restoreRequest(await freshSessionId(), snapshot.id, new Set([chat.chatRef]), media),
-        );
-        handled.current = reply.taskId;
-        setTaskId(reply.taskId);
-        result = await tasks.finished(reply.taskId);
-      } catch (e) {
-        if (errorCode(e) === 'REPO_DAMAGED') {
-          damaged.push(chat.title);
-          setChatByChat({ done: i + 1, total: refs.length });
-          continue;
-        }
-        failure = { text: errorWords(e), code: errorCode(e) };
-        break;
-      }
-      if (result.outcome === 'done') restored += Math.max(1, result.chatIds.length);
-      else if (result.outcome === 'cancelled') break;
-      else if (result.error?.code === 'REPO_DAMAGED') damaged.push(chat.title);
-      else {
-        failure = {
-          text: result.error ? errorWords(result.error) : result.summary,
-          code: result.error?.code,
-        };
-        break;
-      }
-      setChatByChat({ done: i + 1, total: refs.length });
-    }
-    setChatByChat(null);
-    setTaskId(null);
-    if (failure) {
-      fail(failure.text, failure.code);
-      return;
-    }
-    setOutcome({
-      restored,
-      summary: '',
-      damaged,
-      cancelled: stopRequested.current,
-    });
-    setStep('done');
-  };
-
-  const stopChatByChat = () => {
-    stopRequested.current = true;
-    if (taskId) void api.invoke('task.cancel', { taskId }).catch(() => undefined);
   };
 
   const toggle = (chatRef: string, on: boolean) =>
@@ -343,6 +275,11 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
               void start();
             }}
           >
+            {session.warning && (
+              <p className="ck-note" role="note">
+                {session.warning}
+              </p>
+            )}
             <div className="ck-field">
               <label htmlFor={`${id}-snapshot`}>Backup from</label>
               <select
@@ -451,21 +388,6 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
             {error && (
               <div role="alert">
                 <p className="error">{error.text}</p>
-                {error.code === 'REPO_DAMAGED' && (
-                  <>
-                    <p>
-                      The rest of the backup may still be fine. Chatkeep can restore the chats one
-                      by one and skip those it cannot read.
-                    </p>
-                    <button
-                      type="button"
-                      className="button primary"
-                      onClick={() => void restoreTheRest()}
-                    >
-                      Restore the rest
-                    </button>
-                  </>
-                )}
               </div>
             )}
             <div className="ck-actions">
@@ -491,37 +413,7 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
               Restoring your chats into this computer&apos;s Chatkeep. Chats already here are kept;
               nothing is deleted.
             </p>
-            {chatByChat ? (
-              <>
-                <div
-                  className="ck-progress-track"
-                  role="progressbar"
-                  aria-label="Restoring chat by chat"
-                  aria-valuemin={0}
-                  aria-valuemax={100}
-                  aria-valuenow={Math.round(
-                    (chatByChat.done / Math.max(1, chatByChat.total)) * 100,
-                  )}
-                >
-                  <div
-                    className="ck-progress-fill"
-                    style={{
-                      width: `${Math.round((chatByChat.done / Math.max(1, chatByChat.total)) * 100)}%`,
-                    }}
-                  />
-                </div>
-                <div className="ck-progress-foot">
-                  <span className="ck-muted">
-                    Chat {Math.min(chatByChat.done + 1, chatByChat.total)} of {chatByChat.total}
-                  </span>
-                  <button type="button" className="button" onClick={stopChatByChat}>
-                    Cancel
-                  </button>
-                </div>
-              </>
-            ) : (
-              taskId && <TaskProgressBar taskId={taskId} label="Restoring" />
-            )}
+            {taskId && <TaskProgressBar taskId={taskId} label="Restoring" />}
           </div>
         )}
 
@@ -533,25 +425,9 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
                 : `Restored ${outcome.restored} chat${outcome.restored === 1 ? '' : 's'}`}
             </h3>
             {outcome.summary && <p>{outcome.summary}</p>}
-            {outcome.damaged.length > 0 && (
-              <div>
-                <p className="error">
-                  {outcome.damaged.length} chat{outcome.damaged.length === 1 ? ' was' : 's were'}{' '}
-                  damaged in the backup and could not be restored:
-                </p>
-                <ul aria-label="Damaged chats">
-                  {outcome.damaged.map((title) => (
-                    <li key={title}>{title}</li>
-                  ))}
-                </ul>
-                <p>
-                  An older backup in the list may still hold them: choose it and restore those
-                  chats.
-                </p>
-              </div>
-            )}
+            {outcome.notRestored && <NotRestored missing={outcome.notRestored} />}
             <div className="ck-actions">
-              {outcome.damaged.length > 0 && (
+              {outcome.notRestored?.reason === 'damaged' && (
                 <button
                   type="button"
                   className="button"
@@ -582,4 +458,59 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
       </div>
     </section>
   );
+}
+
+/** What a restore could not bring back: chats and months, media files, and what to do. */
+function NotRestored({ missing }: { missing: NotRestoredView }) {
+  const chats = missing.chats;
+  return (
+    <div className="ck-not-restored">
+      <p className={missing.reason === 'damaged' ? 'error' : undefined}>
+        {missing.reason === 'damaged'
+          ? 'Part of the backup is damaged. Everything else was restored; this could not be:'
+          : 'Part of the backup is not on this computer yet (your sync app is still bringing it). This could not be restored yet:'}
+      </p>
+      {chats.length > 0 && (
+        <ul aria-label="Not restored">
+          {chats.slice(0, 50).map((c) => (
+            <li key={c.title + c.months.join()}>
+              <strong>{c.title}</strong>:{' '}
+              {c.messages === null
+                ? 'some messages'
+                : `${c.messages.toLocaleString()} message${c.messages === 1 ? '' : 's'}`}{' '}
+              from {c.months.map(monthName).join(', ')}
+            </li>
+          ))}
+          {chats.length > 50 && <li>and {(chats.length - 50).toLocaleString()} more chats</li>}
+        </ul>
+      )}
+      {missing.mediaFiles > 0 && (
+        <p>
+          {missing.mediaFiles.toLocaleString()} photo, video or other file
+          {missing.mediaFiles === 1 ? '' : 's'}: their messages are restored and show that the file
+          could not be restored.
+        </p>
+      )}
+      {missing.listParts > 0 && (
+        <p>
+          Part of the backup&apos;s own list of chats is unreadable, so some chats may be missing.
+        </p>
+      )}
+      <p>
+        {missing.reason === 'damaged'
+          ? 'An older backup in the list may still hold them: choose it and restore those chats. On the computer that makes this backup, Repair saves what can be saved.'
+          : 'Restore again once your sync app has finished; nothing restored now is duplicated.'}
+      </p>
+    </div>
+  );
+}
+
+function monthName(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  if (!y || !m) return month;
+  return new Date(Date.UTC(y, m - 1, 15)).toLocaleDateString(undefined, {
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
 }

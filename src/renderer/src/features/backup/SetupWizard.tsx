@@ -50,6 +50,12 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
   const [newPassword, setNewPassword] = useState<NewPassword>({ password: '', valid: false });
   const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
   const [keyConfirmed, setKeyConfirmed] = useState(false);
+  /**
+   * With a password, a recovery key is made too unless the person skips it: one forgotten
+   * password (or one damaged key file) should not be the end of years of chats.
+   */
+  const [alsoKey, setAlsoKey] = useState(true);
+  const wantsKey = method === 'key' || alsoKey;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [taskId, setTaskId] = useState<string | null>(null);
@@ -59,7 +65,7 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
   const tooBig = folder?.freeBytes != null && folder.freeBytes < estimate;
 
   useEffect(() => {
-    if (method !== 'key' || recoveryKey) return;
+    if (!wantsKey || recoveryKey) return;
     let live = true;
     void api.invoke('backup.generateRecoveryKey', {}).then(
       (reply) => live && setRecoveryKey(reply.recoveryKey),
@@ -68,7 +74,7 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
     return () => {
       live = false;
     };
-  }, [method, recoveryKey]);
+  }, [wantsKey, recoveryKey]);
 
   useEffect(() => {
     if (!finished) return;
@@ -83,7 +89,8 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
     });
   }, [finished, onFinished]);
 
-  const ready = method === 'password' ? newPassword.valid : recoveryKey !== null && keyConfirmed;
+  const keyReady = recoveryKey !== null && keyConfirmed;
+  const ready = method === 'password' ? newPassword.valid && (!alsoKey || keyReady) : keyReady;
 
   const turnOn = async () => {
     if (!folder || !ready) return;
@@ -100,6 +107,7 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
       const reply = await api.invoke('backup.setup', {
         destinationGrantId: folder.grantId,
         secret,
+        ...(method === 'password' && alsoKey && recoveryKey ? { recoveryKey } : {}),
         settings: { mediaGroups: media },
       });
       setTaskId(reply.taskId);
@@ -206,7 +214,29 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
             {method === 'password' ? (
               <>
                 <NewPasswordFields onChange={setNewPassword} disabled={busy} />
-                <LossWarning kind="password" />
+                <fieldset className="ck-second-key" disabled={busy}>
+                  <legend>A second way in</legend>
+                  <label className="ck-check">
+                    <input
+                      type="checkbox"
+                      checked={alsoKey}
+                      onChange={(e) => setAlsoKey(e.target.checked)}
+                    />
+                    Also make a 64-digit recovery key (recommended)
+                  </label>
+                  <p className="ck-muted">
+                    {alsoKey
+                      ? 'If you ever forget the password, this key still opens your backup.'
+                      : 'Without a recovery key, a forgotten password means the backup can never be opened. You can add one later under Security.'}
+                  </p>
+                  {alsoKey &&
+                    (recoveryKey ? (
+                      <RecoveryKeyPanel recoveryKey={recoveryKey} onConfirmed={setKeyConfirmed} />
+                    ) : (
+                      <p className="ck-muted">Making your key…</p>
+                    ))}
+                </fieldset>
+                <LossWarning kind={alsoKey ? 'both' : 'password'} />
               </>
             ) : recoveryKey ? (
               <>

@@ -6,6 +6,7 @@ import { errorCode, errorWords } from './error-words';
 import { formatDuration } from '../../tasks/progress-words';
 import { useTask } from '../../tasks/tasks';
 import { TaskProgressBar } from '../../tasks/TaskProgressBar';
+import { Dialog } from '../../ui/Dialog';
 import { UnlockDialog } from './UnlockDialog';
 
 interface Props {
@@ -25,6 +26,7 @@ export function StatusCard({ status, onStatus }: Props) {
   const [taskId, setTaskId] = useState<string | null>(null);
   const [unlocking, setUnlocking] = useState<null | { thenRun: boolean }>(null);
   const [error, setError] = useState<string | null>(null);
+  const [confirmTakeOver, setConfirmTakeOver] = useState(false);
   const running = status.runningTaskId ?? taskId;
   const result = useTask(taskId).finished;
   // A scheduled backup's end may reach us before the status that says it is no longer running.
@@ -43,10 +45,38 @@ export function StatusCard({ status, onStatus }: Props) {
     }
   }, []);
 
+  const repair = useCallback(async () => {
+    setError(null);
+    try {
+      const reply = await api.invoke('backup.repair', {});
+      setTaskId(reply.taskId);
+    } catch (e) {
+      setError(errorWords(e));
+    }
+  }, []);
+
+  const takeOver = useCallback(async () => {
+    setError(null);
+    try {
+      onStatus(await api.invoke('backup.takeOverLock', {}));
+      void runNow();
+    } catch (e) {
+      setError(errorWords(e));
+    }
+  }, [onStatus, runNow]);
+
   const act = () => {
     switch (status.problem?.action) {
       case 'enter-password':
         setUnlocking({ thenRun: false });
+        break;
+      case 'repair':
+        void repair();
+        break;
+      case 'take-over':
+        // Taking over while that computer is still backing up could make both write at once;
+        // the person confirms they know it is not.
+        setConfirmTakeOver(true);
         break;
       // The contract has no way yet to move a configured backup to another folder, so the
       // honest action is to retry once the folder (a drive, a sync app) is back.
@@ -63,7 +93,11 @@ export function StatusCard({ status, onStatus }: Props) {
       ? 'Enter password'
       : status.problem?.action === 'choose-folder' || status.problem?.action === 'retry'
         ? 'Try again'
-        : null;
+        : status.problem?.action === 'repair'
+          ? 'Repair'
+          : status.problem?.action === 'take-over'
+            ? 'Take over'
+            : null;
 
   const isRunning = running !== null && !runningEnded;
   const last = status.lastSuccess;
@@ -82,6 +116,29 @@ export function StatusCard({ status, onStatus }: Props) {
             </button>
           )}
         </div>
+      )}
+      {confirmTakeOver && (
+        <Dialog title="Take over the backup?" onClose={() => setConfirmTakeOver(false)}>
+          <p>
+            Do this only if the other computer is switched off or its backup has stopped: two
+            computers backing up at once is safe, but slower.
+          </p>
+          <div className="ck-actions">
+            <button type="button" className="button" onClick={() => setConfirmTakeOver(false)}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => {
+                setConfirmTakeOver(false);
+                void takeOver();
+              }}
+            >
+              Take over
+            </button>
+          </div>
+        </Dialog>
       )}
       {status.problem?.action === 'choose-folder' && (
         <p className="ck-muted">
