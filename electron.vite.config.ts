@@ -8,13 +8,10 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        // Worker entries sit beside index.js, where src/node/worker-entry.ts looks for them.
-        input: {
-          index: resolve(__dirname, 'src/main/index.ts'),
-          'store.worker': resolve(__dirname, 'src/store/worker/store.worker.ts'),
-          'backup.worker': resolve(__dirname, 'src/backup/worker/backup.worker.ts'),
-          'import.worker': resolve(__dirname, 'src/services/import-worker/import.worker.ts'),
-        },
+        // The worker threads are bundled apart, self-contained, by scripts/build-app-workers.mjs
+        // (a packaged app starts them from app.asar.unpacked, where chunks in the asar are out
+        // of reach).
+        input: { index: resolve(__dirname, 'src/main/index.ts') },
         output: { format: 'es', entryFileNames: '[name].js' },
       },
     },

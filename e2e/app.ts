@@ -5,7 +5,7 @@ import {
   type ElectronApplication,
   type Page,
 } from '@playwright/test';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,14 +26,22 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export type Mode = 'electron' | 'bridge';
 
+/**
+ * The Electron binary, if one is installed. Only looks: since Electron 45, `require('electron')`
+ * downloads a missing binary, which must not happen in the middle of a test run.
+ */
 export function electronBinary(): string | null {
+  let packageDir: string;
   try {
-    const binary = createRequire(import.meta.url)('electron') as unknown;
-    return typeof binary === 'string' && existsSync(binary) ? binary : null;
+    packageDir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
   } catch {
-    // The electron package throws when its binary was never downloaded.
     return null;
   }
+  const pathFile = path.join(packageDir, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? path.join(packageDir, 'dist');
+  const binary = path.join(dist, readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? binary : null;
 }
 
 export function chooseMode(): Mode {
@@ -55,6 +63,8 @@ export interface RunningApp {
   queuePick(path: string | null): Promise<void>;
   /** Texts the app saved through a save dialog (a recovery key file), newest last. */
   savedTexts(): Promise<string[]>;
+  /** What main put on the system clipboard (a recovery key the person copied), newest last. */
+  clipboard(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -67,6 +77,7 @@ export async function launchApp(options: { dataDir?: string } = {}): Promise<Run
   const mode = chooseMode();
   if (mode === 'electron') {
     const app: ElectronApplication = await _electron.launch({
+      executablePath: electronBinary() ?? undefined,
       args: [path.join(repoRoot, 'out/main/index.js')],
       env: { ...process.env, CHATKEEP_DATA_DIR: dataDir } as Record<string, string>,
     });
@@ -86,6 +97,7 @@ export async function launchApp(options: { dataDir?: string } = {}): Promise<Run
         }, picked);
       },
       savedTexts: async () => [],
+      clipboard: async () => [await app.evaluate(({ clipboard }) => clipboard.readText())],
       close: async () => {
         await app.close();
         rmSync(dataDir, { recursive: true, force: true });
@@ -107,6 +119,15 @@ export async function launchApp(options: { dataDir?: string } = {}): Promise<Run
     ],
   });
   const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  // The bridge serves nothing without its token; the browser holds it as an HttpOnly cookie.
+  await context.addCookies([
+    {
+      ...bridge.cookie,
+      url: bridge.origin,
+      httpOnly: true,
+      sameSite: 'Strict',
+    },
+  ]);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -126,6 +147,7 @@ export async function launchApp(options: { dataDir?: string } = {}): Promise<Run
       bridge.pickQueue.push(picked);
     },
     savedTexts: async () => bridge.savedTexts.slice(),
+    clipboard: async () => bridge.clipboard.slice(),
     close: async () => {
       await browser.close();
       await bridge.close();

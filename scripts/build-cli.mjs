@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { nodeBundleOptions } from './node-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // `--outdir DIR` (inside the repository, so node_modules resolve): a private copy, e.g. for a
@@ -18,8 +19,6 @@ const outdir =
     ? path.resolve(process.argv[outdirArg + 1])
     : path.join(root, 'out', 'cli');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-
-const NATIVE = ['better-sqlite3', 'sodium-native', 'zstd-napi', 'keytar', 'electron'];
 
 const entries = {
   chatkeep: 'src/cli/main.ts',
@@ -32,24 +31,10 @@ const entryPoints = Object.fromEntries(
 );
 
 await build({
-  absWorkingDir: root,
+  ...nodeBundleOptions({ root, version: pkg.version }),
   entryPoints,
   outdir,
-  bundle: true,
-  splitting: false,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
   sourcemap: true,
-  // Error classes are matched by name across the worker boundary.
-  keepNames: true,
-  external: NATIVE,
-  define: { __CHATKEEP_VERSION__: JSON.stringify(pkg.version) },
-  // Bundled CommonJS dependencies call require() for Node built-ins; ESM has no require.
-  banner: {
-    js: "import { createRequire as __ckCreateRequire } from 'node:module'; const require = __ckCreateRequire(import.meta.url);",
-  },
-  logLevel: 'warning',
 });
 
 process.stdout.write(

@@ -6,13 +6,10 @@
 import type { Transport } from '../../src/shared/api';
 import type { IpcReply } from '../../src/shared/ipc/errors';
 
-const params = new URLSearchParams(window.location.hash.slice(1));
-const token = params.get('token') ?? '';
-// Keep the token out of the app's view of its own URL.
-window.history.replaceState(null, '', window.location.pathname);
-
+// The bridge's token travels in an HttpOnly cookie the browser sends with every same-origin
+// request, EventSource included: nothing here (or in the app) can read it.
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
-const source = new EventSource(`/__bridge/events?token=${encodeURIComponent(token)}`);
+const source = new EventSource('/__bridge/events');
 source.onmessage = (message) => {
   const { event, payload } = JSON.parse(message.data as string) as {
     event: string;
@@ -25,7 +22,7 @@ const transport: Transport = {
   async invoke(channel, request) {
     const response = await fetch('/__bridge/invoke', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-chatkeep-token': token },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ channel, payload: request }),
     });
     return (await response.json()) as IpcReply<unknown>;

@@ -9,6 +9,7 @@ import { detectSyncedFolders, validateDestination } from '../../src/app-backup/d
 import { createAppServices, type AppServices } from '../../src/services/app-services';
 import { dispatch } from '../../src/services/dispatch';
 import { resolveInside } from '../../src/services/safe-path';
+import { CONTENT_SECURITY_POLICY } from '../../src/main/security';
 
 /**
  * The loopback test bridge: the built renderer, served to a real Chromium, talking to the real
@@ -21,14 +22,25 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
 const MAX_BODY = 1 << 20;
 
+/** The cookie that carries the bridge's token; the browser context gets it before the page loads. */
+export const BRIDGE_COOKIE = 'chatkeep_bridge';
+
 export interface Bridge {
-  /** Open this in the browser; the fragment carries the token. */
+  /** Open this in a browser context holding `cookie`. */
   url: string;
   origin: string;
   token: string;
+  /** The token as an HttpOnly, SameSite=Strict cookie: the page's scripts cannot read it. */
+  cookie: { name: string; value: string };
   services: AppServices;
   /** URLs the app asked the OS to open (shell.openExternal in Electron). */
   openedUrls: string[];
+  /** Links main asked the person about before opening (its own dialog in Electron). */
+  confirmedUrls: string[];
+  /** The person's answers to main's next questions (open this link? back up here?); yes when empty. */
+  answerQueue: boolean[];
+  /** Texts main put on the clipboard (a recovery key), newest last. */
+  clipboard: string[];
   /** Answers for the next OS file/folder pickers, in order (null = the person cancelled). */
   pickQueue: (string | null)[];
   /** Texts saved through the save dialog (in Electron, written where the person chose). */
@@ -70,6 +82,17 @@ function tokenMatches(expected: string, given: string | undefined | null): boole
   const a = Buffer.from(expected);
   const b = Buffer.from(given);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The token as sent in the header (scripts, tests) or the cookie (the page, EventSource). */
+function presentedToken(req: IncomingMessage): string | null {
+  const header = req.headers['x-chatkeep-token'];
+  if (typeof header === 'string') return header;
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === BRIDGE_COOKIE) return value.join('=');
+  }
+  return null;
 }
 
 function send(res: ServerResponse, status: number, body: string | Buffer, type: string): void {
@@ -123,6 +146,9 @@ export async function startBridge(options: {
   }
   const token = randomBytes(32).toString('hex');
   const clientScript = await bundleClient();
+  const confirmedUrls: string[] = [];
+  const answerQueue: boolean[] = [];
+  const clipboard: string[] = [];
   const indexHtml = readFileSync(indexFile, 'utf8').replace(
     '<script',
     '<script src="/__bridge/client.js"></script>\n    <script',
@@ -148,6 +174,14 @@ export async function startBridge(options: {
     platform: {
       openExternal: async (url) => {
         openedUrls.push(url);
+      },
+      confirmOpenExternal: async (url) => {
+        confirmedUrls.push(url);
+        return answerQueue.shift() ?? true;
+      },
+      confirmDestination: async () => answerQueue.shift() ?? true,
+      copyText: (text) => {
+        clipboard.push(text);
       },
       pickPath: async () => pickQueue.shift() ?? null,
       saveText: async (_name, text) => {
@@ -186,11 +220,11 @@ export async function startBridge(options: {
     if (req.headers.origin && req.headers.origin !== origin) {
       return send(res, 403, 'Forbidden', 'text/plain');
     }
+    // Nothing at all without the token (the page, its scripts, media, events): in a header or
+    // the cookie only, never in a URL, where it would end up in logs and the history.
+    if (!tokenMatches(token, presentedToken(req))) return send(res, 403, 'Forbidden', 'text/plain');
 
     if (url.pathname === '/__bridge/invoke' && req.method === 'POST') {
-      if (!tokenMatches(token, req.headers['x-chatkeep-token'] as string | undefined)) {
-        return send(res, 403, 'Forbidden', 'text/plain');
-      }
       let message: { channel?: unknown; payload?: unknown };
       try {
         message = JSON.parse(await readBody(req)) as typeof message;
@@ -204,9 +238,6 @@ export async function startBridge(options: {
       return send(res, 200, JSON.stringify(reply), 'application/json');
     }
     if (url.pathname === '/__bridge/events' && req.method === 'GET') {
-      if (!tokenMatches(token, url.searchParams.get('token'))) {
-        return send(res, 403, 'Forbidden', 'text/plain');
-      }
       res.writeHead(200, {
         'content-type': 'text/event-stream',
         'cache-control': 'no-store',
@@ -226,6 +257,8 @@ export async function startBridge(options: {
       return file ? serveFile(req, res, file) : send(res, 404, 'Not found', 'text/plain');
     }
     if (url.pathname === '/' || url.pathname === '/index.html') {
+      // The header as Electron's app:// handler sends it (src/main/protocols.ts).
+      res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
       return send(res, 200, indexHtml, TYPES['.html']!);
     }
     const file = resolveInside(rendererDir, url.pathname);
@@ -240,11 +273,15 @@ export async function startBridge(options: {
   origin = `http://127.0.0.1:${port}`;
 
   return {
-    url: `${origin}/#token=${token}`,
+    url: `${origin}/`,
     origin,
     token,
+    cookie: { name: BRIDGE_COOKIE, value: token },
     services,
     openedUrls,
+    confirmedUrls,
+    answerQueue,
+    clipboard,
     pickQueue,
     savedTexts,
     savedFiles,

@@ -5,29 +5,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectSyncedFolders, validateDestination } from '../app-backup/destinations';
+import { restrictNewFilesToOwner } from '../node/private-files';
 import { setWorkerBundleDir } from '../node/worker-entry';
 import { createAppServices, type AppServices } from '../services/app-services';
 import { LinuxAutostart } from '../services/linux-autostart';
 import { wireIpc } from './ipc';
 import { buildAppMenu } from './menu';
 import { electronSqliteBinding } from './native';
-import { electronPlatform } from './platform';
+import { electronPlatform, startedAtLogin } from './platform';
 import { handleAppProtocol, handleMediaProtocol, registerPrivilegedSchemes } from './protocols';
 import { hardenSession } from './security';
+import { debuggingSwitch } from './startup-guard';
 import { createTray } from './tray';
 import { createMainWindow } from './window';
 
 const bundleDir = path.dirname(fileURLToPath(import.meta.url));
 setWorkerBundleDir(bundleDir);
 const preloadPath = path.join(bundleDir, '../preload/index.cjs');
-
-// A separate data folder for the e2e tests and for people who keep several stores.
-if (process.env.CHATKEEP_DATA_DIR) {
-  app.setPath('userData', path.resolve(process.env.CHATKEEP_DATA_DIR));
-}
-
-// Must run before `ready`; the scheme's privileges cannot be granted later.
-registerPrivilegedSchemes();
 
 let mainWindow: BrowserWindow | null = null;
 let services: AppServices | null = null;
@@ -42,7 +36,7 @@ function showMainWindow(): void {
 }
 
 function openWindow(): void {
-  mainWindow = createMainWindow(preloadPath);
+  mainWindow = createMainWindow({ preloadPath, devTools: !app.isPackaged });
   mainWindow.on('close', (event) => {
     // With backups on, closing the window keeps Chatkeep in the tray so backups still run.
     if (!quitting && services?.backups.isConfigured()) {
@@ -99,7 +93,7 @@ async function start(): Promise<void> {
         `Chatkeep: IPC handler ${channel} failed: ${(error as Error)?.name ?? 'error'}`,
       );
     },
-    (filePath) => (existsSync(filePath) ? services!.grantPath(filePath) : null),
+    (filePath) => (existsSync(filePath) ? services!.grantDroppedFile(filePath) : null),
   );
 
   powerMonitor.on('resume', () => backups.onResume());
@@ -117,7 +111,10 @@ async function start(): Promise<void> {
   createTray(path.join(bundleDir, '../renderer/tray.png'), {
     backUpNow: () => {
       if (backups.isConfigured()) void backups.runNow().catch(() => undefined);
-      else bus.emit('app.navigate', { section: 'backup' });
+      else {
+        showMainWindow();
+        bus.emit('app.navigate', { section: 'backup' });
+      }
     },
     open: showMainWindow,
     quit: () => app.quit(),
@@ -125,12 +122,34 @@ async function start(): Promise<void> {
   });
 
   // Started at login: stay in the tray until the person opens the window.
-  if (!process.argv.includes('--hidden')) openWindow();
+  if (!startedAtLogin()) openWindow();
 }
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
+function main(): void {
+  // Everything Chatkeep creates from here on (the chat store, settings) is 0600/0700.
+  restrictNewFilesToOwner();
+
+  // A packaged app never runs with a debugger attached from outside: whoever could pass the
+  // switch could read every chat through it.
+  const debugging = app.isPackaged ? debuggingSwitch(app.commandLine, process.argv) : null;
+  if (debugging) {
+    console.error(`Chatkeep: refusing to start with --${debugging} in a packaged app.`);
+    app.exit(1);
+    return;
+  }
+
+  // A separate data folder for the e2e tests and for people who keep several stores.
+  if (process.env.CHATKEEP_DATA_DIR) {
+    app.setPath('userData', path.resolve(process.env.CHATKEEP_DATA_DIR));
+  }
+
+  // Must run before `ready`; the scheme's privileges cannot be granted later.
+  registerPrivilegedSchemes();
+
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
   app.on('second-instance', showMainWindow);
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin' && !services?.backups.isConfigured()) app.quit();
@@ -146,8 +165,13 @@ if (!app.requestSingleInstanceLock()) {
     quitting = true;
     void services.close().finally(() => app.quit());
   });
-  app.whenReady().then(start, (error: unknown) => {
-    console.error('Chatkeep failed to start', error);
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      console.error(`Chatkeep failed to start: ${(error as Error)?.name ?? 'error'}`);
+      app.exit(1);
+    });
 }
+
+main();

@@ -1,4 +1,5 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import path from 'node:path';
 import { CHANNEL_NAMES } from '../shared/ipc/contract';
 import { dispatch, type ErrorLogger, type Handlers } from '../services/dispatch';
 import type { EventBus } from '../services/events';
@@ -25,10 +26,13 @@ export function wireIpc(
   logError: ErrorLogger,
   grantDropped: (filePath: string) => { grantId: string; name: string } | null,
 ): () => void {
+  // A dropped file's path, found by Electron's webUtils in the preload (the page itself never
+  // sees paths). The grant it gets serves imports only, and expires (src/services/grants.ts).
   ipcMain.handle(IPC_GRANT_DROP, (event, filePath: unknown) => {
     if (!senderAllowed(event, getWindow)) return null;
     if (typeof filePath !== 'string' || filePath.length === 0 || filePath.length > 4096)
       return null;
+    if (!path.isAbsolute(filePath) || filePath.includes('\0')) return null;
     return grantDropped(filePath);
   });
   const allowed = new Set<string>(CHANNEL_NAMES);

@@ -1,5 +1,5 @@
 import type { BrowserWindow } from 'electron';
-import { app, dialog, Notification, powerMonitor } from 'electron';
+import { app, clipboard, dialog, Notification, powerMonitor } from 'electron';
 import { copyFile, writeFile } from 'node:fs/promises';
 import type { BackupPlatform } from '../services/backup-service';
 import type { PickPurpose, PlatformAdapter } from '../services/handlers';
@@ -20,6 +20,30 @@ const PICKERS: Record<
   },
 };
 
+/** Windows passes this to Chatkeep when it starts it at login: stay in the tray. */
+export const HIDDEN_ARG = '--hidden';
+
+/** A question only the person can answer: main's own dialog, which the renderer cannot click. */
+async function ask(
+  getWindow: () => BrowserWindow | null,
+  options: { message: string; detail: string; yes: string },
+): Promise<boolean> {
+  const window = getWindow();
+  const box = {
+    type: 'question' as const,
+    buttons: [options.yes, 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    noLink: true,
+    message: options.message,
+    detail: options.detail,
+  };
+  const { response } = window
+    ? await dialog.showMessageBox(window, box)
+    : await dialog.showMessageBox(box);
+  return response === 0;
+}
+
 /** What only Electron can do for the services: dialogs, notifications, power, login items. */
 export function electronPlatform(
   getWindow: () => BrowserWindow | null,
@@ -27,6 +51,20 @@ export function electronPlatform(
 ): PlatformAdapter & BackupPlatform {
   return {
     openExternal,
+    confirmOpenExternal: (url) =>
+      ask(getWindow, {
+        message: `Open this link in your browser?`,
+        // The host first: it is what decides where the link really goes.
+        detail: `${new URL(url).host}\n\n${url}`,
+        yes: 'Open Link',
+      }),
+    confirmDestination: (folder) =>
+      ask(getWindow, {
+        message: 'Keep your encrypted backup in this folder?',
+        detail: folder,
+        yes: 'Back Up Here',
+      }),
+    copyText: (text) => clipboard.writeText(text),
     async pickPath(purpose) {
       const window = getWindow();
       const options = PICKERS[purpose];
@@ -62,11 +100,18 @@ export function electronPlatform(
       if (Notification.isSupported()) new Notification({ title, body }).show();
     },
     isOnBattery: () => powerMonitor.isOnBatteryPower(),
-    getStartAtLogin: () => app.getLoginItemSettings().openAtLogin,
+    getStartAtLogin: () => app.getLoginItemSettings({ args: [HIDDEN_ARG] }).openAtLogin,
     setStartAtLogin(enabled) {
       // Linux has no login items API; an autostart .desktop entry does the same there.
       if (process.platform === 'linux') return;
-      app.setLoginItemSettings({ openAtLogin: enabled, openAsHidden: true });
+      // macOS tells the app it was opened at login instead (see startedAtLogin).
+      app.setLoginItemSettings({ openAtLogin: enabled, args: [HIDDEN_ARG] });
     },
   };
+}
+
+/** Started at login (rather than by the person): Chatkeep stays in the tray. */
+export function startedAtLogin(): boolean {
+  if (process.argv.includes(HIDDEN_ARG)) return true;
+  return process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin;
 }

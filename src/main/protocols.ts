@@ -1,6 +1,7 @@
 import { net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
 import { resolveInside } from '../services/safe-path';
+import { APP_RESPONSE_HEADERS, MEDIA_RESPONSE_HEADERS, withHeaders } from './security';
 
 /**
  * The renderer is served from app://chatkeep/ (never file://, which would give every page the
@@ -17,25 +18,27 @@ export function registerPrivilegedSchemes(): void {
   ]);
 }
 
-const notFound = () => new Response('Not found', { status: 404 });
+const notFound = (headers: Readonly<Record<string, string>>) =>
+  new Response('Not found', { status: 404, headers: { ...headers } });
 
 export function handleAppProtocol(rendererDir: string): void {
-  protocol.handle('app', (request) => {
+  protocol.handle('app', async (request) => {
     const url = new URL(request.url);
-    if (url.host !== 'chatkeep') return notFound();
+    if (url.host !== 'chatkeep') return notFound(APP_RESPONSE_HEADERS);
     const file = resolveInside(rendererDir, url.pathname === '/' ? '/index.html' : url.pathname);
-    return file ? net.fetch(pathToFileURL(file).toString()) : notFound();
+    if (!file) return notFound(APP_RESPONSE_HEADERS);
+    return withHeaders(await net.fetch(pathToFileURL(file).toString()), APP_RESPONSE_HEADERS);
   });
 }
 
 export function handleMediaProtocol(resolveMedia: (name: string) => string | null): void {
-  protocol.handle('chatkeep-media', (request) => {
+  protocol.handle('chatkeep-media', async (request) => {
     const url = new URL(request.url);
-    if (url.host !== 'media') return notFound();
+    if (url.host !== 'media') return notFound(MEDIA_RESPONSE_HEADERS);
     const file = resolveMedia(url.pathname.replace(/^\//, ''));
+    if (!file) return notFound(MEDIA_RESPONSE_HEADERS);
     // Pass Range headers through so video and audio can seek.
-    return file
-      ? net.fetch(pathToFileURL(file).toString(), { headers: request.headers })
-      : notFound();
+    const response = await net.fetch(pathToFileURL(file).toString(), { headers: request.headers });
+    return withHeaders(response, MEDIA_RESPONSE_HEADERS);
   });
 }

@@ -1,7 +1,14 @@
-import { BrowserWindow, nativeTheme, shell } from 'electron';
+import { BrowserWindow, nativeTheme } from 'electron';
 import { APP_ORIGIN, hardenWebContents } from './security';
 
-export function createMainWindow(preloadPath: string): BrowserWindow {
+export interface MainWindowOptions {
+  /** The built sandboxed preload (out/preload/index.cjs). */
+  preloadPath: string;
+  /** DevTools exist only in development builds: `!app.isPackaged`. */
+  devTools: boolean;
+}
+
+export function createMainWindow({ preloadPath, devTools }: MainWindowOptions): BrowserWindow {
   const window = new BrowserWindow({
     width: 1200,
     height: 800,
@@ -21,10 +28,11 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
       webviewTag: false,
+      devTools,
       spellcheck: true,
     },
   });
-  hardenWebContents(window.webContents, (url) => void shell.openExternal(url));
+  hardenWebContents(window.webContents);
   window.once('ready-to-show', () => window.show());
   void window.loadURL(`${APP_ORIGIN}/index.html`);
   return window;

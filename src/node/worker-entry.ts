@@ -28,13 +28,23 @@ export function setWorkerBundleDir(dir: string): void {
   configuredBundleDir = dir;
 }
 
+/**
+ * In a packaged app the bundles sit inside `resources/app.asar`, an archive only Electron's own
+ * fs can read. A worker thread must not depend on that, so electron-builder.yml unpacks the
+ * worker bundles (and the native modules they load) to `resources/app.asar.unpacked`, the
+ * same path with the archive's name plus `.unpacked`, and workers start from there.
+ */
+export function asarUnpackedPath(file: string): string {
+  return file.replace(/(^|[\\/])([^\\/]+\.asar)(?=[\\/])/, '$1$2.unpacked');
+}
+
 export function workerEntry(name: WorkerName, bundleDir?: string): WorkerEntry {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const dirs = [bundleDir, configuredBundleDir, here, path.dirname(here)].filter(
     (dir): dir is string => typeof dir === 'string',
   );
   for (const dir of dirs) {
-    const bundled = path.join(dir, `${name}.worker.js`);
+    const bundled = asarUnpackedPath(path.join(dir, `${name}.worker.js`));
     if (existsSync(bundled)) return { file: bundled, execArgv: [] };
   }
   const source = path.resolve(here, SOURCES[name]);

@@ -1,5 +1,6 @@
 import { KeytarVault, type SecretVault } from '../app-backup/keychain';
 import { BackupSettingsFile } from '../app-backup/settings';
+import { ensurePrivateDir } from '../node/private-files';
 import type { AppInfo } from '../shared/ipc/contract';
 import { BackupService, type BackupPlatform, type DetectedFolder } from './backup-service';
 import type { Handlers } from './dispatch';
@@ -38,8 +39,8 @@ export interface AppServices {
   backups: BackupService;
   /** The media file to serve for a `chatkeep-media://media/<name>` request, or null. */
   resolveMedia(name: string): string | null;
-  /** A grant for a path the person gave the app outside IPC (a dropped file). */
-  grantPath(filePath: string): { grantId: string; name: string };
+  /** An import grant for a file the person dropped on the window (see src/main/ipc.ts). */
+  grantDroppedFile(filePath: string): { grantId: string; name: string };
   close(): Promise<void>;
 }
 
@@ -49,6 +50,8 @@ export interface AppServices {
  */
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
   const logError = options.logError ?? (() => {});
+  // The store and the backup settings live here: this user's eyes only.
+  await ensurePrivateDir(options.dataDir);
   const bus = new EventBus();
   const grants = new FileGrants();
   const tasks = new TaskRunner(bus, (kind, error) => logError(`task ${kind}`, error));
@@ -91,7 +94,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     store,
     backups,
     resolveMedia: (name) => store.resolveMedia(name),
-    grantPath: (filePath) => grants.grant(filePath),
+    grantDroppedFile: (filePath) => {
+      const { grantId, name } = grants.grant(filePath, 'import', 'dropped');
+      return { grantId, name };
+    },
     close: async () => {
       await backups.close();
       await tasks.idle();

@@ -26,6 +26,8 @@ import {
 import type { StoreStats } from '../shared/chat-types';
 import type { EventBus } from './events';
 import type { FileGrants } from './grants';
+import { assertStrongPassword } from './password-policy';
+import { guardedChanges, secretRequired } from './secret-guard';
 import type { TaskContext, TaskRunner } from './tasks';
 
 /** What only the shell can do for backups (Electron's tray, notifications, power, login items). */
@@ -35,6 +37,14 @@ export interface BackupPlatform {
   /** Login items are the OS's own record; the app does not keep a copy. */
   getStartAtLogin?(): boolean;
   setStartAtLogin?(enabled: boolean): void;
+  /**
+   * Main's own question to the person (a native dialog the renderer cannot answer): back up to
+   * this folder, which Chatkeep found rather than the person chose? Without it, such a folder
+   * is refused.
+   */
+  confirmDestination?(folder: string): Promise<boolean>;
+  /** Puts text on the system clipboard (a recovery key the person asked to copy). */
+  copyText?(text: string): void;
 }
 
 export interface DetectedFolder {
@@ -65,6 +75,12 @@ export interface BackupServiceOptions {
 
 /** A lock from another computer not renewed for this long can be taken over by the person. */
 export const LOCK_TAKEOVER_GRACE_MS = 10 * 60_000;
+
+/** How long a recovery key Chatkeep showed may still be copied by main on request. */
+const SHOWN_KEY_LIFETIME_MS = 30 * 60_000;
+
+/** The 64 hex digits of a recovery key, whatever spaces, dashes or case it was written with. */
+const keyDigits = (key: string) => key.replace(/[\s-]/g, '').toLowerCase();
 
 export class BackupNotConfiguredError extends Error {
   readonly code = 'BACKUP_OFF';
@@ -130,6 +146,8 @@ export class BackupService {
     { client: BackupClient; dir: string; lastUsed: number }
   >();
   private pendingRecoveryKeys = new Set<string>();
+  /** Keys shown to the person in this run, which main copies to the clipboard when asked. */
+  private readonly shownKeys = new Map<string, number>();
   /** Files of the backup the last run skipped (damaged, not downloaded, still arriving). */
   private folderProblems: ObjectProblemView[] = [];
 
@@ -343,21 +361,85 @@ export class BackupService {
 
   // ---- set-up ----
 
-  async destinations() {
+  /**
+   * Synced folders found on this computer, offered for one purpose. The person has not chosen
+   * them yet, so a backup set up in one asks them first in a dialog of main's own (setup).
+   */
+  async destinations(purpose: 'backup-folder' | 'restore-folder') {
     const detected = await this.o.detectFolders();
+    const grantPurpose = purpose === 'backup-folder' ? 'backup-destination' : 'restore-source';
     return detected.map(({ kind, label, path: folder, freeBytes }) => ({
       kind,
       label,
       path: folder,
       freeBytes,
-      grantId: this.o.grants.grant(folder).grantId,
+      grantId: this.o.grants.grant(folder, grantPurpose, 'detected').grantId,
     }));
   }
 
   generateRecoveryKey(): { recoveryKey: string } {
     const recoveryKey = formatRecoveryKey(randomBytes(32));
     this.pendingRecoveryKeys.add(recoveryKey);
+    this.rememberShownKey(recoveryKey);
     return { recoveryKey };
+  }
+
+  private rememberShownKey(recoveryKey: string): void {
+    const now = Date.now();
+    for (const [key, expiresAt] of this.shownKeys) if (expiresAt <= now) this.shownKeys.delete(key);
+    this.shownKeys.set(keyDigits(recoveryKey), now + SHOWN_KEY_LIFETIME_MS);
+  }
+
+  /**
+   * Copies a recovery key to the clipboard from main, so the renderer needs no clipboard
+   * permission (every permission is denied to it). Only a key Chatkeep itself showed in the
+   * last half hour: a renderer cannot use this to put anything else on the clipboard.
+   */
+  copyRecoveryKey(recoveryKey: string): { copied: true } {
+    const digits = keyDigits(recoveryKey);
+    const expiresAt = this.shownKeys.get(digits);
+    if (expiresAt === undefined || expiresAt <= Date.now()) {
+      throw new CodedError(
+        'NOT_FOUND',
+        'Chatkeep can copy only the recovery key it has just shown. Write the key down or save it as a text file.',
+      );
+    }
+    if (!this.o.platform?.copyText) {
+      throw new CodedError(
+        'UNAVAILABLE',
+        'Copying is not available here: write the key down or save it as a text file.',
+      );
+    }
+    this.o.platform.copyText(digits.match(/.{4}/g)!.join(' '));
+    return { copied: true };
+  }
+
+  /**
+   * Proves the person knows the backup's password or recovery key before something that would
+   * make the backup keep less, move or stop: a throwaway backup worker opens the configured
+   * repository with it (never the worker a running backup uses). A missing secret is refused
+   * with SECRET_REQUIRED, a wrong one with the engine's WRONG_SECRET; nothing is changed.
+   */
+  private async verifySecret(
+    secret: Secret | undefined,
+    why: Parameters<typeof secretRequired>[0],
+  ): Promise<void> {
+    if (!secret) throw secretRequired(why);
+    const dir = this.settings.destination?.path;
+    const repoId = this.repoId;
+    if (!dir || !repoId) throw new BackupNotConfiguredError();
+    const client = BackupClient.start();
+    try {
+      const opened = await client.open(dir, secret);
+      if (opened.repoId !== repoId) {
+        throw new CodedError(
+          'REPO_NOT_FOUND',
+          'The backup folder now holds a different backup than the one Chatkeep made here.',
+        );
+      }
+    } finally {
+      await client.close();
+    }
   }
 
   /**
@@ -370,8 +452,20 @@ export class BackupService {
     secret: Secret;
     recoveryKey?: string;
     settings?: Partial<BackupSettingsView>;
+    /** The current backup's password or key, when backups are on: setting up again moves them. */
+    current?: Secret;
   }): Promise<{ taskId: string }> {
-    const dir = this.o.grants.resolve(request.destinationGrantId);
+    const grant = this.o.grants.use(request.destinationGrantId, 'backup-destination');
+    const dir = grant.path;
+    const previousRepoId = this.repoId;
+    if (previousRepoId) await this.verifySecret(request.current, 'move-backup');
+    if ('password' in request.secret) await assertStrongPassword(request.secret.password);
+    if (grant.origin === 'detected' && !(await this.o.platform?.confirmDestination?.(dir))) {
+      throw new CodedError(
+        'CANCELLED',
+        'Backups were not turned on: the folder was not confirmed.',
+      );
+    }
     await this.o.validateFolder(dir);
     const keys = [
       ...('recoveryKey' in request.secret ? [request.secret.recoveryKey] : []),
@@ -393,6 +487,10 @@ export class BackupService {
     }
     this.openRepoId = repoId;
     await this.keys.saveMasterKey(repoId, await client.exportMasterKey());
+    if (previousRepoId && previousRepoId !== repoId) {
+      // The backup moved: this computer no longer needs the old one's key.
+      await this.keys.forgetRepository(previousRepoId).catch(() => undefined);
+    }
     const fresh = defaultBackupSettings();
     this.settings = {
       ...fresh,
@@ -603,7 +701,16 @@ export class BackupService {
     return this.status();
   }
 
-  async updateSettings(changes: Partial<BackupSettingsView>): Promise<BackupSettingsView> {
+  /**
+   * Saves settings. Keeping fewer backups or turning the schedule to manual needs the backup's
+   * password or key in `current` (see secret-guard.ts); without it nothing is saved.
+   */
+  async updateSettings(
+    changes: Partial<BackupSettingsView>,
+    current?: Secret,
+  ): Promise<BackupSettingsView> {
+    const guarded = guardedChanges(this.view(), changes);
+    if (guarded[0] && this.repoId) await this.verifySecret(current, guarded[0]);
     await this.save(this.applyView(changes));
     if (changes.startAtLogin !== undefined)
       this.o.platform?.setStartAtLogin?.(changes.startAtLogin);
@@ -646,6 +753,7 @@ export class BackupService {
   // ---- secrets ----
 
   async changePassword(current: Secret, newPassword: string): Promise<{ changed: true }> {
+    await assertStrongPassword(newPassword);
     const client = await this.openWithSecret(current);
     const slots = await client.listKeys();
     const passwordSlot = slots.find((slot) => slot.kind === 'password');
@@ -659,11 +767,13 @@ export class BackupService {
     const old = (await client.listKeys()).filter((slot) => slot.kind === 'recovery');
     const { recoveryKey } = await client.addRecoveryKey();
     for (const slot of old) await client.removeKey(slot.id);
+    this.rememberShownKey(recoveryKey);
     return { recoveryKey };
   }
 
-  async turnOff(current: Secret): Promise<{ turnedOff: true; backupFolder: string }> {
-    await this.openWithSecret(current);
+  async turnOff(current: Secret | undefined): Promise<{ turnedOff: true; backupFolder: string }> {
+    if (!this.repoId) throw new BackupNotConfiguredError();
+    await this.verifySecret(current, 'turn-off');
     const folder = this.settings.destination?.path ?? '';
     await this.forgetComputer();
     await this.scheduler?.stop();
@@ -693,7 +803,7 @@ export class BackupService {
    * such record (a new computer, or a keychain it cannot read), the wizard says so plainly.
    */
   async openRestore(folderGrantId: string, secret: Secret): Promise<RestoreSessionView> {
-    const dir = this.o.grants.resolve(folderGrantId);
+    const dir = this.o.grants.resolve(folderGrantId, 'restore-source');
     const client = BackupClient.start();
     try {
       const repoId = await client.peekRepoId(dir);

@@ -20,6 +20,9 @@ let cleanup: () => void;
 let store: OpenedStoreApi;
 let saved: { name: string; source: string }[];
 let opened: string[];
+/** Links main asked the person about, and their answers to come (yes when none is left). */
+let asked: string[];
+let answers: boolean[];
 let call: (channel: string, payload: unknown) => Promise<unknown>;
 let chatId: number;
 let attachmentIds: { withBytes: number; without: number };
@@ -57,8 +60,14 @@ beforeEach(async () => {
   store = await openStoreApi(dir);
   saved = [];
   opened = [];
+  asked = [];
+  answers = [];
   const platform: PlatformAdapter = {
     openExternal: async (url) => void opened.push(url),
+    confirmOpenExternal: async (url) => {
+      asked.push(url);
+      return answers.shift() ?? true;
+    },
     pickPath: async () => null,
     saveText: async () => true,
     saveFile: async (name, source) => {
@@ -113,13 +122,21 @@ describe('chat reading channels', () => {
     });
   });
 
-  it('opens only web links from messages, validated in main', async () => {
+  it('opens only web links, validated in main and confirmed in its own dialog', async () => {
     expect(await call('app.openExternal', { url: 'https://example.com/menu' })).toEqual({
       opened: true,
     });
+    // The person says no in main's dialog: nothing opens, and the renderer learns why.
+    answers.push(false);
+    expect(await call('app.openExternal', { url: 'https://example.com/other' })).toEqual({
+      opened: false,
+      declined: true,
+    });
+    // Anything but a plain web link is refused before the person is even asked.
     for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'https://u:p@example.com/']) {
       expect(await call('app.openExternal', { url })).toEqual({ opened: false });
     }
+    expect(asked).toEqual(['https://example.com/menu', 'https://example.com/other']);
     expect(opened).toEqual(['https://example.com/menu']);
   });
 

@@ -17,7 +17,7 @@ import type { AppInfo } from '../shared/ipc/contract';
 import type { BackupService } from './backup-service';
 import type { Handlers } from './dispatch';
 import { safeExternalUrl } from './external-url';
-import type { FileGrants } from './grants';
+import type { FileGrants, GrantPurpose } from './grants';
 import type { ImportService } from './import-service';
 import type { TaskRunner } from './tasks';
 
@@ -58,9 +58,22 @@ export interface StoreApi {
 
 export type PickPurpose = 'import-file' | 'import-folder' | 'backup-folder' | 'restore-folder';
 
+/** What a path picked for each dialog may then be used for (see grants.ts). */
+const GRANT_PURPOSE_OF_PICK: Record<PickPurpose, GrantPurpose> = {
+  'import-file': 'import',
+  'import-folder': 'import',
+  'backup-folder': 'backup-destination',
+  'restore-folder': 'restore-source',
+};
+
 /** What only the shell (Electron, or the test bridge) can do. */
 export interface PlatformAdapter {
   openExternal(url: string): Promise<void>;
+  /**
+   * Asks the person, in a dialog of main's own that the renderer cannot answer, whether to open
+   * this link in their browser. Absent: links are not opened.
+   */
+  confirmOpenExternal?(url: string): Promise<boolean>;
   /** The OS file/folder picker; null when the person cancels. */
   pickPath(purpose: PickPurpose): Promise<string | null>;
   /** The OS save dialog, then write the text there; false when the person cancels. */
@@ -122,6 +135,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'app.openExternal': async ({ url }) => {
       const safe = safeExternalUrl(url);
       if (!safe) return { opened: false };
+      // The renderer asked: the person confirms in main's own dialog, or nothing opens.
+      if (!(await platform.confirmOpenExternal?.(safe))) return { opened: false, declined: true };
       await platform.openExternal(safe);
       return { opened: true };
     },
@@ -166,7 +181,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
     'files.pick': async ({ purpose }) => {
       const picked = await platform.pickPath(purpose);
-      return picked === null ? null : grants.grant(picked);
+      return picked === null ? null : grants.grant(picked, GRANT_PURPOSE_OF_PICK[purpose]);
     },
     'files.saveText': async ({ suggestedName, text }) => ({
       saved: await platform.saveText(suggestedName, text),
@@ -177,12 +192,13 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'task.cancel': ({ taskId }) => ({ cancelled: tasks.cancel(taskId) }),
 
     'backup.status': () => backups.status(),
-    'backup.destinations': () => backups.destinations(),
+    'backup.destinations': ({ purpose }) => backups.destinations(purpose),
     'backup.generateRecoveryKey': () => backups.generateRecoveryKey(),
+    'backup.copyRecoveryKey': ({ recoveryKey }) => backups.copyRecoveryKey(recoveryKey),
     'backup.setup': (request) => backups.setup(request),
     'backup.runNow': () => backups.runNow(),
     'backup.unlock': ({ secret, remember }) => backups.unlock(secret, remember),
-    'backup.updateSettings': ({ settings }) => backups.updateSettings(settings),
+    'backup.updateSettings': ({ settings, current }) => backups.updateSettings(settings, current),
     'backup.snapshots': () => backups.snapshots(),
     'backup.verify': ({ readDataPercent }) => backups.verify(readDataPercent),
     'backup.changePassword': ({ current, newPassword }) =>

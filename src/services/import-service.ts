@@ -35,12 +35,12 @@ export function createImportService({
     owner: request.owner,
     chatTitle: request.chatTitle,
     key: request.key,
-    keyFile: request.keyFileGrantId ? grants.resolve(request.keyFileGrantId) : undefined,
+    keyFile: request.keyFileGrantId ? grants.resolve(request.keyFileGrantId, 'import') : undefined,
   });
 
   return {
     async inspect(request: ImportRequest): Promise<ImportPreviewView> {
-      const source = grants.resolve(request.grantId);
+      const source = grants.resolve(request.grantId, 'import');
       const { detection, preview } = (await runImportJob({
         op: 'inspect',
         path: source,
@@ -65,7 +65,7 @@ export function createImportService({
     },
 
     start(request: ImportRequest): { taskId: string } {
-      const source = grants.resolve(request.grantId);
+      const source = grants.resolve(request.grantId, 'import');
       const options = optionsOf(request);
       const taskId = tasks.start('import', async ({ signal, progress }) => {
         const result = (await runImportJob(

@@ -74,9 +74,14 @@ export interface AppInfo {
 
 export const channels = {
   'app.getInfo': { request: z.object({}).strict(), reply: reply<AppInfo>() },
+  /**
+   * Open a web link in the person's browser. Main asks them first in a dialog of its own
+   * (`declined` when they said no): the renderer shows messages from anyone, so it cannot be
+   * the one to decide that a link leaves the app.
+   */
   'app.openExternal': {
     request: z.object({ url: z.string().max(2048) }).strict(),
-    reply: reply<{ opened: boolean }>(),
+    reply: reply<{ opened: boolean; declined?: boolean }>(),
   },
   'chats.list': {
     request: z
@@ -224,10 +229,21 @@ export const channels = {
 
   // Backups
   'backup.status': { request: z.object({}).strict(), reply: reply<BackupStatusView>() },
-  'backup.destinations': { request: z.object({}).strict(), reply: reply<DestinationView[]>() },
+  /** Synced folders found on this computer, as grants for one purpose (a backup, a restore). */
+  'backup.destinations': {
+    request: z
+      .object({ purpose: z.enum(['backup-folder', 'restore-folder']).default('backup-folder') })
+      .strict(),
+    reply: reply<DestinationView[]>(),
+  },
   'backup.generateRecoveryKey': {
     request: z.object({}).strict(),
     reply: reply<{ recoveryKey: string }>(),
+  },
+  /** Main copies a recovery key it showed to the clipboard (the renderer has no clipboard). */
+  'backup.copyRecoveryKey': {
+    request: z.object({ recoveryKey }).strict(),
+    reply: reply<{ copied: true }>(),
   },
   'backup.setup': {
     request: z
@@ -237,6 +253,8 @@ export const channels = {
         /** A second way in (from backup.generateRecoveryKey), offered by default with a password. */
         recoveryKey: z.string().max(200).optional(),
         settings: settings.partial().optional(),
+        /** The current backup's password or key, needed when backups are already on. */
+        current: secret.optional(),
       })
       .strict(),
     reply: reply<{ taskId: string }>(),
@@ -246,8 +264,9 @@ export const channels = {
     request: z.object({ secret, remember: z.boolean().default(true) }).strict(),
     reply: reply<BackupStatusView>(),
   },
+  /** Keeping fewer backups, or backing up only on request, needs `current` (SECRET_REQUIRED). */
   'backup.updateSettings': {
-    request: z.object({ settings: settings.partial() }).strict(),
+    request: z.object({ settings: settings.partial(), current: secret.optional() }).strict(),
     reply: reply<BackupSettingsView>(),
   },
   'backup.snapshots': { request: z.object({}).strict(), reply: reply<SnapshotView[]>() },
@@ -263,8 +282,9 @@ export const channels = {
     request: z.object({ current: secret }).strict(),
     reply: reply<{ recoveryKey: string }>(),
   },
+  /** Needs `current`: without it the request is refused with SECRET_REQUIRED. */
   'backup.turnOff': {
-    request: z.object({ current: secret }).strict(),
+    request: z.object({ current: secret.optional() }).strict(),
     reply: reply<{ turnedOff: true; backupFolder: string }>(),
   },
   'backup.forgetComputer': { request: z.object({}).strict(), reply: reply<{ forgotten: true }>() },

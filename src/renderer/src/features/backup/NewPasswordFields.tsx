@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { passwordStrength, type Strength } from './password-strength';
+import { passwordStrength, type Strength } from '../../../../shared/password-strength';
 
 export interface NewPassword {
   password: string;

@@ -3,6 +3,10 @@
  * own chunk). A backup password guards years of chats against offline guessing of a stolen
  * backup folder, so anything below score 3 ("safely unguessable") is refused, with zxcvbn's own
  * feedback as the reason.
+ *
+ * One policy on both sides of the IPC boundary: the renderer shows it as the person types, and
+ * main enforces it (src/services/password-policy.ts) with this same code and these same
+ * packages, since a renderer cannot be trusted to have checked.
  */
 
 export const MIN_SCORE = 3;
