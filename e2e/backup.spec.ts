@@ -230,6 +230,10 @@ test('a new recovery key is shown once, confirmed, and opens the backup', async 
     '';
   const group = Number(/group (\d+)/.exec(label)?.[1]);
   await expect(dialog.getByRole('button', { name: 'Done' })).toBeDisabled();
+  // Copy: main puts the key on the clipboard (the page has no clipboard permission).
+  await dialog.getByRole('button', { name: 'Copy' }).click();
+  await expect(dialog.getByText(/^Copied\./)).toBeVisible();
+  expect((await first.clipboard()).at(-1)).toBe(key.split('-').join(' '));
   await dialog.getByLabel(label).fill(key.split('-')[group - 1]!);
   await page.screenshot({ path: screenshotPath('backup-new-key') });
   await dialog.getByRole('button', { name: 'Done' }).click();
@@ -241,4 +245,45 @@ test('a new recovery key is shown once, confirmed, and opens the backup', async 
   await openRestore(second, folder, { recoveryKey: key }, 'restore-newkey');
   await restoreAll(second.page, CHAT_TITLES.length, 'restore-newkey');
   await expectChatsBack(second);
+});
+
+test('keeping fewer backups, or backing up only on request, asks for the password first', async () => {
+  const folder = sessions.backupFolder();
+  const first = await launch(seedLisbonStore);
+  await turnOnWithPassword(first, folder, PASSWORD, { screenshotPrefix: 'backup-guard' });
+  const { page } = first;
+
+  // Fewer daily backups: the next backup would remove older ones, so main asks who it is.
+  const history = page.getByRole('region', { name: 'History' });
+  const daily = history.getByLabel('Daily backups');
+  const before = await daily.inputValue();
+  await daily.fill('2');
+  await history.getByRole('button', { name: 'Save' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Confirm with your backup password' });
+  await expect(confirm).toContainText('Keeping fewer backups removes older ones');
+  await confirm.getByLabel('Backup password').fill('definitely not it 2042');
+  await confirm.getByRole('button', { name: 'Confirm' }).click();
+  await expect(confirm.getByRole('alert')).toHaveText(/^That password is not right/, SLOW);
+  await page.screenshot({ path: screenshotPath('backup-confirm-retention') });
+  await confirm.getByLabel('Backup password').fill(PASSWORD);
+  await confirm.getByRole('button', { name: 'Confirm' }).click();
+  await expect(confirm).toBeHidden(SLOW);
+  await expect(history.getByRole('status')).toHaveText('Saved.');
+  expect(before).not.toBe('2');
+  const status = await page.evaluate(() => window.chatkeep.invoke('backup.status', {}));
+  expect(status).toMatchObject({ ok: true, value: { settings: { retention: { keepDaily: 2 } } } });
+
+  // Only when I tap Back up now: automatic backups would stop. Cancelled, nothing changes.
+  const schedule = page.getByRole('region', { name: 'Schedule' });
+  await schedule.getByLabel('Back up').selectOption('manual');
+  await expect(confirm).toContainText('turns automatic backups off');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(schedule.getByRole('status')).toHaveText('Not changed.');
+  await expect(schedule.getByLabel('Back up')).toHaveValue('daily');
+
+  // A request without the password, as a compromised page would send it, changes nothing.
+  const refused = await page.evaluate(() => window.chatkeep.invoke('backup.turnOff', {}));
+  expect(refused).toMatchObject({ ok: false, error: { code: 'SECRET_REQUIRED' } });
+  await expect(page.getByRole('heading', { name: 'Backups are on' })).toBeVisible();
 });

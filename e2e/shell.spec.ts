@@ -86,6 +86,32 @@ test('a malformed request gets a typed validation error and the app keeps workin
 test('the bridge refuses requests without its token', async () => {
   test.skip(app.mode !== 'bridge', 'Only the loopback test bridge has a token to check');
   const bridge = app.bridge!;
+  // Nothing is served without the token: not the page, not its scripts, not media, not events,
+  // and a token in the URL does not count (it would end up in logs and the history).
+  for (const url of [
+    '/',
+    '/index.html',
+    '/__bridge/client.js',
+    `/media/${'a'.repeat(64)}`,
+    '/__bridge/events',
+    `/__bridge/events?token=${bridge.token}`,
+    `/?token=${bridge.token}`,
+  ]) {
+    expect((await fetch(`${bridge.origin}${url}`)).status, url).toBe(403);
+  }
+  const withCookie = await fetch(`${bridge.origin}/`, {
+    headers: { cookie: `${bridge.cookie.name}=${bridge.cookie.value}` },
+  });
+  expect(withCookie.status).toBe(200);
+  expect(withCookie.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  const withHeader = await fetch(`${bridge.origin}/__bridge/invoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-chatkeep-token': bridge.token },
+    body: JSON.stringify({ channel: 'app.getInfo', payload: {} }),
+  });
+  expect(await withHeader.json()).toMatchObject({ ok: true, value: { shell: 'bridge' } });
+  // The page's own scripts cannot read the token: the cookie is HttpOnly.
+  expect(await app.page.evaluate(() => document.cookie)).toBe('');
   const response = await fetch(`${bridge.origin}/__bridge/invoke`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-chatkeep-token': 'wrong' },

@@ -5,9 +5,7 @@ import { dispatch, type ErrorLogger, type Handlers } from '../services/dispatch'
 import type { EventBus } from '../services/events';
 import { isAppUrl } from './security';
 
-export const IPC_INVOKE = 'chatkeep:invoke';
-export const IPC_EVENT = 'chatkeep:event';
-export const IPC_GRANT_DROP = 'chatkeep:grant-drop';
+import { IPC_EVENT, IPC_GRANT_DROP, IPC_INVOKE } from '../shared/ipc/channels';
 
 /** Only the top frame of our own window, showing our own origin, may call main. */
 function senderAllowed(event: IpcMainInvokeEvent, getWindow: () => BrowserWindow | null): boolean {

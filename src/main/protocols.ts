@@ -1,4 +1,5 @@
 import { net, protocol } from 'electron';
+import { statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { resolveInside } from '../services/safe-path';
 import { APP_RESPONSE_HEADERS, MEDIA_RESPONSE_HEADERS, withHeaders } from './security';
@@ -26,7 +27,10 @@ export function handleAppProtocol(rendererDir: string): void {
     const url = new URL(request.url);
     if (url.host !== 'chatkeep') return notFound(APP_RESPONSE_HEADERS);
     const file = resolveInside(rendererDir, url.pathname === '/' ? '/index.html' : url.pathname);
-    if (!file) return notFound(APP_RESPONSE_HEADERS);
+    // A missing file is a 404 like any other (net.fetch would reject: a network error).
+    if (!file || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
+      return notFound(APP_RESPONSE_HEADERS);
+    }
     return withHeaders(await net.fetch(pathToFileURL(file).toString()), APP_RESPONSE_HEADERS);
   });
 }

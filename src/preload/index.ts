@@ -1,15 +1,14 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { Transport } from '../shared/api';
+import { IPC_EVENT, IPC_GRANT_DROP, IPC_INVOKE } from '../shared/ipc/channels';
 import type { IpcReply } from '../shared/ipc/errors';
 
-// Kept in step with src/main/ipc.ts; the preload imports nothing from main.
-const IPC_INVOKE = 'chatkeep:invoke';
-const IPC_EVENT = 'chatkeep:event';
-const IPC_GRANT_DROP = 'chatkeep:grant-drop';
-
 /**
- * The whole surface the renderer gets: two functions. No ipcRenderer, no Node, no event objects
- * (they would leak `sender`). Channel names are checked again in main against the contract.
+ * The whole surface the renderer gets (the `Transport` of src/shared/api.ts): `invoke`,
+ * `subscribe` and `grantDroppedFile`. No ipcRenderer, no Node, no event objects (they would
+ * leak `sender`), no paths: a dropped file's path is found here by Electron's webUtils and goes
+ * straight to main, which answers with a grant. Channel names are checked again in main against
+ * the contract. shell-proof/preload.test.ts loads the built file in a sandbox-shaped context.
  */
 const transport: Transport = {
   invoke: (channel, request) =>

@@ -44,7 +44,7 @@ export interface BackupPlatform {
    */
   confirmDestination?(folder: string): Promise<boolean>;
   /** Puts text on the system clipboard (a recovery key the person asked to copy). */
-  copyText?(text: string): void;
+  copyText?(text: string): Promise<void> | void;
 }
 
 export interface DetectedFolder {
@@ -395,7 +395,7 @@ export class BackupService {
    * permission (every permission is denied to it). Only a key Chatkeep itself showed in the
    * last half hour: a renderer cannot use this to put anything else on the clipboard.
    */
-  copyRecoveryKey(recoveryKey: string): { copied: true } {
+  async copyRecoveryKey(recoveryKey: string): Promise<{ copied: true }> {
     const digits = keyDigits(recoveryKey);
     const expiresAt = this.shownKeys.get(digits);
     if (expiresAt === undefined || expiresAt <= Date.now()) {
@@ -410,7 +410,7 @@ export class BackupService {
         'Copying is not available here: write the key down or save it as a text file.',
       );
     }
-    this.o.platform.copyText(digits.match(/.{4}/g)!.join(' '));
+    await this.o.platform.copyText(digits.match(/.{4}/g)!.join(' '));
     return { copied: true };
   }
 

@@ -35,7 +35,7 @@ export function DestinationPicker({ purpose, legend, value, onChange }: Props) {
 
   useEffect(() => {
     let live = true;
-    void api.invoke('backup.destinations', {}).then(
+    void api.invoke('backup.destinations', { purpose }).then(
       (list) => live && setFound(list),
       (e: unknown) => {
         if (!live) return;
@@ -46,7 +46,7 @@ export function DestinationPicker({ purpose, legend, value, onChange }: Props) {
     return () => {
       live = false;
     };
-  }, []);
+  }, [purpose]);
 
   const pick = async () => {
     setError(null);

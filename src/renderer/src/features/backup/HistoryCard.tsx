@@ -130,7 +130,7 @@ function SizeChart({
 
 function RetentionForm({ status, onSettings }: SettingsCardProps) {
   const id = useId();
-  const { state, save } = useSaveSettings(onSettings);
+  const { state, save, prompt } = useSaveSettings(onSettings);
   const saved = status.settings.retention;
   const [draft, setDraft] = useState<typeof saved | null>(null);
   const value = draft ?? saved;
@@ -153,29 +153,33 @@ function RetentionForm({ status, onSettings }: SettingsCardProps) {
       />
     </>
   );
+  // The password dialog sits beside the form: forms cannot nest.
   return (
-    <form
-      className="ck-retention"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (draft) void save({ retention: draft }).then((ok) => ok && setDraft(null));
-      }}
-    >
-      <h3>Keep</h3>
-      <div className="ck-form-grid">
-        {field('keepDaily', 'Daily backups', 365)}
-        {field('keepWeekly', 'Weekly backups', 520)}
-        {field('keepMonthly', 'Monthly backups', 1200)}
-      </div>
-      <p className="ck-muted">
-        Older backups are removed from the folder; the newest one is always kept.
-      </p>
-      <div className="ck-actions">
-        <button type="submit" className="button" disabled={!draft}>
-          Save
-        </button>
-      </div>
-      <SaveNote state={state} />
-    </form>
+    <>
+      <form
+        className="ck-retention"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (draft) void save({ retention: draft }).then((ok) => ok && setDraft(null));
+        }}
+      >
+        <h3>Keep</h3>
+        <div className="ck-form-grid">
+          {field('keepDaily', 'Daily backups', 365)}
+          {field('keepWeekly', 'Weekly backups', 520)}
+          {field('keepMonthly', 'Monthly backups', 1200)}
+        </div>
+        <p className="ck-muted">
+          Older backups are removed from the folder; the newest one is always kept.
+        </p>
+        <div className="ck-actions">
+          <button type="submit" className="button" disabled={!draft}>
+            Save
+          </button>
+        </div>
+        <SaveNote state={state} />
+      </form>
+      {prompt}
+    </>
   );
 }

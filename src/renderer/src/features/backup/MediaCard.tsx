@@ -5,7 +5,7 @@ import { SaveNote, useSaveSettings, type SettingsCardProps } from './useSaveSett
 
 /** Which media the backup includes, with each group's size; saved as soon as it changes. */
 export function MediaCard({ status, onSettings }: SettingsCardProps) {
-  const { state, save } = useSaveSettings(onSettings);
+  const { state, save, prompt } = useSaveSettings(onSettings);
   // Shown at once while saving; main's answer (a backup.changed) then agrees with it.
   const [chosen, setChosen] = useState<MediaGroup[] | null>(null);
   const value = chosen ?? status.settings.mediaGroups;
@@ -27,6 +27,7 @@ export function MediaCard({ status, onSettings }: SettingsCardProps) {
         Media left out stay on this computer; a restore shows them as not included.
       </p>
       <SaveNote state={state} />
+      {prompt}
     </section>
   );
 }

@@ -25,16 +25,17 @@ export function RecoveryKeyPanel({ recoveryKey, onConfirmed }: Props) {
     onConfirmed(confirmed);
   }, [confirmed, onConfirmed]);
 
+  // Main puts the key on the clipboard: the page itself has no clipboard permission.
   const copy = async () => {
     try {
-      await navigator.clipboard.writeText(groups.join(' '));
+      await api.invoke('backup.copyRecoveryKey', { recoveryKey });
       setNote({
         text: 'Copied. Paste it somewhere safe, such as a password manager.',
         error: false,
       });
-    } catch {
+    } catch (e) {
       setNote({
-        text: 'Could not copy here: write the key down, or save it as a text file.',
+        text: `Could not copy: ${errorWords(e)} Write the key down, or save it as a text file.`,
         error: true,
       });
     }

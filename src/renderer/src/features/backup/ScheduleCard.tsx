@@ -12,7 +12,7 @@ const FREQUENCIES: { value: BackupFrequency; label: string }[] = [
 /** When backups run: frequency, time of day, AC power only, and starting Chatkeep at login. */
 export function ScheduleCard({ status, onSettings }: SettingsCardProps) {
   const id = useId();
-  const { state, save } = useSaveSettings(onSettings);
+  const { state, save, prompt } = useSaveSettings(onSettings);
   const settings = status.settings;
   // The time field is saved once it holds a whole time, not on every keystroke.
   const [time, setTime] = useState<string | null>(null);
@@ -68,6 +68,7 @@ export function ScheduleCard({ status, onSettings }: SettingsCardProps) {
         A backup missed while the computer was asleep or off runs soon after it wakes.
       </p>
       <SaveNote state={state} />
+      {prompt}
     </section>
   );
 }

@@ -124,7 +124,8 @@ export function ChatsSection({ onNavigate, initialChatId = null, searchFocusRequ
       mediaUrl,
       openLink: (url) => {
         void api.invoke('app.openExternal', { url }).then(
-          ({ opened }) => !opened && setNotice('That link cannot be opened: only web links can.'),
+          ({ opened, declined }) =>
+            !opened && !declined && setNotice('That link cannot be opened: only web links can.'),
           () => setNotice('The link could not be opened.'),
         );
       },

@@ -143,7 +143,8 @@ export function Conversation({
       mediaUrl: (hash) => `${info?.mediaBaseUrl ?? ''}${hash}`,
       openLink: (url) => {
         void api.invoke('app.openExternal', { url }).then(
-          ({ opened }) => !opened && onNotice('That link cannot be opened: only web links can.'),
+          ({ opened, declined }) =>
+            !opened && !declined && onNotice('That link cannot be opened: only web links can.'),
           () => onNotice('The link could not be opened.'),
         );
       },
