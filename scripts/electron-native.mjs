@@ -1,7 +1,8 @@
 // Keeps a build of better-sqlite3 for Electron's ABI in .electron-native/, beside the Node build
 // in node_modules that the tests and the CLI use. The app passes it to better-sqlite3 as
-// `nativeBinding` when it runs unpackaged (src/main/native.ts). Only runs where an Electron
-// binary exists; elsewhere it says so and exits 0.
+// `nativeBinding` when it runs unpackaged (src/main/native.ts). `require('electron')` gives the
+// binary's path, downloading it on first use (Electron 45's package no longer downloads at
+// install); where that fails (no network, as on our CI) it says so and exits 0.
 import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';

@@ -170,6 +170,10 @@ describe('the first Chatkeep, booted from out/main/index.js', () => {
       webviewTag: false,
       devTools: true,
     });
+    // Nothing switches on Blink features or turns the sandbox's defences off.
+    for (const absent of ['enableBlinkFeatures', 'additionalArguments']) {
+      expect(prefs).not.toHaveProperty(absent);
+    }
     expect(prefs.preload).toBe(built.preload);
     expect(fs.existsSync(prefs.preload as string)).toBe(true);
     expect(window!.hasWindowOpenHandler).toBe(true);
@@ -188,6 +192,15 @@ describe('the first Chatkeep, booted from out/main/index.js', () => {
       APP_RESPONSE_HEADERS['X-Content-Type-Options'],
     );
     expect(index.headers['content-type']).toMatch(/^text\/html/);
+    // The page's own meta policy says the same, but frame-ancestors (a meta policy cannot).
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(
+      body(index).toString(),
+    )![1]!;
+    expect(meta.split('; ').sort()).toEqual(
+      CONTENT_SECURITY_POLICY.split('; ')
+        .filter((d) => !d.startsWith('frame-ancestors'))
+        .sort(),
+    );
 
     const script = /src="\.?\/?(assets\/[^"]+\.js)"/.exec(body(index).toString())![1]!;
     const asset = await main.call<Fetched>({ op: 'fetch', url: `app://chatkeep/${script}` });
