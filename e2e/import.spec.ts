@@ -37,7 +37,7 @@ test('imports a WhatsApp export through the Import page and shows the chat with 
 
   const found = page.getByRole('region', { name: 'What was found' });
   await expect(found).toContainText('WhatsApp');
-  await expect(found.getByTestId('preview-messages')).toHaveText('50');
+  await expect(found.getByTestId('preview-messages')).toHaveText('52');
   // A text export has no "me": the app asks, offering the participants.
   const owner = found.getByRole('group', { name: 'Which of these people is you?' });
   await expect(owner.getByRole('radio')).toHaveCount(3);
@@ -46,7 +46,7 @@ test('imports a WhatsApp export through the Import page and shows the chat with 
   await page.screenshot({ path: screenshotPath('import-preview') });
 
   await found.getByRole('button', { name: 'Import', exact: true }).click();
-  await expect(found.getByRole('status')).toContainText('Imported 50 new messages');
+  await expect(found.getByRole('status')).toContainText('Imported 52 new messages');
   await page.screenshot({ path: screenshotPath('import-done') });
   await found.getByRole('button', { name: /Open the chat/ }).click();
 

@@ -69,8 +69,8 @@ describe('chatkeep import', () => {
       result: { messages: number; ingest: { messagesAdded: number } };
     };
     expect(doc.ok).toBe(true);
-    expect(doc.result.messages).toBe(50);
-    expect(doc.result.ingest.messagesAdded).toBe(50);
+    expect(doc.result.messages).toBe(52);
+    expect(doc.result.ingest.messagesAdded).toBe(52);
     const s = ChatStore.open(store);
     try {
       expect(s.listChats()).toHaveLength(1);
@@ -83,7 +83,7 @@ describe('chatkeep import', () => {
     const store = path.join(dir, 'store');
     const r = await run(['import', REAL, '--store', store, '--inspect']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/50 messages in 1 chat/);
+    expect(r.stdout).toMatch(/52 messages in 1 chat/);
     expect(fs.existsSync(store)).toBe(false);
   });
 

@@ -420,7 +420,7 @@ function* chatBundles(
     if (!group) people.set(c.jid, personFor(c.jid, ctx.names));
     const flush = (): ChatBundle => {
       if (reactions && rowIds.length > 0)
-        attachReactions(reactions, batch, rowIds, people, ctx.names);
+        attachReactions(reactions, batch, rowIds, people, ctx.names, group ? null : c.jid);
       const bundle: ChatBundle = {
         source: WHATSAPP_PHONE_SOURCE,
         chat: { key: c.jid, type: group ? 'group' : 'direct', title, members: [...members] },
@@ -455,6 +455,8 @@ function attachReactions(
   rowIds: number[],
   people: Map<string, PersonRecord>,
   names: Map<string, string>,
+  /** A direct chat's jid: who reacted when the row does not say (phones often leave it empty). */
+  directJid: string | null,
 ): void {
   const byRow = new Map<number, ReactionRecord[]>();
   for (const r of stmt.iterate(JSON.stringify(rowIds)) as IterableIterator<{
@@ -465,7 +467,8 @@ function attachReactions(
     ts: number | null;
   }>) {
     if (!r.emoji) continue; // an empty reaction is a removed one
-    const senderKey = r.from_me === 1 ? null : r.sender;
+    // In a direct chat anyone but me is the other person, as toRecord infers for messages.
+    const senderKey = r.from_me === 1 ? null : (r.sender ?? directJid);
     if (r.from_me !== 1 && !senderKey) continue;
     if (senderKey && !people.has(senderKey)) people.set(senderKey, personFor(senderKey, names));
     const list = byRow.get(r.parent) ?? [];
