@@ -25,6 +25,7 @@ const entries = {
   chatkeep: 'src/cli/main.ts',
   'store.worker': 'src/store/worker/store.worker.ts',
   'backup.worker': 'src/backup/worker/backup.worker.ts',
+  'import.worker': 'src/services/import-worker/import.worker.ts',
 };
 
 const entryPoints = Object.fromEntries(

@@ -3,6 +3,8 @@
  * (src/store/records.ts) and hands them to the chat store's single-transaction ingest, after
  * copying media into the store's content-addressed media folder.
  */
+import fs from 'node:fs';
+import { EmptyFileError, UnknownFormatError } from './core/errors.js';
 import type { Detection, Importer } from './core/types.js';
 import { telegramImporter } from './telegram/importer.js';
 import { whatsappCryptImporter } from './whatsapp-crypt/importer.js';
@@ -42,4 +44,29 @@ export async function detectImport(
     if (detection) return { importer, detection };
   }
   return null;
+}
+
+/**
+ * The importer for `path`, or a typed error saying why there is none: the path is missing, the
+ * file is empty, or nothing here reads it.
+ */
+export async function recogniseImport(
+  path: string,
+): Promise<{ importer: Importer; detection: Detection }> {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(path);
+  } catch {
+    throw new UnknownFormatError(`${path} does not exist or cannot be read`);
+  }
+  if (st.isFile() && st.size === 0) {
+    throw new EmptyFileError(`The file ${path} is empty (0 bytes): there is nothing to import`);
+  }
+  const found = await detectImport(path);
+  if (!found) {
+    throw new UnknownFormatError(
+      `Chatkeep does not recognise ${path} as a chat export or backup it can import`,
+    );
+  }
+  return found;
 }

@@ -12,6 +12,7 @@ import type {
 import { CHUNK_MESSAGES } from '../core/ingest.js';
 import { mediaTypeOf, mimeFromName } from '../core/media-type.js';
 import { isStorableTime } from '../core/wall-clock.js';
+import { systemSentence } from './system-actions.js';
 
 /**
  * Reads Android WhatsApp's msgstore.db in either schema, probing tables and columns instead of
@@ -94,8 +95,14 @@ interface MsgRow {
   lat: number | null;
   lon: number | null;
   place: string | null;
+  place_address: string | null;
+  place_url: string | null;
   action: number | null;
   vcard: string | null;
+  /** JSON array of the jids a system message names (added, removed...). */
+  sys_people: string | null;
+  old_jid: string | null;
+  new_jid: string | null;
 }
 
 /** Builds `expr AS alias` or `NULL AS alias` depending on what the database has. */
@@ -170,6 +177,19 @@ function newSchemaReader(db: Database.Database, p: Probe): MsgstoreReader {
     p.has('message_vcard', 'vcard') && p.has('message_vcard', 'message_row_id')
       ? '(SELECT v.vcard FROM message_vcard v WHERE v.message_row_id = m._id LIMIT 1) AS vcard'
       : 'NULL AS vcard';
+  // Who a system message names and a number change's two jids (see system-actions.ts).
+  const sysPeople =
+    p.has('message_system_chat_participant', 'user_jid_row_id') &&
+    p.has('message_system_chat_participant', 'message_row_id')
+      ? `(SELECT json_group_array(${jidExpr(p, 'xj')}) FROM message_system_chat_participant x
+           JOIN jid xj ON xj._id = x.user_jid_row_id WHERE x.message_row_id = m._id) AS sys_people`
+      : 'NULL AS sys_people';
+  const numberChange =
+    p.has('message_system_number_change', 'old_jid_row_id') &&
+    p.has('message_system_number_change', 'new_jid_row_id')
+      ? `(SELECT ${jidExpr(p, 'oj')} FROM message_system_number_change n JOIN jid oj ON oj._id = n.old_jid_row_id WHERE n.message_row_id = m._id) AS old_jid,
+         (SELECT ${jidExpr(p, 'nj')} FROM message_system_number_change n JOIN jid nj ON nj._id = n.new_jid_row_id WHERE n.message_row_id = m._id) AS new_jid`
+      : 'NULL AS old_jid, NULL AS new_jid';
   const order = p.has('message', 'sort_id') ? 'm.sort_id, m._id' : 'm._id';
   const sql = `SELECT m._id AS rowId, m.key_id AS key_id, ${p.col('message', 'm', 'from_me', 'from_me')},
       m.timestamp AS timestamp, ${p.col('message', 'm', 'message_type', 'wa_type')},
@@ -183,7 +203,9 @@ function newSchemaReader(db: Database.Database, p: Probe): MsgstoreReader {
       ${p.col('message_quoted', 'mq', 'key_id', 'quoted_key')},
       ${p.col('message_location', 'ml', 'latitude', 'lat')}, ${p.col('message_location', 'ml', 'longitude', 'lon')},
       ${p.col('message_location', 'ml', 'place_name', 'place')},
-      ${p.col('message_system', 'ms', 'action_type', 'action')}, ${vcard}
+      ${p.col('message_location', 'ml', 'place_address', 'place_address')},
+      ${p.col('message_location', 'ml', 'url', 'place_url')},
+      ${p.col('message_system', 'ms', 'action_type', 'action')}, ${vcard}, ${sysPeople}, ${numberChange}
     FROM message m ${joins} WHERE m.chat_row_id = ? ORDER BY ${order}`;
   const messagesOf = db.prepare(sql);
   const reactionsSql =
@@ -243,7 +265,8 @@ function legacyReader(db: Database.Database, p: Probe): MsgstoreReader {
       ${c('remote_resource', 'sender_jid')}, NULL AS file_path, ${c('media_name', 'media_name')},
       ${c('media_mime_type', 'mime')}, ${c('media_size', 'file_size')}, NULL AS width, NULL AS height,
       ${c('media_duration', 'duration')}, ${quoted}, ${c('latitude', 'lat')}, ${c('longitude', 'lon')},
-      NULL AS place, NULL AS action, NULL AS vcard
+      NULL AS place, NULL AS place_address, NULL AS place_url, NULL AS action, NULL AS vcard,
+      NULL AS sys_people, NULL AS old_jid, NULL AS new_jid
     FROM messages m WHERE m.key_remote_jid = ? ORDER BY m._id`;
   const messagesOf = db.prepare(sql);
   const chats = (): ChatRow[] => {
@@ -379,14 +402,20 @@ function toRecord(
   if (!known) extra.waType = waType;
   let text = row.text ?? row.caption ?? null;
   if (kind === 'location') {
-    extra.lat = row.lat;
-    extra.lon = row.lon;
-    if (row.place) extra.name = row.place;
+    if (typeof row.lat === 'number' && typeof row.lon === 'number') {
+      extra.lat = row.lat;
+      extra.lon = row.lon;
+      if (row.place) extra.name = row.place;
+      if (row.place_address) extra.address = row.place_address;
+      if (row.place_url) extra.url = row.place_url;
+    } else kind = 'text';
   }
   if (kind === 'contact' && row.vcard) extra.vcard = row.vcard;
   if (system) {
     extra.systemAction = row.action;
-    text = text ?? `WhatsApp event${row.action !== null ? ` ${row.action}` : ''}`;
+    const sentence =
+      row.action === null ? null : systemSentence(systemContext(row, chatJid, group, ctx.names));
+    text = sentence ?? text ?? `WhatsApp event${row.action !== null ? ` ${row.action}` : ''}`;
   }
   if (kind === 'deleted') text = null;
   return {
@@ -400,6 +429,34 @@ function toRecord(
     attachments,
     reactions: [],
     extra: Object.keys(extra).length > 0 ? extra : null,
+  };
+}
+
+function displayName(jid: string, names: Map<string, string>): string {
+  return personFor(jid, names).displayName;
+}
+
+function jidList(json: string | null): string[] {
+  if (!json) return [];
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+  } catch {
+    return [];
+  }
+}
+
+function systemContext(row: MsgRow, chatJid: string, group: boolean, names: Map<string, string>) {
+  const actorJid = group ? row.sender_jid : chatJid;
+  const number = (jid: string | null) => (jid ? (personFor(jid, names).phone ?? jid) : null);
+  return {
+    action: row.action ?? -1,
+    actor: row.from_me === 1 ? 'You' : actorJid ? displayName(actorJid, names) : null,
+    participants: jidList(row.sys_people).map((j) => displayName(j, names)),
+    value: row.text,
+    partner: group ? null : displayName(chatJid, names),
+    oldNumber: number(row.old_jid),
+    newNumber: number(row.new_jid),
   };
 }
 
