@@ -221,7 +221,8 @@ describe('chatkeep import: hostile files', () => {
     const damaged = path.join(root, 'damaged', 'msgstore.db.crypt15');
     fs.mkdirSync(path.dirname(damaged));
     const bytes = fs.readFileSync(crypt);
-    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    const at = Math.floor(bytes.length / 2);
+    bytes[at] = (bytes[at] ?? 0) ^ 0xff;
     fs.writeFileSync(damaged, bytes);
     const store = path.join(root, 'store-crypt');
     const bad = await runCli([

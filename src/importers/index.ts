@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { EmptyFileError, UnknownFormatError } from './core/errors.js';
 import type { Detection, Importer } from './core/types.js';
+import { signalAndroidImporter } from './signal-android/importer.js';
 import { telegramImporter } from './telegram/importer.js';
 import { whatsappCryptImporter } from './whatsapp-crypt/importer.js';
 import { whatsappExportImporter } from './whatsapp-export/importer.js';
@@ -17,9 +18,11 @@ export { whatsappExportImporter } from './whatsapp-export/importer.js';
 export { telegramImporter } from './telegram/importer.js';
 export { whatsappCryptImporter } from './whatsapp-crypt/importer.js';
 export { whatsappIosImporter } from './whatsapp-ios/importer.js';
+export { signalAndroidImporter } from './signal-android/importer.js';
 
 /** In the order detection tries them: cheap, certain checks first. */
 export const IMPORTERS: readonly Importer[] = [
+  signalAndroidImporter,
   whatsappCryptImporter,
   whatsappIosImporter,
   telegramImporter,
