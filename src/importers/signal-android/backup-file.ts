@@ -142,6 +142,17 @@ export async function readHeader(file: string): Promise<BackupHeader | null> {
   }
 }
 
+async function checkedHeader(file: string): Promise<BackupHeader> {
+  const header = await readHeader(file);
+  if (!header) throw new UnknownFormatError(`${file} is not a Signal backup`);
+  if (!(FRAME_VERSIONS as readonly number[]).includes(header.version)) {
+    throw new UnsupportedVersionError(
+      `This Signal backup uses frame version ${header.version}, newer than the versions Chatkeep reads (0 and 1): update Chatkeep`,
+    );
+  }
+  return header;
+}
+
 export interface FrameReaderOptions {
   signal?: AbortSignal;
 }
@@ -175,16 +186,19 @@ export class BackupFileReader {
     passphrase: string,
     opts: FrameReaderOptions = {},
   ): Promise<BackupFileReader> {
-    const header = await readHeader(file);
-    if (!header) throw new UnknownFormatError(`${file} is not a Signal backup`);
-    if (!(FRAME_VERSIONS as readonly number[]).includes(header.version)) {
-      throw new UnsupportedVersionError(
-        `This Signal backup uses frame version ${header.version}, newer than the versions Chatkeep reads (0 and 1): update Chatkeep`,
-      );
-    }
+    const header = await checkedHeader(file);
     // The stretching takes a quarter of a second; a cancel before it should not wait for it.
     throwIfCancelled(opts.signal);
-    const keys = deriveBackupKeys(passphrase, header.salt);
+    return BackupFileReader.openWithKeys(file, deriveBackupKeys(passphrase, header.salt), opts);
+  }
+
+  /** With keys already derived (tests that read many files under one key). */
+  static async openWithKeys(
+    file: string,
+    keys: BackupKeys,
+    opts: FrameReaderOptions = {},
+  ): Promise<BackupFileReader> {
+    const header = await checkedHeader(file);
     const src = await Source.open(file);
     await src.skip(header.bytes);
     return new BackupFileReader(src, header, keys, opts);
