@@ -19,8 +19,10 @@ export interface Field {
   wire: number;
   /** VARINT: the value (exact up to 2^53; see `big` beyond). I64/I32: 0. */
   num: number;
-  /** VARINT: the exact 64-bit value. */
+  /** VARINT: the exact 64-bit value when `short` is false (use bigOf). */
   big: bigint;
+  /** VARINT: the value fits `num` exactly (below 2^49). */
+  short: boolean;
   /** LEN, I64, I32: the raw bytes (a view into the input, not a copy). */
   bytes: Uint8Array;
 }
@@ -55,8 +57,13 @@ function readSmallVarint(buf: Uint8Array, pos: number): { value: number; next: n
   return { value: Number(big.value), next: big.next };
 }
 
-/** The fields of one message, in order. Unknown wire types (groups) are refused. */
-export function* fields(buf: Uint8Array): Generator<Field> {
+/**
+ * The fields of one message, in order. Unknown wire types (groups) are refused. A plain loop
+ * into an array (no generator, no BigInt for the common short varints): a Signal backup holds
+ * millions of fields.
+ */
+export function parseFields(buf: Uint8Array): Field[] {
+  const out: Field[] = [];
   let pos = 0;
   while (pos < buf.length) {
     const tag = readSmallVarint(buf, pos);
@@ -65,24 +72,58 @@ export function* fields(buf: Uint8Array): Generator<Field> {
     const wire = tag.value % 8;
     if (field === 0) throw new ProtobufError('field number 0');
     if (wire === WIRE.VARINT) {
-      const v = readVarint(buf, pos);
-      pos = v.next;
-      yield { field, wire, num: Number(v.value), big: v.value, bytes: EMPTY };
+      // Up to 7 bytes (below 2^49) a varint is an exact double; longer ones go through BigInt.
+      let len = 0;
+      while (pos + len < buf.length && ((buf[pos + len] as number) & 0x80) !== 0 && len < 10) len++;
+      if (len < 7) {
+        const v = readSmallVarint(buf, pos);
+        pos = v.next;
+        out.push({ field, wire, num: v.value, big: BigInt(0), bytes: EMPTY, short: true });
+      } else {
+        const v = readVarint(buf, pos);
+        pos = v.next;
+        out.push({ field, wire, num: Number(v.value), big: v.value, bytes: EMPTY, short: false });
+      }
     } else if (wire === WIRE.LEN) {
       const len = readSmallVarint(buf, pos);
       pos = len.next;
       if (len.value > buf.length - pos) throw new ProtobufError('a field runs past the end');
-      yield { field, wire, num: 0, big: 0n, bytes: buf.subarray(pos, pos + len.value) };
+      out.push({
+        field,
+        wire,
+        num: 0,
+        big: BigInt(0),
+        bytes: buf.subarray(pos, pos + len.value),
+        short: true,
+      });
       pos += len.value;
     } else if (wire === WIRE.I64 || wire === WIRE.I32) {
       const n = wire === WIRE.I64 ? 8 : 4;
       if (n > buf.length - pos) throw new ProtobufError('a field runs past the end');
-      yield { field, wire, num: 0, big: 0n, bytes: buf.subarray(pos, pos + n) };
+      out.push({
+        field,
+        wire,
+        num: 0,
+        big: BigInt(0),
+        bytes: buf.subarray(pos, pos + n),
+        short: true,
+      });
       pos += n;
     } else {
       throw new ProtobufError(`wire type ${wire} is not read here`);
     }
   }
+  return out;
+}
+
+/** The same, as an iterable (for readers that stop early). */
+export function fields(buf: Uint8Array): Field[] {
+  return parseFields(buf);
+}
+
+/** A varint field's exact unsigned 64-bit value. */
+export function bigOf(f: Field): bigint {
+  return f.short ? BigInt(f.num) : f.big;
 }
 
 const utf8 = new TextDecoder('utf-8');

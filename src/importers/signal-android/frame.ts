@@ -1,4 +1,12 @@
-import { fields, ProtobufError, signed64, text, WIRE, type Field } from '../core/protobuf.js';
+import {
+  bigOf,
+  parseFields,
+  ProtobufError,
+  signed64,
+  text,
+  WIRE,
+  type Field,
+} from '../core/protobuf.js';
 
 /**
  * The messages of Signal Android's legacy backup (`BackupFrame` and what it holds), decoded
@@ -34,7 +42,7 @@ export class FrameFormatError extends Error {
 
 function all(buf: Uint8Array): Field[] {
   try {
-    return [...fields(buf)];
+    return parseFields(buf);
   } catch (e) {
     if (e instanceof ProtobufError) throw new FrameFormatError(e.message);
     throw e;
@@ -57,8 +65,9 @@ function sqlValue(buf: Uint8Array): SqlValue {
         break;
       case 2:
         if (f.wire === WIRE.VARINT) {
+          if (f.short) return f.num;
           // Java longs travel as uint64: read them back signed (-1 is a common value).
-          const v = signed64(f.big);
+          const v = signed64(bigOf(f));
           return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
             ? Number(v)
             : v;

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { SqlStatementFrame, SqlValue } from './frame.js';
-import { parseStatement } from './sql.js';
+import { StatementCache } from './sql.js';
 
 /**
  * The rows of a Signal backup that make up its chats, replayed into a private scratch SQLite
@@ -118,6 +118,7 @@ export class ScratchDb {
   readonly present = new Map<string, Set<string>>();
   readonly counts: ReplayCounts = { statements: 0, rows: 0, mismatched: 0 };
   private readonly targets = new Map<string, Target>();
+  private readonly statements = new StatementCache();
   private pending = 0;
 
   constructor(file: string) {
@@ -140,7 +141,7 @@ export class ScratchDb {
   /** Replays one statement frame: keeps what it can read, ignores everything else. */
   apply(frame: SqlStatementFrame): void {
     this.counts.statements++;
-    const st = parseStatement(frame.statement);
+    const st = this.statements.parse(frame.statement);
     if (st.kind === 'create') {
       const wanted = WANTED[st.table];
       if (!wanted) return;

@@ -203,3 +203,22 @@ export function parseStatement(sql: string): Statement {
   const s = withoutComments(sql);
   return parseCreate(s) ?? parseInsert(s) ?? { kind: 'other' };
 }
+
+/**
+ * parseStatement for a stream of statements where the same INSERT text repeats for every row of
+ * a table: each distinct text is read once. Bounded: a file of all-different texts only fills
+ * the cache up to its limit.
+ */
+export class StatementCache {
+  private readonly seen = new Map<string, Statement>();
+  constructor(private readonly limit = 10_000) {}
+
+  parse(sql: string): Statement {
+    let st = this.seen.get(sql);
+    if (!st) {
+      st = parseStatement(sql);
+      if (this.seen.size < this.limit && sql.length < 4096) this.seen.set(sql, st);
+    }
+    return st;
+  }
+}

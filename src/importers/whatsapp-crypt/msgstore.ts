@@ -105,6 +105,55 @@ interface MsgRow {
   new_jid: string | null;
 }
 
+const ROW_FIELDS = [
+  'rowId',
+  'key_id',
+  'from_me',
+  'timestamp',
+  'wa_type',
+  'status',
+  'text',
+  'caption',
+  'sender_jid',
+  'file_path',
+  'media_name',
+  'mime',
+  'file_size',
+  'width',
+  'height',
+  'duration',
+  'quoted_key',
+  'lat',
+  'lon',
+  'place',
+  'place_address',
+  'place_url',
+  'action',
+  'vcard',
+  'sys_people',
+  'old_jid',
+  'new_jid',
+] as const satisfies readonly (keyof MsgRow)[];
+
+/**
+ * Rows as arrays, read through one reused view: a phone holds hundreds of thousands of rows,
+ * and building an object with two dozen named fields for each costs more than reading it.
+ */
+function* rowsOf(stmt: Database.Statement, ...params: unknown[]): Generator<MsgRow> {
+  const names = stmt.columns().map((c) => c.name);
+  const at = ROW_FIELDS.map((f) => names.indexOf(f));
+  let raw: unknown[] = [];
+  const view = {} as MsgRow;
+  ROW_FIELDS.forEach((f, i) => {
+    const col = at[i] ?? -1;
+    Object.defineProperty(view, f, { get: () => (col >= 0 ? raw[col] : null), enumerable: true });
+  });
+  for (const row of stmt.raw(true).iterate(...params) as IterableIterator<unknown[]>) {
+    raw = row;
+    yield view;
+  }
+}
+
 /** Builds `expr AS alias` or `NULL AS alias` depending on what the database has. */
 class Probe {
   private readonly t: Set<string>;
@@ -173,22 +222,24 @@ function newSchemaReader(db: Database.Database, p: Probe): MsgstoreReader {
     p.has('message_location') ? 'LEFT JOIN message_location ml ON ml.message_row_id = m._id' : '',
     p.has('message_system') ? 'LEFT JOIN message_system ms ON ms.message_row_id = m._id' : '',
   ].join(' ');
+  // Sub-queries only for the rows that can need them: most rows are text and skip them.
+  const typeCol = p.has('message', 'message_type') ? 'm.message_type' : 'NULL';
   const vcard =
     p.has('message_vcard', 'vcard') && p.has('message_vcard', 'message_row_id')
-      ? '(SELECT v.vcard FROM message_vcard v WHERE v.message_row_id = m._id LIMIT 1) AS vcard'
+      ? `CASE WHEN ${typeCol} IN (4, 14) THEN (SELECT v.vcard FROM message_vcard v WHERE v.message_row_id = m._id LIMIT 1) END AS vcard`
       : 'NULL AS vcard';
   // Who a system message names and a number change's two jids (see system-actions.ts).
   const sysPeople =
     p.has('message_system_chat_participant', 'user_jid_row_id') &&
     p.has('message_system_chat_participant', 'message_row_id')
-      ? `(SELECT json_group_array(${jidExpr(p, 'xj')}) FROM message_system_chat_participant x
-           JOIN jid xj ON xj._id = x.user_jid_row_id WHERE x.message_row_id = m._id) AS sys_people`
+      ? `CASE WHEN ${typeCol} = 7 THEN (SELECT json_group_array(${jidExpr(p, 'xj')}) FROM message_system_chat_participant x
+           JOIN jid xj ON xj._id = x.user_jid_row_id WHERE x.message_row_id = m._id) END AS sys_people`
       : 'NULL AS sys_people';
   const numberChange =
     p.has('message_system_number_change', 'old_jid_row_id') &&
     p.has('message_system_number_change', 'new_jid_row_id')
-      ? `(SELECT ${jidExpr(p, 'oj')} FROM message_system_number_change n JOIN jid oj ON oj._id = n.old_jid_row_id WHERE n.message_row_id = m._id) AS old_jid,
-         (SELECT ${jidExpr(p, 'nj')} FROM message_system_number_change n JOIN jid nj ON nj._id = n.new_jid_row_id WHERE n.message_row_id = m._id) AS new_jid`
+      ? `CASE WHEN ${typeCol} = 7 THEN (SELECT ${jidExpr(p, 'oj')} FROM message_system_number_change n JOIN jid oj ON oj._id = n.old_jid_row_id WHERE n.message_row_id = m._id) END AS old_jid,
+         CASE WHEN ${typeCol} = 7 THEN (SELECT ${jidExpr(p, 'nj')} FROM message_system_number_change n JOIN jid nj ON nj._id = n.new_jid_row_id WHERE n.message_row_id = m._id) END AS new_jid`
       : 'NULL AS old_jid, NULL AS new_jid';
   const order = p.has('message', 'sort_id') ? 'm.sort_id, m._id' : 'm._id';
   const sql = `SELECT m._id AS rowId, m.key_id AS key_id, ${p.col('message', 'm', 'from_me', 'from_me')},
@@ -244,13 +295,7 @@ function newSchemaReader(db: Database.Database, p: Probe): MsgstoreReader {
       yield* db.prepare(sql2).iterate() as IterableIterator<MediaRef>;
     },
     bundles: (ctx) =>
-      chatBundles(
-        'new',
-        (chat) => messagesOf.iterate(chat.rowId) as IterableIterator<MsgRow>,
-        reactionsSql,
-        chats,
-        ctx,
-      ),
+      chatBundles('new', (chat) => rowsOf(messagesOf, chat.rowId), reactionsSql, chats, ctx),
   };
 }
 
@@ -312,13 +357,7 @@ function legacyReader(db: Database.Database, p: Probe): MsgstoreReader {
         .iterate() as IterableIterator<MediaRef>;
     },
     bundles: (ctx) =>
-      chatBundles(
-        'legacy',
-        (chat) => messagesOf.iterate(chat.jid) as IterableIterator<MsgRow>,
-        null,
-        chats,
-        ctx,
-      ),
+      chatBundles('legacy', (chat) => rowsOf(messagesOf, chat.jid), null, chats, ctx),
   };
 }
 
