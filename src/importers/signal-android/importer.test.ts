@@ -218,6 +218,11 @@ describe('Signal Android backup', () => {
     // Photos, voice note, sticker, document and one whose bytes are not in the backup; the long
     // text and the quote's thumbnail are not attachments of their own.
     expect(p.media.count).toBe(6);
+    // All but one carry their bytes: two PNGs, the voice note, the sticker and the PDF.
+    expect(p.media.included).toBe(5);
+    expect(p.media.bytes).toBe(
+      96 + 96 + 'voice-bytes'.length + 'RIFF0000WEBPVP8 sticker'.length + '%PDF-1.4 topo'.length,
+    );
     expect(p.needs.key).toBe(false);
   });
 

@@ -180,8 +180,7 @@ export const signalAndroidImporter: Importer = {
         format: 'signal-android',
         chats,
         messages: chats.reduce((n, c) => n + c.messages, 0),
-        // An inspection reads past the files: "included" counts the bodies the backup carries.
-        media: { count: media.count, included: r.stats.attachments, bytes: 0 },
+        media,
         dateRange: r.chats.timeRange(),
         participants: chats.filter((c) => c.type === 'direct').map((c) => c.title),
         suggestedOwner: null,
