@@ -8,6 +8,9 @@ export default defineConfig({
     // vitest's thread pool; forks isolate each file in its own process.
     pool: 'forks',
     testTimeout: 60_000,
+    // Tests create key slots with the cheapest Argon2 parameters; the engine refuses those
+    // unless this is set (see format/key-slot.ts).
+    env: { CHATKEEP_INSECURE_TEST_KDF: '1' },
     hookTimeout: 60_000,
   },
 });

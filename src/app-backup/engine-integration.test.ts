@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFolderBackend } from '../backup/backend/backend.js';
+import { createFolderBackend } from '../backup/backend/folder.js';
 import { Repository } from '../backup/repository.js';
 import { TEST_KDF } from '../backup/test-support.js';
 import { looksLikeChatkeepBackup, validateDestination } from './destinations.js';

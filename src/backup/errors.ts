@@ -1,3 +1,5 @@
+import os from 'node:os';
+
 /**
  * Typed errors of the backup engine. Every class carries a stable `code` so callers (the CLI,
  * the app's UI, the worker's message channel) can branch on it without parsing messages.
@@ -17,7 +19,14 @@ export type BackupErrorCode =
   | 'WEAK_KDF'
   | 'INVALID_ARGUMENT'
   | 'CANCELLED'
-  | 'STORAGE';
+  | 'STORAGE'
+  | 'OBJECT_NOT_FOUND'
+  | 'NOT_DOWNLOADED'
+  | 'NOT_SYNCED'
+  | 'FOLDER_IN_USE'
+  | 'NOT_MAINTENANCE_OWNER'
+  | 'SECRET_KIND_MISSING'
+  | 'NOT_ARRIVED';
 
 export abstract class BackupError extends Error {
   abstract readonly code: BackupErrorCode;
@@ -40,6 +49,18 @@ export class WrongSecretError extends BackupError {
   }
 }
 
+/** The person gave a recovery key to a backup that has none (or a password to one without). */
+export class SecretKindMissingError extends BackupError {
+  readonly code = 'SECRET_KIND_MISSING' as const;
+  constructor(readonly secretKind: 'password' | 'recovery') {
+    super(
+      secretKind === 'recovery'
+        ? 'This backup has no recovery key: open it with its password'
+        : 'This backup has no password: open it with its 64-digit recovery key',
+    );
+  }
+}
+
 /** Some object of the repository is corrupt, truncated or missing. `object` names it. */
 export class RepositoryDamagedError extends BackupError {
   readonly code = 'REPO_DAMAGED' as const;
@@ -49,6 +70,118 @@ export class RepositoryDamagedError extends BackupError {
     options?: { cause?: unknown },
   ) {
     super(`Backup object "${object}" is damaged: ${detail}`, options);
+  }
+}
+
+/**
+ * A backend has no object by this name. Backends throw it instead of an errno so the engine
+ * never depends on a filesystem's error codes; the engine turns it into damage where
+ * something referred to the object.
+ */
+export class ObjectNotFoundError extends BackupError {
+  readonly code = 'OBJECT_NOT_FOUND' as const;
+  constructor(readonly object: string) {
+    super(`Backup object "${object}" does not exist`);
+  }
+}
+
+/**
+ * A sync client lists the object but its bytes are still in the cloud (an evicted iCloud
+ * Drive file, an online-only OneDrive or Dropbox file), or reading it to download failed.
+ * Not damage: the same object can be read once it has been downloaded.
+ */
+export class ObjectNotLocalError extends BackupError {
+  readonly code = 'NOT_DOWNLOADED' as const;
+  constructor(
+    readonly object: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Backup file "${object}" is still in the cloud: it has not been downloaded to this computer yet`,
+      options,
+    );
+  }
+}
+
+/**
+ * An object is there but not whole yet: empty, shorter than the index says, or failing its
+ * check while a sync client is still writing it (modified in the last few minutes). Reported
+ * as "still arriving" and retried, never moved aside or deleted.
+ */
+export class ObjectIncompleteError extends BackupError {
+  readonly code = 'NOT_ARRIVED' as const;
+  constructor(
+    readonly object: string,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Backup file "${object}" is still arriving (${detail})`, options);
+  }
+}
+
+/** What a person can do when a synced folder has not finished bringing a backup here. */
+export function syncAdvice(platform: NodeJS.Platform = process.platform): string {
+  return platform === 'darwin'
+    ? 'Open the backup folder in Finder, select it and choose "Download Now" (or run ' +
+        '`brctl download` on it), or turn off "Optimise Mac Storage" for iCloud Drive; then try again.'
+    : platform === 'win32'
+      ? 'In File Explorer, right-click the backup folder and choose "Always keep on this device", ' +
+        'wait until its files show a green tick, then try again.'
+      : 'Make sure your sync app has downloaded the whole backup folder (mark it "available ' +
+        'offline" or "keep on this device"), then try again.';
+}
+
+/**
+ * Files of the backup are listed but not here yet: still in the cloud (not downloaded), or not
+ * yet arrived from another computer (zero bytes, shorter than they will be, or not synced at
+ * all yet). Counted and named, with what to do; never reported as damage.
+ */
+export class BackupNotSyncedError extends BackupError {
+  readonly code = 'NOT_SYNCED' as const;
+  constructor(
+    readonly objects: string[],
+    readonly reason: 'not-downloaded' | 'arriving',
+  ) {
+    const n = objects.length;
+    const what = `${n} file${n === 1 ? '' : 's'} of this backup ${n === 1 ? 'is' : 'are'}`;
+    super(
+      reason === 'not-downloaded'
+        ? `${what} still in the cloud and not downloaded to this computer. ${syncAdvice()}`
+        : `${what} still arriving from the cloud (not yet synced, or only partly written). ` +
+            'Wait until your sync app has finished, then try again.',
+    );
+  }
+}
+
+/**
+ * A folder that holds parts of a Chatkeep backup (key slots, data, index or snapshots) but no
+ * readable `config` is never initialised over: it is most likely a backup still syncing to
+ * this computer, and a new repository there would make it unreadable.
+ */
+export class FolderInUseError extends BackupError {
+  readonly code = 'FOLDER_IN_USE' as const;
+  constructor(
+    readonly location: string,
+    readonly found: string[],
+  ) {
+    super(
+      `${location} already holds parts of a Chatkeep backup (${found.join(', ')}) but its ` +
+        '"config" file is missing or not here yet: it may still be syncing from another ' +
+        'computer. Wait for the sync to finish and open the backup with its password or ' +
+        'recovery key, or run "chatkeep repair" on it. To start a new backup, choose an empty folder.',
+    );
+  }
+}
+
+/** Prune is left to the computer recorded as this backup's maintenance owner. */
+export class NotMaintenanceOwnerError extends BackupError {
+  readonly code = 'NOT_MAINTENANCE_OWNER' as const;
+  constructor(readonly owner: { host: string; clientId: string; since: number }) {
+    super(
+      `Maintenance (prune) of this backup is done by ${owner.host} (since ` +
+        `${new Date(owner.since).toISOString()}). It runs there; to move it to this computer, ` +
+        'take over maintenance (chatkeep prune --take-over).',
+    );
   }
 }
 
@@ -100,11 +233,19 @@ export interface LockHolder {
 
 export class RepositoryLockedError extends BackupError {
   readonly code = 'REPO_LOCKED' as const;
-  constructor(readonly holder: LockHolder) {
+  constructor(
+    readonly holder: LockHolder,
+    thisHost: string = os.hostname(),
+  ) {
+    const what = holder.exclusive ? 'backing up or maintaining' : 'reading';
+    const since = new Date(holder.time).toISOString();
     super(
-      `The backup is in use by ${holder.exclusive ? 'another backup or maintenance task' : 'another task'} ` +
-        `(host ${holder.host}, process ${holder.pid}, since ${new Date(holder.time).toISOString()}). ` +
-        `Try again when it has finished; a lock older than 30 minutes is ignored.`,
+      holder.host === thisHost
+        ? `The backup is in use: process ${holder.pid} on this computer has been ${what} it since ` +
+            `${since}. Try again when it has finished; a lock not renewed for 30 minutes is ignored.`
+        : `Another computer (${holder.host}, process ${holder.pid}) has been ${what} this backup ` +
+            `since ${since}. Try again when it has finished. If that computer is switched off or its ` +
+            `backup crashed, take over with "chatkeep unlock" (a lock not renewed for 30 minutes is ignored anyway).`,
     );
   }
 }

@@ -1,5 +1,5 @@
-export type { Backend } from './backend/backend.js';
-export { createFolderBackend } from './backend/backend.js';
+export type { Backend, ObjectStat, ObjectVariant, SurveyEntry } from './backend/backend.js';
+export { createFolderBackend } from './backend/folder.js';
 export { Repository, type InitOptions, type OpenOptions } from './repository.js';
 export * from './errors.js';
 export type * from './types.js';
@@ -11,3 +11,5 @@ export type {
   MediaRef,
 } from './source.js';
 export { formatRecoveryKey, parseRecoveryKey, DEFAULT_ARGON2 } from './format/key-slot.js';
+export type { PruneOptions } from './engine/prune.js';
+export type { RepairOptions } from './engine/repair.js';

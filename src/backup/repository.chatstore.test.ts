@@ -136,16 +136,51 @@ describe('backup and restore with ChatStore', () => {
     ]);
     t.close();
     const before = dump(dst);
-    // Damage the video (the pack's middle) so the restore fails while fetching media.
+    // Cancelled once the media are in place, just before the messages go in.
+    const abort = new AbortController();
+    await expect(
+      repo.restore('latest', dst, {
+        signal: abort.signal,
+        onProgress: (p) => {
+          if (p.phase === 'restore' && p.bytesTotal > 0 && p.bytesDone === p.bytesTotal)
+            abort.abort();
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(dump(dst)).toEqual(before);
+  });
+
+  it('a damaged media file: everything else is restored, the message keeps its attachment without the file', async () => {
+    const src = await sampleChatStore();
+    const { dir, backend } = folderRepo();
+    track(dir);
+    const { repo } = await Repository.init(
+      backend,
+      { password: 'pw' },
+      { kdf: TEST_KDF, insecureTestKdf: true },
+    );
+    await repo.backup(src, { mediaTypes: [...MEDIA_TYPES] });
+    // Damage the video (the pack's middle).
     const [pack] = await backend.list('data/');
     const file = path.join(dir, pack!);
     const bytes = fs.readFileSync(file);
     bytes[Math.floor(bytes.length * 0.6)]! ^= 0x10;
     fs.writeFileSync(file, bytes);
-    await expect(repo.restore('latest', dst)).rejects.toMatchObject({
-      code: 'REPO_DAMAGED',
-      object: pack,
-    });
-    expect(dump(dst)).toEqual(before);
+    const dst = track(tmpDir());
+    const r = await repo.restore('latest', dst);
+    expect(r.complete).toBe(false);
+    expect(r.missing.media).toEqual([expect.objectContaining({ mediaType: 'video' })]);
+    expect(r.missing.problems).toEqual([expect.objectContaining({ object: pack })]);
+    const want = dump(src);
+    const got = dump(dst);
+    expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+    const attachments = (d: Map<string, ChatBundle>) =>
+      [...d.values()].flatMap((b) => b.messages.flatMap((m) => m.attachments));
+    for (const [k, b] of want) expect(got.get(k)!.messages.length).toBe(b.messages.length);
+    const video = attachments(got).find((a) => a.mediaType === 'video')!;
+    expect(video.hash).toBeNull();
+    expect(attachments(got).filter((a) => a.hash !== null)).toHaveLength(
+      attachments(want).filter((a) => a.hash !== null).length - 1,
+    );
   });
 });

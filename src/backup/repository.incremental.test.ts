@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MEDIA_TYPES } from '../store/records.js';
 import { Repository } from './repository.js';
-import { createFolderBackend } from './backend/backend.js';
+import { createFolderBackend } from './backend/folder.js';
 import {
   faultyBackend,
   folderRepo,

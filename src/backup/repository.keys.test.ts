@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFolderBackend } from './backend/backend.js';
+import { createFolderBackend } from './backend/folder.js';
 import {
   InvalidArgumentError,
   LastKeySlotError,
@@ -52,23 +52,47 @@ describe('key slots', () => {
     expect((err as Error).message).toBe('Wrong password');
   });
 
-  it('a flipped byte in the only key slot is damage, not a wrong password', async () => {
+  it('a slot is stored twice: one damaged copy changes nothing', async () => {
     const { dir, backend } = await setup();
     const [slot] = await backend.list('keys/');
+    const id = slot!.slice('keys/'.length);
+    expect(await backend.list('copies/keys/')).toEqual([`copies/keys/${id}`]);
     for (const pos of [() => 2, () => 20, (n: number) => n - 40, (n: number) => n - 1]) {
       flipByte(`${dir}/${slot}`, pos);
+      const repo = await Repository.open(backend, { password: 'old password' });
+      expect(repo.warnings).toEqual([]);
+      flipByte(`${dir}/${slot}`, pos); // undo
+    }
+    fs.rmSync(`${dir}/${slot}`);
+    await Repository.open(backend, { password: 'old password' });
+  });
+
+  it('both copies damaged: damage naming the slot, never "wrong password"; a damaged checksum alone still opens', async () => {
+    const { dir, backend } = await setup();
+    const [slot] = await backend.list('keys/');
+    const copy = `copies/${slot}`;
+    for (const pos of [() => 2, () => 20, (n: number) => n - 40]) {
+      flipByte(`${dir}/${slot}`, pos);
+      flipByte(`${dir}/${copy}`, pos);
       const err = await Repository.open(backend, { password: 'old password' }).catch(
         (e: unknown) => e,
       );
       expect(err).toBeInstanceOf(RepositoryDamagedError);
-      expect((err as RepositoryDamagedError).object).toBe(slot);
+      expect([slot, copy]).toContain((err as RepositoryDamagedError).object);
       flipByte(`${dir}/${slot}`, pos); // undo
+      flipByte(`${dir}/${copy}`, pos);
     }
-    const b = fs.readFileSync(`${dir}/${slot}`);
-    fs.writeFileSync(`${dir}/${slot}`, b.subarray(0, b.length - 7));
+    // The last bytes are the checksum: the box inside is intact and proves itself.
+    flipByte(`${dir}/${slot}`, (n) => n - 1);
+    flipByte(`${dir}/${copy}`, (n) => n - 1);
+    const repo = await Repository.open(backend, { password: 'old password' });
+    expect(repo.warnings.join(' ')).toMatch(/checksum of key file .* is damaged/);
+    for (const f of [slot, copy]) {
+      const b = fs.readFileSync(`${dir}/${f}`);
+      fs.writeFileSync(`${dir}/${f}`, b.subarray(0, b.length - 7));
+    }
     await expect(Repository.open(backend, { password: 'old password' })).rejects.toMatchObject({
       code: 'REPO_DAMAGED',
-      object: slot,
     });
   });
 
@@ -133,9 +157,10 @@ describe('key slots', () => {
     const { recoveryKey } = await Repository.init(backend, { recoveryKey: raw });
     expect(recoveryKey).toBe('a1b2-'.repeat(15) + 'a1b2');
     await Repository.open(backend, { recoveryKey: raw });
-    await expect(Repository.open(backend, { password: 'x' })).rejects.toBeInstanceOf(
-      WrongSecretError,
-    );
+    await expect(Repository.open(backend, { password: 'x' })).rejects.toMatchObject({
+      code: 'SECRET_KIND_MISSING',
+      message: 'This backup has no password: open it with its 64-digit recovery key',
+    });
   });
 
   it('refuses weak Argon2 parameters unless explicitly marked as test-only', async () => {
@@ -168,7 +193,7 @@ describe('key slots', () => {
     ).rejects.toBeInstanceOf(RepositoryNotFoundError);
   });
 
-  it('init after an interrupted init (key slot written, config not) starts afresh', async () => {
+  it('an interrupted init is a repository already: the slot carries the config, init refuses', async () => {
     const { dir, backend } = folderRepo();
     dirs.push(dir);
     const faulty = faultyBackend(backend, { op: 'writeAtomic', code: 'ENOSPC', match: /^config$/ });
@@ -176,12 +201,13 @@ describe('key slots', () => {
       Repository.init(faulty, { password: 'a' }, { kdf: TEST_KDF, insecureTestKdf: true }),
     ).rejects.toMatchObject({ code: 'STORAGE', problem: 'disk-full' });
     expect(await backend.list('keys/')).toHaveLength(1);
-    await expect(Repository.open(backend, { password: 'a' })).rejects.toBeInstanceOf(
-      RepositoryNotFoundError,
-    );
-    await Repository.init(backend, { password: 'b' }, { kdf: TEST_KDF, insecureTestKdf: true });
+    const repo = await Repository.open(backend, { password: 'a' });
+    expect(repo.warnings.join(' ')).toMatch(/"config" file is missing/);
+    await expect(
+      Repository.init(backend, { password: 'b' }, { kdf: TEST_KDF, insecureTestKdf: true }),
+    ).rejects.toMatchObject({ code: 'FOLDER_IN_USE' });
     expect(await backend.list('keys/')).toHaveLength(1);
-    await Repository.open(backend, { password: 'b' });
+    await Repository.open(backend, { password: 'a' });
   });
 
   it('opens with the exported master key (the OS keychain path)', async () => {

@@ -87,7 +87,8 @@ describe('forget and prune on a repository', () => {
     expect(await backend.list('snapshots/')).toHaveLength(1);
 
     const before = await repo.stats();
-    const report = await repo.prune();
+    // No grace period: only this computer uses the folder.
+    const report = await repo.prune({ graceMs: 0 });
     const after = await repo.stats();
     expect(report.bytesFreed).toBeGreaterThan(3 * 1024 * 1024); // the video
     expect(after.packBytes).toBeLessThan(before.packBytes - 3 * 1024 * 1024);
@@ -114,20 +115,123 @@ describe('forget and prune on a repository', () => {
     await repo.backupFrom(store, { mediaTypes: ['photo', 'voice', 'document'] });
     const [firstPack] = await backend.list('data/');
     await repo.backupFrom(store, { mediaTypes: ['document'] });
+    // Usually one more pack (the new media list); none when that list's only chunk happens to
+    // be a chunk of the first list too (chunk boundaries depend on the repository's key).
+    const packsBefore = (await backend.list('data/')).length;
     await repo.forget({ keepLast: 1 });
-    const report = await repo.prune();
+    const report = await repo.prune({ graceMs: 0 });
     expect(report.packsRepacked).toBe(1);
     expect(report.packsWritten).toBe(1);
     expect(report.blobsRemoved).toBeGreaterThanOrEqual(2);
-    // The second backup's own pack (its new media list) stays; the first was rewritten.
+    // The second backup's own pack stays; the first was rewritten.
     const packs = await backend.list('data/');
-    expect(packs).toHaveLength(2);
+    expect(packs).toHaveLength(packsBefore);
     expect(packs).not.toContain(firstPack);
     expect((await repo.check({ readData: true })).ok).toBe(true);
     const t = new MemoryStore(track(tmpDir()));
     const r = await repo.restoreInto('latest', t);
     expect(r).toMatchObject({ messages: 8, mediaFiles: 1 });
-    const second = await repo.prune();
+    const second = await repo.prune({ graceMs: 0 });
     expect(second).toMatchObject({ packsDeleted: 0, packsRepacked: 0, indexFilesReplaced: 0 });
+  });
+});
+
+describe('prune in stages, safe for computers sharing a slowly syncing folder', () => {
+  const HOUR = 3600_000;
+
+  async function forgottenPack() {
+    const { dir, backend } = folderRepo();
+    track(dir);
+    const store = sampleStore(track(tmpDir()));
+    const { repo } = await Repository.init(
+      backend,
+      { password: 'pw' },
+      { kdf: TEST_KDF, insecureTestKdf: true },
+    );
+    await repo.backupFrom(store, { mediaTypes: [...MEDIA_TYPES] });
+    const [firstSnap] = await backend.list('snapshots/');
+    const firstBytes = await backend.read(firstSnap!);
+    await store.ingest([
+      {
+        ...store.chats[1]!.bundle,
+        messages: [{ ...store.chats[1]!.bundle.messages[0]!, key: 'g9', text: 'later' }],
+      },
+    ]);
+    // Without videos: the first pack's video is used only by the first snapshot.
+    await repo.backupFrom(store, { mediaTypes: ['photo', 'voice', 'document'] });
+    await repo.forget({ keepLast: 1 });
+    return { dir, backend, repo, firstSnap: firstSnap!, firstBytes };
+  }
+
+  it('marks, then takes out of the index, then deletes, each a grace period apart', async () => {
+    const { backend, repo } = await forgottenPack();
+    const t0 = Date.now();
+    const packsBefore = (await backend.list('data/')).length;
+    const one = await repo.prune({ now: t0 });
+    // The first pack is mostly the forgotten video: its other blobs are copied to a new pack
+    // and the old one is marked.
+    expect(one).toMatchObject({ packsRepacked: 1, packsMarked: 1, packsDeleted: 0, bytesFreed: 0 });
+    expect(await backend.list('data/')).toHaveLength(packsBefore + 1);
+    expect(one.bytesPending).toBeGreaterThan(3 * 1024 * 1024);
+    // Marked: still readable, but never de-duplicated against.
+    expect((await repo.check({ readData: true })).ok).toBe(true);
+    expect(repo.pruneDue(24 * HOUR, t0 + HOUR)).toBe(false);
+    expect(repo.pruneDue(24 * HOUR, t0 + 25 * HOUR)).toBe(true);
+    const two = await repo.prune({ now: t0 + 25 * HOUR });
+    expect(two).toMatchObject({ packsDeleted: 0, packsPending: 1 });
+    expect(await backend.list('data/')).toHaveLength(packsBefore + 1);
+    const three = await repo.prune({ now: t0 + 50 * HOUR });
+    expect(three.packsDeleted).toBe(1);
+    expect(three.bytesFreed).toBeGreaterThan(3 * 1024 * 1024);
+    expect(await backend.list('data/')).toHaveLength(packsBefore);
+    const r = await repo.restoreInto('latest', new MemoryStore(track(tmpDir())));
+    expect(r).toMatchObject({ complete: true, messages: 9 });
+  });
+
+  it('a snapshot that arrives late and needs a condemned pack takes it back', async () => {
+    const { backend, repo, firstSnap, firstBytes } = await forgottenPack();
+    const t0 = Date.now();
+    await repo.prune({ now: t0 });
+    // Another computer's sync brings back a snapshot that uses the marked pack.
+    await backend.writeAtomic(firstSnap, firstBytes);
+    const later = await repo.prune({ now: t0 + 30 * HOUR });
+    // The old pack is needed again (for the video); the copy made of its other blobs is now
+    // the redundant one, and is marked in its place.
+    expect(later).toMatchObject({ packsRevived: 1, packsDeleted: 0, packsMarked: 1 });
+    const old = (await repo.snapshots()).find((s) => s.seq === 1)!;
+    const r = await repo.restoreInto(old.id, new MemoryStore(track(tmpDir())));
+    expect(r).toMatchObject({ complete: true, messages: 8 });
+  });
+
+  it('nothing is condemned while a snapshot cannot be read: what it uses is unknown', async () => {
+    const { dir, backend } = await forgottenPack();
+    const [snap] = await backend.list('snapshots/');
+    const file = `${dir}/${snap}`;
+    fs.writeFileSync(file, Buffer.concat([fs.readFileSync(file), Buffer.from('x')]));
+    const old = new Date(Date.now() - 3600_000);
+    fs.utimesSync(file, old, old);
+    const repo = await Repository.open(backend, { password: 'pw' });
+    const report = await repo.prune({ graceMs: 0 });
+    expect(report).toMatchObject({ packsMarked: 0, packsDeleted: 0, blockedBy: [snap] });
+  });
+
+  it('one computer maintains the backup; another is told which and may take over', async () => {
+    const { repo } = await forgottenPack();
+    await repo.prune({ client: { clientId: 'a', host: 'laptop' } });
+    const err = await repo
+      .prune({ client: { clientId: 'b', host: 'desktop' } })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'NOT_MAINTENANCE_OWNER', owner: { host: 'laptop' } });
+    expect((err as Error).message).toMatch(/done by laptop/);
+    await repo.prune({ client: { clientId: 'b', host: 'desktop' }, takeOver: true });
+    await expect(repo.prune({ client: { clientId: 'a', host: 'laptop' } })).rejects.toMatchObject({
+      code: 'NOT_MAINTENANCE_OWNER',
+      owner: { host: 'desktop' },
+    });
+    // An owner idle for two weeks can be replaced without asking.
+    await repo.prune({
+      client: { clientId: 'a', host: 'laptop' },
+      now: Date.now() + 15 * 24 * HOUR,
+    });
   });
 });

@@ -2,50 +2,53 @@ import type { Backend } from './backend/backend.js';
 import { randomBytes } from './crypto/primitives.js';
 import { RepoKeys } from './crypto/repo-keys.js';
 import {
+  FolderInUseError,
   InvalidArgumentError,
   KeySlotNotFoundError,
   LastKeySlotError,
-  RepositoryDamagedError,
+  type LockHolder,
   RepositoryExistsError,
-  RepositoryNotFoundError,
-  RollbackDetectedError,
   SnapshotNotFoundError,
-  WrongSecretError,
+  StorageError,
   toStorageError,
 } from './errors.js';
-import { CONFIG_OBJECT, decodeConfig, encodeConfig, type RepoConfig } from './format/config.js';
+import { CONFIG_OBJECT, type RepoConfig } from './format/config.js';
 import {
   deriveSlotKey,
   encodeKeySlot,
   formatRecoveryKey,
-  keySlotObject,
   newSlotKdf,
-  parseKeySlot,
   parseRecoveryKey,
   passwordBytes,
   slotInfo,
-  unwrapMaster,
   type Argon2Params,
   type KeySlotHeader,
   type KeySlotInfo,
   type KeySlotKind,
-  type ParsedKeySlot,
 } from './format/key-slot.js';
-import {
-  chatRefString,
-  decodeSnapshot,
-  type GroupLine,
-  type SnapshotDoc,
-} from './format/snapshot.js';
-import { adoptUnindexedPacks } from './engine/adopt.js';
+import { chatRefString, type GroupLine, type SnapshotDoc } from './format/snapshot.js';
+import { adoptUnindexedPacks, indexUnindexedInMemory } from './engine/adopt.js';
+import { waitForSync } from './engine/availability.js';
 import { runBackup } from './engine/backup-run.js';
-import { readObject } from './engine/blob-store.js';
 import { runCheck } from './engine/check.js';
 import { selectForget } from './engine/forget.js';
-import { acquireLock, type HeldLock } from './engine/locks.js';
-import { decodeIndex, MasterIndex } from './engine/master-index.js';
-import { runPrune } from './engine/prune.js';
+import {
+  deleteSlotFiles,
+  healKeyFiles,
+  listSlots,
+  openWithMasterKey,
+  openWithSecret,
+  writeConfigFiles,
+  writeSlotFiles,
+} from './engine/keyring.js';
+import { loadState, type ObjectProblem } from './engine/load.js';
+import { isReadFailure } from './engine/object-read.js';
+import { acquireLock, listLocks, removeLocks, type HeldLock } from './engine/locks.js';
+import { MasterIndex } from './engine/master-index.js';
+import { pruneDue, runPrune, type PruneOptions } from './engine/prune.js';
+import { moveAside, runRepair, type RepairOptions } from './engine/repair.js';
 import { runRestore } from './engine/restore-run.js';
+import { checkRollback } from './engine/rollback.js';
 import {
   readListLines,
   readSnapshotLists,
@@ -58,7 +61,9 @@ import { openStoreSource, openStoreTarget } from './store-adapter.js';
 import type {
   BackupOptions,
   CheckReport,
+  Progress,
   PruneReport,
+  RepairReport,
   RepoStats,
   RestoreOptions,
   RestoreResult,
@@ -66,32 +71,25 @@ import type {
   Secret,
   SnapshotMarker,
   SnapshotSummary,
-  Progress,
 } from './types.js';
 
 export interface InitOptions {
   /**
    * TEST ONLY: cheaper Argon2id parameters so a test suite stays fast. Anything weaker than
-   * MODERATE is refused unless `insecureTestKdf` is also set.
+   * MODERATE is refused unless `insecureTestKdf` is also set and the process runs with
+   * CHATKEEP_INSECURE_TEST_KDF=1.
    */
   kdf?: Argon2Params;
   insecureTestKdf?: boolean;
 }
 
 export interface OpenOptions {
+  /** The newest snapshot this computer saw: a folder rolled back behind it is refused. */
   lastSeen?: SnapshotMarker | null;
-  /** Open even if some snapshot or index objects are damaged (for check and salvage restores). */
-  allowDamaged?: boolean;
 }
 
-async function readOptional(backend: Backend, name: string): Promise<Buffer | null> {
-  try {
-    return await backend.read(name);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw toStorageError(err, name);
-  }
-}
+/** Everything a new repository needs must be absent: these are the folders that say otherwise. */
+const REPOSITORY_PARTS = ['keys/', 'copies/', 'data/', 'index/', 'snapshots/'] as const;
 
 async function wrapStorage<T>(object: string, fn: () => Promise<T>): Promise<T> {
   try {
@@ -102,12 +100,14 @@ async function wrapStorage<T>(object: string, fn: () => Promise<T>): Promise<T> 
 }
 
 export class Repository {
-  /** Damaged objects skipped when opened with allowDamaged. */
-  readonly damaged: RepositoryDamagedError[] = [];
+  /** Snapshot and index files skipped at the last load: damaged, not downloaded, arriving. */
+  readonly problems: ObjectProblem[] = [];
+  /** Things a person should know after opening (a damaged copy of a key file, a weak slot). */
+  readonly warnings: string[] = [];
+  /** Opened without a lock because the folder cannot be written (read-only share or disk). */
+  readOnly = false;
   private state: RepoState;
   private closed = false;
-  /** Opened with allowDamaged: restores skip damaged snapshots instead of refusing. */
-  private salvage = false;
   private kdfOverride: { params: Argon2Params; allowWeak: boolean } | null = null;
 
   private constructor(
@@ -115,7 +115,14 @@ export class Repository {
     private readonly config: RepoConfig,
     private readonly keys: RepoKeys,
   ) {
-    this.state = { backend, keys, index: new MasterIndex(), snapshots: [] };
+    this.state = {
+      backend,
+      keys,
+      index: new MasterIndex(),
+      snapshots: [],
+      unreadableSnapshots: [],
+      seqFloor: 0,
+    };
   }
 
   get repoId(): string {
@@ -124,19 +131,25 @@ export class Repository {
 
   // ---------- creation and opening ----------
 
+  /**
+   * Creates a repository in an empty place. A place that holds any part of a repository
+   * (a config, key slots, data, index or snapshots, even as sync placeholders or conflict
+   * copies) is refused: it is most likely a backup still syncing to this computer.
+   */
   static async init(
     backend: Backend,
     secret: Secret,
     opts: InitOptions = {},
   ): Promise<{ repo: Repository; recoveryKey?: string }> {
-    if (await readOptional(backend, CONFIG_OBJECT)) {
-      throw new RepositoryExistsError(backend.location ?? 'this location');
+    const location = backend.location ?? 'this location';
+    if ((await wrapStorage(CONFIG_OBJECT, () => backend.stat(CONFIG_OBJECT))) !== null)
+      throw new RepositoryExistsError(location);
+    const found: string[] = [];
+    for (const prefix of REPOSITORY_PARTS) {
+      if ((await wrapStorage(prefix, () => backend.list(prefix))).length > 0) found.push(prefix);
     }
-    // Key slots without a config are what an interrupted init leaves: they wrap a master key
-    // nothing was ever encrypted with, bound to a repository id that was never written.
-    for (const name of await wrapStorage('keys/', () => backend.list('keys/'))) {
-      await wrapStorage(name, () => backend.delete(name));
-    }
+    if (found.length > 0) throw new FolderInUseError(location, found);
+
     const repoId = randomBytes(16);
     const master = randomBytes(32);
     const keys = new RepoKeys(master, repoId);
@@ -147,7 +160,7 @@ export class Repository {
     };
     const repo = new Repository(backend, config, keys);
     if (opts.kdf) repo.kdfOverride = { params: opts.kdf, allowWeak: opts.insecureTestKdf === true };
-    // The key slot first: a folder holding a config is a repository, and it must be openable.
+    // Key slots first (each carries a copy of the config), then both copies of the config.
     let recoveryKey: string | undefined;
     if ('password' in secret) {
       await repo.writeSlot('password', passwordBytes(secret.password));
@@ -156,39 +169,26 @@ export class Repository {
       await repo.writeSlot('recovery', raw);
       recoveryKey = formatRecoveryKey(raw);
     }
-    await wrapStorage(CONFIG_OBJECT, () =>
-      backend.writeAtomic(CONFIG_OBJECT, encodeConfig(config)),
-    );
+    await wrapStorage(CONFIG_OBJECT, () => writeConfigFiles(backend, config));
     return recoveryKey ? { repo, recoveryKey } : { repo };
   }
 
   static async open(backend: Backend, secret: Secret, opts: OpenOptions = {}): Promise<Repository> {
-    const config = await Repository.readConfig(backend);
-    const repoId = Buffer.from(config.repoId, 'hex');
     const kind: KeySlotKind = 'password' in secret ? 'password' : 'recovery';
     const secretBytes =
       kind === 'password'
         ? passwordBytes((secret as { password: string }).password)
         : parseRecoveryKey((secret as { recoveryKey: string }).recoveryKey);
-    const slots = await Repository.readSlots(backend);
-    let damaged: RepositoryDamagedError | null = null;
-    let master: Buffer | null = null;
-    for (const s of slots) {
-      if ('error' in s) {
-        damaged ??= s.error;
-        continue;
-      }
-      if (s.slot.header.kind !== kind) continue;
-      const slotKey = await deriveSlotKey(s.slot.header.kdf, secretBytes);
-      master = unwrapMaster(s.slot, slotKey, repoId);
-      if (master) break;
-    }
-    if (!master) {
-      // A slot we cannot parse may be the one this secret opens: say so rather than "wrong password".
-      if (damaged) throw damaged;
-      throw new WrongSecretError(kind);
-    }
-    return Repository.finishOpen(backend, config, master, opts, kind);
+    const opened = await wrapStorage('keys/', () => openWithSecret(backend, kind, secretBytes));
+    secretBytes.fill(0);
+    const repo = new Repository(
+      backend,
+      opened.config,
+      new RepoKeys(opened.master, Buffer.from(opened.config.repoId, 'hex')),
+    );
+    repo.warnings.push(...opened.warnings);
+    await repo.finishOpen(opts);
+    return repo;
   }
 
   static async openWithMasterKey(
@@ -197,122 +197,35 @@ export class Repository {
     opts: OpenOptions = {},
   ): Promise<Repository> {
     if (masterKey.length !== 32) throw new InvalidArgumentError('A master key is 32 bytes');
-    const config = await Repository.readConfig(backend);
-    return Repository.finishOpen(backend, config, Buffer.from(masterKey), opts, 'master-key');
-  }
-
-  private static async readConfig(backend: Backend): Promise<RepoConfig> {
-    const buf = await readOptional(backend, CONFIG_OBJECT);
-    if (!buf) throw new RepositoryNotFoundError(backend.location ?? 'this location');
-    return decodeConfig(buf);
-  }
-
-  private static async readSlots(
-    backend: Backend,
-  ): Promise<
-    ({ id: string; slot: ParsedKeySlot } | { id: string; error: RepositoryDamagedError })[]
-  > {
-    const names = (await wrapStorage('keys/', () => backend.list('keys/'))).sort();
-    const out: (
-      { id: string; slot: ParsedKeySlot } | { id: string; error: RepositoryDamagedError }
-    )[] = [];
-    for (const name of names) {
-      const id = name.slice('keys/'.length);
-      try {
-        out.push({ id, slot: parseKeySlot(await readObject(backend, name), name) });
-      } catch (err) {
-        if (err instanceof RepositoryDamagedError) out.push({ id, error: err });
-        else throw err;
-      }
-    }
-    return out;
-  }
-
-  private static async finishOpen(
-    backend: Backend,
-    config: RepoConfig,
-    master: Buffer,
-    opts: OpenOptions,
-    secretKind: 'password' | 'recovery' | 'master-key',
-  ): Promise<Repository> {
-    const keys = new RepoKeys(master, Buffer.from(config.repoId, 'hex'));
-    if (keys.keyCheck() !== config.keyCheck) {
-      // A key slot opened, so the slot is sound: the config must have been altered.
-      if (secretKind !== 'master-key') {
-        throw new RepositoryDamagedError(CONFIG_OBJECT, 'key check does not match');
-      }
-      throw new WrongSecretError('master-key');
-    }
-    const repo = new Repository(backend, config, keys);
-    repo.salvage = opts.allowDamaged === true;
-    await repo.reload(repo.salvage);
-    if (opts.lastSeen) repo.checkRollback(opts.lastSeen);
+    const master = Buffer.from(masterKey);
+    const { config, warnings } = await wrapStorage(CONFIG_OBJECT, () =>
+      openWithMasterKey(backend, master),
+    );
+    const repo = new Repository(
+      backend,
+      config,
+      new RepoKeys(master, Buffer.from(config.repoId, 'hex')),
+    );
+    repo.warnings.push(...warnings);
+    await repo.finishOpen(opts);
     return repo;
   }
 
-  /** Re-reads index files and snapshots (another client may have written since open). */
-  /**
-   * Brings index and snapshots up to date with the folder. Index and snapshot objects are
-   * immutable and content-named, so only names not seen before are read; the index is rebuilt
-   * from scratch only when an index file disappeared (a prune elsewhere).
-   */
-  private async reload(allowDamaged: boolean): Promise<void> {
-    const { backend, keys } = this;
-    const damaged: RepositoryDamagedError[] = [];
-    const tolerate = (err: unknown): void => {
-      if (allowDamaged && err instanceof RepositoryDamagedError) damaged.push(err);
-      else throw err;
-    };
-    const indexNames = (await wrapStorage('index/', () => backend.list('index/'))).sort();
-    const listed = new Set(indexNames);
-    let index = this.state.index;
-    if ([...index.files.keys()].some((n) => !listed.has(n))) index = new MasterIndex();
-    for (const name of indexNames) {
-      if (index.files.has(name)) continue;
-      try {
-        const bytes = await readOptional(backend, name);
-        if (bytes) index.add(name, decodeIndex(keys, bytes, name)); // gone: replaced by a prune
-      } catch (err) {
-        tolerate(err);
-      }
-    }
-    const known = new Map(this.state.snapshots.map((s) => [s.name, s]));
-    const snapshots: LoadedSnapshot[] = [];
-    for (const name of await wrapStorage('snapshots/', () => backend.list('snapshots/'))) {
-      const seen = known.get(name);
-      if (seen) {
-        snapshots.push(seen);
-        continue;
-      }
-      try {
-        const bytes = await readOptional(backend, name);
-        if (!bytes) continue; // removed by a forget since the listing
-        snapshots.push({
-          name,
-          hash: name.slice('snapshots/'.length),
-          doc: decodeSnapshot(keys, bytes, name),
-        });
-      } catch (err) {
-        tolerate(err);
-      }
-    }
-    snapshots.sort((a, b) => a.doc.seq - b.doc.seq || a.doc.time - b.doc.time);
-    this.state = { backend, keys, index, snapshots };
-    this.damaged.splice(0, this.damaged.length, ...damaged);
+  private async finishOpen(opts: OpenOptions): Promise<void> {
+    await this.reload();
+    if (opts.lastSeen) await this.verifyNotRolledBack(opts.lastSeen);
   }
 
-  private checkRollback(lastSeen: SnapshotMarker): void {
-    const newest = this.state.snapshots[this.state.snapshots.length - 1];
-    const newestSeq = newest?.doc.seq ?? 0;
-    if (newestSeq < lastSeen.seq) {
-      throw new RollbackDetectedError(
-        `newest snapshot is #${newestSeq}, this computer last saw #${lastSeen.seq}`,
-      );
-    }
-    const same = this.state.snapshots.find((s) => s.doc.seq === lastSeen.seq);
-    if (same && same.hash !== lastSeen.hash) {
-      throw new RollbackDetectedError(`snapshot #${lastSeen.seq} is not the one this computer saw`);
-    }
+  /** Refuses a folder rolled back behind the newest snapshot this computer saw. */
+  async verifyNotRolledBack(lastSeen: SnapshotMarker): Promise<void> {
+    this.state.seqFloor = Math.max(this.state.seqFloor, lastSeen.seq);
+    await checkRollback(this.state, lastSeen);
+  }
+
+  /** Brings index and snapshots up to date with the folder; problems are kept, never thrown. */
+  private async reload(): Promise<void> {
+    const problems = await wrapStorage('index/', () => loadState(this.state));
+    this.problems.splice(0, this.problems.length, ...problems);
   }
 
   exportMasterKey(): Uint8Array {
@@ -324,13 +237,12 @@ export class Repository {
 
   private async writeSlot(kind: KeySlotKind, secret: Buffer): Promise<KeySlotInfo> {
     const kdf = newSlotKdf(kind, this.kdfOverride?.params, this.kdfOverride?.allowWeak ?? false);
-    const h: KeySlotHeader = { kind, createdAt: Date.now(), kdf };
+    const h: KeySlotHeader = { kind, createdAt: Date.now(), kdf, config: this.config };
     const slotKey = await deriveSlotKey(kdf, secret);
     const id = randomBytes(32).toString('hex');
-    const name = keySlotObject(id);
-    await wrapStorage(name, () =>
-      this.backend.writeAtomic(name, encodeKeySlot(h, slotKey, this.keys.master, this.keys.repoId)),
-    );
+    const bytes = encodeKeySlot(h, slotKey, this.keys.master, this.keys.repoId);
+    slotKey.fill(0);
+    await wrapStorage(`keys/${id}`, () => writeSlotFiles(this.backend, id, bytes));
     return slotInfo(id, h);
   }
 
@@ -340,11 +252,7 @@ export class Repository {
   }
 
   async listKeys(): Promise<KeySlotInfo[]> {
-    const out: KeySlotInfo[] = [];
-    for (const s of await Repository.readSlots(this.backend)) {
-      if ('slot' in s) out.push(slotInfo(s.id, s.slot.header));
-    }
-    return out.sort((a, b) => a.createdAt - b.createdAt);
+    return wrapStorage('keys/', () => listSlots(this.backend));
   }
 
   async addPassword(password: string): Promise<KeySlotInfo> {
@@ -352,9 +260,10 @@ export class Repository {
     return this.exclusive(() => this.writeSlot('password', passwordBytes(password)));
   }
 
-  async addRecoveryKey(): Promise<{ slot: KeySlotInfo; recoveryKey: string }> {
+  /** A new recovery key slot; `recoveryKey` when the caller generated (and showed) it already. */
+  async addRecoveryKey(recoveryKey?: string): Promise<{ slot: KeySlotInfo; recoveryKey: string }> {
+    const raw = recoveryKey ? parseRecoveryKey(recoveryKey) : randomBytes(32);
     return this.exclusive(async () => {
-      const raw = randomBytes(32);
       const slot = await this.writeSlot('recovery', raw);
       return { slot, recoveryKey: formatRecoveryKey(raw) };
     });
@@ -365,8 +274,7 @@ export class Repository {
       const slots = await this.listKeys();
       if (!slots.some((s) => s.id === slotId)) throw new KeySlotNotFoundError(slotId);
       if (slots.length <= 1) throw new LastKeySlotError();
-      const name = keySlotObject(slotId);
-      await wrapStorage(name, () => this.backend.delete(name));
+      await deleteSlotFiles(this.backend, slotId);
     });
   }
 
@@ -379,20 +287,34 @@ export class Repository {
       if (slot.kind !== 'password')
         throw new InvalidArgumentError('Only a password slot can change its password');
       await this.writeSlot('password', passwordBytes(newPassword));
-      const name = keySlotObject(slotId);
-      await wrapStorage(name, () => this.backend.delete(name));
+      await deleteSlotFiles(this.backend, slotId);
     });
   }
 
   // ---------- locks ----------
 
-  private async withLock<T>(exclusive: boolean, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
+  private async withLock<T>(
+    exclusive: boolean,
+    fn: (lock: HeldLock | null) => Promise<T>,
+  ): Promise<T> {
     this.assertOpen();
-    const lock = await wrapStorage('locks/', () => acquireLock(this.backend, this.keys, exclusive));
+    let lock: HeldLock | null = null;
+    try {
+      lock = await wrapStorage('locks/', () => acquireLock(this.backend, this.keys, exclusive));
+    } catch (err) {
+      // A folder we may not write (a read-only share, a write-protected disk) can still be
+      // read, checked and restored from: nobody is changing it unless a lock says so, and
+      // acquireLock has already refused if one did.
+      const readOnly =
+        err instanceof StorageError &&
+        (err.problem === 'permission-denied' || err.problem === 'read-only');
+      if (exclusive || !readOnly) throw err;
+      this.readOnly = true;
+    }
     try {
       return await wrapStorage('repository', () => fn(lock));
     } finally {
-      await lock.release().catch(() => undefined);
+      await lock?.release().catch(() => undefined);
     }
   }
 
@@ -402,6 +324,28 @@ export class Repository {
 
   private assertOpen(): void {
     if (this.closed) throw new InvalidArgumentError('The repository is closed');
+  }
+
+  /** Live locks held by other processes or computers (stale ones are removed on the way). */
+  async locks(): Promise<LockHolder[]> {
+    this.assertOpen();
+    return wrapStorage('locks/', () => listLocks(this.backend, this.keys));
+  }
+
+  /**
+   * Removes other processes' locks (all, or those named): for a backup that crashed on
+   * another computer. The caller confirms with the person first.
+   */
+  async unlock(names?: string[]): Promise<LockHolder[]> {
+    const holders = await this.locks();
+    const chosen = names ? holders.filter((h) => names.includes(h.lock)) : holders;
+    await wrapStorage('locks/', () =>
+      removeLocks(
+        this.backend,
+        chosen.map((h) => h.lock),
+      ),
+    );
+    return chosen;
   }
 
   // ---------- content ----------
@@ -415,9 +359,14 @@ export class Repository {
     }
   }
 
+  /**
+   * A backup goes on whatever else is wrong with the folder: damaged or missing snapshot and
+   * index files are skipped (their packs are indexed again from the packs themselves), and
+   * whatever the new snapshot needs that is not soundly stored is written again.
+   */
   async backupFrom(source: BackupSource, opts: BackupOptions): Promise<SnapshotSummary> {
     return this.exclusive(async () => {
-      await this.reload(false);
+      await this.reload();
       await adoptUnindexedPacks(this.state);
       const snap = await runBackup(this.state, source, opts);
       return this.summarize(snap);
@@ -471,9 +420,24 @@ export class Repository {
   }
 
   private async summarize(s: LoadedSnapshot): Promise<SnapshotSummary> {
-    const { chats } = await readSnapshotLists(this.state, s.doc, { chats: true });
-    const counts = await this.messageCounts(s.doc);
     const d = s.doc;
+    let chats: { chatRef: string; chatId: string; ref: string[]; title: string }[] = [];
+    let counts = new Map<string, number>();
+    let listsReadable = true;
+    try {
+      const lists = await readSnapshotLists(this.state, d, { chats: true });
+      chats = lists.chats.map((c) => ({
+        chatRef: chatRefString(c.ref),
+        chatId: c.chatId,
+        ref: c.ref,
+        title: c.title,
+      }));
+      counts = await this.messageCounts(d);
+    } catch (err) {
+      // The summary still says what the snapshot object itself knows.
+      if (!isReadFailure(err)) throw err;
+      listsReadable = false;
+    }
     return {
       id: s.hash,
       seq: d.seq,
@@ -484,13 +448,13 @@ export class Repository {
       chats: {
         count: d.chatCount,
         list: chats.map((c) => ({
-          chatRef: chatRefString(c.ref),
+          chatRef: c.chatRef,
           chatId: c.chatId,
-          sourceKind: c.ref[0],
-          accountKey: c.ref[1],
-          chatKey: c.ref[2],
+          sourceKind: c.ref[0]!,
+          accountKey: c.ref[1]!,
+          chatKey: c.ref[2]!,
           title: c.title,
-          messages: counts.get(chatRefString(c.ref)) ?? 0,
+          messages: counts.get(c.chatRef) ?? 0,
         })),
       },
       messageCount: d.messageCount,
@@ -500,6 +464,7 @@ export class Repository {
       mediaMissing: d.media.missing,
       sizeAdded: d.sizeAdded,
       parentHash: d.parent,
+      listsReadable,
     };
   }
 
@@ -516,6 +481,7 @@ export class Repository {
     }
   }
 
+  /** Restores everything readable; what is not is listed in the result's `missing`. */
   async restoreInto(
     snapshot: string,
     target: RestoreTarget,
@@ -523,8 +489,18 @@ export class Repository {
   ): Promise<RestoreResult> {
     return this.withLock(false, async () => {
       // Under the lock, so no prune can have removed what the loaded index points to.
-      await this.reload(this.salvage);
-      return runRestore(this.state, this.findSnapshot(snapshot), target, opts);
+      await this.reload();
+      await indexUnindexedInMemory(this.state);
+      const snap = this.findSnapshot(snapshot);
+      if (opts.waitForSyncMs) {
+        await waitForSync(this.state, snap, {
+          stallMs: opts.waitForSyncMs,
+          ...(opts.mediaTypes ? { mediaTypes: opts.mediaTypes } : {}),
+          ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
+      }
+      return runRestore(this.state, snap, target, opts);
     });
   }
 
@@ -532,17 +508,19 @@ export class Repository {
     opts: { readData?: boolean; readDataPercent?: number; onProgress?: (p: Progress) => void } = {},
   ): Promise<CheckReport> {
     return this.withLock(false, async () => {
-      await this.reload(true);
-      return runCheck(this.state, this.damaged, opts);
+      await this.reload();
+      await indexUnindexedInMemory(this.state);
+      return runCheck(this.state, this.problems, opts);
     });
   }
 
+  /** Forgets snapshots by a retention policy, applied to each computer's snapshots apart. */
   async forget(
     policy: RetentionPolicy,
     opts: { dryRun?: boolean } = {},
   ): Promise<{ kept: SnapshotSummary[]; removed: SnapshotSummary[] }> {
     return this.exclusive(async () => {
-      await this.reload(false);
+      await this.reload();
       const { keep, remove } = selectForget(this.state.snapshots, policy);
       const kept = await Promise.all(keep.map((s) => this.summarize(s)));
       const removed = await Promise.all(remove.map((s) => this.summarize(s)));
@@ -554,28 +532,34 @@ export class Repository {
     });
   }
 
-  async prune(opts: { onProgress?: (p: Progress) => void } = {}): Promise<PruneReport> {
+  async prune(opts: PruneOptions = {}): Promise<PruneReport> {
     return this.exclusive(async () => {
-      await this.reload(false);
+      await this.reload();
       const report = await runPrune(this.state, opts);
-      await this.reload(false);
+      await this.reload();
       return report;
     });
   }
 
+  /** Whether condemned packs are due to move on a stage (the app then runs a prune). */
+  pruneDue(graceMs?: number, now?: number): boolean {
+    return pruneDue(this.state, graceMs, now);
+  }
+
   /**
-   * Rebuilds the index from the packs themselves (their trailers list every blob): damaged
-   * index files are removed and every pack no sound index file names is read, verified and
-   * named by a new index file. Open with `allowDamaged` to reach this when an index is damaged.
+   * Puts a damaged backup back in order (see engine/repair.ts): key and config copies,
+   * conflict copies, the index rebuilt from the packs, damaged files moved into `damaged/`,
+   * lost blobs made again from the chat store where it still has them.
    */
-  async repairIndex(): Promise<{ removedIndexFiles: string[]; packsIndexed: number }> {
+  async repair(opts: RepairOptions = {}): Promise<RepairReport> {
     return this.exclusive(async () => {
-      await this.reload(true);
-      const damagedIndex = this.damaged.map((e) => e.object).filter((o) => o.startsWith('index/'));
-      const { adopted } = await adoptUnindexedPacks(this.state);
-      for (const name of damagedIndex) await this.backend.delete(name);
-      await this.reload(this.salvage);
-      return { removedIndexFiles: damagedIndex, packsIndexed: adopted };
+      await this.reload();
+      const keyFilesRestored = await healKeyFiles(this.backend, this.config, (o) =>
+        moveAside(this.backend, o),
+      );
+      const report = await runRepair(this.state, this.problems, opts);
+      await this.reload();
+      return { ...report, keyFilesRestored };
     });
   }
 
@@ -586,7 +570,7 @@ export class Repository {
       snapshots: this.state.snapshots.length,
       packs: this.state.index.packs.size,
       packBytes,
-      blobs: this.state.index.blobs.size,
+      blobs: this.state.index.blobCount,
       indexFiles: this.state.index.files.size,
       keySlots: (await this.listKeys()).length,
     };

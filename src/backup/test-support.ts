@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChatBundle, MediaType, MessageRecord } from '../store/records.js';
 import type { Backend } from './backend/backend.js';
-import { createFolderBackend } from './backend/backend.js';
+import { createFolderBackend } from './backend/folder.js';
 import type {
   BackupSource,
   MediaRef,
@@ -321,6 +321,7 @@ export function faultyBackend(
     }
   };
   return {
+    ...inner,
     location: inner.location,
     get calls() {
       return calls;

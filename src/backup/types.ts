@@ -12,7 +12,17 @@ export interface SnapshotMarker {
 }
 
 export interface Progress {
-  phase: 'scan' | 'messages' | 'media' | 'index' | 'snapshot' | 'restore' | 'check' | 'prune';
+  phase:
+    | 'scan'
+    | 'messages'
+    | 'media'
+    | 'index'
+    | 'snapshot'
+    | 'restore'
+    | 'check'
+    | 'prune'
+    | 'repair'
+    | 'download';
   itemsDone: number;
   itemsTotal: number;
   bytesDone: number;
@@ -38,6 +48,11 @@ export interface RestoreOptions {
   to?: number;
   /** Default: every media type the snapshot holds. */
   mediaTypes?: MediaType[];
+  /**
+   * Before restoring, ask the sync client for files still in the cloud and wait while they
+   * keep arriving; give up after this long without progress. Default: do not wait.
+   */
+  waitForSyncMs?: number;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
 }
@@ -48,8 +63,35 @@ export interface RestoreResult {
   messages: number;
   mediaFiles: number;
   mediaBytes: number;
-  /** Attachments whose file was not restored (type not chosen, or not in the snapshot). */
+  /** Attachments whose file was not restored (type not chosen, not in the snapshot, or unreadable). */
   mediaSkipped: number;
+  /** What could not be restored because parts of the backup are damaged or not here yet. */
+  missing: RestoreMissing;
+  /** Everything the snapshot holds (within the chosen chats, dates and media) was restored. */
+  complete: boolean;
+}
+
+/** Problems with one file of the backup: damaged, still in the cloud, or still arriving. */
+export interface ObjectProblemView {
+  object: string;
+  /**
+   * damaged: there, settled and wrong; not-downloaded: listed but still in the cloud;
+   * arriving: there but not whole yet; missing: not in the folder at all (not synced to this
+   * computer yet, or lost).
+   */
+  state: 'damaged' | 'not-downloaded' | 'arriving' | 'missing';
+  message: string;
+}
+
+export interface RestoreMissing {
+  /** Chats with months that could not be restored, whole or in part; `messages` lost where known. */
+  chats: { chatRef: string; title: string; months: string[]; messages: number | null }[];
+  /** Media files that could not be restored (their messages are restored without the file). */
+  media: { hash: string; mediaType: MediaType; bytes: number }[];
+  /** Unreadable parts of the snapshot's own lists: chats, months or files not even known by name. */
+  listParts: number;
+  /** The files of the backup behind these losses. */
+  problems: ObjectProblemView[];
 }
 
 export interface ChatSummary {
@@ -83,6 +125,8 @@ export interface SnapshotSummary {
   /** Bytes of new objects this backup wrote (packs and index; the snapshot object not counted). */
   sizeAdded: number;
   parentHash: string | null;
+  /** False when the snapshot's own lists could not be read (its chat list is then empty). */
+  listsReadable?: boolean;
 }
 
 export interface RetentionPolicy {
@@ -119,17 +163,52 @@ export interface CheckReport {
   packsRead: number;
   blobsRead: number;
   problems: CheckProblem[];
+  /**
+   * Files that are listed but not here yet (still in the cloud, or still arriving from
+   * another computer): not damage, but the backup cannot be fully verified until they are.
+   */
+  notHere: ObjectProblemView[];
   /** Harmless findings (e.g. packs left by an interrupted backup that prune will remove). */
   notes: string[];
+}
+
+export interface RepairReport {
+  /** Conflict copies a sync client made that verified and took the place of their object. */
+  conflictCopiesAdopted: string[];
+  /** Damaged files moved into `damaged/` (never deleted). */
+  movedAside: { object: string; to: string }[];
+  /** Sound blobs copied out of damaged packs. */
+  blobsSalvaged: number;
+  /** Blobs lost from the folder and made again from the chat store. */
+  blobsRebuilt: number;
+  packsWritten: number;
+  indexRebuilt: boolean;
+  /** Files not downloaded or still arriving: left alone; repair again once they are here. */
+  notHere: string[];
+  /** Damaged-looking files still being written by a sync client: left alone for now. */
+  stillChanging: string[];
+  /** Key and config files written back from a sound copy. */
+  keyFilesRestored?: string[];
+  /** What is still wrong afterwards (what could not be saved), by snapshot, chat and file. */
+  remaining: CheckReport | null;
 }
 
 export interface PruneReport {
   packsDeleted: number;
   packsRepacked: number;
   packsWritten: number;
+  /** Packs condemned by this run (deleted by a later one, after the grace period). */
+  packsMarked: number;
+  /** Condemned packs taken back because a snapshot needs them after all. */
+  packsRevived: number;
+  /** Condemned packs still waiting for their grace period, and their bytes. */
+  packsPending: number;
+  bytesPending: number;
   blobsRemoved: number;
   bytesFreed: number;
   indexFilesReplaced: number;
+  /** Snapshots that could not be read: while there are any, nothing new is condemned. */
+  blockedBy: string[];
 }
 
 export interface RepoStats {

@@ -24,3 +24,26 @@ export function defaultStoreDir(
   const configHome = xdg && path.posix.isAbsolute(xdg) ? xdg : path.posix.join(home, '.config');
   return path.posix.join(configHome, APP_NAME);
 }
+
+/**
+ * Where the CLI keeps per-user state that belongs to no chat store: the newest snapshot seen
+ * in each backup (rollback detection) and this installation's client id. `CHATKEEP_STATE_DIR`
+ * overrides it (tests, portable setups).
+ */
+export function defaultStateDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = os.homedir(),
+): string {
+  if (env.CHATKEEP_STATE_DIR) return env.CHATKEEP_STATE_DIR;
+  if (platform === 'win32') {
+    const local = env.LOCALAPPDATA || path.win32.join(home, 'AppData', 'Local');
+    return path.win32.join(local, APP_NAME, 'cli');
+  }
+  if (platform === 'darwin')
+    return path.posix.join(home, 'Library', 'Application Support', APP_NAME, 'cli');
+  const xdg = env.XDG_STATE_HOME;
+  const stateHome =
+    xdg && path.posix.isAbsolute(xdg) ? xdg : path.posix.join(home, '.local', 'state');
+  return path.posix.join(stateHome, 'chatkeep');
+}

@@ -12,6 +12,7 @@ import {
   runCli,
   spawnCli,
   TEST_PASSWORD,
+  testStateDir,
 } from './test-helpers.js';
 
 /** The real binary (bin/chatkeep.mjs over the esbuild bundle) on real stores and folders. */
@@ -112,8 +113,9 @@ describe('chatkeep (the bundled binary)', () => {
       restore: { messages: fixture.messages, mediaFiles: 3 },
     });
     expect(await storeDigest(target)).toEqual(await storeDigest(store));
-    // The marker of the newest snapshot was recorded beside the store (no secret in it).
-    const markers = fs.readFileSync(path.join(store, MARKER_FILE_NAME), 'utf8');
+    // The marker of the newest snapshot was recorded in the user's state folder, by
+    // repository id (no secret in it).
+    const markers = fs.readFileSync(path.join(testStateDir(), MARKER_FILE_NAME), 'utf8');
     expect(markers).toContain(`"id": "${snapshots[0]?.id}"`);
     expect(markers).not.toContain(TEST_PASSWORD);
   });
@@ -346,7 +348,7 @@ describe('chatkeep process behaviour', () => {
     expect((await firstDone).status).toBe(0);
     expect(locked.status, locked.stderr).toBe(EXIT.LOCKED);
     expect(locked.json).toMatchObject({ ok: false, error: { code: 'REPO_LOCKED' } });
-    expect(locked.stderr).toMatch(/in use by another backup/);
+    expect(locked.stderr).toMatch(/The backup is in use: process \d+ on this computer/);
     expect(waited.status, waited.stderr).toBe(0);
   });
 

@@ -32,3 +32,37 @@ export class CheckFailedError extends Error {
     this.result = { check: report };
   }
 }
+
+/** A restore restored everything readable but not everything: the rest is in `result`. */
+export class RestoreIncompleteError extends Error {
+  readonly code: 'RESTORE_INCOMPLETE' | 'NOT_SYNCED';
+  readonly result: Record<string, unknown>;
+  constructor(message: string, onlyNotHere: boolean, result: Record<string, unknown>) {
+    super(message);
+    this.name = 'RestoreIncompleteError';
+    this.code = onlyNotHere ? 'NOT_SYNCED' : 'RESTORE_INCOMPLETE';
+    this.result = result;
+  }
+}
+
+/** Repair did what it could; what it could not save is in `result`. */
+export class RepairIncompleteError extends Error {
+  readonly code = 'REPAIR_INCOMPLETE' as const;
+  readonly result: Record<string, unknown>;
+  constructor(message: string, result: Record<string, unknown>) {
+    super(message);
+    this.name = 'RepairIncompleteError';
+    this.result = result;
+  }
+}
+
+/** `check` found nothing wrong but could not verify files that are not on this computer yet. */
+export class CheckNotSyncedError extends Error {
+  readonly code = 'NOT_SYNCED' as const;
+  readonly result: Record<string, unknown>;
+  constructor(message: string, report: unknown) {
+    super(message);
+    this.name = 'CheckNotSyncedError';
+    this.result = { check: report };
+  }
+}

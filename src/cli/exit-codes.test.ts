@@ -24,6 +24,13 @@ const BACKUP_CODES = {
   INVALID_ARGUMENT: true,
   CANCELLED: true,
   STORAGE: true,
+  OBJECT_NOT_FOUND: true,
+  NOT_DOWNLOADED: true,
+  NOT_SYNCED: true,
+  FOLDER_IN_USE: true,
+  NOT_MAINTENANCE_OWNER: true,
+  SECRET_KIND_MISSING: true,
+  NOT_ARRIVED: true,
 } satisfies Record<BackupErrorCode, true>;
 
 describe('exit codes', () => {

@@ -15,6 +15,7 @@ export const EXIT = {
   CANCELLED: 8,
   NOT_FOUND: 9,
   TOO_NEW: 10,
+  NOT_SYNCED: 11,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -26,10 +27,19 @@ const BY_ERROR_CODE: Record<string, ExitCode> = {
   KEY_SLOT_NOT_FOUND: EXIT.USAGE,
   LAST_KEY_SLOT: EXIT.USAGE,
   REPO_EXISTS: EXIT.USAGE,
+  FOLDER_IN_USE: EXIT.USAGE,
+  NOT_MAINTENANCE_OWNER: EXIT.USAGE,
   WEAK_KDF: EXIT.USAGE,
   WRONG_SECRET: EXIT.WRONG_SECRET,
+  SECRET_KIND_MISSING: EXIT.WRONG_SECRET,
   REPO_DAMAGED: EXIT.DAMAGED,
+  OBJECT_NOT_FOUND: EXIT.DAMAGED,
   CHECK_FAILED: EXIT.DAMAGED,
+  RESTORE_INCOMPLETE: EXIT.DAMAGED,
+  REPAIR_INCOMPLETE: EXIT.DAMAGED,
+  NOT_SYNCED: EXIT.NOT_SYNCED,
+  NOT_DOWNLOADED: EXIT.NOT_SYNCED,
+  NOT_ARRIVED: EXIT.NOT_SYNCED,
   REPO_LOCKED: EXIT.LOCKED,
   ROLLBACK_DETECTED: EXIT.ROLLBACK,
   STORAGE: EXIT.STORAGE,
@@ -90,14 +100,15 @@ export function errorCode(error: unknown): string | undefined {
 export const EXIT_CODE_HELP = `Exit codes:
   0   success
   1   unexpected error
-  2   usage error (bad option, unknown snapshot, no password source;
+  2   usage error (bad option, unknown snapshot, no password source, a folder that is not empty;
       import: a file Chatkeep does not read, an empty file, a missing key or --me)
   3   wrong password or recovery key (import: wrong backup key or passphrase)
-  4   repository damaged (check found problems, or an object failed to decrypt;
+  4   repository damaged (check found problems; restore or repair could not save everything;
       import: the phone's file is cut short or damaged)
   5   repository locked by another running chatkeep or the app
   6   rollback detected (the repository is older than the last one this store saw)
   7   storage error (disk full, permission denied, folder unavailable)
   8   cancelled (Ctrl-C or SIGTERM)
   9   repository not found (run "chatkeep init" first)
-  10  repository written by a newer Chatkeep (update first)`;
+  10  repository written by a newer Chatkeep (update first)
+  11  backup folder not fully synced to this computer yet (files still in the cloud or arriving)`;

@@ -9,7 +9,9 @@ import { registerCheckCommand } from './commands/check.js';
 import { registerForgetCommands } from './commands/forget.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerKeyCommands } from './commands/key.js';
+import { registerRepairCommand } from './commands/repair.js';
 import { registerRestoreCommand } from './commands/restore.js';
+import { registerUnlockCommand } from './commands/unlock.js';
 import { registerSnapshotsCommand } from './commands/snapshots.js';
 import { registerStatsCommand } from './commands/stats.js';
 
@@ -54,6 +56,8 @@ export function buildProgram(io: CliIo, extensions: ProgramExtension[] = []): Co
   registerRestoreCommand(program, io);
   registerCheckCommand(program, io);
   registerForgetCommands(program, io);
+  registerRepairCommand(program, io);
+  registerUnlockCommand(program, io);
   registerKeyCommands(program, io);
   registerStatsCommand(program, io);
   for (const extend of extensions) extend(program, io);

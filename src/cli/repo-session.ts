@@ -1,5 +1,7 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { createFolderBackend, Repository } from '../backup/index.js';
+import { createFolderBackend, Repository, type Backend } from '../backup/index.js';
+import { defaultStateDir } from './app-paths.js';
 import type { CommandContext } from './context.js';
 import { CliUsageError } from './errors.js';
 import { errorCode } from './exit-codes.js';
@@ -9,26 +11,43 @@ import { secretToOpen } from './secrets.js';
 export function requireRepoPath(ctx: CommandContext): string {
   const repo = ctx.g.repo ?? ctx.io.secrets.env.CHATKEEP_REPO;
   if (!repo) throw new CliUsageError('Which repository? Pass --repo PATH (or set CHATKEEP_REPO).');
-  return path.resolve(repo);
+  const resolved = path.resolve(repo);
+  const st = statSync(resolved, { throwIfNoEntry: false });
+  if (st && !st.isDirectory()) {
+    throw new CliUsageError(`--repo ${repo} is a file, not a folder: pass the backup folder.`);
+  }
+  return resolved;
+}
+
+/** The backend for `--repo`. */
+export function repoBackend(ctx: CommandContext): { repoPath: string; backend: Backend } {
+  const repoPath = requireRepoPath(ctx);
+  return { repoPath, backend: createFolderBackend(repoPath) };
+}
+
+export function markerState(ctx: CommandContext): MarkerState {
+  return new MarkerState(defaultStateDir(ctx.io.secrets.env), ctx.g.store);
+}
+
+export interface SessionOptions {
+  /** Restore and check say so when this computer has no marker to detect a rollback with. */
+  warnWithoutMarker?: boolean;
 }
 
 /**
- * Opens the repository with the user's secret and this store's last-seen marker, runs `fn`,
- * records the newest marker and always closes (which releases the engine's lock), also when
- * `fn` fails or is cancelled.
+ * Opens the repository with the user's secret, checks it against the newest snapshot this
+ * user saw in it (kept per repository id in the state folder), runs `fn`, records the newest
+ * marker and always closes (which releases the engine's lock), also when `fn` fails or is
+ * cancelled. Warnings from opening (a damaged copy of a key file, skipped snapshot or index
+ * files) are printed on stderr.
  */
 export async function withRepository<T>(
   ctx: CommandContext,
   fn: (repo: Repository, repoPath: string) => Promise<T>,
-  openOpts: { allowDamaged?: boolean } = {},
+  opts: SessionOptions = {},
 ): Promise<T> {
-  const repoPath = requireRepoPath(ctx);
-  const markers = MarkerState.forStore(ctx.g.store);
-  if (ctx.g.acceptRollback) {
-    await markers.forget(repoPath);
-    ctx.out.warn('forgetting the last-seen snapshot marker (--accept-rollback)');
-  }
-  const seen = await markers.get(repoPath);
+  const { repoPath, backend } = repoBackend(ctx);
+  const markers = markerState(ctx);
   const secret = await secretToOpen(
     {
       passwordFile: ctx.g.passwordFile,
@@ -37,41 +56,95 @@ export async function withRepository<T>(
     },
     ctx.io.secrets,
   );
-  const backend = createFolderBackend(repoPath);
   const openStarted = Date.now();
-  let repo: Repository;
-  try {
-    repo = await Repository.open(backend, secret, { ...openOpts, lastSeen: seen?.marker ?? null });
-  } catch (error) {
-    if (!seen || errorCode(error) !== 'ROLLBACK_DETECTED') throw error;
-    // The marker is keyed by path: a repository deleted and created anew at the same path is
-    // not a rollback of the one we saw. Only the same repository (same id) with older
-    // snapshots is. Costs a second key derivation, on this rare path only.
-    const other = await Repository.open(backend, secret, openOpts);
-    if (other.repoId === seen.repoId) {
-      await other.close();
-      throw error;
-    }
-    ctx.out.warn(
-      `${repoPath} now holds a different repository (${other.repoId}) than last time ` +
-        `(${seen.repoId}); following the new one`,
-    );
-    repo = other;
-  }
+  const repo = await Repository.open(backend, secret);
   // Key derivation (Argon2id) dominates opening: worth seeing apart from the work itself.
   ctx.timings.openMs = Date.now() - openStarted;
   try {
-    const opened = repo.latestMarker();
-    if (opened) await markers.set(repoPath, repo.repoId, opened);
+    for (const w of repo.warnings) ctx.out.warn(w);
+    reportProblems(ctx, repo);
+    if (ctx.g.acceptRollback) {
+      await markers.forget(repo.repoId);
+      ctx.out.warn('forgetting the last-seen snapshot marker (--accept-rollback)');
+    }
+    const seen = ctx.g.acceptRollback ? null : await readMarker(ctx, markers, repo, repoPath);
+    if (seen) await repo.verifyNotRolledBack(seen);
+    else if (opts.warnWithoutMarker) warnNoMarker(ctx, repo);
+    await recordMarker(ctx, markers, repo, repoPath);
     const workStarted = Date.now();
     const result = await retryWhileLocked(ctx, () => fn(repo, repoPath));
     ctx.timings.operationMs = Date.now() - workStarted;
-    const latest = repo.latestMarker();
-    if (latest) await markers.set(repoPath, repo.repoId, latest);
+    await recordMarker(ctx, markers, repo, repoPath);
     return result;
   } finally {
     await repo.close();
   }
+}
+
+/** The marker is a safety net: a state folder we cannot read or write is a warning, not a failure. */
+async function readMarker(
+  ctx: CommandContext,
+  markers: MarkerState,
+  repo: Repository,
+  repoPath: string,
+) {
+  try {
+    return await markers.get(repo.repoId, repoPath);
+  } catch (err) {
+    ctx.out.warn(
+      `could not read the snapshot markers in ${markers.dir}: ${(err as Error).message}`,
+    );
+    return null;
+  }
+}
+
+async function recordMarker(
+  ctx: CommandContext,
+  markers: MarkerState,
+  repo: Repository,
+  repoPath: string,
+): Promise<void> {
+  const latest = repo.latestMarker();
+  if (!latest) return;
+  try {
+    await markers.set(repo.repoId, repoPath, latest);
+  } catch (err) {
+    ctx.out.warn(
+      `could not record the newest snapshot in ${markers.dir} (${(err as Error).message}); ` +
+        'rollback detection is off for this backup until it can',
+    );
+  }
+}
+
+function reportProblems(ctx: CommandContext, repo: Repository): void {
+  const damaged = repo.problems.filter((p) => p.state === 'damaged');
+  const notHere = repo.problems.filter((p) => p.state !== 'damaged');
+  if (damaged.length > 0) {
+    ctx.out.warn(
+      `${damaged.length} file${damaged.length === 1 ? '' : 's'} of this backup ` +
+        `${damaged.length === 1 ? 'is' : 'are'} damaged and skipped (${damaged
+          .slice(0, 3)
+          .map((p) => p.object)
+          .join(', ')}${damaged.length > 3 ? ', …' : ''}). Run "chatkeep repair".`,
+    );
+  }
+  if (notHere.length > 0) {
+    ctx.out.warn(
+      `${notHere.length} file${notHere.length === 1 ? '' : 's'} of this backup ` +
+        `${notHere.length === 1 ? 'is' : 'are'} not on this computer yet (still in the cloud, or ` +
+        'still arriving from another computer) and skipped for now.',
+    );
+  }
+}
+
+function warnNoMarker(ctx: CommandContext, repo: Repository): void {
+  const newest = repo.latestMarker();
+  ctx.out.warn(
+    'this computer has no record of the newest snapshot in this backup, so it cannot tell ' +
+      'whether the folder was replaced by an older copy' +
+      (newest ? ` (the newest snapshot here is #${newest.seq}, ${newest.id.slice(0, 12)})` : '') +
+      '. From now on it keeps one.',
+  );
 }
 
 /**

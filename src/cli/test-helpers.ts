@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,8 +57,24 @@ export interface CliRunOptions {
   password?: string | null;
 }
 
+/**
+ * The CLI keeps per-user state (snapshot markers, a client id) in a state folder: each test
+ * process gets its own, so test files never see each other's markers.
+ */
+let stateDir: string | null = null;
+export function testStateDir(): string {
+  stateDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'ck-state-'));
+  return stateDir;
+}
+
 export function spawnCli(args: string[], o: CliRunOptions = {}): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...o.env };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CHATKEEP_STATE_DIR: testStateDir(),
+    // Tests create repositories with the cheapest Argon2 parameters (`--insecure-test-kdf`).
+    CHATKEEP_INSECURE_TEST_KDF: '1',
+    ...o.env,
+  };
   delete env.CHATKEEP_REPO;
   if (o.password !== null) env.CHATKEEP_PASSWORD = o.password ?? TEST_PASSWORD;
   else delete env.CHATKEEP_PASSWORD;

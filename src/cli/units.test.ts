@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultStoreDir } from './app-paths.js';
+import { defaultStateDir, defaultStoreDir } from './app-paths.js';
 import { CheckFailedError, CliUsageError, SecretUnavailableError } from './errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { MarkerState, MARKER_FILE_NAME } from './marker-state.js';
+import { LEGACY_MARKER_FILE_NAME, MarkerState, MARKER_FILE_NAME } from './marker-state.js';
 import { createProgress, progressMode } from './progress.js';
 import { parseMediaTypes, parsePercent, parseTime, parseNonNegativeInt } from './parse.js';
 import { newPassword, readSecretFile, secretToOpen, type SecretIo } from './secrets.js';
@@ -143,31 +143,60 @@ describe('secrets', () => {
 describe('MarkerState', () => {
   const marker = { seq: 3, id: 'a'.repeat(64), hash: 'b'.repeat(64) };
 
-  it('remembers the marker per repository path, and forgets it on request', async () => {
-    const store = tmp();
-    const state = MarkerState.forStore(store);
-    expect(await state.get('/some/repo')).toBeNull();
-    await state.set('/some/repo', 'repo1', marker);
-    await state.set('/other/repo', 'repo2', { ...marker, seq: 9 });
-    expect(await MarkerState.forStore(store).get('/some/repo/')).toEqual({
-      repoId: 'repo1',
-      marker,
-      seenAt: expect.any(String),
-    });
-    await state.forget('/some/repo');
-    expect(await state.get('/some/repo')).toBeNull();
-    expect((await state.get('/other/repo'))?.marker.seq).toBe(9);
-    const text = fs.readFileSync(path.join(store, MARKER_FILE_NAME), 'utf8');
-    expect(JSON.parse(text).version).toBe(1);
+  it('remembers the marker per repository id wherever the folder is, never going back', async () => {
+    const dir = path.join(tmp(), 'state');
+    const state = new MarkerState(dir);
+    expect(await state.get('repo1')).toBeNull();
+    await state.set('repo1', '/some/repo', marker);
+    await state.set('repo2', '/other/repo', { ...marker, seq: 9 });
+    expect(await new MarkerState(dir).get('repo1', '/mounted/elsewhere')).toEqual(marker);
+    // An older marker never replaces a newer one (two processes finishing out of order).
+    await state.set('repo2', '/other/repo', { ...marker, seq: 4 });
+    expect((await state.get('repo2'))?.seq).toBe(9);
+    await state.forget('repo1');
+    expect(await state.get('repo1')).toBeNull();
+    const text = fs.readFileSync(path.join(dir, MARKER_FILE_NAME), 'utf8');
+    expect(JSON.parse(text).version).toBe(2);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(dir, MARKER_FILE_NAME)).mode & 0o777).toBe(0o600);
   });
 
-  it('does not create a store folder that does not exist, and survives a torn file', async () => {
-    const missing = path.join(tmp(), 'nope');
-    await MarkerState.forStore(missing).set('/r', 'id', marker);
-    expect(fs.existsSync(missing)).toBe(false);
+  it('reads a 0.1-era marker kept beside a chat store, and survives a torn file', async () => {
     const store = tmp();
-    fs.writeFileSync(path.join(store, MARKER_FILE_NAME), '{"version":1,"repos');
-    expect(await MarkerState.forStore(store).get('/r')).toBeNull();
+    fs.writeFileSync(
+      path.join(store, LEGACY_MARKER_FILE_NAME),
+      JSON.stringify({
+        version: 1,
+        repositories: { [path.resolve('/r')]: { repoId: 'id1', marker, seenAt: 'x' } },
+      }),
+    );
+    const dir = path.join(tmp(), 'state');
+    expect(await new MarkerState(dir, store).get('id1', '/r')).toEqual(marker);
+    expect(await new MarkerState(dir, store).get('other', '/r')).toBeNull();
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, MARKER_FILE_NAME), '{"version":2,"repos');
+    expect(await new MarkerState(dir).get('id1')).toBeNull();
+  });
+
+  it('keeps one client id per installation', async () => {
+    const dir = path.join(tmp(), 'state');
+    const id = await new MarkerState(dir).clientId();
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(await new MarkerState(dir).clientId()).toBe(id);
+  });
+});
+
+describe('state folder', () => {
+  it("follows each platform's convention, or CHATKEEP_STATE_DIR", () => {
+    expect(defaultStateDir({}, 'linux', '/home/e')).toBe('/home/e/.local/state/chatkeep');
+    expect(defaultStateDir({ XDG_STATE_HOME: '/x' }, 'linux', '/home/e')).toBe('/x/chatkeep');
+    expect(defaultStateDir({}, 'darwin', '/Users/e')).toBe(
+      '/Users/e/Library/Application Support/Chatkeep/cli',
+    );
+    expect(defaultStateDir({ LOCALAPPDATA: 'C:\\L' }, 'win32', 'C:\\Users\\e')).toBe(
+      'C:\\L\\Chatkeep\\cli',
+    );
+    expect(defaultStateDir({ CHATKEEP_STATE_DIR: '/t' }, 'linux', '/h')).toBe('/t');
   });
 });
 

@@ -1,17 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { InvalidArgumentError, toStorageError } from '../errors.js';
+import { InvalidArgumentError } from '../errors.js';
 
 /**
  * Where a repository's objects live. Objects are immutable once written: a name is written at
  * most once (content-addressed names make a second write of the same name a no-op), and
  * objects are only ever deleted whole.
+ *
+ * Missing objects are an `ObjectNotFoundError`, objects a sync client has not downloaded yet an
+ * `ObjectNotLocalError` (both in ../errors.ts): the engine never looks at errno codes.
  */
 export interface Backend {
   /** Object names under `prefix` (e.g. "data/", "keys/"), in no particular order. */
   list(prefix: string): Promise<string[]>;
-  /** Whole object or a byte range of it. Missing object: an ENOENT error. */
+  /** Whole object or a byte range of it. */
   read(name: string, range?: { offset: number; length: number }): Promise<Buffer>;
   /**
    * Durable once it resolves (unless `durable: false`, for objects whose loss in a crash is
@@ -20,9 +20,26 @@ export interface Backend {
   writeAtomic(name: string, data: Uint8Array, opts?: WriteOptions): Promise<void>;
   /** Removes the object; a missing object is not an error. */
   delete(name: string, opts?: WriteOptions): Promise<void>;
-  stat(name: string): Promise<{ size: number } | null>;
+  stat(name: string): Promise<ObjectStat | null>;
   /** Human-readable location, for messages. */
   readonly location?: string;
+  /**
+   * Every copy of an object the storage holds: the object itself first, then copies a sync
+   * client made of it (conflict copies). Backends without sync clients return at most one.
+   * Used for objects that must be verified by their content, where any copy that verifies
+   * will do.
+   */
+  variants?(name: string): Promise<ObjectVariant[]>;
+  /** What the storage holds under `prefix` beyond plain objects (sync placeholders, conflict copies). */
+  survey?(prefix: string): Promise<SurveyEntry[]>;
+  /**
+   * Moves an object (or one of its variants, by `variant.id`) to a new name without ever
+   * replacing an existing object: used to move damaged objects aside and to adopt a conflict
+   * copy that verifies.
+   */
+  move?(from: string | ObjectVariant, to: string): Promise<void>;
+  /** Asks the sync client to download an object that is not local yet (no-op where impossible). */
+  requestDownload?(name: string): Promise<void>;
 }
 
 export interface WriteOptions {
@@ -30,144 +47,40 @@ export interface WriteOptions {
   durable?: boolean;
 }
 
+export interface ObjectStat {
+  size: number;
+  /** Last modification, where the storage knows it. */
+  mtimeMs?: number;
+  /** False when a sync client lists the object but its bytes are still in the cloud. */
+  local?: boolean;
+}
+
+export interface ObjectVariant {
+  /** Opaque to callers: which copy (for `move`). */
+  id: string;
+  /** How the copy came to be, for messages: "the object", "Dropbox conflict copy", ... */
+  label: string;
+  read(): Promise<Buffer>;
+}
+
+export type SurveyKind = 'object' | 'conflict' | 'placeholder';
+
+export interface SurveyEntry {
+  /** The object name this entry stands for. */
+  name: string;
+  kind: SurveyKind;
+  /** For conflict copies: the sync client's naming style. */
+  label: string;
+  size: number;
+  mtimeMs: number;
+  local: boolean;
+}
+
 /** Lowercase ascii, digits and '/' only: the same on every filesystem, no case-only clashes. */
-const NAME_RE = /^[a-z0-9]+(\/[a-z0-9]+){0,2}$/;
+export const NAME_RE = /^[a-z0-9]+(\/[a-z0-9]+){0,2}$/;
 
 export function assertObjectName(name: string): void {
   if (!NAME_RE.test(name) || name.length > 200) {
     throw new InvalidArgumentError(`Invalid backup object name "${name}"`);
-  }
-}
-
-const TMP_PREFIX = '.tmp-';
-
-export function createFolderBackend(dir: string): Backend {
-  const root = path.resolve(dir);
-  const full = (name: string): string => {
-    assertObjectName(name);
-    return path.join(root, ...name.split('/'));
-  };
-
-  async function fsyncDir(d: string): Promise<void> {
-    // Directory fsync makes the rename durable on POSIX; Windows cannot open directories.
-    if (process.platform === 'win32') return;
-    const h = await fs.open(d, 'r');
-    try {
-      await h.sync();
-    } finally {
-      await h.close();
-    }
-  }
-
-  async function walk(rel: string, out: string[]): Promise<void> {
-    let entries;
-    try {
-      entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    for (const e of entries) {
-      if (e.name.startsWith(TMP_PREFIX)) continue;
-      const name = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) await walk(name, out);
-      else if (e.isFile() && NAME_RE.test(name)) out.push(name);
-    }
-  }
-
-  const guard = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toStorageError(err, name);
-    }
-  };
-
-  return {
-    location: root,
-    list: (prefix) =>
-      guard(prefix, async () => {
-        const rel = prefix.replace(/\/+$/, '');
-        if (rel !== '') assertObjectName(rel);
-        const out: string[] = [];
-        await walk(rel, out);
-        return out;
-      }),
-    read: (name, range) =>
-      guard(name, async () => {
-        const file = full(name);
-        if (!range) return fs.readFile(file);
-        const h = await fs.open(file, 'r');
-        try {
-          const buf = Buffer.alloc(range.length);
-          const { bytesRead } = await h.read(buf, 0, range.length, range.offset);
-          return buf.subarray(0, bytesRead);
-        } finally {
-          await h.close();
-        }
-      }),
-    writeAtomic: (name, data, opts) =>
-      guard(name, async () => {
-        const durable = opts?.durable !== false;
-        const file = full(name);
-        const d = path.dirname(file);
-        const created = await fs.mkdir(d, { recursive: true });
-        if (created && durable) {
-          // New directories are entries of their parents: make those entries durable too.
-          for (let dir = d; ; dir = path.dirname(dir)) {
-            await fsyncDir(path.dirname(dir));
-            if (dir === created || dir === path.dirname(dir)) break;
-          }
-        }
-        if (await exists(file)) return; // immutable: names are content hashes or random ids
-        const tmp = path.join(d, `${TMP_PREFIX}${randomBytes(8).toString('hex')}`);
-        const h = await fs.open(tmp, 'wx');
-        try {
-          await h.writeFile(data);
-          if (durable) await h.sync();
-        } catch (err) {
-          await h.close().catch(() => undefined);
-          await fs.rm(tmp, { force: true }).catch(() => undefined);
-          throw err;
-        }
-        await h.close();
-        try {
-          await fs.rename(tmp, file);
-        } catch (err) {
-          await fs.rm(tmp, { force: true }).catch(() => undefined);
-          throw err;
-        }
-        if (durable) await fsyncDir(d);
-      }),
-    delete: (name, opts) =>
-      guard(name, async () => {
-        const file = full(name);
-        try {
-          await fs.unlink(file);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-          throw err;
-        }
-        if (opts?.durable !== false) await fsyncDir(path.dirname(file));
-      }),
-    stat: (name) =>
-      guard(name, async () => {
-        try {
-          const st = await fs.stat(full(name));
-          return { size: st.size };
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-          throw err;
-        }
-      }),
-  };
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,38 +1,73 @@
-import { RepositoryDamagedError } from '../errors.js';
-import { packIdFromName, packObjectName, readPackTrailer } from '../format/pack.js';
+import { HEADER_BYTES } from '../format/header.js';
+import { openPackTrailer, packIdFromName, packObjectName, trailerSpan } from '../format/pack.js';
 import { readObject } from './blob-store.js';
 import { encodeIndex, type IndexedPack } from './master-index.js';
+import { isReadFailure } from './object-read.js';
 import type { RepoState } from './state.js';
 
 /**
- * Resume after an interrupted backup: packs written by a run that died before its index are
- * complete objects (written atomically) that no index names. Each one is read whole, checked
- * against its name and its trailer authenticated, then named by a new index file so this
- * backup de-duplicates against it instead of uploading the same blobs again. Packs that fail
- * the check are left alone for prune. Runs under the backup's exclusive lock.
+ * Packs in the folder that no index file names, readable by their trailers alone: two ranged
+ * reads each (the last four bytes, then the trailer box, authenticated with the pack's header
+ * in its associated data). Their blobs are still authenticated one by one when read.
+ *
+ * Such packs are left by a backup that died before its index, by an index file that is
+ * damaged, or were written by another computer whose index has not synced here yet. Packs
+ * that prune has condemned (tombstones) are never taken back, and packs that cannot be read
+ * yet (not downloaded, still arriving, damaged) are skipped for a later run.
+ */
+export async function readUnindexedPacks(
+  state: RepoState,
+  opts: { onPack?: () => void } = {},
+): Promise<IndexedPack[]> {
+  const { backend, keys, index } = state;
+  const orphans = (await backend.list('data/'))
+    .map(packIdFromName)
+    .filter((id) => !index.packs.has(id) && !index.tombstones.has(id));
+  const found: IndexedPack[] = [];
+  for (const id of orphans) {
+    const object = packObjectName(id);
+    try {
+      const st = await backend.stat(object);
+      if (!st || st.local === false || st.size < HEADER_BYTES + 4) continue;
+      const last = await readObject(backend, object, { offset: st.size - 4, length: 4 });
+      const span = trailerSpan(st.size, last, object);
+      const header = await readObject(backend, object, { offset: 0, length: HEADER_BYTES });
+      const box = await readObject(backend, object, span);
+      found.push({
+        id,
+        size: st.size,
+        blobs: openPackTrailer(keys, header, box, span.offset, object),
+      });
+    } catch (err) {
+      if (!isReadFailure(err)) throw err;
+    }
+    opts.onPack?.();
+  }
+  return found;
+}
+
+/**
+ * Resume after an interrupted backup, or after an index file was lost: packs no index names
+ * are named by a new index file so this backup de-duplicates against them instead of
+ * uploading the same blobs again. Runs under the backup's exclusive lock.
  */
 export async function adoptUnindexedPacks(
   state: RepoState,
 ): Promise<{ adopted: number; bytes: number }> {
-  const { backend, keys, index } = state;
-  const orphans = (await backend.list('data/'))
-    .map(packIdFromName)
-    .filter((id) => !index.packs.has(id));
-  const adopted: IndexedPack[] = [];
-  let bytes = 0;
-  for (const id of orphans) {
-    const object = packObjectName(id);
-    try {
-      const data = await readObject(backend, object);
-      adopted.push({ id, size: data.length, blobs: readPackTrailer(keys, data, object) });
-      bytes += data.length;
-    } catch (err) {
-      if (!(err instanceof RepositoryDamagedError)) throw err;
-    }
-  }
+  const adopted = await readUnindexedPacks(state);
   if (adopted.length === 0) return { adopted: 0, bytes: 0 };
-  const { name, bytes: indexBytes } = encodeIndex(keys, adopted);
-  await backend.writeAtomic(name, indexBytes);
-  index.add(name, adopted);
-  return { adopted: adopted.length, bytes };
+  const { name, bytes: indexBytes } = encodeIndex(state.keys, adopted);
+  await state.backend.writeAtomic(name, indexBytes);
+  state.index.add(name, adopted);
+  return { adopted: adopted.length, bytes: adopted.reduce((a, p) => a + p.size, 0) };
+}
+
+/**
+ * For reading without writing (restore, check): packs no index names are indexed in memory
+ * only, so a lost or damaged index file costs nothing but a few ranged reads.
+ */
+export async function indexUnindexedInMemory(state: RepoState): Promise<number> {
+  const found = await readUnindexedPacks(state);
+  if (found.length > 0) state.index.add(`memory:${Date.now()}`, found);
+  return found.length;
 }

@@ -17,8 +17,10 @@ import type { BackupOptions, MediaStats } from '../types.js';
 import { PackWriter } from './blob-store.js';
 import { FastCdc } from './fastcdc.js';
 import { ProgressReporter } from './progress.js';
+import { isReadFailure } from './object-read.js';
 import {
   groupKey,
+  nextSeq,
   readListLines,
   writeList,
   type LoadedSnapshot,
@@ -52,12 +54,23 @@ export async function runBackup(
   const progress = new ProgressReporter(opts.onProgress, opts.signal);
   progress.checkAbort();
   const { backend, keys, index } = state;
-  const parent = state.snapshots[state.snapshots.length - 1] ?? null;
-  const parentRaw = {
-    chats: parent ? await readListLines(state, parent.doc.lists.chats) : [],
-    groups: parent ? await readListLines(state, parent.doc.lists.groups) : [],
-    media: parent ? await readListLines(state, parent.doc.lists.media) : [],
-  };
+  const newest = state.snapshots[state.snapshots.length - 1] ?? null;
+  // The newest snapshot is the one to compare with, unless its lists cannot be read: then
+  // everything is compared with nothing (de-duplication by blob id still saves the upload).
+  let parent: LoadedSnapshot | null = newest;
+  let parentRaw = { chats: [] as string[], groups: [] as string[], media: [] as string[] };
+  if (parent) {
+    try {
+      parentRaw = {
+        chats: await readListLines(state, parent.doc.lists.chats),
+        groups: await readListLines(state, parent.doc.lists.groups),
+        media: await readListLines(state, parent.doc.lists.media),
+      };
+    } catch (err) {
+      if (!isReadFailure(err)) throw err;
+      parent = null;
+    }
+  }
   const parentLists = {
     groups: parentRaw.groups.map((l) => JSON.parse(l) as GroupLine),
     chats: parentRaw.chats.map((l) => JSON.parse(l) as ChatLine),
@@ -238,11 +251,13 @@ export async function runBackup(
     unchanged: boolean,
     build: () => string[],
   ): Promise<ListRef> => {
-    if (parent && unchanged) return parent.doc.lists[which];
+    // Only while the parent's list blobs are soundly stored (not in a pack being deleted).
+    const reusable = parent !== null && parent.doc.lists[which].ids.every((id) => index.has(id));
+    if (reusable && unchanged) return parent!.doc.lists[which];
     const lines = build();
     const before = parentRaw[which];
-    if (parent && lines.length === before.length && lines.every((l, i) => l === before[i])) {
-      return parent.doc.lists[which];
+    if (reusable && lines.length === before.length && lines.every((l, i) => l === before[i])) {
+      return parent!.doc.lists[which];
     }
     return writeList(writer, keys.chunkerKey, lines);
   };
@@ -263,12 +278,12 @@ export async function runBackup(
   );
   const doc: SnapshotDoc = {
     v: 1,
-    seq: (parent?.doc.seq ?? 0) + 1,
+    seq: nextSeq(state),
     time: Date.now(),
     host: opts.host ?? os.hostname(),
     appVersion: opts.appVersion ?? '',
     storeId: source.storeId,
-    parent: parent?.hash ?? null,
+    parent: newest?.hash ?? null,
     mediaTypes: [...selected],
     messageCount: groupLines.reduce((a, g) => a + g.n, 0),
     chatCount: chatLines.length,

@@ -1,9 +1,10 @@
 import { compress, decompress } from 'zstd-napi';
 import type { Backend } from '../backend/backend.js';
 import type { BlobType, RepoKeys } from '../crypto/repo-keys.js';
-import { RepositoryDamagedError, toStorageError } from '../errors.js';
+import { ObjectNotFoundError, RepositoryDamagedError, toStorageError } from '../errors.js';
 import { PackBuilder, packObjectName } from '../format/pack.js';
 import { encodeIndex, type IndexedPack, type MasterIndex } from './master-index.js';
+import { classifyDamage } from './object-read.js';
 
 export const PACK_TARGET_BYTES = 16 * 1024 * 1024;
 
@@ -12,20 +13,62 @@ export function isCompressed(type: BlobType): boolean {
   return type !== 'media';
 }
 
-/** Reads an object; a missing object is damage (something referenced it), other errors are storage errors. */
+/**
+ * Reads an object something referred to: missing is damage, a short read is "still arriving"
+ * or damage (see classifyDamage), other errors are storage errors or "not downloaded".
+ */
 export async function readObject(
   backend: Backend,
   name: string,
   range?: { offset: number; length: number },
 ): Promise<Buffer> {
+  let b: Buffer;
   try {
-    const b = await backend.read(name, range);
-    if (range && b.length !== range.length) throw new RepositoryDamagedError(name, 'truncated');
-    return b;
+    b = await backend.read(name, range);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new RepositoryDamagedError(name, 'missing');
+    if (err instanceof ObjectNotFoundError) throw new RepositoryDamagedError(name, 'missing');
     throw toStorageError(err, name);
+  }
+  if (range && b.length !== range.length) {
+    throw await classifyDamage(
+      backend,
+      name,
+      new RepositoryDamagedError(name, 'truncated'),
+      range.offset + range.length,
+    );
+  }
+  return b;
+}
+
+/**
+ * A blob's box from its pack; when the pack's copy does not authenticate, copies of the pack
+ * a sync client made are tried (rare: read whole).
+ */
+async function openFromPack(
+  backend: Backend,
+  keys: RepoKeys,
+  type: BlobType,
+  id: string,
+  e: { pack: string; offset: number; length: number },
+  open: (box: Buffer, pack: string) => Buffer,
+): Promise<Buffer> {
+  const pack = packObjectName(e.pack);
+  try {
+    return open(await readObject(backend, pack, { offset: e.offset, length: e.length }), pack);
+  } catch (err) {
+    if (!(err instanceof RepositoryDamagedError)) throw err;
+    if (!backend.variants) throw await classifyDamage(backend, pack, err);
+    for (const v of await backend.variants(pack)) {
+      if (v.label === 'the object') continue;
+      try {
+        const whole = await v.read();
+        return open(whole.subarray(e.offset, e.offset + e.length), pack);
+      } catch {
+        // Try the next copy.
+      }
+    }
+    // Not downloaded (a dataless file reads as zeros) or still being written is not damage.
+    throw await classifyDamage(backend, pack, err);
   }
 }
 
@@ -73,11 +116,14 @@ export async function readBlobCompact(
     const plain = await readBlob(backend, keys, index, id);
     return { plain, compact: compress(plain, { compressionLevel: 1 }) };
   }
-  const pack = packObjectName(e.pack);
-  const box = await readObject(backend, pack, { offset: e.offset, length: e.length });
-  const payload = keys.openBlob(e.type, id, box);
-  if (!payload) throw new RepositoryDamagedError(pack, `blob ${id} fails authentication`);
-  return { plain: verifyPayload(keys, e.type, id, payload, pack), compact: payload };
+  let compact: Buffer | null = null;
+  const plain = await openFromPack(backend, keys, e.type, id, e, (box, pack) => {
+    const payload = keys.openBlob(e.type, id, box);
+    if (!payload) throw new RepositoryDamagedError(pack, `blob ${id} fails authentication`);
+    compact = payload;
+    return verifyPayload(keys, e.type, id, payload, pack);
+  });
+  return { plain, compact: compact! };
 }
 
 export async function readBlob(
@@ -92,9 +138,9 @@ export async function readBlob(
       `blob ${id}`,
       'not in any index file (its pack is missing or was never written)',
     );
-  const pack = packObjectName(e.pack);
-  const box = await readObject(backend, pack, { offset: e.offset, length: e.length });
-  return openBlobBox(keys, e.type, id, box, pack);
+  return openFromPack(backend, keys, e.type, id, e, (box, pack) =>
+    openBlobBox(keys, e.type, id, box, pack),
+  );
 }
 
 /**
@@ -113,6 +159,11 @@ export class PackWriter {
     private readonly index: MasterIndex,
     private readonly targetBytes = PACK_TARGET_BYTES,
   ) {}
+
+  /** Ids added through this writer (written or still pending). */
+  pending(): Iterable<string> {
+    return this.session;
+  }
 
   /** Whether a blob with this id is already stored or pending. */
   known(id: string): boolean {

@@ -1,5 +1,7 @@
 import type { MediaType } from '../../store/records.js';
 import { RepositoryDamagedError } from '../errors.js';
+import { problemOf, type ObjectProblem } from './load.js';
+import { classifyDamage, isReadFailure } from './object-read.js';
 import { packIdFromName, packObjectName, readPackTrailer } from '../format/pack.js';
 import {
   chatRefString,
@@ -20,23 +22,30 @@ import { referencedBlobs, walkLists, type RepoState } from './state.js';
  */
 export async function runCheck(
   state: RepoState,
-  damaged: RepositoryDamagedError[],
+  found: ObjectProblem[],
   opts: { readData?: boolean; readDataPercent?: number; onProgress?: (p: Progress) => void },
 ): Promise<CheckReport> {
   const { backend, keys, index } = state;
   const progress = new ProgressReporter(opts.onProgress);
-  const problems: CheckProblem[] = damaged.map((e) => ({
-    kind: 'damaged-object',
-    object: e.object,
-    message: e.message,
-  }));
+  const problems: CheckProblem[] = [];
   const notes: string[] = [];
+  const notHere: ObjectProblem[] = [];
+  for (const p of found) {
+    if (p.state === 'damaged')
+      problems.push({ kind: 'damaged-object', object: p.object, message: p.message });
+    else notHere.push(p);
+  }
 
   // Everything the snapshots reference; a snapshot whose lists cannot be read is a problem itself.
   const referenced = await referencedBlobs(state, state.snapshots, (snap, err) => {
+    const object = (err as { object?: string }).object ?? `snapshot ${snap.hash}`;
+    if (!(err instanceof RepositoryDamagedError)) {
+      notHere.push({ object, state: 'not-downloaded', message: err.message });
+      return;
+    }
     problems.push({
       kind: 'damaged-object',
-      object: err.object,
+      object,
       message: `${err.message}; snapshot ${snap.hash} cannot be listed`,
       affected: { snapshots: [snap.hash], chats: [], media: [] },
     });
@@ -52,7 +61,7 @@ export async function runCheck(
   };
 
   // Blobs referenced but not indexed.
-  const missing = [...referenced].filter((id) => !index.has(id));
+  const missing = [...referenced].filter((id) => !index.hasAnywhere(id));
   for (const id of missing) {
     problems.push({
       kind: 'missing-blob',
@@ -86,6 +95,22 @@ export async function runCheck(
       continue;
     }
     const st = await backend.stat(object);
+    if (st && (st.local === false || st.size < p.size)) {
+      const why = await classifyDamage(
+        backend,
+        object,
+        new RepositoryDamagedError(object, 'truncated'),
+        p.size,
+      );
+      if (!(why instanceof RepositoryDamagedError)) {
+        notHere.push({
+          object,
+          state: st.local === false ? 'not-downloaded' : 'arriving',
+          message: why.message,
+        });
+        continue;
+      }
+    }
     if (!st || st.size !== p.size) {
       problems.push({
         kind: 'size-mismatch',
@@ -108,10 +133,13 @@ export async function runCheck(
     sizeOk.add(packId);
   }
   for (const packId of present) {
-    if (!index.packs.has(packId))
-      notes.push(
-        `pack ${packObjectName(packId)} is not indexed (left by an interrupted backup or prune; prune removes it)`,
-      );
+    if (index.packs.has(packId)) continue;
+    notes.push(
+      index.tombstones.has(packId)
+        ? `pack ${packObjectName(packId)} is no longer used; prune deletes it after its grace period`
+        : `pack ${packObjectName(packId)} is not named by any index (left by an interrupted backup, or ` +
+            'written by another computer whose index has not synced yet); the next backup indexes it',
+    );
   }
 
   // Data.
@@ -127,12 +155,25 @@ export async function runCheck(
     for (const packId of chosen) {
       const p = index.packs.get(packId)!;
       const object = packObjectName(packId);
-      const bytes = await readObject(backend, object);
+      let bytes: Buffer;
+      try {
+        bytes = await readObject(backend, object);
+      } catch (err) {
+        if (!isReadFailure(err) || err instanceof RepositoryDamagedError) throw err;
+        notHere.push({ object, state: 'not-downloaded', message: err.message });
+        continue;
+      }
       packsRead++;
       try {
         readPackTrailer(keys, bytes, object);
       } catch (err) {
         if (!(err instanceof RepositoryDamagedError)) throw err;
+        const why = await classifyDamage(backend, object, err, p.size);
+        if (!(why instanceof RepositoryDamagedError)) {
+          // Being written by a sync client right now, or not downloaded: check it later.
+          notHere.push(problemOf(object, why));
+          continue;
+        }
         problems.push({ kind: 'damaged-object', object, message: err.message });
       }
       // Blob by blob, so one flipped byte names only the chats and files it really hits.
@@ -166,12 +207,13 @@ export async function runCheck(
   }
   if (pending.length) await resolveAffected(state, pending);
   return {
-    ok: problems.length === 0,
+    ok: problems.length === 0 && notHere.length === 0,
     snapshots: state.snapshots.length,
     packs: index.packs.size,
     packsRead,
     blobsRead,
     problems,
+    notHere,
     notes,
   };
 }

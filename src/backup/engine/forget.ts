@@ -21,11 +21,30 @@ function isoWeek(d: Date): string {
 }
 
 /**
- * restic-style retention, by snapshot time in local time: keep the newest `keepLast`, and the
- * newest snapshot of each of the last `keepDaily` days (weeks, months, years) that have one.
- * The newest snapshot is always kept (it anchors rollback detection); an empty policy keeps all.
+ * restic-style retention, by snapshot time in local time, applied to each computer's (host's)
+ * snapshots apart: keep the newest `keepLast`, and the newest snapshot of each of the last
+ * `keepDaily` days (weeks, months, years) that have one. Each computer's newest snapshot is
+ * always kept: it anchors that computer's rollback detection, and with several computers
+ * sharing a slowly syncing folder, a snapshot one of them just wrote is never forgotten by
+ * another before it has even been seen. An empty policy keeps all.
  */
 export function selectForget(
+  snapshots: LoadedSnapshot[],
+  policy: RetentionPolicy,
+): { keep: LoadedSnapshot[]; remove: LoadedSnapshot[] } {
+  const byHost = new Map<string, LoadedSnapshot[]>();
+  for (const s of snapshots) byHost.set(s.doc.host, [...(byHost.get(s.doc.host) ?? []), s]);
+  const keepSet = new Set<LoadedSnapshot>();
+  for (const group of byHost.values()) {
+    for (const s of selectForgetOneHost(group, policy).keep) keepSet.add(s);
+  }
+  return {
+    keep: snapshots.filter((s) => keepSet.has(s)),
+    remove: snapshots.filter((s) => !keepSet.has(s)),
+  };
+}
+
+function selectForgetOneHost(
   snapshots: LoadedSnapshot[],
   policy: RetentionPolicy,
 ): { keep: LoadedSnapshot[]; remove: LoadedSnapshot[] } {

@@ -2,7 +2,13 @@ import os from 'node:os';
 import type { Backend } from '../backend/backend.js';
 import { randomBytes } from '../crypto/primitives.js';
 import type { RepoKeys } from '../crypto/repo-keys.js';
-import { RepositoryDamagedError, RepositoryLockedError, type LockHolder } from '../errors.js';
+import {
+  ObjectNotFoundError,
+  RepositoryDamagedError,
+  RepositoryLockedError,
+  StorageError,
+  type LockHolder,
+} from '../errors.js';
 import { decodeSealed, encodeSealed } from '../format/sealed-object.js';
 
 export const STALE_AFTER_MS = 30 * 60 * 1000;
@@ -75,33 +81,62 @@ export class HeldLock {
   }
 }
 
-async function conflicting(
-  backend: Backend,
-  keys: RepoKeys,
-  exclusive: boolean,
-  own: string | null,
-): Promise<LockHolder | null> {
+/**
+ * Removing a lock that protects nothing (stale, unreadable) is a courtesy: in a folder we may
+ * not write (a read-only share), it simply stays and is ignored.
+ */
+async function dropLock(backend: Backend, name: string): Promise<void> {
+  try {
+    await backend.delete(name, LOCK_WRITE);
+  } catch (err) {
+    if (!(err instanceof StorageError)) throw err;
+  }
+}
+
+/** Every live lock in the folder (stale and unreadable ones are removed on the way). */
+export async function listLocks(backend: Backend, keys: RepoKeys): Promise<LockHolder[]> {
+  const out: LockHolder[] = [];
   for (const name of await backend.list('locks/')) {
-    if (name === own) continue;
     let rec: LockRecord;
     try {
       rec = decodeSealed('lock', keys, await backend.read(name), name, false, {
         contentNamed: false,
       }) as LockRecord;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile
+      if (err instanceof ObjectNotFoundError) continue; // released meanwhile
       if (!(err instanceof RepositoryDamagedError)) throw err;
       // A lock nobody can read protects nothing; removing it lets work continue.
-      await backend.delete(name, LOCK_WRITE);
+      await dropLock(backend, name);
       continue;
     }
     if (isStale(rec)) {
-      await backend.delete(name, LOCK_WRITE);
+      await dropLock(backend, name);
       continue;
     }
-    if (exclusive || rec.exclusive) return { lock: name, ...rec };
+    out.push({ lock: name, ...rec });
+  }
+  return out;
+}
+
+async function conflicting(
+  backend: Backend,
+  keys: RepoKeys,
+  exclusive: boolean,
+  own: string | null,
+): Promise<LockHolder | null> {
+  for (const holder of await listLocks(backend, keys)) {
+    if (holder.lock === own) continue;
+    if (exclusive || holder.exclusive) return holder;
   }
   return null;
+}
+
+/**
+ * Removes locks held by others (`chatkeep unlock`, the app's "take over"): for a process that
+ * crashed on another computer, whose lock would otherwise block for up to 30 minutes.
+ */
+export async function removeLocks(backend: Backend, names: string[]): Promise<void> {
+  for (const name of names) await backend.delete(name, LOCK_WRITE);
 }
 
 /**

@@ -1,57 +1,133 @@
+import os from 'node:os';
+import { NotMaintenanceOwnerError } from '../errors.js';
 import { packIdFromName, packObjectName } from '../format/pack.js';
 import type { Progress, PruneReport } from '../types.js';
+import { readUnindexedPacks } from './adopt.js';
 import { openBlobBox, PackWriter, readObject } from './blob-store.js';
-import { encodeIndex, MasterIndex, type IndexedPack } from './master-index.js';
+import {
+  encodeIndex,
+  MasterIndex,
+  type IndexedPack,
+  type MaintenanceClaim,
+} from './master-index.js';
 import { ProgressReporter } from './progress.js';
 import { referencedBlobs, type RepoState } from './state.js';
 
 /** A pack whose used bytes fall below this share is rewritten with only its used blobs. */
 export const REPACK_BELOW_USED = 0.5;
+/** How long a condemned pack waits at each stage (see runPrune). */
+export const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
+/** Anyone may take over maintenance from an owner that has not pruned for this long. */
+export const OWNER_IDLE_MS = 14 * 24 * 60 * 60 * 1000;
+/** A tombstone outlives its pack's file by this much, for computers that sync slowly. */
+const TOMBSTONE_KEEP_MS = 30 * 24 * 60 * 60 * 1000;
+
+export interface PruneOptions {
+  onProgress?: (p: Progress) => void;
+  /** Default 24 h; 0 frees space at once (safe only when no other computer uses the folder). */
+  graceMs?: number;
+  /** For tests: the clock. */
+  now?: number;
+  /** This computer, recorded as the maintenance owner. */
+  client?: { clientId: string; host: string };
+  /** Take over maintenance from the computer recorded as its owner. */
+  takeOver?: boolean;
+}
 
 /**
- * Removes blobs no snapshot references. Crash-safe order: new packs, then one new index naming
- * every kept pack, then the old index files, then the old packs. An interruption at any point
- * leaves every snapshot restorable; leftovers are unindexed packs the next prune deletes.
+ * Removes blobs no snapshot references, safely even when several computers share a folder
+ * that syncs slowly (a lock there takes minutes to reach the others, so it cannot protect a
+ * deletion). As Kopia does, deletion goes in stages, each only after a grace period (24 h):
+ *
+ * 1. marked: a pack none of whose used blobs is needed (unreferenced, or every used blob also
+ *    stored in a pack that is not condemned) is marked in the index. It stays readable, but
+ *    no backup de-duplicates against it any more, so no new snapshot comes to need it.
+ * 2. tombstone: still not needed a grace period later, it leaves the index (a tombstone says
+ *    so, so no computer adopts it back as an "unindexed" pack).
+ * 3. deleted: a grace period after that, its file is deleted.
+ * A condemned pack that turns out to be needed (a snapshot from another computer arrived that
+ * uses it) is taken back at once. Sparse packs are repacked: their needed blobs are copied to
+ * new packs and the old pack is marked. Nothing is condemned while any snapshot cannot be read,
+ * since what it uses is unknown. One computer, the maintenance owner recorded in the index,
+ * prunes; others are refused unless they take over (or the owner has been idle 14 days).
+ *
+ * Crash-safe order: new packs, then one new index naming every pack that stays (with marks,
+ * tombstones and the owner), then the old index files, then expired packs' files.
  */
-export async function runPrune(
-  state: RepoState,
-  opts: { onProgress?: (p: Progress) => void },
-): Promise<PruneReport> {
+export async function runPrune(state: RepoState, opts: PruneOptions): Promise<PruneReport> {
   const { backend, keys, index } = state;
   const progress = new ProgressReporter(opts.onProgress);
+  const now = opts.now ?? Date.now();
+  const grace = opts.graceMs ?? DEFAULT_GRACE_MS;
+  const client = opts.client ?? { clientId: `host:${os.hostname()}`, host: os.hostname() };
 
-  // Reading every snapshot's lists throws on damage: never delete when we cannot tell what is used.
-  const used = await referencedBlobs(state, state.snapshots);
+  const owner = index.owner();
+  if (
+    owner &&
+    owner.clientId !== client.clientId &&
+    !opts.takeOver &&
+    now - owner.since < OWNER_IDLE_MS
+  ) {
+    throw new NotMaintenanceOwnerError(owner);
+  }
 
-  const keep: IndexedPack[] = [];
-  const drop: string[] = [];
+  // What is used. A snapshot (or part of its lists) we cannot read may use anything.
+  const blockedBy = [...state.unreadableSnapshots];
+  const used = await referencedBlobs(state, state.snapshots, (snap) => blockedBy.push(snap.name));
+  const blocked = blockedBy.length > 0;
+
+  // Packs no index names (an interrupted backup, a lost index file, another computer's index
+  // not here yet) join the decision like any other: condemned first, never deleted at once.
+  const unindexed = await readUnindexedPacks(state);
+  const packs = new Map<string, { size: number; blobs: IndexedPack['blobs'] }>(index.packs);
+  for (const p of unindexed) packs.set(p.id, { size: p.size, blobs: p.blobs });
+
+  const marked = new Map(index.marked);
+  const tombstones = new Map(index.tombstones);
+  // Where each blob is stored, counting only packs that are not condemned.
+  const homes = new Map<string, Set<string>>();
+  for (const [id, p] of packs) {
+    if (marked.has(id) || tombstones.has(id)) continue;
+    for (const b of p.blobs) homes.set(b.id, (homes.get(b.id) ?? new Set()).add(id));
+  }
+  const neededIn = (packId: string, blobs: IndexedPack['blobs']) =>
+    blobs.filter((b) => {
+      if (!used.has(b.id)) return false;
+      const elsewhere = homes.get(b.id);
+      return !elsewhere || [...elsewhere].every((h) => h === packId);
+    });
+  const condemn = (packId: string, blobs: IndexedPack['blobs']): void => {
+    marked.set(packId, marked.get(packId) ?? now);
+    for (const b of blobs) homes.get(b.id)?.delete(packId);
+  };
+
+  let packsMarked = 0;
+  let packsRevived = 0;
   const repack: IndexedPack[] = [];
-  let blobsRemoved = 0;
-  let bytesFreed = 0;
-  // A blob may sit in several packs (an earlier interrupted prune); keep one copy.
-  const placed = new Set<string>();
-  for (const [id, p] of index.packs) {
-    const usedBlobs = p.blobs.filter((b) => used.has(b.id) && !placed.has(b.id));
-    const usedBytes = usedBlobs.reduce((a, b) => a + b.length, 0);
-    const allBytes = p.blobs.reduce((a, b) => a + b.length, 0);
-    if (usedBlobs.length === 0) {
-      drop.push(id);
-      blobsRemoved += p.blobs.length;
-      bytesFreed += p.size;
-    } else if (usedBytes < allBytes * REPACK_BELOW_USED) {
-      repack.push({ id, size: p.size, blobs: usedBlobs });
-      blobsRemoved += p.blobs.length - usedBlobs.length;
-    } else {
-      keep.push({ id, size: p.size, blobs: p.blobs });
-      for (const b of p.blobs) placed.add(b.id);
+  for (const [id, p] of packs) {
+    const needed = neededIn(id, p.blobs);
+    if (marked.has(id) || tombstones.has(id)) {
+      if (needed.length > 0) {
+        // Needed after all: back into service.
+        marked.delete(id);
+        tombstones.delete(id);
+        packsRevived++;
+        for (const b of p.blobs) homes.set(b.id, (homes.get(b.id) ?? new Set()).add(id));
+      }
       continue;
     }
-    for (const b of usedBlobs) placed.add(b.id);
+    if (blocked) continue;
+    const usedBytes = p.blobs.filter((b) => used.has(b.id)).reduce((a, b) => a + b.length, 0);
+    const allBytes = p.blobs.reduce((a, b) => a + b.length, 0);
+    if (needed.length === 0) {
+      condemn(id, p.blobs);
+      packsMarked++;
+    } else if (usedBytes < allBytes * REPACK_BELOW_USED) {
+      repack.push({ id, size: p.size, blobs: needed });
+    }
   }
-  const present = (await backend.list('data/')).map(packIdFromName);
-  const unindexed = present.filter((id) => !index.packs.has(id));
 
-  // 1. New packs holding the used blobs of sparse packs.
+  // 1. New packs holding the needed blobs of sparse packs; the old packs are then marked.
   const writer = new PackWriter(backend, keys, new MasterIndex());
   let done = 0;
   for (const p of repack) {
@@ -67,7 +143,6 @@ export async function runPrune(
       );
       await writer.add(b.type, plain, b.id);
     }
-    bytesFreed += p.size;
     progress.report({
       phase: 'prune',
       itemsDone: ++done,
@@ -77,26 +152,100 @@ export async function runPrune(
     });
   }
   await writer.flushPack();
-  for (const w of writer.written) bytesFreed -= w.size;
-
-  const oldIndexFiles = [...index.files.keys()];
-  const nothingToDo =
-    drop.length === 0 && repack.length === 0 && unindexed.length === 0 && oldIndexFiles.length <= 1;
-  if (!nothingToDo) {
-    // 2. One index naming every pack that stays.
-    const { name, bytes } = encodeIndex(keys, [...keep, ...writer.written]);
-    await backend.writeAtomic(name, bytes);
-    // 3. Old index files, then 4. old packs.
-    for (const f of oldIndexFiles) if (f !== name) await backend.delete(f);
-    for (const id of [...drop, ...repack.map((p) => p.id), ...unindexed])
-      await backend.delete(packObjectName(id));
+  for (const p of repack) {
+    condemn(p.id, packs.get(p.id)!.blobs);
+    packsMarked++;
   }
+
+  // Stages advance only after their grace period, and never while a snapshot is unreadable.
+  const present = new Set((await backend.list('data/')).map(packIdFromName));
+  const toDelete: string[] = [];
+  if (!blocked) {
+    for (const [id, since] of [...marked]) {
+      if (now - since < grace) continue;
+      marked.delete(id);
+      tombstones.set(id, now);
+    }
+    for (const [id, since] of [...tombstones]) {
+      if (now - since < grace) continue;
+      if (present.has(id)) toDelete.push(id);
+      else if (now - since >= TOMBSTONE_KEEP_MS) tombstones.delete(id);
+    }
+  }
+
+  const stageChanged =
+    marked.size !== index.marked.size ||
+    tombstones.size !== index.tombstones.size ||
+    [...marked].some(([id, t]) => index.marked.get(id) !== t) ||
+    [...tombstones].some(([id, t]) => index.tombstones.get(id) !== t);
+  // The owner's claim is renewed at most twice a day when nothing else changes.
+  const claimFresh =
+    owner !== null && owner.clientId === client.clientId && now - owner.since < 12 * 3600_000;
+  if (
+    !stageChanged &&
+    repack.length === 0 &&
+    toDelete.length === 0 &&
+    unindexed.length === 0 &&
+    index.files.size <= 1 &&
+    claimFresh
+  ) {
+    return emptyReport(blockedBy, marked.size + tombstones.size);
+  }
+
+  const stays: IndexedPack[] = [];
+  for (const [id, p] of packs) {
+    if (!tombstones.has(id)) stays.push({ id, size: p.size, blobs: p.blobs });
+  }
+  stays.push(...writer.written);
+  const claim: MaintenanceClaim = { clientId: client.clientId, host: client.host, since: now };
+  const oldIndexFiles = [...index.files.keys()];
+  // 2. One index naming every pack that stays, then 3. the old index files, then 4. files.
+  const { name, bytes } = encodeIndex(keys, stays, { marked, tombstones, owner: claim });
+  await backend.writeAtomic(name, bytes);
+  for (const f of oldIndexFiles) if (f !== name) await backend.delete(f);
+  let bytesFreed = 0;
+  const remaining = new Set(stays.flatMap((p) => p.blobs.map((b) => b.id)));
+  const removedBlobs = new Set<string>();
+  for (const id of toDelete) {
+    const p = packs.get(id);
+    bytesFreed += p?.size ?? (await backend.stat(packObjectName(id)))?.size ?? 0;
+    for (const b of p?.blobs ?? []) if (!remaining.has(b.id)) removedBlobs.add(b.id);
+    await backend.delete(packObjectName(id));
+  }
+  const pending = [...marked.keys(), ...tombstones.keys()].filter((id) => !toDelete.includes(id));
   return {
-    packsDeleted: drop.length + repack.length + unindexed.length,
+    packsDeleted: toDelete.length,
     packsRepacked: repack.length,
     packsWritten: writer.written.length,
-    blobsRemoved,
-    bytesFreed: Math.max(0, bytesFreed),
-    indexFilesReplaced: nothingToDo ? 0 : oldIndexFiles.length,
+    packsMarked,
+    packsRevived,
+    packsPending: pending.length,
+    bytesPending: pending.reduce((a, id) => a + (packs.get(id)?.size ?? 0), 0),
+    blobsRemoved: removedBlobs.size,
+    bytesFreed,
+    indexFilesReplaced: oldIndexFiles.length,
+    blockedBy,
   };
+}
+
+function emptyReport(blockedBy: string[], pending: number): PruneReport {
+  return {
+    packsDeleted: 0,
+    packsRepacked: 0,
+    packsWritten: 0,
+    packsMarked: 0,
+    packsRevived: 0,
+    packsPending: pending,
+    bytesPending: 0,
+    blobsRemoved: 0,
+    bytesFreed: 0,
+    indexFilesReplaced: 0,
+    blockedBy,
+  };
+}
+
+/** Whether a prune now would advance a condemned pack's stage (the app then runs one). */
+export function pruneDue(state: RepoState, graceMs = DEFAULT_GRACE_MS, now = Date.now()): boolean {
+  const { marked, tombstones } = state.index;
+  return [...marked.values(), ...tombstones.values()].some((t) => now - t >= graceMs);
 }

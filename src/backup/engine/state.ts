@@ -2,9 +2,9 @@ import type { Backend } from '../backend/backend.js';
 import type { RepoKeys } from '../crypto/repo-keys.js';
 import type { ChatLine, GroupLine, ListRef, MediaLine, SnapshotDoc } from '../format/snapshot.js';
 import { joinChunks, splitLines } from './tree-list.js';
-import { RepositoryDamagedError } from '../errors.js';
 import { readBlob, type PackWriter } from './blob-store.js';
 import type { MasterIndex } from './master-index.js';
+import { isReadFailure, type ReadFailure } from './object-read.js';
 
 export interface LoadedSnapshot {
   /** Object name: snapshots/<hash>. */
@@ -21,6 +21,18 @@ export interface RepoState {
   index: MasterIndex;
   /** Readable snapshots, oldest (lowest seq) first. */
   snapshots: LoadedSnapshot[];
+  /** Snapshot objects listed but unusable (damaged, not downloaded, still arriving). */
+  unreadableSnapshots: string[];
+  /** No snapshot written from here may have a seq at or below this (the last one seen). */
+  seqFloor: number;
+}
+
+/** The seq of the next snapshot: above every snapshot that exists or was seen, readable or not. */
+export function nextSeq(state: RepoState): number {
+  const newest = state.snapshots.reduce((m, s) => Math.max(m, s.doc.seq), 0);
+  // Each snapshot took the newest seq + 1 when written, so unreadable ones newer than the
+  // newest readable one have seqs up to newest + their count.
+  return Math.max(newest + state.unreadableSnapshots.length, state.seqFloor) + 1;
 }
 
 /** A list's root holds at most this many ids; longer levels get a level above them. */
@@ -50,6 +62,38 @@ export async function readListLines(state: RepoState, ref: ListRef): Promise<str
   return readChunks(state, (await resolveList(state, ref)).leaves);
 }
 
+export interface ListFailure {
+  /** The tree blob that could not be read. */
+  blob: string;
+  error: unknown;
+}
+
+/**
+ * A list's lines, skipping chunks that cannot be read (each failure is reported once, with
+ * the blob it stood for). A failed inner chunk loses the leaves below it.
+ */
+export async function readListLinesTolerant(
+  state: RepoState,
+  ref: ListRef,
+  failures: ListFailure[],
+): Promise<string[]> {
+  const read = async (ids: string[]): Promise<string[]> => {
+    const out: string[] = [];
+    for (const id of ids) {
+      try {
+        out.push(...(await readChunks(state, [id])));
+      } catch (error) {
+        if (!isReadFailure(error)) throw error;
+        failures.push({ blob: id, error });
+      }
+    }
+    return out;
+  };
+  let ids = ref.ids;
+  for (let d = ref.d; d > 0; d--) ids = await read(ids);
+  return read(ids);
+}
+
 /**
  * Walks the lists of many snapshots, visiting each distinct leaf chunk once: successive
  * snapshots share most chunks, so the cost follows the repository's unique content and not
@@ -64,7 +108,7 @@ export async function walkLists(
     onChunk?: (which: 'chats' | 'groups' | 'media', id: string, lines: string[]) => void;
     onLeaf?: (which: 'chats' | 'groups' | 'media', id: string, snapshot: LoadedSnapshot) => void;
     /** Without it, damage in a snapshot's lists throws. */
-    onSnapshotError?: (snapshot: LoadedSnapshot, err: RepositoryDamagedError) => void;
+    onSnapshotError?: (snapshot: LoadedSnapshot, err: ReadFailure) => void;
   },
 ): Promise<void> {
   const innerCache = new Map<string, string[]>();
@@ -98,7 +142,7 @@ export async function walkLists(
         }
       }
     } catch (err) {
-      if (!(err instanceof RepositoryDamagedError) || !visit.onSnapshotError) throw err;
+      if (!isReadFailure(err) || !visit.onSnapshotError) throw err;
       visit.onSnapshotError(s, err);
     }
   }
@@ -108,7 +152,7 @@ export async function walkLists(
 export async function referencedBlobs(
   state: RepoState,
   snapshots: LoadedSnapshot[],
-  onSnapshotError?: (snapshot: LoadedSnapshot, err: RepositoryDamagedError) => void,
+  onSnapshotError?: (snapshot: LoadedSnapshot, err: ReadFailure) => void,
 ): Promise<Set<string>> {
   const used = new Set<string>();
   await walkLists(state, snapshots, {

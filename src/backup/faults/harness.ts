@@ -22,8 +22,18 @@ export function tempBench(): Bench {
   return { root, repo: path.join(root, 'repo'), store: path.join(root, 'store') };
 }
 
+/**
+ * Each bench is its own "user": its own state folder for snapshot markers, so copies of one
+ * repository in several benches are not taken for rollbacks of each other.
+ */
+function benchEnv(b: Bench, env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { CHATKEEP_STATE_DIR: path.join(b.root, 'state'), ...env };
+}
+
 export function cli(b: Bench, args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult> {
-  return runCli(['--repo', b.repo, '--store', b.store, '--json', '--quiet', ...args], { env });
+  return runCli(['--repo', b.repo, '--store', b.store, '--json', '--quiet', ...args], {
+    env: benchEnv(b, env),
+  });
 }
 
 export async function initRepo(b: Bench): Promise<void> {
@@ -76,7 +86,9 @@ export interface KilledRun {
 
 /** Spawns the CLI and SIGKILLs it after `delayMs` (if it is still running by then). */
 export async function killAfter(b: Bench, args: string[], delayMs: number): Promise<KilledRun> {
-  const child = spawnCli(['--repo', b.repo, '--store', b.store, '--json', '--quiet', ...args]);
+  const child = spawnCli(['--repo', b.repo, '--store', b.store, '--json', '--quiet', ...args], {
+    env: benchEnv(b),
+  });
   const done = collect(child);
   const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
   const r = await done;
@@ -86,7 +98,9 @@ export async function killAfter(b: Bench, args: string[], delayMs: number): Prom
 
 /** Spawns the CLI and SIGKILLs it as soon as `when()` holds (polled every 10 ms). */
 export async function killWhen(b: Bench, args: string[], when: () => boolean): Promise<KilledRun> {
-  const child = spawnCli(['--repo', b.repo, '--store', b.store, '--json', '--quiet', ...args]);
+  const child = spawnCli(['--repo', b.repo, '--store', b.store, '--json', '--quiet', ...args], {
+    env: benchEnv(b),
+  });
   const done = collect(child);
   const timer = setInterval(() => {
     if (when()) child.kill('SIGKILL');

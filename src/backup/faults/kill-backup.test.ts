@@ -64,7 +64,8 @@ describe(`backup killed with SIGKILL at random moments (seed ${SEED})`, () => {
     const rand = seededRandom(SEED);
     const dataAfterFirst = dataBytes(b);
     // How long this backup takes uninterrupted, timed on a copy of the repository.
-    const scratch = { ...b, repo: `${b.repo}-scratch1` };
+    // Its own root: its own state folder, so the copy's new snapshot is not this repo's marker.
+    const scratch = { ...b, root: `${b.root}/scratch1`, repo: `${b.repo}-scratch1` };
     fs.cpSync(b.repo, scratch.repo, { recursive: true });
     const t0 = Date.now();
     await backup(scratch);
@@ -114,7 +115,7 @@ describe(`backup killed with SIGKILL at random moments (seed ${SEED})`, () => {
       chatPrefix: 'third',
     });
     const expected = (await storeDigest(b.store)).digest;
-    const scratch = { ...b, repo: `${b.repo}-scratch2` };
+    const scratch = { ...b, root: `${b.root}/scratch2`, repo: `${b.repo}-scratch2` };
     fs.cpSync(b.repo, scratch.repo, { recursive: true });
     const uninterrupted = (await backup(scratch)).sizeAdded;
     fs.rmSync(scratch.repo, { recursive: true, force: true });

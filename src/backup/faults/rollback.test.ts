@@ -10,8 +10,9 @@ import { fillStore } from './store-fixture.js';
 /**
  * Rollback: the repository folder's snapshots replaced by an older copy (a sync conflict
  * resolved the wrong way, a restored disk image, tampering). The CLI remembers the newest
- * marker it saw in `<store>/backup-markers.json` and must refuse, with exit 6 and a message
- * saying what happened, every command that would trust the old state.
+ * marker it saw in each repository (by repository id, in the user's state folder) and must
+ * refuse, with exit 6 and a message saying what happened, every command that would trust the
+ * old state, whichever chat store it is used with.
  */
 
 let b: Bench;
@@ -38,12 +39,30 @@ afterAll(() => {
 
 describe('rollback detection', () => {
   it('the marker file holds the newest marker and nothing secret', () => {
-    const state = JSON.parse(fs.readFileSync(path.join(b.store, MARKER_FILE_NAME), 'utf8')) as {
+    const file = path.join(b.root, 'state', MARKER_FILE_NAME);
+    const state = JSON.parse(fs.readFileSync(file, 'utf8')) as {
       repositories: Record<string, { marker: { seq: number; id: string; hash: string } }>;
     };
-    const entry = state.repositories[path.resolve(b.repo)];
+    const [repoId] = Object.keys(state.repositories);
+    expect(repoId).toMatch(/^[0-9a-f]{32}$/);
+    const entry = state.repositories[repoId!];
     expect(entry?.marker.seq).toBe(3);
     expect(Object.keys(entry?.marker ?? {}).sort()).toEqual(['hash', 'id', 'seq']);
+  });
+
+  it('refuses with any chat store, even one that does not exist', async () => {
+    const r = await cli(b, ['--store', path.join(b.root, 'no-such-store'), 'snapshots']);
+    expect(r.status, r.stderr).toBe(EXIT.ROLLBACK);
+  });
+
+  it('another computer (no marker yet) is warned on restore that it cannot tell', async () => {
+    const target = path.join(b.root, 'restore-elsewhere');
+    const r = await cli(b, ['restore', 'latest', '--target', target], {
+      CHATKEEP_STATE_DIR: path.join(b.root, 'other-computer'),
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/has no record of the newest snapshot in this backup/);
+    fs.rmSync(target, { recursive: true, force: true });
   });
 
   it.each([['snapshots'], ['backup'], ['restore', 'latest', '--target', 'RESTORE'], ['check']])(
@@ -68,14 +87,14 @@ describe('rollback detection', () => {
     expect((await cli(b, ['snapshots'])).status).toBe(0);
   });
 
-  it('a new repository created at the same path is not a rollback', async () => {
+  it('a new repository created at the same path is not a rollback (markers go by repository id)', async () => {
     await backup(b);
     await backup(b);
     fs.rmSync(b.repo, { recursive: true });
     await initRepo(b);
     const r = await cli(b, ['backup']);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/now holds a different repository/);
+    expect(r.stderr).toBe('');
     expect((await cli(b, ['snapshots'])).stderr).toBe('');
   });
 });

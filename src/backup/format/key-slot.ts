@@ -8,6 +8,7 @@ import {
 } from '../crypto/primitives.js';
 import { sodium } from '../crypto/sodium.js';
 import { InvalidArgumentError, RepositoryDamagedError, WeakKdfError } from '../errors.js';
+import { isRepoConfig, type RepoConfig } from './config.js';
 import { checkHeader, header, HEADER_BYTES } from './header.js';
 
 export type KeySlotKind = 'password' | 'recovery';
@@ -31,6 +32,27 @@ export interface KeySlotHeader {
   kind: KeySlotKind;
   createdAt: number;
   kdf: SlotKdf;
+  /**
+   * A copy of the repository's config (written by Chatkeep 0.2 and later): a slot alone is
+   * enough to open the repository when every copy of `config` is missing or damaged. It is
+   * in the slot's associated data, so the box authenticates it.
+   */
+  config?: RepoConfig;
+}
+
+/**
+ * Bounds on the Argon2id parameters a slot may ask for. A slot is read from a folder anyone
+ * with access to the cloud account can write: without bounds a crafted slot could make
+ * opening hang for hours (opsLimit 2^32-1) or exhaust memory. Chatkeep writes MODERATE
+ * (ops 3, 256 MiB); SENSITIVE is ops 4, 1 GiB.
+ */
+export const ARGON2_BOUNDS = { maxOpsLimit: 10, maxMemLimit: 1024 * 1024 * 1024 } as const;
+
+/** Tests may create slots weaker than MODERATE only when this variable is set to 1. */
+export const INSECURE_TEST_KDF_ENV = 'CHATKEEP_INSECURE_TEST_KDF';
+
+export function insecureTestKdfAllowed(): boolean {
+  return process.env[INSECURE_TEST_KDF_ENV] === '1';
 }
 
 export interface KeySlotInfo {
@@ -76,13 +98,14 @@ export function newSlotKdf(kind: KeySlotKind, argon?: Argon2Params, allowWeak = 
   if (kind === 'recovery')
     return { alg: 'blake2b-recovery', salt: randomBytes(16).toString('hex') };
   const p = argon ?? DEFAULT_ARGON2;
-  if (
-    !allowWeak &&
-    (p.opsLimit < DEFAULT_ARGON2.opsLimit || p.memLimit < DEFAULT_ARGON2.memLimit)
-  ) {
+  if (isWeakArgon2(p) && !(allowWeak && insecureTestKdfAllowed())) {
     throw new WeakKdfError(
-      `need at least ops ${DEFAULT_ARGON2.opsLimit}, memory ${DEFAULT_ARGON2.memLimit} bytes`,
+      `need at least ops ${DEFAULT_ARGON2.opsLimit}, memory ${DEFAULT_ARGON2.memLimit} bytes` +
+        (allowWeak ? ` (weaker test parameters need ${INSECURE_TEST_KDF_ENV}=1)` : ''),
     );
+  }
+  if (p.opsLimit > ARGON2_BOUNDS.maxOpsLimit || p.memLimit > ARGON2_BOUNDS.maxMemLimit) {
+    throw new WeakKdfError('above the bounds every reader accepts');
   }
   if (
     p.opsLimit < sodium.crypto_pwhash_OPSLIMIT_MIN ||
@@ -96,6 +119,28 @@ export function newSlotKdf(kind: KeySlotKind, argon?: Argon2Params, allowWeak = 
     memLimit: p.memLimit,
     salt: randomBytes(sodium.crypto_pwhash_SALTBYTES).toString('hex'),
   };
+}
+
+export function isWeakArgon2(p: Argon2Params): boolean {
+  return p.opsLimit < DEFAULT_ARGON2.opsLimit || p.memLimit < DEFAULT_ARGON2.memLimit;
+}
+
+/** Why a slot's KDF is refused before any work is spent on it, or null when it is sane. */
+export function kdfProblem(kdf: SlotKdf): string | null {
+  if (kdf.alg !== 'argon2id13') return null;
+  if (kdf.opsLimit < sodium.crypto_pwhash_OPSLIMIT_MIN || kdf.opsLimit > ARGON2_BOUNDS.maxOpsLimit)
+    return `Argon2id operations ${kdf.opsLimit} outside 1..${ARGON2_BOUNDS.maxOpsLimit}`;
+  if (kdf.memLimit < sodium.crypto_pwhash_MEMLIMIT_MIN || kdf.memLimit > ARGON2_BOUNDS.maxMemLimit)
+    return `Argon2id memory ${kdf.memLimit} bytes outside ${sodium.crypto_pwhash_MEMLIMIT_MIN}..${ARGON2_BOUNDS.maxMemLimit}`;
+  return null;
+}
+
+/** Chatkeep's own default parameters: such slots are tried first when opening. */
+export function isDefaultKdf(kdf: SlotKdf): boolean {
+  return (
+    kdf.alg !== 'argon2id13' ||
+    (kdf.opsLimit === DEFAULT_ARGON2.opsLimit && kdf.memLimit === DEFAULT_ARGON2.memLimit)
+  );
 }
 
 function slotAd(repoId: Buffer, prefix: Buffer): Buffer {
@@ -122,16 +167,33 @@ export interface ParsedKeySlot {
   header: KeySlotHeader;
   prefix: Buffer;
   box: Buffer;
+  /**
+   * False when the trailing checksum does not match. Such a slot is still tried: the box's
+   * AEAD covers the prefix and the wrapped key, so a slot that opens is sound whatever
+   * happened to the checksum bytes.
+   */
+  checksumOk: boolean;
 }
 
-/** Structure and checksum only; throws RepositoryDamagedError naming the slot. */
+/**
+ * Structure, then checksum; throws RepositoryDamagedError naming the slot when the structure
+ * cannot be read. A checksum mismatch alone is reported in `checksumOk` (see there).
+ */
 export function parseKeySlot(buf: Buffer, object: string): ParsedKeySlot {
   if (buf.length < HEADER_BYTES + 2 + BOX_BYTES + 32)
     throw new RepositoryDamagedError(object, 'truncated');
   const body = buf.subarray(0, buf.length - 32);
-  if (!blake2b256(body).equals(buf.subarray(buf.length - 32))) {
-    throw new RepositoryDamagedError(object, 'checksum mismatch');
+  const checksumOk = blake2b256(body).equals(buf.subarray(buf.length - 32));
+  try {
+    return parseSlotBody(body, object, checksumOk);
+  } catch (err) {
+    if (!checksumOk && err instanceof RepositoryDamagedError)
+      throw new RepositoryDamagedError(object, `checksum mismatch (${err.detail})`);
+    throw err;
   }
+}
+
+function parseSlotBody(body: Buffer, object: string, checksumOk: boolean): ParsedKeySlot {
   checkHeader(body, 'keySlot', object);
   const jsonLen = body.readUInt16BE(HEADER_BYTES);
   const prefixLen = HEADER_BYTES + 2 + jsonLen;
@@ -143,13 +205,19 @@ export function parseKeySlot(buf: Buffer, object: string): ParsedKeySlot {
     throw new RepositoryDamagedError(object, 'unreadable JSON');
   }
   if (!isSlotHeader(h)) throw new RepositoryDamagedError(object, 'missing fields');
-  return { header: h, prefix: body.subarray(0, prefixLen), box: body.subarray(prefixLen) };
+  return {
+    header: h,
+    prefix: body.subarray(0, prefixLen),
+    box: body.subarray(prefixLen),
+    checksumOk,
+  };
 }
 
 function isSlotHeader(h: unknown): h is KeySlotHeader {
   const x = h as KeySlotHeader;
   if (!x || (x.kind !== 'password' && x.kind !== 'recovery') || typeof x.createdAt !== 'number')
     return false;
+  if (x.config !== undefined && !isRepoConfig(x.config)) return false;
   const k = x.kdf as SlotKdf | undefined;
   if (!k || typeof k.salt !== 'string') return false;
   if (k.alg === 'argon2id13') {

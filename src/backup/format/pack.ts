@@ -86,11 +86,42 @@ export function readPackTrailer(keys: RepoKeys, bytes: Buffer, object: string): 
   const boxLen = bytes.readUInt32BE(bytes.length - 4);
   const boxStart = bytes.length - 4 - boxLen;
   if (boxStart < HEADER_BYTES) throw new RepositoryDamagedError(object, 'bad trailer length');
-  const t = keys.openMeta(
-    TRAILER_LABEL,
+  return openPackTrailer(
+    keys,
     bytes.subarray(0, HEADER_BYTES),
     bytes.subarray(boxStart, bytes.length - 4),
+    boxStart,
+    object,
   );
+}
+
+/** Where a pack's trailer box lies, from the pack's size and its last four bytes. */
+export function trailerSpan(
+  size: number,
+  lastFour: Buffer,
+  object: string,
+): { offset: number; length: number } {
+  if (size < HEADER_BYTES + 4 || lastFour.length !== 4)
+    throw new RepositoryDamagedError(object, 'truncated');
+  const length = lastFour.readUInt32BE(0);
+  const offset = size - 4 - length;
+  if (offset < HEADER_BYTES) throw new RepositoryDamagedError(object, 'bad trailer length');
+  return { offset, length };
+}
+
+/**
+ * Authenticates a trailer box (the pack's header is in its associated data) and lists the
+ * blobs it names; every blob must lie between the header and the trailer (`boxStart`).
+ */
+export function openPackTrailer(
+  keys: RepoKeys,
+  header: Buffer,
+  box: Buffer,
+  boxStart: number,
+  object: string,
+): PackBlob[] {
+  checkHeader(header, 'pack', object);
+  const t = keys.openMeta(TRAILER_LABEL, header, box);
   if (!t || t.length < 4) throw new RepositoryDamagedError(object, 'trailer authentication failed');
   const n = t.readUInt32BE(0);
   if (t.length !== 4 + n * ENTRY_BYTES) throw new RepositoryDamagedError(object, 'bad trailer');

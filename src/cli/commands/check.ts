@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { CheckProblem } from '../../backup/index.js';
+import { syncAdvice, type CheckProblem, type CheckReport } from '../../backup/index.js';
 import { commandContext, type CliIo } from '../context.js';
-import { CheckFailedError } from '../errors.js';
+import { CheckFailedError, CheckNotSyncedError } from '../errors.js';
 import { parsePercent } from '../parse.js';
 import { withRepository } from '../repo-session.js';
 
@@ -18,7 +18,7 @@ export function registerCheckCommand(program: Command, io: CliIo): void {
           ? parsePercent(opts.readDataSubset, '--read-data-subset')
           : undefined;
       const progress = ctx.progress();
-      const report = await withRepository(
+      const report: CheckReport = await withRepository(
         ctx,
         async (repo) => {
           try {
@@ -31,7 +31,7 @@ export function registerCheckCommand(program: Command, io: CliIo): void {
             progress.stop();
           }
         },
-        { allowDamaged: true },
+        { warnWithoutMarker: true },
       );
       const problems = report.problems;
       if (problems.length > 0) {
@@ -41,12 +41,25 @@ export function registerCheckCommand(program: Command, io: CliIo): void {
               'The repository has problems:',
               ...problems.map((p) => `  - ${describeProblem(p)}`),
               '',
+              'Run "chatkeep repair" to put back what can be saved (damaged files are moved into',
+              'the folder "damaged", never deleted).',
+              '',
             ].join('\n'),
           );
         }
         throw new CheckFailedError(problems.length, report);
       }
-      ctx.out.result({ check: report, timings: ctx.timings }, () => 'No problems found.');
+      if (report.notHere.length > 0) {
+        const n = report.notHere.length;
+        throw new CheckNotSyncedError(
+          `No damage found, but ${n} file${n === 1 ? '' : 's'} of this backup ` +
+            `${n === 1 ? 'is' : 'are'} not on this computer yet and could not be checked. ${syncAdvice()}`,
+          report,
+        );
+      }
+      ctx.out.result({ check: report, timings: ctx.timings }, () =>
+        ['No problems found.', ...report.notes.map((n) => `  note: ${n}`)].join('\n'),
+      );
     });
 }
 

@@ -3,7 +3,10 @@ import { commandContext, type CliIo } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { formatBytes, formatTime } from '../format.js';
 import { parseNonNegativeInt } from '../parse.js';
-import { withRepository } from '../repo-session.js';
+import { markerState, withRepository } from '../repo-session.js';
+import os from 'node:os';
+import type { CommandContext } from '../context.js';
+import type { PruneOptions } from '../../backup/index.js';
 import { summaryForJson } from './backup.js';
 
 interface ForgetOpts {
@@ -39,7 +42,8 @@ export function registerForgetCommands(program: Command, io: CliIo): void {
       }
       const { forgot, pruned } = await withRepository(ctx, async (repo) => {
         const forgot = await repo.forget(policy, { dryRun: Boolean(opts.dryRun) });
-        const pruned = opts.prune && !opts.dryRun ? await repo.prune({}) : null;
+        const pruned =
+          opts.prune && !opts.dryRun ? await repo.prune(await pruneOptions(ctx, {})) : null;
         return { forgot, pruned };
       });
       ctx.out.result(
@@ -64,19 +68,43 @@ export function registerForgetCommands(program: Command, io: CliIo): void {
 
   program
     .command('prune')
-    .description('delete data that no snapshot needs and repack partly used packs')
-    .action(async (_opts: unknown, cmd: Command) => {
+    .description(
+      'delete data that no snapshot needs and repack partly used packs (in stages, each after a ' +
+        'grace period, so computers sharing a slowly syncing folder stay safe)',
+    )
+    .option(
+      '--grace <hours>',
+      'hours between the stages of deleting (0: at once; only when no other computer uses the folder)',
+      '24',
+    )
+    .option('--take-over', 'make this computer the one that runs maintenance for this backup')
+    .action(async (opts: { grace: string; takeOver?: boolean }, cmd: Command) => {
       const ctx = commandContext(cmd, io);
       const progress = ctx.progress();
+      const pruneOpts = await pruneOptions(ctx, opts);
       const report = await withRepository(ctx, async (repo) => {
         try {
-          return await repo.prune({ onProgress: (p) => progress.update(p) });
+          return await repo.prune({ ...pruneOpts, onProgress: (p) => progress.update(p) });
         } finally {
           progress.stop();
         }
       });
       ctx.out.result({ prune: report }, () => describePrune(report));
     });
+}
+
+async function pruneOptions(
+  ctx: CommandContext,
+  opts: { grace?: string; takeOver?: boolean },
+): Promise<PruneOptions> {
+  const hours = opts.grace === undefined ? 24 : Number(opts.grace);
+  if (!Number.isFinite(hours) || hours < 0)
+    throw new CliUsageError(`--grace needs a number of hours, got "${opts.grace}"`);
+  return {
+    graceMs: hours * 3600_000,
+    takeOver: Boolean(opts.takeOver),
+    client: { clientId: await markerState(ctx).clientId(), host: os.hostname() },
+  };
 }
 
 function optionalCount(value: string | undefined, option: string): number | undefined {
@@ -87,6 +115,13 @@ export function describePrune(report: object): string {
   const lines = ['Prune:'];
   for (const [k, v] of Object.entries(report)) {
     if (typeof v === 'number') lines.push(`  ${k}: ${/bytes|size/i.test(k) ? formatBytes(v) : v}`);
+  }
+  const blocked = (report as { blockedBy?: string[] }).blockedBy ?? [];
+  if (blocked.length > 0) {
+    lines.push(
+      `  nothing new was deleted: ${blocked.length} snapshot file(s) cannot be read, and what they ` +
+        'use is unknown. Run "chatkeep repair" (or wait for the sync to finish).',
+    );
   }
   return lines.join('\n');
 }

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import type { RestoreResult } from '../../backup/index.js';
 import { MEDIA_TYPES } from '../../store/records.js';
 import { commandContext, type CliIo } from '../context.js';
-import { formatDuration } from '../format.js';
-import { parseMediaTypes, parseTime } from '../parse.js';
+import { RestoreIncompleteError } from '../errors.js';
+import { formatBytes, formatDuration } from '../format.js';
+import { parseMediaTypes, parseNonNegativeInt, parseTime } from '../parse.js';
 import { withRepository } from '../repo-session.js';
 
 export function registerRestoreCommand(program: Command, io: CliIo): void {
@@ -20,10 +22,22 @@ export function registerRestoreCommand(program: Command, io: CliIo): void {
       `media to restore: all, none, or a list of ${MEDIA_TYPES.join(',')}`,
       'all',
     )
+    .option(
+      '--wait-for-sync <seconds>',
+      'wait while files still in the cloud keep arriving; give up after SECONDS without progress',
+      '120',
+    )
     .action(
       async (
         snapshot: string,
-        opts: { target?: string; chat?: string[]; from?: string; to?: string; media: string },
+        opts: {
+          target?: string;
+          chat?: string[];
+          from?: string;
+          to?: string;
+          media: string;
+          waitForSync: string;
+        },
         cmd: Command,
       ) => {
         const ctx = commandContext(cmd, io);
@@ -31,25 +45,52 @@ export function registerRestoreCommand(program: Command, io: CliIo): void {
         const mediaTypes = parseMediaTypes(opts.media);
         const from = opts.from !== undefined ? parseTime(opts.from, '--from') : undefined;
         const to = opts.to !== undefined ? parseTime(opts.to, '--to') : undefined;
+        const waitS = parseNonNegativeInt(opts.waitForSync, '--wait-for-sync');
         const started = Date.now();
         const progress = ctx.progress();
-        const result = await withRepository(ctx, async (repo) => {
-          try {
-            return await repo.restore(snapshot, target, {
-              chatKeys: opts.chat,
-              from,
-              to,
-              mediaTypes,
-              onProgress: (p) => progress.update(p),
-              signal: io.signal,
-            });
-          } finally {
-            progress.stop();
-          }
-        });
+        const result = await withRepository(
+          ctx,
+          async (repo) => {
+            try {
+              return await repo.restore(snapshot, target, {
+                chatKeys: opts.chat,
+                from,
+                to,
+                mediaTypes,
+                waitForSyncMs: waitS * 1000,
+                onProgress: (p) => progress.update(p),
+                signal: io.signal,
+              });
+            } finally {
+              progress.stop();
+            }
+          },
+          { warnWithoutMarker: true },
+        );
         const elapsedMs = Date.now() - started;
+        const doc = {
+          target,
+          restore: result,
+          elapsedMs,
+          timings: { ...ctx.timings, totalMs: elapsedMs },
+        };
+        if (!result.complete) {
+          if (!ctx.out.json)
+            io.stdout.write(`${describeRestore(result)}\n${describeMissing(result)}\n`);
+          const onlyNotHere = result.missing.problems.every((p) => p.state !== 'damaged');
+          throw new RestoreIncompleteError(
+            onlyNotHere
+              ? 'Restored everything that is on this computer; the rest of this backup is not ' +
+                  'here (not synced yet, or lost). Run restore again once your sync app has ' +
+                  'finished; "chatkeep check" tells what is missing.'
+              : 'Restored everything readable; some of the backup is damaged (listed above). ' +
+                  'Run "chatkeep repair" to save what can be saved.',
+            onlyNotHere,
+            doc,
+          );
+        }
         ctx.out.result(
-          { target, restore: result, elapsedMs, timings: { ...ctx.timings, totalMs: elapsedMs } },
+          doc,
           () =>
             `Restored into ${target} in ${formatDuration(elapsedMs)}\n${describeRestore(result)}`,
         );
@@ -57,10 +98,34 @@ export function registerRestoreCommand(program: Command, io: CliIo): void {
     );
 }
 
-function describeRestore(result: unknown): string {
-  if (result === null || typeof result !== 'object') return '';
-  return Object.entries(result as Record<string, unknown>)
-    .filter(([, v]) => typeof v === 'number' || typeof v === 'string')
-    .map(([k, v]) => `  ${k}: ${String(v)}`)
-    .join('\n');
+function describeRestore(r: RestoreResult): string {
+  return [
+    `  ${r.chats} chats, ${r.messages.toLocaleString('en')} messages`,
+    `  ${r.mediaFiles.toLocaleString('en')} media files (${formatBytes(r.mediaBytes)})` +
+      (r.mediaSkipped
+        ? `; ${r.mediaSkipped.toLocaleString('en')} attachments without their file`
+        : ''),
+  ].join('\n');
+}
+
+function describeMissing(r: RestoreResult): string {
+  const m = r.missing;
+  const lines = ['Could not restore:'];
+  for (const c of m.chats.slice(0, 30)) {
+    const n =
+      c.messages === null ? 'some messages' : `${c.messages} message${c.messages === 1 ? '' : 's'}`;
+    lines.push(`  - chat "${c.title}": ${n} from ${c.months.join(', ')}`);
+  }
+  if (m.chats.length > 30) lines.push(`  - and ${m.chats.length - 30} more chats`);
+  if (m.media.length)
+    lines.push(
+      `  - ${m.media.length} media file(s), ${formatBytes(m.media.reduce((a, x) => a + x.bytes, 0))}`,
+    );
+  if (m.listParts)
+    lines.push(`  - ${m.listParts} part(s) of the backup's own list of chats and files`);
+  lines.push('Because of these files:');
+  for (const p of m.problems.slice(0, 10))
+    lines.push(`  - ${p.object}: ${p.state.replace('-', ' ')}`);
+  if (m.problems.length > 10) lines.push(`  - and ${m.problems.length - 10} more`);
+  return lines.join('\n');
 }

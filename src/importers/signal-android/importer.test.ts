@@ -241,7 +241,8 @@ describe('Signal Android backup', () => {
     const file = backup();
     const bytes = fs.readFileSync(file);
     const damaged = Buffer.from(bytes);
-    damaged[Math.floor(bytes.length * 0.6)] ^= 0x01;
+    const at = Math.floor(bytes.length * 0.6);
+    damaged[at] = (damaged[at] ?? 0) ^ 0x01;
     const d = path.join(dir, 'damaged.backup');
     fs.writeFileSync(d, damaged);
     await expect(
@@ -255,7 +256,7 @@ describe('Signal Android backup', () => {
     // Damage inside the very first frame is still damage, not a wrong passphrase.
     const header = bytes.readUInt32BE(0) + 4;
     const early = Buffer.from(bytes);
-    early[header + 8] ^= 0x01;
+    early[header + 8] = (early[header + 8] ?? 0) ^ 0x01;
     const e = path.join(dir, 'early.backup');
     fs.writeFileSync(e, early);
     await expect(
