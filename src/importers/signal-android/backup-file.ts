@@ -8,6 +8,7 @@ import {
   UnsupportedVersionError,
   WrongPassphraseError,
 } from '../core/errors.js';
+import { CounterMode, HmacSha256, xor } from './frame-crypto.js';
 import { decodeFrame, FrameFormatError, type BackupFrame } from './frame.js';
 import { deriveBackupKeys, type BackupKeys } from './keys.js';
 
@@ -167,6 +168,8 @@ export interface ReadFrame {
 export class BackupFileReader {
   private counter: number;
   private readonly iv: Buffer;
+  private readonly ctr: CounterMode;
+  private readonly hmac: HmacSha256;
   private frames = 0;
   /** Body bytes of the last frame that the caller has not read yet. */
   private pendingBody = 0;
@@ -179,6 +182,8 @@ export class BackupFileReader {
   ) {
     this.iv = Buffer.from(header.iv);
     this.counter = header.iv.readUInt32BE(0);
+    this.ctr = new CounterMode(keys.cipherKey);
+    this.hmac = new HmacSha256(keys.macKey);
   }
 
   static async open(
@@ -241,10 +246,10 @@ export class BackupFileReader {
       );
     }
     const iv = this.nextIv();
-    const decipher = createDecipheriv('aes-256-ctr', this.keys.cipherKey, iv);
     const encryptedLength = this.header.version >= 1;
+    // Version 1 encrypts the length as the first four bytes of the frame's keystream.
     const length = encryptedLength
-      ? decipher.update(lenBytes).readInt32BE(0)
+      ? xor(lenBytes, this.ctr.keystream(iv, 4), 0).readInt32BE(0)
       : lenBytes.readInt32BE(0);
     if (length <= MAC_BYTES || length > MAX_FRAME_BYTES) {
       if (first && encryptedLength) throw new WrongPassphraseError();
@@ -261,11 +266,12 @@ export class BackupFileReader {
     const body = await this.src.read(length);
     if (!body) throw new TruncatedFileError('This Signal backup was cut short');
     const ciphertext = body.subarray(0, length - MAC_BYTES);
-    const mac = this.mac();
-    if (encryptedLength) mac.update(lenBytes);
-    const ours = mac.update(ciphertext).digest().subarray(0, MAC_BYTES);
-    const valid = timingSafeEqual(ours, body.subarray(length - MAC_BYTES));
-    const plain = decipher.update(ciphertext);
+    const theirs = body.subarray(length - MAC_BYTES);
+    const valid = encryptedLength
+      ? this.hmac.verify(theirs, lenBytes, ciphertext)
+      : this.hmac.verify(theirs, ciphertext);
+    const skip = encryptedLength ? 4 : 0;
+    const plain = xor(ciphertext, this.ctr.keystream(iv, skip + ciphertext.length), skip);
     if (!valid) {
       if (first && !looksLikeFirstFrame(plain)) throw new WrongPassphraseError();
       throw new DamagedFileError(

@@ -11,6 +11,7 @@ import type {
 } from '../../store/records.js';
 import { UnsupportedVersionError } from '../core/errors.js';
 import { CHUNK_MESSAGES } from '../core/ingest.js';
+import { rowsThrough } from '../core/sqlite-rows.js';
 import { isStorableTime } from '../core/wall-clock.js';
 import { systemEvent, isOutgoing, skipType, type SystemEvent } from './message-types.js';
 import { vcardFromSharedContacts } from './shared-contacts.js';
@@ -85,6 +86,21 @@ interface AttachmentRow {
   size: number | null;
   text: string | null;
 }
+
+const MESSAGE_FIELDS = [
+  'id',
+  'sent',
+  'type',
+  'body',
+  'author',
+  'quote_id',
+  'quote_author',
+  'remote_deleted',
+  'expires_in',
+  'shared_contacts',
+  'original_id',
+  'original_sent',
+] as const satisfies readonly (keyof MessageRow)[];
 
 const num = (v: unknown): number | null =>
   typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null;
@@ -324,7 +340,6 @@ export class SignalChats {
          AND COALESCE(m.scheduled_date, -1) <= 0
        ORDER BY m.date_received, m._id`,
     );
-    messagesOf.safeIntegers(false);
     for (const chat of this.chats()) {
       let batch: MessageRow[] = [];
       const flush = (): ChatBundle | null => {
@@ -333,8 +348,9 @@ export class SignalChats {
         for (let i = 0; i < (b?.messages.length ?? 0); i++) opts.onMessage?.();
         return b;
       };
-      for (const row of messagesOf.iterate(chat.thread) as IterableIterator<MessageRow>) {
-        batch.push(row);
+      for (const view of rowsThrough<MessageRow>(messagesOf, MESSAGE_FIELDS, chat.thread)) {
+        // The view is reused row to row: keep a copy of what a batch needs.
+        batch.push({ ...view });
         if (batch.length >= CHUNK_MESSAGES) {
           const b = flush();
           if (b) yield b;

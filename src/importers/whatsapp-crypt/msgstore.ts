@@ -11,6 +11,7 @@ import type {
 } from '../../store/records.js';
 import { CHUNK_MESSAGES } from '../core/ingest.js';
 import { mediaTypeOf, mimeFromName } from '../core/media-type.js';
+import { rowsThrough } from '../core/sqlite-rows.js';
 import { isStorableTime } from '../core/wall-clock.js';
 import { systemSentence } from './system-actions.js';
 
@@ -135,23 +136,8 @@ const ROW_FIELDS = [
   'new_jid',
 ] as const satisfies readonly (keyof MsgRow)[];
 
-/**
- * Rows as arrays, read through one reused view: a phone holds hundreds of thousands of rows,
- * and building an object with two dozen named fields for each costs more than reading it.
- */
-function* rowsOf(stmt: Database.Statement, ...params: unknown[]): Generator<MsgRow> {
-  const names = stmt.columns().map((c) => c.name);
-  const at = ROW_FIELDS.map((f) => names.indexOf(f));
-  let raw: unknown[] = [];
-  const view = {} as MsgRow;
-  ROW_FIELDS.forEach((f, i) => {
-    const col = at[i] ?? -1;
-    Object.defineProperty(view, f, { get: () => (col >= 0 ? raw[col] : null), enumerable: true });
-  });
-  for (const row of stmt.raw(true).iterate(...params) as IterableIterator<unknown[]>) {
-    raw = row;
-    yield view;
-  }
+function rowsOf(stmt: Database.Statement, ...params: unknown[]): Generator<MsgRow> {
+  return rowsThrough<MsgRow>(stmt, ROW_FIELDS, ...params);
 }
 
 /** Builds `expr AS alias` or `NULL AS alias` depending on what the database has. */
