@@ -27,7 +27,7 @@ describe('adviceFor', () => {
         false,
         /older backup than the one this computer made last/,
       ],
-      [new RepositoryDamagedError('pack 1f', 'bad tag'), 'REPO_DAMAGED', false, /Check backup/],
+      [new RepositoryDamagedError('pack 1f', 'bad tag'), 'REPO_DAMAGED', false, /choose Repair/],
       [new RepositoryTooNewError('config', 3, 1), 'REPO_TOO_NEW', false, /Update Chatkeep/],
       [
         new RepositoryLockedError({ lock: 'l', host: 'h', pid: 1, time: 0, exclusive: true }),

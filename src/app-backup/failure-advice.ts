@@ -89,8 +89,26 @@ const BY_CODE: Record<string, Omit<FailureAdvice, 'code'>> = {
   REPO_DAMAGED: {
     title: 'Chatkeep backup is damaged',
     sentence:
-      'Part of your backup folder is damaged or missing. Open Chatkeep and run Check backup to see what is affected.',
+      'Part of your backup folder is damaged or missing. Open Chatkeep and choose Repair: it saves what can be saved and says what cannot.',
     retry: false,
+  },
+  NOT_SYNCED: {
+    title: 'Chatkeep backup folder is still syncing',
+    sentence:
+      'Some files of your backup have not reached this computer yet (they are still in the cloud). Chatkeep will try again; make sure your sync app is running and keeps the backup folder on this computer.',
+    retry: true,
+  },
+  NOT_DOWNLOADED: {
+    title: 'Chatkeep backup folder is still syncing',
+    sentence:
+      'Some files of your backup are only in the cloud, not on this computer. Chatkeep will try again; set the backup folder to "always keep on this device" in your sync app.',
+    retry: true,
+  },
+  NO_KEY_FILES: {
+    title: 'Chatkeep backup folder is incomplete',
+    sentence:
+      'The backup folder has no key files: it is still syncing to this computer, or it is not the whole backup folder. Chatkeep will try again; check your sync app.',
+    retry: true,
   },
   REPO_TOO_NEW: {
     title: 'Update Chatkeep to keep backing up',

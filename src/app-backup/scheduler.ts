@@ -255,6 +255,11 @@ export class BackupScheduler {
     return this.running ?? this.run('manual');
   }
 
+  /** Resolves once no run is in progress (including its bookkeeping after the backup itself). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+  }
+
   /**
    * The person fixed what made backups fail (entered the password again, reconnected the
    * drive): the next attempt comes after `resumeDelayMs` instead of at the next retry or slot.

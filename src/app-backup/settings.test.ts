@@ -24,8 +24,11 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+const CLIENT_ID = '0123456789abcdef0123456789abcdef';
+
 const configured = (): BackupSettings => ({
   ...defaultBackupSettings(),
+  clientId: CLIENT_ID,
   destination: { path: path.join(dir, 'Dropbox', 'Chatkeep Backup'), repoId: 'r_0123abcd' },
   schedule: { frequency: 'weekly', timeOfDay: '21:05', onlyOnAcPower: true },
 });
@@ -60,7 +63,7 @@ describe('BackupSettingsFile', () => {
     expect(fs.statSync(path.join(dir, SETTINGS_FILE_NAME)).mode & 0o777).toBe(0o600);
     expect(fs.readdirSync(dir)).toEqual([SETTINGS_FILE_NAME]);
     expect(Object.keys(JSON.parse(raw()) as object).sort()).toEqual(
-      ['destination', 'media', 'retention', 'runState', 'schedule', 'version'].sort(),
+      ['clientId', 'destination', 'media', 'retention', 'runState', 'schedule', 'version'].sort(),
     );
   });
 
@@ -90,7 +93,9 @@ describe('BackupSettingsFile', () => {
   it('keeps a damaged file aside and falls back to defaults, reporting it', async () => {
     writeRaw('{"version":1,"destination":{"path":"/x"');
     const { settings, problems } = await file.load();
-    expect(settings).toEqual(defaultBackupSettings());
+    // A fresh computer id, like every default set (see defaultBackupSettings).
+    expect(settings).toEqual({ ...defaultBackupSettings(), clientId: settings.clientId });
+    expect(settings.clientId).toMatch(/^[0-9a-f]{32}$/);
     expect(problems).toEqual([expect.objectContaining({ code: 'SETTINGS_CORRUPT' })]);
     expect(fs.readFileSync(path.join(dir, CORRUPT_COPY_NAME), 'utf8')).toBe(
       '{"version":1,"destination":{"path":"/x"',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -75,6 +76,11 @@ export interface BackupDestinationSetting {
 
 export interface BackupSettings {
   version: typeof SETTINGS_VERSION;
+  /**
+   * This installation, as recorded in a backup's index when it runs maintenance (prune), so
+   * that computers sharing a backup folder agree on which of them prunes. Not secret.
+   */
+  clientId: string;
   /** null until the person has set up backups. */
   destination: BackupDestinationSetting | null;
   schedule: ScheduleSettings;
@@ -87,6 +93,7 @@ export interface BackupSettings {
 export function defaultBackupSettings(): BackupSettings {
   return {
     version: SETTINGS_VERSION,
+    clientId: randomBytes(16).toString('hex'),
     destination: null,
     schedule: { ...DEFAULT_SCHEDULE },
     media: { ...DEFAULT_MEDIA },
@@ -146,6 +153,7 @@ const runStateSchema = z.strictObject({
 });
 
 const SECTIONS = {
+  clientId: z.string().regex(/^[0-9a-f]{32}$/),
   destination: destinationSchema,
   schedule: scheduleSchema,
   media: mediaSchema,
@@ -230,6 +238,7 @@ export function settingsFromJson(doc: unknown): LoadedSettings {
 }
 
 const SECTION_LABELS: Record<Section, string> = {
+  clientId: 'computer id',
   destination: 'folder settings',
   schedule: 'schedule settings',
   media: 'media choices',

@@ -26,7 +26,8 @@ export type BackupErrorCode =
   | 'FOLDER_IN_USE'
   | 'NOT_MAINTENANCE_OWNER'
   | 'SECRET_KIND_MISSING'
-  | 'NOT_ARRIVED';
+  | 'NOT_ARRIVED'
+  | 'NO_KEY_FILES';
 
 export abstract class BackupError extends Error {
   abstract readonly code: BackupErrorCode;
@@ -169,6 +170,22 @@ export class FolderInUseError extends BackupError {
         '"config" file is missing or not here yet: it may still be syncing from another ' +
         'computer. Wait for the sync to finish and open the backup with its password or ' +
         'recovery key, or run "chatkeep repair" on it. To start a new backup, choose an empty folder.',
+    );
+  }
+}
+
+/**
+ * The folder has a config or data but no key files at all: it is not a whole backup folder
+ * (still syncing to this computer, a copy of part of it, or the keys were deleted). Not a
+ * wrong password: no password could open it.
+ */
+export class NoKeyFilesError extends BackupError {
+  readonly code = 'NO_KEY_FILES' as const;
+  constructor(readonly location: string) {
+    super(
+      `The backup folder ${location} has no key files (its "keys" folder is empty or missing): it is ` +
+        'incomplete, still syncing to this computer, or only part of the backup folder was copied. ' +
+        'Wait for the sync to finish, or point Chatkeep at the complete folder. No password can open it as it is.',
     );
   }
 }

@@ -38,6 +38,7 @@ import {
   listSlots,
   openWithMasterKey,
   openWithSecret,
+  peekConfigs,
   writeConfigFiles,
   writeSlotFiles,
 } from './engine/keyring.js';
@@ -171,6 +172,17 @@ export class Repository {
     }
     await wrapStorage(CONFIG_OBJECT, () => writeConfigFiles(backend, config));
     return recoveryKey ? { repo, recoveryKey } : { repo };
+  }
+
+  /**
+   * The repository id a folder holds, read without any secret (the config is not secret), so
+   * a caller can look up what it remembers about it (the rollback marker) before opening.
+   * Null when there is no readable config (or key slot carrying one).
+   */
+  static async peekRepoId(backend: Backend): Promise<string | null> {
+    const configs = await wrapStorage(CONFIG_OBJECT, () => peekConfigs(backend));
+    const ids = new Set(configs.map((c) => c.config.repoId));
+    return ids.size === 1 ? [...ids][0]! : null;
   }
 
   static async open(backend: Backend, secret: Secret, opts: OpenOptions = {}): Promise<Repository> {
@@ -379,8 +391,15 @@ export class Repository {
     return out;
   }
 
-  latestMarker(): SnapshotMarker | null {
-    const s = this.state.snapshots[this.state.snapshots.length - 1];
+  /**
+   * The marker a computer keeps for rollback detection: its own newest snapshot when `host`
+   * has one (no other computer's retention ever removes it, so its absence means the folder
+   * went back), otherwise the newest snapshot there is.
+   */
+  latestMarker(host?: string): SnapshotMarker | null {
+    const own = host ? this.state.snapshots.filter((x) => x.doc.host === host) : [];
+    const list = own.length > 0 ? own : this.state.snapshots;
+    const s = list[list.length - 1];
     return s ? { seq: s.doc.seq, id: s.hash, hash: s.hash } : null;
   }
 

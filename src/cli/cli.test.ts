@@ -268,7 +268,7 @@ describe('chatkeep (the bundled binary)', () => {
     expect(r.status).toBe(EXIT.NOT_FOUND);
   });
 
-  it('exit 4 when data is damaged, naming the object', async () => {
+  it('exit 11 while damaged-looking files are still being written; exit 4 once damage has settled', async () => {
     const dataFiles = fs
       .readdirSync(path.join(repo, 'data'), { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
@@ -279,6 +279,12 @@ describe('chatkeep (the bundled binary)', () => {
       bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
       fs.writeFileSync(file, bytes);
     }
+    // Just changed: a sync client may still be writing them.
+    const fresh = await runCli([...base(), 'check', '--read-data']);
+    expect(fresh.status, fresh.stderr).toBe(EXIT.NOT_SYNCED);
+    expect(fresh.stderr).toMatch(/not on this computer yet/);
+    const old = new Date(Date.now() - 3600_000);
+    for (const file of dataFiles) fs.utimesSync(file, old, old);
     const c = await runCli([...base(), 'check', '--read-data']);
     expect(c.status).toBe(EXIT.DAMAGED);
     const problems = (c.json as { check: { problems: { object: string }[] } }).check.problems;
@@ -287,6 +293,8 @@ describe('chatkeep (the bundled binary)', () => {
     const target = path.join(root, 'restored-damaged');
     const r = await runCli([...base(), 'restore', 'latest', '--target', target]);
     expect(r.status).toBe(EXIT.DAMAGED);
+    expect(r.json).toMatchObject({ ok: false, error: { code: 'RESTORE_INCOMPLETE' } });
+    expect(r.json).toHaveProperty('restore.missing.problems');
   });
 });
 

@@ -66,3 +66,18 @@ export class CheckNotSyncedError extends Error {
     this.result = { check: report };
   }
 }
+
+/** The chat store folder exists but this user may not read (or write) it. */
+export class StoreAccessError extends Error {
+  readonly code = 'STORE_ACCESS' as const;
+  constructor(
+    readonly dir: string,
+    readonly errno: string,
+  ) {
+    super(
+      `Chatkeep may not use the chat store folder ${dir} (${errno === 'EACCES' || errno === 'EPERM' ? 'permission denied' : errno}). ` +
+        'Run chatkeep as the user who owns it, or fix the folder permissions.',
+    );
+    this.name = 'StoreAccessError';
+  }
+}

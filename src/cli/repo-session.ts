@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createFolderBackend, Repository, type Backend } from '../backup/index.js';
 import { defaultStateDir } from './app-paths.js';
@@ -104,7 +105,7 @@ async function recordMarker(
   repo: Repository,
   repoPath: string,
 ): Promise<void> {
-  const latest = repo.latestMarker();
+  const latest = repo.latestMarker(os.hostname());
   if (!latest) return;
   try {
     await markers.set(repo.repoId, repoPath, latest);

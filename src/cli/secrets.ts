@@ -40,7 +40,21 @@ async function promptHidden(message: string): Promise<string> {
 
 /** A secret file holds the secret on its first line; the line ending is not part of it. */
 export async function readSecretFile(file: string): Promise<string> {
-  const text = await readFile(file, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'EISDIR'
+          ? 'it is a folder, not a file'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : (code ?? String(err));
+    throw new SecretUnavailableError(`Cannot read the secret file ${file}: ${why}.`);
+  }
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   if (firstLine.length === 0) throw new SecretUnavailableError(`The secret file ${file} is empty`);
   return firstLine;

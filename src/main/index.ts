@@ -116,7 +116,7 @@ async function start(): Promise<void> {
   );
   createTray(path.join(bundleDir, '../renderer/tray.png'), {
     backUpNow: () => {
-      if (backups.isConfigured()) backups.runNow();
+      if (backups.isConfigured()) void backups.runNow().catch(() => undefined);
       else bus.emit('app.navigate', { section: 'backup' });
     },
     open: showMainWindow,

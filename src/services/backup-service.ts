@@ -12,7 +12,7 @@ import {
   type MediaGroup as StoredMediaGroup,
 } from '../app-backup/settings';
 import { formatRecoveryKey } from '../backup/format/key-slot';
-import type { Secret, SnapshotSummary } from '../backup/types';
+import type { ObjectProblemView, Secret, SnapshotSummary } from '../backup/types';
 import { BackupClient } from '../backup/worker/backup-client';
 import { MEDIA_TYPES } from '../store/records';
 import {
@@ -62,6 +62,9 @@ export interface BackupServiceOptions {
   /** Run the scheduler's timers (the app: yes; most tests: no). */
   schedule?: boolean;
 }
+
+/** A lock from another computer not renewed for this long can be taken over by the person. */
+export const LOCK_TAKEOVER_GRACE_MS = 10 * 60_000;
 
 export class BackupNotConfiguredError extends Error {
   readonly code = 'BACKUP_OFF';
@@ -120,12 +123,15 @@ export class BackupService {
   private client: BackupClient | null = null;
   private openRepoId: string | null = null;
   private scheduler: BackupScheduler | null = null;
-  private currentTaskId: string | null = null;
+  /** Set by runNow while it waits for the scheduler to start the task it asked for. */
+  private taskStarted: ((taskId: string) => void) | null = null;
   private readonly restoreSessions = new Map<
     string,
     { client: BackupClient; dir: string; lastUsed: number }
   >();
   private pendingRecoveryKeys = new Set<string>();
+  /** Files of the backup the last run skipped (damaged, not downloaded, still arriving). */
+  private folderProblems: ObjectProblemView[] = [];
 
   constructor(private readonly o: BackupServiceOptions) {
     this.keys = new RepoKeyStore(o.vault);
@@ -241,6 +247,8 @@ export class BackupService {
     const locked = this.repoId !== null && !(await this.hasKey());
     const run = this.settings.runState;
     const dest = this.settings.destination;
+    const lockHolder =
+      lastError?.code === 'REPO_LOCKED' && !locked ? await this.otherComputersLock() : null;
     return {
       configured: this.repoId !== null,
       destination: dest ? { path: dest.path, label: labelOf(dest.path) } : null,
@@ -264,18 +272,29 @@ export class BackupService {
             message: 'Enter your backup password (or recovery key) so Chatkeep can back up.',
             action: 'enter-password',
           }
-        : lastError
+        : lockHolder
           ? {
-              code: lastError.code,
-              message: lastError.sentence,
-              action:
-                lastError.code === 'WRONG_SECRET' || lastError.code === 'PASSWORD_NEEDED'
-                  ? 'enter-password'
-                  : lastError.code === 'REPO_NOT_FOUND'
-                    ? 'choose-folder'
-                    : 'retry',
+              code: 'REPO_LOCKED',
+              message:
+                `Another computer (${lockHolder.host}) has been backing up here since ` +
+                `${new Date(lockHolder.time).toLocaleString()}. If it is switched off or its ` +
+                'backup stopped, take over.',
+              action: 'take-over',
             }
-          : null,
+          : lastError
+            ? {
+                code: lastError.code,
+                message: lastError.sentence,
+                action:
+                  lastError.code === 'WRONG_SECRET' || lastError.code === 'PASSWORD_NEEDED'
+                    ? 'enter-password'
+                    : lastError.code === 'REPO_NOT_FOUND'
+                      ? 'choose-folder'
+                      : lastError.code === 'REPO_DAMAGED'
+                        ? 'repair'
+                        : 'retry',
+              }
+            : this.damagedFilesProblem(),
       keychain: availability.ok
         ? { available: true, reason: null }
         : { available: false, reason: availability.reason },
@@ -285,6 +304,33 @@ export class BackupService {
       // Messages compress to roughly a fifth of their size in the database.
       messagesBytesEstimate: Math.round(stats.dbBytes / 5),
     };
+  }
+
+  /** Backups go on past damaged files; the page still says so, with Repair. */
+  private damagedFilesProblem(): BackupStatusView['problem'] {
+    const damaged = this.folderProblems.filter((p) => p.state === 'damaged');
+    if (damaged.length === 0) return null;
+    return {
+      code: 'REPO_DAMAGED',
+      message:
+        `${damaged.length} file${damaged.length === 1 ? '' : 's'} of your backup ` +
+        `${damaged.length === 1 ? 'is' : 'are'} damaged. New backups are complete; Repair puts ` +
+        'back what can be saved of the older ones.',
+      action: 'repair',
+    };
+  }
+
+  /** Another computer's lock, once it has gone unrenewed for the grace period. */
+  private async otherComputersLock(): Promise<{ host: string; time: number } | null> {
+    try {
+      const client = await this.openRepository();
+      const other = (await client.locks()).filter(
+        (h) => h.host !== os.hostname() && Date.now() - h.time > LOCK_TAKEOVER_GRACE_MS,
+      );
+      return other[0] ?? null;
+    } catch {
+      return null;
+    }
   }
 
   private async emitChanged(): Promise<void> {
@@ -314,17 +360,24 @@ export class BackupService {
     return { recoveryKey };
   }
 
+  /**
+   * Creates the backup. With a password, a recovery key (generated by generateRecoveryKey and
+   * shown to the person) is added as a second way in by default: with only one secret, one
+   * forgotten password or one damaged key file loses everything.
+   */
   async setup(request: {
     destinationGrantId: string;
     secret: Secret;
+    recoveryKey?: string;
     settings?: Partial<BackupSettingsView>;
   }): Promise<{ taskId: string }> {
     const dir = this.o.grants.resolve(request.destinationGrantId);
     await this.o.validateFolder(dir);
-    if (
-      'recoveryKey' in request.secret &&
-      !this.pendingRecoveryKeys.has(request.secret.recoveryKey)
-    ) {
+    const keys = [
+      ...('recoveryKey' in request.secret ? [request.secret.recoveryKey] : []),
+      ...(request.recoveryKey ? [request.recoveryKey] : []),
+    ];
+    if (keys.some((k) => !this.pendingRecoveryKeys.has(k))) {
       // A key must come from generateRecoveryKey: never a low-entropy one a person made up.
       throw new CodedError('INVALID_REQUEST', 'Use the recovery key Chatkeep generated for you.');
     }
@@ -333,13 +386,17 @@ export class BackupService {
     const { repoId } = await client.init(
       dir,
       request.secret,
-      this.o.kdf ? { kdf: this.o.kdf } : undefined,
+      this.o.kdf ? { kdf: this.o.kdf, insecureTestKdf: true } : undefined,
     );
+    if (request.recoveryKey && 'password' in request.secret) {
+      await client.addRecoveryKey(request.recoveryKey);
+    }
     this.openRepoId = repoId;
     await this.keys.saveMasterKey(repoId, await client.exportMasterKey());
     const fresh = defaultBackupSettings();
     this.settings = {
       ...fresh,
+      clientId: this.settings.clientId,
       schedule: this.settings.schedule,
       media: this.settings.media,
       retention: this.settings.retention,
@@ -356,19 +413,26 @@ export class BackupService {
 
   // ---- running backups ----
 
-  runNow(): { taskId: string } {
+  /**
+   * Starts a backup now (or answers with the one already running). A run that has just ended
+   * may still be writing down its outcome in the scheduler: that is awaited first, so the task
+   * returned is always the new one.
+   */
+  async runNow(): Promise<{ taskId: string }> {
     if (!this.repoId) throw new BackupNotConfiguredError();
     const running = this.o.tasks.isRunning('backup');
     if (running) return { taskId: running };
+    await this.scheduler!.settled();
+    const started = new Promise<string>((resolve) => (this.taskStarted = resolve));
     void this.scheduler!.backupNow();
-    return { taskId: this.currentTaskId! };
+    return { taskId: await started };
   }
 
   /** Every backup, scheduled or asked for, runs as a task so the page shows its progress. */
   private runScheduled(): Promise<{ sizeBytes: number }> {
     return new Promise((resolve, reject) => {
       let size = 0;
-      this.currentTaskId = this.o.tasks.start(
+      const taskId = this.o.tasks.start(
         'backup',
         async (ctx) => {
           const { summary, totalSize } = await this.performBackup(ctx);
@@ -388,6 +452,8 @@ export class BackupService {
           void this.emitChanged();
         },
       );
+      this.taskStarted?.(taskId);
+      this.taskStarted = null;
     });
   }
 
@@ -402,7 +468,7 @@ export class BackupService {
       signal: ctx.signal,
       onProgress: (p) => ctx.progress(p),
     });
-    const marker = await client.latestMarker();
+    const marker = await client.latestMarker(os.hostname());
     if (marker) await this.keys.saveLastSnapshot(this.repoId!, marker);
     const { daily, weekly, monthly } = this.settings.retention;
     // keepLast 1: whatever the policy, the backup just made is never forgotten.
@@ -412,9 +478,75 @@ export class BackupService {
       keepMonthly: monthly,
       keepLast: 1,
     });
-    if (forgotten.removed.length > 0) await client.prune();
+    // Prune frees space in stages (see the engine's prune.ts): run it when snapshots were
+    // forgotten or a stage is due. One computer maintains a shared folder; on the others this
+    // is refused and that is fine.
+    if (forgotten.removed.length > 0 || (await client.pruneDue())) {
+      try {
+        await client.prune({ client: { clientId: this.settings.clientId, host: os.hostname() } });
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== 'NOT_MAINTENANCE_OWNER') throw err;
+      }
+    }
+    this.folderProblems = (await client.problems()).problems;
     const stats = await client.stats();
     return { summary, totalSize: stats.packBytes };
+  }
+
+  /**
+   * Repair (the Backup page's button when files of the backup are damaged): rebuilds the
+   * index, moves damaged files aside, uploads again what the chat store still has.
+   */
+  repair(): { taskId: string } {
+    if (!this.repoId) throw new BackupNotConfiguredError();
+    const taskId = this.o.tasks.start('repair', async (ctx) => {
+      const client = await this.openRepository();
+      const report = await client.repair(this.o.storeDir, {
+        signal: ctx.signal,
+        onProgress: (p) => ctx.progress(p),
+      });
+      this.folderProblems = (await client.problems()).problems;
+      void this.emitChanged();
+      const lost = report.remaining?.problems.length ?? 0;
+      const fixed =
+        report.movedAside.length +
+        report.blobsRebuilt +
+        report.conflictCopiesAdopted.length +
+        (report.keyFilesRestored?.length ?? 0);
+      if (lost > 0) {
+        const chats = report.remaining!.problems.flatMap((p) => p.affected?.chats ?? []);
+        const media = report.remaining!.problems.flatMap((p) => p.affected?.media ?? []);
+        throw new CodedError(
+          'REPO_DAMAGED',
+          `Repair saved what it could, but part of your older backups cannot be restored` +
+            (chats.length ? ` (${chats.length} chat${chats.length === 1 ? '' : 's'}` : ' (') +
+            (media.length
+              ? `${chats.length ? ', ' : ''}${media.length} media file${media.length === 1 ? '' : 's'})`
+              : ')') +
+            '. New backups are complete again.',
+        );
+      }
+      return {
+        summary:
+          fixed === 0
+            ? 'Your backup needed no repair.'
+            : 'Your backup is repaired: everything in it can be restored again.',
+      };
+    });
+    return { taskId };
+  }
+
+  /**
+   * "Take over" a backup another computer left locked (it crashed, or was switched off in
+   * the middle of a backup): removes the other computers' locks and backs up soon.
+   */
+  async takeOverLock(): Promise<BackupStatusView> {
+    const client = await this.openRepository();
+    const holders = (await client.locks()).filter((h) => h.host !== os.hostname());
+    await client.unlock(holders.map((h) => h.lock));
+    this.scheduler?.retrySoon();
+    await this.emitChanged();
+    return this.status();
   }
 
   private async hasKey(): Promise<boolean> {
@@ -555,17 +687,47 @@ export class BackupService {
 
   // ---- restore ----
 
+  /**
+   * Opens a backup to restore from. The newest snapshot this computer saw in it (kept in the
+   * keychain) guards against a folder rolled back to an older copy; when this computer has no
+   * such record (a new computer, or a keychain it cannot read), the wizard says so plainly.
+   */
   async openRestore(folderGrantId: string, secret: Secret): Promise<RestoreSessionView> {
     const dir = this.o.grants.resolve(folderGrantId);
     const client = BackupClient.start();
     try {
-      await client.open(dir, secret);
+      const repoId = await client.peekRepoId(dir);
+      let lastSeen = null;
+      let warning: string | null = null;
+      if (repoId) {
+        try {
+          lastSeen = await this.keys.loadLastSnapshot(repoId);
+        } catch {
+          warning =
+            "Chatkeep could not read your system's keychain, so it cannot check that this folder " +
+            'holds your newest backup rather than an older copy. Check the dates below.';
+        }
+      }
+      const opened = await client.open(dir, secret, { lastSeen });
+      if (!lastSeen && !warning) {
+        warning =
+          'This computer has not opened this backup before, so it cannot tell whether the folder ' +
+          'holds your newest backup or an older copy of it. Check the date of the newest backup below.';
+      }
+      const marker = await client.latestMarker();
+      if (repoId && marker) await this.keys.saveLastSnapshot(repoId, marker).catch(() => undefined);
+      const skipped = opened.problems.length;
+      if (skipped > 0) {
+        const note = `${skipped} file${skipped === 1 ? '' : 's'} of this backup could not be read (damaged, or not synced to this computer yet); everything else can be restored.`;
+        warning = warning ? `${warning} ${note}` : note;
+      }
       const snapshots = await client.snapshots();
       await this.closeIdleRestoreSessions();
       const sessionId = randomBytes(12).toString('base64url');
       this.restoreSessions.set(sessionId, { client, dir, lastUsed: Date.now() });
       return {
         sessionId,
+        warning,
         snapshots: snapshots
           .slice()
           .reverse()
@@ -602,9 +764,29 @@ export class BackupService {
           onProgress: (p) => ctx.progress(p),
         });
         this.o.bus.emit('store.changed', { chatIds: [] });
-        return {
-          summary: `Restored ${result.chats} chats, ${result.messages.toLocaleString('en')} messages and ${result.mediaFiles} media files.`,
-        };
+        const summary = `Restored ${result.chats} chats, ${result.messages.toLocaleString('en')} messages and ${result.mediaFiles.toLocaleString('en')} media files.`;
+        if (!result.complete) {
+          const m = result.missing;
+          const parts = [
+            m.chats.length
+              ? `${m.chats.length} chat${m.chats.length === 1 ? '' : 's'} (${m.chats
+                  .slice(0, 3)
+                  .map((c) => `${c.title}, ${c.months.join(', ')}`)
+                  .join('; ')}${m.chats.length > 3 ? '; …' : ''})`
+              : '',
+            m.media.length ? `${m.media.length} media file${m.media.length === 1 ? '' : 's'}` : '',
+            m.listParts ? 'part of the list of chats and files' : '',
+          ].filter(Boolean);
+          const notHere = m.problems.every((p) => p.state !== 'damaged');
+          return {
+            summary:
+              `${summary} Not restored: ${parts.join(', ')}` +
+              (notHere
+                ? ', because those files of the backup are not on this computer yet. Restore again once your sync app has finished.'
+                : ', because those files of the backup are damaged.'),
+          };
+        }
+        return { summary };
       } finally {
         // The session stays open for further restores from the same backup (a chat at a time
         // after damage) without asking for the password again; idle ones close.

@@ -104,6 +104,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'backup.regenerateRecoveryKey': ({ current }) => backups.regenerateRecoveryKey(current),
     'backup.turnOff': ({ current }) => backups.turnOff(current),
     'backup.forgetComputer': () => backups.forgetComputer(),
+    'backup.repair': () => backups.repair(),
+    'backup.takeOverLock': () => backups.takeOverLock(),
     'restore.open': ({ folderGrantId, secret }) => backups.openRestore(folderGrantId, secret),
     'restore.start': (request) => backups.startRestore(request),
   };

@@ -41,7 +41,7 @@ export interface BackupProblem {
   /** One sentence: what is wrong. */
   message: string;
   /** What the button next to it does. */
-  action: 'enter-password' | 'choose-folder' | 'retry' | null;
+  action: 'enter-password' | 'choose-folder' | 'retry' | 'repair' | 'take-over' | null;
 }
 
 export interface BackupStatusView {
@@ -80,6 +80,8 @@ export interface VerifyResultView {
 
 export interface RestoreSessionView {
   sessionId: string;
+  /** Something the person should know before choosing (no rollback record, unreadable files). */
+  warning: string | null;
   snapshots: (SnapshotView & {
     chatList: { chatRef: string; title: string; messages: number }[];
   })[];

@@ -19,12 +19,22 @@ export async function readUnindexedPacks(
   state: RepoState,
   opts: { onPack?: () => void } = {},
 ): Promise<IndexedPack[]> {
-  const { backend, keys, index } = state;
+  const { backend, index } = state;
   const orphans = (await backend.list('data/'))
     .map(packIdFromName)
     .filter((id) => !index.packs.has(id) && !index.tombstones.has(id));
+  return readPacksByTrailer(state, orphans, opts);
+}
+
+/** The blobs of these packs, from their trailers; packs that cannot be read are left out. */
+export async function readPacksByTrailer(
+  state: RepoState,
+  ids: string[],
+  opts: { onPack?: () => void } = {},
+): Promise<IndexedPack[]> {
+  const { backend, keys } = state;
   const found: IndexedPack[] = [];
-  for (const id of orphans) {
+  for (const id of ids) {
     const object = packObjectName(id);
     try {
       const st = await backend.stat(object);

@@ -86,6 +86,15 @@ export async function runCheck(
       bytesTotal: 0,
     });
     if (!present.has(packId)) {
+      // A pack prune condemned, deleted by another computer's prune before this index caught
+      // up: harmless unless a snapshot uses a blob stored nowhere else.
+      const onlyHere = ids.filter(
+        (id) => referenced.has(id) && index.locations(id).every((e) => e.pack === packId),
+      );
+      if (index.condemned(packId) && onlyHere.length === 0) {
+        notes.push(`pack ${object}, no longer used, has already been deleted`);
+        continue;
+      }
       problems.push({
         kind: 'missing-object',
         object,

@@ -3,6 +3,7 @@ import { blake2b256 } from '../crypto/primitives.js';
 import { RepoKeys } from '../crypto/repo-keys.js';
 import {
   BackupNotSyncedError,
+  NoKeyFilesError,
   ObjectNotFoundError,
   ObjectNotLocalError,
   RepositoryDamagedError,
@@ -206,10 +207,7 @@ export async function openWithSecret(
     const damagedSlot = problems.find((p) => !p.object.startsWith('config'));
     if (damagedSlot) throw damagedSlot.error;
     if (configs.length === 0 && problems.length === 0) throw new RepositoryNotFoundError(location);
-    throw new RepositoryDamagedError(
-      'keys/',
-      'holds no key slot: the key files are missing (not yet synced to this computer, or deleted)',
-    );
+    throw new NoKeyFilesError(location);
   }
 
   const derived = new Map<string, Buffer>();
@@ -461,4 +459,19 @@ export async function healKeyFiles(
     await heal(slotCopyObject(id), bytes, soundSlot);
   }
   return restored;
+}
+
+/** Config candidates from config files and, failing those, from key slots (no secret needed). */
+export async function peekConfigs(backend: Backend): Promise<ConfigCandidate[]> {
+  const files = await readConfigCandidates(backend);
+  if (files.some((c) => c.checksumOk)) return files.filter((c) => c.checksumOk);
+  const fromSlots = (await readSlotCandidates(backend))
+    .filter((s) => s.slot.header.config && s.slot.checksumOk)
+    .map((s): ConfigCandidate => ({
+      config: s.slot.header.config!,
+      checksumOk: true,
+      source: s.source,
+      fromSlot: true,
+    }));
+  return fromSlots;
 }

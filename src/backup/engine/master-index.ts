@@ -34,6 +34,12 @@ export interface MaintenanceClaim {
 export interface IndexExtras {
   marked?: Map<string, number>;
   tombstones?: Map<string, number>;
+  /**
+   * Index files this one replaces, and since when. They are deleted a grace period later,
+   * not at once: a computer that has not received this file yet must not lose, in between,
+   * the marks and tombstones the older files carry.
+   */
+  superseded?: Map<string, number>;
   owner?: MaintenanceClaim;
 }
 
@@ -42,6 +48,7 @@ interface IndexBody {
   packs: { id: string; size: number; blobs: [number, string, number, number, number][] }[];
   marked?: [string, number][];
   tombstones?: [string, number][];
+  superseded?: [string, number][];
   owner?: MaintenanceClaim;
 }
 
@@ -59,6 +66,7 @@ export function encodeIndex(
   };
   if (extras.marked?.size) body.marked = [...extras.marked].sort();
   if (extras.tombstones?.size) body.tombstones = [...extras.tombstones].sort();
+  if (extras.superseded?.size) body.superseded = [...extras.superseded].sort();
   if (extras.owner) body.owner = extras.owner;
   const bytes = encodeSealed('index', keys, body, true);
   return { name: contentName('index', bytes), bytes };
@@ -71,7 +79,12 @@ export interface DecodedIndex {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-function stampList(v: unknown, object: string, field: string): Map<string, number> {
+function stampList(
+  v: unknown,
+  object: string,
+  field: string,
+  key: RegExp = HEX64,
+): Map<string, number> {
   if (v === undefined) return new Map();
   if (!Array.isArray(v)) throw new RepositoryDamagedError(object, `bad ${field} list`);
   const out = new Map<string, number>();
@@ -79,7 +92,7 @@ function stampList(v: unknown, object: string, field: string): Map<string, numbe
     if (
       !Array.isArray(e) ||
       typeof e[0] !== 'string' ||
-      !HEX64.test(e[0]) ||
+      !key.test(e[0]) ||
       typeof e[1] !== 'number'
     )
       throw new RepositoryDamagedError(object, `bad ${field} entry`);
@@ -106,6 +119,7 @@ export function decodeIndex(keys: RepoKeys, bytes: Buffer, object: string): Deco
   const extras: IndexExtras = {
     marked: stampList(body.marked, object, 'marked'),
     tombstones: stampList(body.tombstones, object, 'tombstones'),
+    superseded: stampList(body.superseded, object, 'superseded', /^index\/[0-9a-f]{64}$/),
   };
   const o = body.owner;
   if (
@@ -134,6 +148,7 @@ export class MasterIndex {
   /** Condemned packs and since when (the latest stamp any index file gives). */
   readonly marked = new Map<string, number>();
   readonly tombstones = new Map<string, number>();
+  readonly superseded = new Map<string, number>();
   readonly claims: MaintenanceClaim[] = [];
 
   add(file: string, packs: IndexedPack[], extras: IndexExtras = {}): void {
@@ -160,6 +175,8 @@ export class MasterIndex {
       this.marked.set(id, Math.max(t, this.marked.get(id) ?? 0));
     for (const [id, t] of extras.tombstones ?? [])
       this.tombstones.set(id, Math.max(t, this.tombstones.get(id) ?? 0));
+    for (const [f, t] of extras.superseded ?? [])
+      this.superseded.set(f, Math.min(t, this.superseded.get(f) ?? Infinity));
     if (extras.owner) this.claims.push(extras.owner);
   }
 

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { NotMaintenanceOwnerError } from '../errors.js';
 import { packIdFromName, packObjectName } from '../format/pack.js';
 import type { Progress, PruneReport } from '../types.js';
-import { readUnindexedPacks } from './adopt.js';
+import { readPacksByTrailer, readUnindexedPacks } from './adopt.js';
 import { openBlobBox, PackWriter, readObject } from './blob-store.js';
 import {
   encodeIndex,
@@ -84,6 +84,8 @@ export async function runPrune(state: RepoState, opts: PruneOptions): Promise<Pr
 
   const marked = new Map(index.marked);
   const tombstones = new Map(index.tombstones);
+  // A mark in an older (superseded) index file is behind the tombstone that followed it.
+  for (const id of tombstones.keys()) marked.delete(id);
   // Where each blob is stored, counting only packs that are not condemned.
   const homes = new Map<string, Set<string>>();
   for (const [id, p] of packs) {
@@ -152,6 +154,9 @@ export async function runPrune(state: RepoState, opts: PruneOptions): Promise<Pr
     });
   }
   await writer.flushPack();
+  // The copies are the needed blobs' new homes.
+  for (const w of writer.written)
+    for (const b of w.blobs) homes.set(b.id, (homes.get(b.id) ?? new Set()).add(w.id));
   for (const p of repack) {
     condemn(p.id, packs.get(p.id)!.blobs);
     packsMarked++;
@@ -160,16 +165,40 @@ export async function runPrune(state: RepoState, opts: PruneOptions): Promise<Pr
   // Stages advance only after their grace period, and never while a snapshot is unreadable.
   const present = new Set((await backend.list('data/')).map(packIdFromName));
   const toDelete: string[] = [];
+  // A condemned pack whose file another computer's prune already deleted leaves the index.
+  for (const id of [...marked.keys()]) {
+    if (present.has(id)) continue;
+    marked.delete(id);
+    tombstones.set(id, tombstones.get(id) ?? now);
+  }
   if (!blocked) {
     for (const [id, since] of [...marked]) {
       if (now - since < grace) continue;
       marked.delete(id);
-      tombstones.set(id, now);
+      tombstones.set(id, tombstones.get(id) ?? now);
     }
+    const expired: string[] = [];
     for (const [id, since] of [...tombstones]) {
       if (now - since < grace) continue;
-      if (present.has(id)) toDelete.push(id);
+      if (present.has(id)) expired.push(id);
       else if (now - since >= TOMBSTONE_KEEP_MS) tombstones.delete(id);
+    }
+    // Last look before a file goes: a snapshot that arrived late may need what it holds
+    // (its blobs are read from the trailer, since the pack is in no index any more).
+    const expiredPacks = await readPacksByTrailer(
+      state,
+      expired.filter((id) => !packs.has(id)),
+    );
+    for (const p of expiredPacks) packs.set(p.id, { size: p.size, blobs: p.blobs });
+    for (const id of expired) {
+      const p = packs.get(id);
+      if (p && neededIn(id, p.blobs).length > 0) {
+        tombstones.delete(id);
+        packsRevived++;
+        for (const b of p.blobs) homes.set(b.id, (homes.get(b.id) ?? new Set()).add(id));
+      } else {
+        toDelete.push(id);
+      }
     }
   }
 
@@ -178,6 +207,18 @@ export async function runPrune(state: RepoState, opts: PruneOptions): Promise<Pr
     tombstones.size !== index.tombstones.size ||
     [...marked].some(([id, t]) => index.marked.get(id) !== t) ||
     [...tombstones].some(([id, t]) => index.tombstones.get(id) !== t);
+  // Old index files are replaced now and deleted a grace period later (see IndexExtras).
+  const superseded = new Map<string, number>();
+  const dueIndexFiles: string[] = [];
+  for (const f of index.files.keys()) {
+    const since = index.superseded.get(f) ?? now;
+    if (now - since >= grace) dueIndexFiles.push(f);
+    else superseded.set(f, since);
+  }
+  const newlySuperseded = [...index.files.keys()].filter((f) => !index.superseded.has(f));
+  const alreadyDue = [...index.files.keys()].filter(
+    (f) => index.superseded.has(f) && now - index.superseded.get(f)! >= grace,
+  );
   // The owner's claim is renewed at most twice a day when nothing else changes.
   const claimFresh =
     owner !== null && owner.clientId === client.clientId && now - owner.since < 12 * 3600_000;
@@ -186,7 +227,8 @@ export async function runPrune(state: RepoState, opts: PruneOptions): Promise<Pr
     repack.length === 0 &&
     toDelete.length === 0 &&
     unindexed.length === 0 &&
-    index.files.size <= 1 &&
+    newlySuperseded.length <= 1 &&
+    alreadyDue.length === 0 &&
     claimFresh
   ) {
     return emptyReport(blockedBy, marked.size + tombstones.size);
@@ -198,11 +240,17 @@ export async function runPrune(state: RepoState, opts: PruneOptions): Promise<Pr
   }
   stays.push(...writer.written);
   const claim: MaintenanceClaim = { clientId: client.clientId, host: client.host, since: now };
-  const oldIndexFiles = [...index.files.keys()];
-  // 2. One index naming every pack that stays, then 3. the old index files, then 4. files.
-  const { name, bytes } = encodeIndex(keys, stays, { marked, tombstones, owner: claim });
+  // 2. One index naming every pack that stays, then 3. old index files past their grace
+  // period, then 4. expired packs' files.
+  const { name, bytes } = encodeIndex(keys, stays, {
+    marked,
+    tombstones,
+    // (A content-named file cannot list itself.)
+    superseded,
+    owner: claim,
+  });
   await backend.writeAtomic(name, bytes);
-  for (const f of oldIndexFiles) if (f !== name) await backend.delete(f);
+  for (const f of dueIndexFiles) if (f !== name) await backend.delete(f);
   let bytesFreed = 0;
   const remaining = new Set(stays.flatMap((p) => p.blobs.map((b) => b.id)));
   const removedBlobs = new Set<string>();
@@ -223,7 +271,7 @@ export async function runPrune(state: RepoState, opts: PruneOptions): Promise<Pr
     bytesPending: pending.reduce((a, id) => a + (packs.get(id)?.size ?? 0), 0),
     blobsRemoved: removedBlobs.size,
     bytesFreed,
-    indexFilesReplaced: oldIndexFiles.length,
+    indexFilesReplaced: newlySuperseded.length,
     blockedBy,
   };
 }

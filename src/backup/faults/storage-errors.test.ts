@@ -21,6 +21,7 @@ import {
   type Bench,
 } from './harness.js';
 import { fillStore, storeDigest } from './store-fixture.js';
+import { hasSetpriv, isRoot, letNobodyReach, NOBODY, restoreReachModes } from './as-nobody.js';
 
 /**
  * A full disk and a folder we may not write to, made real rather than mocked:
@@ -37,31 +38,9 @@ import { fillStore, storeDigest } from './store-fixture.js';
  * passes, the earlier snapshot restores exactly and a later backup succeeds.
  */
 
-const isRoot = process.getuid?.() === 0;
-const hasSetpriv = fs.existsSync('/usr/bin/setpriv');
-const NOBODY = 65534;
-
 let b: Bench;
 let firstDigest: string;
 let firstId: string;
-/** Folders above the checkout that `nobody` was given leave to pass through, and their modes. */
-const opened: { dir: string; mode: number }[] = [];
-
-/**
- * `nobody` must be able to reach the CLI in this checkout. A checkout in a private folder (a
- * `mktemp -d` clone is mode 0700) would stop it at the door: let others traverse (x only, no
- * listing) exactly the ancestors that forbid it, for this file's tests, and put them back after.
- */
-function letNobodyReach(file: string): void {
-  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
-    const mode = fs.statSync(dir).mode & 0o7777;
-    if ((mode & 0o001) === 0) {
-      fs.chmodSync(dir, mode | 0o001);
-      opened.push({ dir, mode });
-    }
-    if (path.dirname(dir) === dir) break;
-  }
-}
 
 beforeAll(async () => {
   await ensureCliBuilt();
@@ -84,7 +63,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (b) fs.rmSync(b.root, { recursive: true, force: true });
-  for (const { dir, mode } of opened.reverse()) fs.chmodSync(dir, mode);
+  restoreReachModes();
 });
 
 /** Name -> SHA-256 of every object except locks (which come and go by design). */

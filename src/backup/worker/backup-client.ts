@@ -4,7 +4,11 @@ import type {
   BackupOptions,
   CheckReport,
   KeySlotInfo,
+  LockHolder,
+  ObjectProblemView,
+  PruneOptions,
   PruneReport,
+  RepairReport,
   RepoStats,
   RestoreOptions,
   RestoreResult,
@@ -31,8 +35,16 @@ export interface CallControls {
   signal?: AbortSignal;
 }
 
-type InitOpts = { kdf?: { opsLimit: number; memLimit: number } };
+type InitOpts = { kdf?: { opsLimit: number; memLimit: number }; insecureTestKdf?: boolean };
 type OpenOpts = { lastSeen?: SnapshotMarker | null };
+
+/** What opening told: the repository, its newest snapshot, and what was skipped or noted. */
+export interface OpenedRepository {
+  repoId: string;
+  latestMarker: SnapshotMarker | null;
+  warnings: string[];
+  problems: ObjectProblemView[];
+}
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -76,12 +88,17 @@ export class BackupClient {
     return this.call('init', [dir, secret, opts]);
   }
 
-  open(
-    dir: string,
-    secret: Secret,
-    opts?: OpenOpts,
-  ): Promise<{ repoId: string; latestMarker: SnapshotMarker | null }> {
+  open(dir: string, secret: Secret, opts?: OpenOpts): Promise<OpenedRepository> {
     return this.call('open', [dir, secret, opts]);
+  }
+
+  /** The repository id in a folder, read without a secret; null when there is none. */
+  peekRepoId(dir: string): Promise<string | null> {
+    return this.call('peekRepoId', [dir]);
+  }
+
+  verifyNotRolledBack(marker: SnapshotMarker): Promise<void> {
+    return this.call('verifyNotRolledBack', [marker]);
   }
 
   /** For the OS keychain path: the key is copied into the message, the caller's copy is untouched. */
@@ -89,7 +106,7 @@ export class BackupClient {
     dir: string,
     masterKey: Uint8Array,
     opts?: OpenOpts,
-  ): Promise<{ repoId: string; latestMarker: SnapshotMarker | null }> {
+  ): Promise<OpenedRepository> {
     return this.call('openWithMasterKey', [dir, Uint8Array.from(masterKey), opts]);
   }
 
@@ -97,8 +114,14 @@ export class BackupClient {
     return this.call('exportMasterKey', []);
   }
 
-  latestMarker(): Promise<SnapshotMarker | null> {
-    return this.call('latestMarker', []);
+  /** This computer's own newest snapshot (by host), or the newest there is. */
+  latestMarker(host?: string): Promise<SnapshotMarker | null> {
+    return this.call('latestMarker', [host]);
+  }
+
+  /** Files skipped at the last load (damaged, not downloaded, arriving) and notes from opening. */
+  problems(): Promise<{ problems: ObjectProblemView[]; warnings: string[]; readOnly: boolean }> {
+    return this.call('problems', []);
   }
 
   listKeys(): Promise<KeySlotInfo[]> {
@@ -109,8 +132,9 @@ export class BackupClient {
     return this.call('addPassword', [password]);
   }
 
-  addRecoveryKey(): Promise<{ slot: KeySlotInfo; recoveryKey: string }> {
-    return this.call('addRecoveryKey', []);
+  /** A new recovery key slot; pass the key when it was generated (and shown) beforehand. */
+  addRecoveryKey(recoveryKey?: string): Promise<{ slot: KeySlotInfo; recoveryKey: string }> {
+    return this.call('addRecoveryKey', [recoveryKey]);
   }
 
   removeKey(slotId: string): Promise<void> {
@@ -160,8 +184,28 @@ export class BackupClient {
     return this.call('forget', [policy, opts]);
   }
 
-  prune(opts: { onProgress?: (p: ProgressLike) => void } = {}): Promise<PruneReport> {
-    return this.call('prune', [{}], { onProgress: opts.onProgress });
+  prune(
+    opts: Omit<PruneOptions, 'onProgress'> & { onProgress?: (p: ProgressLike) => void } = {},
+  ): Promise<PruneReport> {
+    const { onProgress, ...rest } = opts;
+    return this.call('prune', [rest], { onProgress });
+  }
+
+  pruneDue(graceMs?: number): Promise<boolean> {
+    return this.call('pruneDue', [graceMs]);
+  }
+
+  /** Repairs the open repository; `storeDir` lets it upload lost data again from the chat store. */
+  repair(storeDir: string | null, controls: CallControls = {}): Promise<RepairReport> {
+    return this.call('repair', [storeDir], controls);
+  }
+
+  locks(): Promise<LockHolder[]> {
+    return this.call('locks', []);
+  }
+
+  unlock(names?: string[]): Promise<LockHolder[]> {
+    return this.call('unlock', [names]);
   }
 
   stats(): Promise<RepoStats> {

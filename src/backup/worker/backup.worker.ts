@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { createFolderBackend, Repository } from '../index.js';
+import { openStoreSource } from '../store-adapter.js';
 import { InvalidArgumentError } from '../errors.js';
 import { serializeError, type ClientMessage, type WorkerMessage } from './protocol.js';
 import type { ProgressLike } from './types.js';
@@ -57,7 +58,7 @@ const handlers: Record<string, Handler> = {
       opts as Parameters<typeof Repository.open>[2],
     );
     await replace(opened);
-    return { repoId: opened.repoId, latestMarker: opened.latestMarker() };
+    return openedFacts(opened);
   },
   async openWithMasterKey([dir, masterKey, opts]) {
     const opened = await Repository.openWithMasterKey(
@@ -66,13 +67,26 @@ const handlers: Record<string, Handler> = {
       opts as Parameters<typeof Repository.openWithMasterKey>[2],
     );
     await replace(opened);
-    return { repoId: opened.repoId, latestMarker: opened.latestMarker() };
+    return openedFacts(opened);
+  },
+  /** The repository id a folder holds, read without any secret (for the keychain marker). */
+  async peekRepoId([dir]) {
+    return Repository.peekRepoId(createFolderBackend(dir as string));
+  },
+  async verifyNotRolledBack([marker]) {
+    return current().verifyNotRolledBack(
+      marker as Parameters<Repository['verifyNotRolledBack']>[0],
+    );
   },
   async exportMasterKey() {
     return current().exportMasterKey();
   },
-  async latestMarker() {
-    return current().latestMarker();
+  async latestMarker([host]) {
+    return current().latestMarker(host as string | undefined);
+  },
+  async problems() {
+    const r = current();
+    return { problems: r.problems, warnings: r.warnings, readOnly: r.readOnly };
   },
   async listKeys() {
     return current().listKeys();
@@ -80,8 +94,8 @@ const handlers: Record<string, Handler> = {
   async addPassword([password]) {
     return current().addPassword(password as string);
   },
-  async addRecoveryKey() {
-    return current().addRecoveryKey();
+  async addRecoveryKey([recoveryKey]) {
+    return current().addRecoveryKey(recoveryKey as string | undefined);
   },
   async removeKey([slotId]) {
     return current().removeKey(slotId as string);
@@ -118,6 +132,23 @@ const handlers: Record<string, Handler> = {
     type Opts = NonNullable<Parameters<Repository['prune']>[0]>;
     return current().prune(withExtras(opts as Opts, { onProgress: extras.onProgress }));
   },
+  async pruneDue([graceMs]) {
+    return current().pruneDue(graceMs as number | undefined);
+  },
+  async repair([storeDir], extras) {
+    const source = storeDir ? openStoreSource(storeDir as string) : null;
+    try {
+      return await current().repair({ source, ...extras });
+    } finally {
+      await source?.close();
+    }
+  },
+  async locks() {
+    return current().locks();
+  },
+  async unlock([names]) {
+    return current().unlock(names as string[] | undefined);
+  },
   async stats() {
     return current().stats();
   },
@@ -128,6 +159,15 @@ const handlers: Record<string, Handler> = {
     return null;
   },
 };
+
+function openedFacts(r: Repository) {
+  return {
+    repoId: r.repoId,
+    latestMarker: r.latestMarker(),
+    warnings: r.warnings,
+    problems: r.problems,
+  };
+}
 
 function post(message: WorkerMessage): void {
   port.postMessage(message);

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import type { Command } from 'commander';
 import { MEDIA_TYPES } from '../../store/records.js';
 import { commandContext, type CliIo } from '../context.js';
-import { CliUsageError } from '../errors.js';
+import { checkStoreDir } from '../store-dir.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { parseMediaTypes } from '../parse.js';
 import { withRepository } from '../repo-session.js';
@@ -22,9 +21,7 @@ export function registerBackupCommand(program: Command, io: CliIo): void {
     .action(async (opts: { media: string; host: string }, cmd: Command) => {
       const ctx = commandContext(cmd, io);
       const mediaTypes = parseMediaTypes(opts.media);
-      if (!existsSync(ctx.g.store)) {
-        throw new CliUsageError(`There is no chat store at ${ctx.g.store} (pass --store DIR)`);
-      }
+      checkStoreDir(ctx.g.store, { existing: true, write: false });
       const started = Date.now();
       const progress = ctx.progress();
       const summary = await withRepository(ctx, async (repo) => {

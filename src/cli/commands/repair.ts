@@ -5,6 +5,7 @@ import { openStoreSource } from '../../backup/store-adapter.js';
 import { commandContext, type CliIo } from '../context.js';
 import { RepairIncompleteError } from '../errors.js';
 import { withRepository } from '../repo-session.js';
+import { checkStoreDir } from '../store-dir.js';
 
 export function registerRepairCommand(program: Command, io: CliIo): void {
   program
@@ -16,7 +17,10 @@ export function registerRepairCommand(program: Command, io: CliIo): void {
     .option('--no-store', 'do not use the chat store (--store) to upload lost data again')
     .action(async (opts: { store: boolean }, cmd: Command) => {
       const ctx = commandContext(cmd, io);
-      const useStore = opts.store !== false && existsSync(ctx.g.store);
+      const useStore =
+        opts.store !== false &&
+        existsSync(ctx.g.store) &&
+        checkStoreDir(ctx.g.store, { existing: true, write: false }) !== '';
       const progress = ctx.progress();
       const report = await withRepository(ctx, async (repo) => {
         const source = useStore ? openStoreSource(ctx.g.store) : null;

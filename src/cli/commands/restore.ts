@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import type { RestoreResult } from '../../backup/index.js';
 import { MEDIA_TYPES } from '../../store/records.js';
@@ -7,6 +6,7 @@ import { RestoreIncompleteError } from '../errors.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { parseMediaTypes, parseNonNegativeInt, parseTime } from '../parse.js';
 import { withRepository } from '../repo-session.js';
+import { checkStoreDir } from '../store-dir.js';
 
 export function registerRestoreCommand(program: Command, io: CliIo): void {
   program
@@ -41,7 +41,11 @@ export function registerRestoreCommand(program: Command, io: CliIo): void {
         cmd: Command,
       ) => {
         const ctx = commandContext(cmd, io);
-        const target = path.resolve(opts.target ?? ctx.g.store);
+        const target = checkStoreDir(opts.target ?? ctx.g.store, {
+          existing: false,
+          write: true,
+          option: opts.target ? '--target' : '--store',
+        });
         const mediaTypes = parseMediaTypes(opts.media);
         const from = opts.from !== undefined ? parseTime(opts.from, '--from') : undefined;
         const to = opts.to !== undefined ? parseTime(opts.to, '--to') : undefined;

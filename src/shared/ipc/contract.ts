@@ -158,6 +158,8 @@ export const channels = {
       .object({
         destinationGrantId: grantId,
         secret,
+        /** A second way in (from backup.generateRecoveryKey), offered by default with a password. */
+        recoveryKey: z.string().max(200).optional(),
         settings: settings.partial().optional(),
       })
       .strict(),
@@ -190,6 +192,8 @@ export const channels = {
     reply: reply<{ turnedOff: true; backupFolder: string }>(),
   },
   'backup.forgetComputer': { request: z.object({}).strict(), reply: reply<{ forgotten: true }>() },
+  'backup.repair': { request: z.object({}).strict(), reply: reply<{ taskId: string }>() },
+  'backup.takeOverLock': { request: z.object({}).strict(), reply: reply<BackupStatusView>() },
 
   // Restore from a Chatkeep backup
   'restore.open': {
