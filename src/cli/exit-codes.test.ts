@@ -31,12 +31,33 @@ const BACKUP_CODES = {
   NOT_MAINTENANCE_OWNER: true,
   SECRET_KIND_MISSING: true,
   NOT_ARRIVED: true,
+  NO_KEY_FILES: true,
 } satisfies Record<BackupErrorCode, true>;
 
 describe('exit codes', () => {
-  it('every error code of the importers, the store and the backup engine has its own entry', () => {
+  it('every error code of the importers, the store, the backup engine and the CLI has its own entry', () => {
     const codes = [...IMPORT_ERROR_CODES, ...STORE_ERROR_CODES, ...Object.keys(BACKUP_CODES)];
     expect(codes.filter((c) => !hasExitCode(c))).toEqual([]);
+  });
+
+  it('so does every `code` an error class declares in the modules the command line runs', () => {
+    const files = [
+      'src/cli/errors.ts',
+      'src/importers/cli.ts',
+      'src/importers/core/errors.ts',
+      'src/store/errors.ts',
+      'src/backup/errors.ts',
+      'src/backup/worker/protocol.ts',
+    ];
+    const declared = files.flatMap((f) =>
+      [
+        ...fs
+          .readFileSync(path.join(ROOT, f), 'utf8')
+          .matchAll(/readonly code(?:: string)? = '([A-Z_]+)'/g),
+      ].map((m) => m[1] ?? ''),
+    );
+    expect(declared.length).toBeGreaterThan(30);
+    expect(declared.filter((c) => !hasExitCode(c))).toEqual([]);
   });
 
   it('IMPORT_ERROR_CODES names every importer error class there is', () => {

@@ -70,7 +70,9 @@ const BY_ERROR_CODE: Record<string, ExitCode> = {
   STORE_TOO_NEW: EXIT.TOO_NEW,
   STORE_NEEDS_MIGRATION: EXIT.USAGE,
   STORE_NOT_FOUND: EXIT.USAGE,
-  // Programming errors rather than anything the person can fix: exit 1 on purpose.
+  // Programming errors or crashes rather than anything the person can fix: exit 1 on purpose.
+  WORKER_CRASHED: EXIT.ERROR,
+  CLIENT_CLOSED: EXIT.ERROR,
   STORE_ERROR: EXIT.ERROR,
   STORE_CLOSED: EXIT.ERROR,
   STORE_READONLY: EXIT.ERROR,
