@@ -63,38 +63,80 @@ const NODE_SIDE = [
  * backup/), so the rule is written per folder depth: from a file N levels below src/, a Node
  * core is exactly N `../` away, and anything further up leaves src/ altogether.
  */
+function browserRule(ups, extraPatterns = []) {
+  return [
+    'error',
+    {
+      paths: [
+        {
+          name: 'electron',
+          message: 'The renderer talks to main only through window.chatkeep.',
+        },
+        ...NATIVE_AND_NODE_PACKAGES.map((name) => ({ name, message: 'Node-only package.' })),
+      ],
+      patterns: [
+        { group: NODE_BUILTINS, message: 'The renderer and src/shared run without Node.' },
+        {
+          regex: `^(\\.\\./){${ups}}(${NODE_SIDE.join('|')})(/|$)`,
+          message: 'Only src/shared is common to both sides of the IPC boundary.',
+        },
+        {
+          regex: `^(\\.\\./){${ups + 1},}`,
+          message: 'The renderer and src/shared import nothing from outside src/.',
+        },
+        ...extraPatterns,
+      ],
+    },
+  ];
+}
+
 function browserBoundary(root, upsToSrc) {
-  return [0, 1, 2, 3].map((depth) => {
-    const ups = upsToSrc + depth;
-    return {
-      files: [`${root}/${'*/'.repeat(depth)}*.{ts,tsx}`],
+  return [0, 1, 2, 3, 4].map((depth) => ({
+    files: [`${root}/${'*/'.repeat(depth)}*.{ts,tsx}`],
+    rules: { 'no-restricted-imports': browserRule(upsToSrc + depth) },
+  }));
+}
+
+/**
+ * The renderer's features (src/renderer/src/features/<name>) use each other only through a
+ * feature's index (`../backup`), never its internals (`../backup/SecurityCard`); ui/ and tasks/
+ * are generic and import no feature at all. ESLint replaces a rule's options per file rather than
+ * merging them, so these configs repeat the browser boundary for the files they cover.
+ */
+const FEATURES = ['chats', 'import', 'backup', 'settings'];
+
+function featureBoundaries() {
+  const configs = [];
+  for (const feature of FEATURES) {
+    const others = FEATURES.filter((f) => f !== feature).join('|');
+    for (const depth of [0, 1, 2]) {
+      configs.push({
+        files: [`src/renderer/src/features/${feature}/${'*/'.repeat(depth)}*.{ts,tsx}`],
+        rules: {
+          'no-restricted-imports': browserRule(4 + depth, [
+            {
+              regex: `^(\\.\\./){${depth + 1}}(${others})/`,
+              message: "Use another feature only through its index (e.g. '../backup').",
+            },
+          ]),
+        },
+      });
+    }
+  }
+  for (const generic of ['ui', 'tasks']) {
+    configs.push({
+      files: [`src/renderer/src/${generic}/*.{ts,tsx}`],
       rules: {
-        'no-restricted-imports': [
-          'error',
+        'no-restricted-imports': browserRule(3, [
           {
-            paths: [
-              {
-                name: 'electron',
-                message: 'The renderer talks to main only through window.chatkeep.',
-              },
-              ...NATIVE_AND_NODE_PACKAGES.map((name) => ({ name, message: 'Node-only package.' })),
-            ],
-            patterns: [
-              { group: NODE_BUILTINS, message: 'The renderer and src/shared run without Node.' },
-              {
-                regex: `^(\\.\\./){${ups}}(${NODE_SIDE.join('|')})(/|$)`,
-                message: 'Only src/shared is common to both sides of the IPC boundary.',
-              },
-              {
-                regex: `^(\\.\\./){${ups + 1},}`,
-                message: 'The renderer and src/shared import nothing from outside src/.',
-              },
-            ],
+            regex: '^\\.\\./features(/|$)',
+            message: `${generic}/ is generic: it imports no feature.`,
           },
-        ],
+        ]),
       },
-    };
-  });
+    });
+  }
+  return configs;
 }
 
 const noElectron = {
@@ -139,6 +181,7 @@ export default tseslint.config(
   },
   ...browserBoundary('src/shared', 1),
   ...browserBoundary('src/renderer/src', 2),
+  ...featureBoundaries(),
   {
     files: ['src/preload/**/*.ts'],
     rules: {

@@ -43,10 +43,14 @@ async function expectChatsBack(app: RunningApp): Promise<void> {
   const log = page.getByTestId('messages');
   await expect(log.getByText(LISBON.replyText)).toBeVisible();
   await expect(log.getByRole('img', { name: LISBON.photoName })).toBeVisible();
-  await page.getByLabel('Search messages').fill(LISBON.rareWord);
+  await page.getByLabel('Search chats and messages').fill(LISBON.rareWord);
   await expect(
-    page.getByRole('list', { name: 'Search results' }).getByRole('listitem').first(),
-  ).toContainText(LISBON.title);
+    page
+      .getByRole('listbox', { name: 'Search results' })
+      .getByRole('group', { name: `In ${LISBON.title}` })
+      .getByRole('option')
+      .first(),
+  ).toContainText(LISBON.rareWord);
   await page.screenshot({ path: screenshotPath('restore-chats-back') });
 }
 

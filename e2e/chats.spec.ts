@@ -64,10 +64,10 @@ test('reads a group chat: newest first, scroll back, follow a reply, see a photo
 test('searches a word and jumps to the highlighted message', async () => {
   const { page } = app;
   await expect(page.getByRole('listbox', { name: 'Chats' })).toBeVisible();
-  await page.getByLabel('Search messages').fill(LISBON.rareWord);
-  const results = page.getByRole('list', { name: 'Search results' });
-  const hit = results.getByRole('listitem').first();
-  await expect(hit).toContainText(LISBON.title);
+  await page.getByLabel('Search chats and messages').fill(LISBON.rareWord);
+  const results = page.getByRole('listbox', { name: 'Search results' });
+  const group = results.getByRole('group', { name: `In ${LISBON.title}` });
+  const hit = group.getByRole('option').first();
   await expect(hit.locator('mark')).toHaveText(LISBON.rareWord);
   await page.screenshot({ path: screenshotPath('search-results') });
   await hit.click();
@@ -79,12 +79,16 @@ test('searches a word and jumps to the highlighted message', async () => {
   await page.screenshot({ path: screenshotPath('search-jump') });
 });
 
-test('filters chats by name, in any script', async () => {
+test('finds chats by name, in any script, in the same search box', async () => {
   const { page } = app;
-  await page.getByLabel('Filter chats by name').fill('Дмитрий');
-  const chats = page.getByRole('listbox', { name: 'Chats' });
+  await page.getByLabel('Search chats and messages').fill('Дмитрий');
+  const chats = page.getByRole('listbox', { name: 'Search results' }).getByRole('group', {
+    name: 'Chats',
+  });
   await expect(chats.getByRole('option')).toHaveCount(1);
   await expect(chats.getByRole('option')).toContainText('Дмитрий Иванов');
-  await page.getByLabel('Filter chats by name').fill('nobody-like-this');
-  await expect(page.getByText('No chats match')).toBeVisible();
+  await chats.getByRole('option').click();
+  await expect(page.getByRole('heading', { name: 'Дмитрий Иванов' })).toBeVisible();
+  await page.getByLabel('Search chats and messages').fill('nobody-like-this');
+  await expect(page.getByText('No chats or messages match')).toBeVisible();
 });

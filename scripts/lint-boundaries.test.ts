@@ -33,12 +33,33 @@ describe('process boundaries', () => {
       "import { safeStorage } from 'electron';\nexport const x = safeStorage;\n",
     ],
     [
-      'src/renderer/src/sections/Bad.tsx',
-      "import { Repository } from '../../../backup';\nexport const x = Repository;\n",
+      'src/renderer/src/features/import/Bad.tsx',
+      "import { Repository } from '../../../../backup';\nexport const x = Repository;\n",
     ],
     [
-      'src/renderer/src/backup/Bad.tsx',
-      "import { BackupService } from '../../../services/backup-service';\nexport const x = BackupService;\n",
+      'src/renderer/src/features/backup/Bad.tsx',
+      "import { BackupService } from '../../../../services/backup-service';\nexport const x = BackupService;\n",
+    ],
+    [
+      'src/renderer/src/features/chats/messages/Bad.tsx',
+      "import { ChatStore } from '../../../../../store';\nexport const x = ChatStore;\n",
+    ],
+    // Features use each other only through their index.
+    [
+      'src/renderer/src/features/chats/Bad.tsx',
+      "import { SecurityCard } from '../backup/SecurityCard';\nexport const x = SecurityCard;\n",
+    ],
+    [
+      'src/renderer/src/features/import/deep/Bad.tsx',
+      "import { ChatList } from '../../chats/list/ChatList';\nexport const x = ChatList;\n",
+    ],
+    [
+      'src/renderer/src/ui/Bad.tsx',
+      "import { ChatsSection } from '../features/chats';\nexport const x = ChatsSection;\n",
+    ],
+    [
+      'src/renderer/src/tasks/Bad.tsx',
+      "import { x as y } from '../features/backup/secret';\nexport const x = y;\n",
     ],
     [
       'src/renderer/src/Bad.tsx',
@@ -65,10 +86,25 @@ describe('process boundaries', () => {
     ['src/store/good.ts', "import fs from 'node:fs';\nexport const x = fs;\n"],
     ['src/main/good.ts', "import { app } from 'electron';\nexport const x = app;\n"],
     [
-      'src/renderer/src/sections/Good.tsx',
-      "import { useTask } from '../backup/tasks';\nexport const x = useTask;\n",
+      'src/renderer/src/features/import/Good.tsx',
+      "import { useTask } from '../../tasks/tasks';\nexport const x = useTask;\n",
     ],
-    ['src/renderer/src/backup/Good.tsx', "import { api } from '../api';\nexport const x = api;\n"],
+    [
+      'src/renderer/src/features/backup/Good.tsx',
+      "import { api } from '../../api';\nexport const x = api;\n",
+    ],
+    [
+      'src/renderer/src/features/chats/messages/Good.tsx',
+      "import { findLinks } from '../../../../../shared/links';\nexport const x = findLinks;\n",
+    ],
+    [
+      'src/renderer/src/features/chats/Good.tsx',
+      "import { BackupSection } from '../backup';\nexport const x = BackupSection;\n",
+    ],
+    [
+      'src/renderer/src/features/chats/list/Good.tsx',
+      "import { Message } from '../messages/Message';\nexport const x = Message;\n",
+    ],
     [
       'src/shared/ipc/good.ts',
       "import type { ChatSummary } from '../chat-types';\nexport type X = ChatSummary;\n",

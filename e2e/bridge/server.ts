@@ -33,6 +33,8 @@ export interface Bridge {
   pickQueue: (string | null)[];
   /** Texts saved through the save dialog (in Electron, written where the person chose). */
   savedTexts: string[];
+  /** Files saved through the save dialog ("Save as…"): the suggested name and the source file. */
+  savedFiles: { name: string; source: string }[];
   close(): Promise<void>;
 }
 
@@ -128,6 +130,7 @@ export async function startBridge(options: {
   const openedUrls: string[] = [];
   const pickQueue: (string | null)[] = [];
   const savedTexts: string[] = [];
+  const savedFiles: { name: string; source: string }[] = [];
   const version = (
     JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
       version: string;
@@ -149,6 +152,10 @@ export async function startBridge(options: {
       pickPath: async () => pickQueue.shift() ?? null,
       saveText: async (_name, text) => {
         savedTexts.push(text);
+        return true;
+      },
+      saveFile: async (name, source) => {
+        savedFiles.push({ name, source });
         return true;
       },
     },
@@ -240,6 +247,7 @@ export async function startBridge(options: {
     openedUrls,
     pickQueue,
     savedTexts,
+    savedFiles,
     async close() {
       unsubscribe();
       for (const stream of eventStreams) stream.end();

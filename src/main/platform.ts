@@ -1,6 +1,6 @@
 import type { BrowserWindow } from 'electron';
 import { app, dialog, Notification, powerMonitor } from 'electron';
-import { writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import type { BackupPlatform } from '../services/backup-service';
 import type { PickPurpose, PlatformAdapter } from '../services/handlers';
 
@@ -46,6 +46,16 @@ export function electronPlatform(
         : await dialog.showSaveDialog(options);
       if (result.canceled || !result.filePath) return false;
       await writeFile(result.filePath, text, { encoding: 'utf8', mode: 0o600 });
+      return true;
+    },
+    async saveFile(suggestedName, sourcePath) {
+      const window = getWindow();
+      const options = { defaultPath: suggestedName };
+      const result = window
+        ? await dialog.showSaveDialog(window, options)
+        : await dialog.showSaveDialog(options);
+      if (result.canceled || !result.filePath) return false;
+      await copyFile(sourcePath, result.filePath);
       return true;
     },
     notify(title, body) {

@@ -764,29 +764,22 @@ export class BackupService {
           onProgress: (p) => ctx.progress(p),
         });
         this.o.bus.emit('store.changed', { chatIds: [] });
-        const summary = `Restored ${result.chats} chats, ${result.messages.toLocaleString('en')} messages and ${result.mediaFiles.toLocaleString('en')} media files.`;
-        if (!result.complete) {
-          const m = result.missing;
-          const parts = [
-            m.chats.length
-              ? `${m.chats.length} chat${m.chats.length === 1 ? '' : 's'} (${m.chats
-                  .slice(0, 3)
-                  .map((c) => `${c.title}, ${c.months.join(', ')}`)
-                  .join('; ')}${m.chats.length > 3 ? '; …' : ''})`
-              : '',
-            m.media.length ? `${m.media.length} media file${m.media.length === 1 ? '' : 's'}` : '',
-            m.listParts ? 'part of the list of chats and files' : '',
-          ].filter(Boolean);
-          const notHere = m.problems.every((p) => p.state !== 'damaged');
-          return {
-            summary:
-              `${summary} Not restored: ${parts.join(', ')}` +
-              (notHere
-                ? ', because those files of the backup are not on this computer yet. Restore again once your sync app has finished.'
-                : ', because those files of the backup are damaged.'),
-          };
-        }
-        return { summary };
+        const count = (n: number, one: string, many: string) =>
+          `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+        const summary = `Restored ${count(result.chats, 'chat', 'chats')}, ${count(result.messages, 'message', 'messages')} and ${count(result.mediaFiles, 'media file', 'media files')}.`;
+        if (result.complete) return { summary };
+        const m = result.missing;
+        const notHere = m.problems.every((p) => p.state !== 'damaged');
+        return {
+          summary,
+          notRestored: {
+            reason: notHere ? 'not-here' : 'damaged',
+            chats: m.chats.map((c) => ({ title: c.title, months: c.months, messages: c.messages })),
+            mediaFiles: m.media.length,
+            mediaBytes: m.media.reduce((a, x) => a + x.bytes, 0),
+            listParts: m.listParts,
+          },
+        };
       } finally {
         // The session stays open for further restores from the same backup (a chat at a time
         // after damage) without asking for the password again; idle ones close.

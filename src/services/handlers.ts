@@ -1,9 +1,16 @@
 import type {
+  AttachmentRef,
   ChatDetail,
+  ChatMatches,
+  ChatMediaSummary,
   ChatSummary,
+  GalleryCursor,
+  GalleryPage,
+  GalleryTab,
   MessageCursor,
   MessagePage,
-  SearchHit,
+  SearchCount,
+  SearchPage,
   StoreStats,
 } from '../shared/chat-types';
 import type { AppInfo } from '../shared/ipc/contract';
@@ -21,9 +28,31 @@ export interface StoreApi {
   getChat(chatId: number): Promise<ChatDetail | null>;
   getMessages(
     chatId: number,
-    opts: { before?: MessageCursor; after?: MessageCursor; around?: number; limit: number },
+    opts: {
+      before?: MessageCursor;
+      after?: MessageCursor;
+      around?: number;
+      atTime?: number;
+      limit: number;
+    },
   ): Promise<MessagePage>;
-  search(query: string, opts: { limit?: number; chatId?: number }): Promise<SearchHit[]>;
+  chatIndex(chatId: number, filter?: string): Promise<number | null>;
+  chatMediaSummary(chatId: number): Promise<ChatMediaSummary>;
+  galleryPage(
+    chatId: number,
+    tab: GalleryTab,
+    opts: { before?: GalleryCursor; after?: GalleryCursor; limit?: number },
+  ): Promise<GalleryPage>;
+  countMessagesBetween(chatId: number, bounds: number[]): Promise<number[]>;
+  searchPage(
+    query: string,
+    opts: { limit?: number; chatId?: number; before?: number },
+  ): Promise<SearchPage>;
+  countMatches(query: string, chatId?: number): Promise<SearchCount>;
+  chatMatches(query: string, chatId: number): Promise<ChatMatches>;
+  getAttachment(attachmentId: number): Promise<AttachmentRef | null>;
+  /** The file holding a media hash's bytes, or null when the store has none. */
+  mediaPath(hash: string): string | null;
   stats(): Promise<StoreStats>;
 }
 
@@ -36,6 +65,11 @@ export interface PlatformAdapter {
   pickPath(purpose: PickPurpose): Promise<string | null>;
   /** The OS save dialog, then write the text there; false when the person cancels. */
   saveText(suggestedName: string, text: string): Promise<boolean>;
+  /**
+   * The OS save dialog, then copy the file there; false when the person cancels. Absent in a
+   * shell without one (unit tests): "Save as…" then saves nothing.
+   */
+  saveFile?(suggestedName: string, sourcePath: string): Promise<boolean>;
 }
 
 export interface HandlerContext {
@@ -50,6 +84,35 @@ export interface HandlerContext {
 
 export class NotFoundError extends Error {
   readonly code = 'NOT_FOUND';
+}
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'video/mp4': 'mp4',
+  'video/webm': 'webm',
+  'audio/ogg': 'ogg',
+  'audio/opus': 'opus',
+  'audio/mpeg': 'mp3',
+  'audio/mp4': 'm4a',
+  'audio/wav': 'wav',
+  'application/pdf': 'pdf',
+};
+
+/** The name the save dialog suggests: the file's own name, else its kind and an extension. */
+export function suggestedFileName(a: { fileName: string | null; mediaType: string; mime: string }) {
+  // Only the last path part, and nothing a file system would refuse.
+  const own = a.fileName
+    ?.split(/[\\/]/)
+    .pop()
+    // eslint-disable-next-line no-control-regex -- control characters are what it removes
+    ?.replace(/[\u0000-\u001f<>:"|?*]/g, '_')
+    .trim();
+  if (own) return own;
+  const ext = EXTENSIONS[a.mime.split(';')[0]?.trim().toLowerCase() ?? ''];
+  return ext ? `${a.mediaType}.${ext}` : a.mediaType;
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
@@ -74,8 +137,31 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       if (!chat) throw new NotFoundError('This chat no longer exists.');
       return chat;
     },
+    'chats.indexOf': async ({ chatId, filter }) => ({
+      index: await store.chatIndex(chatId, filter),
+    }),
+    'chats.mediaSummary': ({ chatId }) => store.chatMediaSummary(chatId),
+    'chats.media': ({ chatId, tab, ...page }) => store.galleryPage(chatId, tab, page),
+    'chats.activity': async ({ chatId, bounds }) => ({
+      counts: await store.countMessagesBetween(chatId, bounds),
+    }),
     'messages.page': ({ chatId, ...page }) => store.getMessages(chatId, page),
-    'search.query': ({ query, chatId, limit }) => store.search(query, { chatId, limit }),
+    'search.query': ({ query, chatId, limit, before }) =>
+      store.searchPage(query, { chatId, limit, before }),
+    'search.count': ({ query, chatId }) => store.countMatches(query, chatId),
+    'search.inChat': ({ query, chatId }) => store.chatMatches(query, chatId),
+    'media.saveAs': async ({ attachmentId }) => {
+      const attachment = await store.getAttachment(attachmentId);
+      if (!attachment) throw new NotFoundError('This file is no longer in Chatkeep.');
+      const file = attachment.hash ? store.mediaPath(attachment.hash) : null;
+      if (!file) {
+        throw new NotFoundError(
+          'This file was not included in the import, so there is nothing to save.',
+        );
+      }
+      if (!platform.saveFile) return { saved: false };
+      return { saved: await platform.saveFile(suggestedFileName(attachment), file) };
+    },
     'store.stats': () => store.stats(),
 
     'files.pick': async ({ purpose }) => {

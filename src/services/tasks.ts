@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { TaskFinished, TaskKind, TaskProgress } from '../shared/task-types';
+import type { NotRestoredView, TaskFinished, TaskKind, TaskProgress } from '../shared/task-types';
 import type { EventBus } from './events';
 
 export interface TaskContext {
@@ -10,6 +10,7 @@ export interface TaskContext {
 export interface TaskOutcome {
   summary: string;
   chatIds?: number[];
+  notRestored?: NotRestoredView | null;
 }
 
 /** Codes that mean "the person stopped it", not "it failed". */
@@ -64,6 +65,7 @@ export class TaskRunner {
             summary: outcome.summary,
             error: null,
             chatIds: outcome.chatIds ?? [],
+            notRestored: outcome.notRestored ?? null,
           }),
         (error: unknown) => {
           const e = error as { code?: unknown; message?: string };

@@ -84,6 +84,12 @@ export interface ReplyView {
   senderName: string | null;
   /** The start of the quoted message's text (at most ~120 characters). */
   excerpt: string;
+  /** What the quoted message is, so the quote can say "📷 Photo" or "📍 Location". */
+  kind: MessageKindName;
+  /** The quoted message's first attachment (for its label, duration and thumbnail). */
+  attachment: AttachmentView | null;
+  /** The quoted message's kind-specific extras (read with src/shared/message-extra.ts). */
+  extra: Record<string, unknown> | null;
 }
 
 export interface MessageView {
@@ -115,6 +121,11 @@ export interface MessagePage {
   messages: MessageView[];
   hasOlder: boolean;
   hasNewer: boolean;
+  /**
+   * The message the page was asked to show (`around`, or the first message on or after `atTime`);
+   * absent for plain pages.
+   */
+  anchorId?: number | null;
 }
 
 /** A half-open range [start, end) of UTF-16 code units in `SearchHit.snippet`. */
@@ -127,6 +138,7 @@ export interface SearchHit {
   messageId: number;
   chatId: number;
   chatTitle: string;
+  chatType: ChatKind;
   sender: PersonRef | null;
   sentAt: number;
   kind: MessageKindName;
@@ -134,6 +146,78 @@ export interface SearchHit {
   snippet: string;
   /** Where the query matched inside `snippet`. */
   ranges: MarkedRange[];
+  /** This hit's place in the newest-first order: pass it as `before` for the next page. */
+  position: number;
+}
+
+/** One page of search hits, newest first. */
+export interface SearchPage {
+  hits: SearchHit[];
+  /** Pass as `before` for the next (older) page; null when there is none. */
+  next: number | null;
+}
+
+/** How many messages match a query; counting stops at a cap so a common word stays cheap. */
+export interface SearchCount {
+  count: number;
+  /** True when there are more than `count` matches. */
+  capped: boolean;
+}
+
+/** Every match of a query within one chat (newest first, up to a cap), for "3 of 41". */
+export interface ChatMatches {
+  matches: MessageCursor[];
+  capped: boolean;
+}
+
+/** The tabs of a chat's "Media, links and docs" panel. */
+export type GalleryTab = 'visual' | 'documents' | 'links' | 'audio';
+
+/** Where a gallery page ends: a message, and the attachment ordinal or link number in it. */
+export interface GalleryCursor {
+  sentAt: number;
+  id: number;
+  ordinal: number;
+}
+
+export interface GalleryItem {
+  messageId: number;
+  sentAt: number;
+  /** Null for the owner. */
+  sender: PersonRef | null;
+  /** The attachment (media tabs). */
+  attachment: AttachmentView | null;
+  /** The link (links tab), with the message text around it. */
+  link: { url: string; text: string } | null;
+  /** Pass as `before`/`after` to continue from this item. */
+  cursor: GalleryCursor;
+}
+
+export interface GalleryPage {
+  /** Newest first, also for `after` pages. */
+  items: GalleryItem[];
+  /** True when more items lie beyond this page in the direction asked for. */
+  more: boolean;
+}
+
+export interface MediaCount {
+  count: number;
+  bytes: number;
+  /** How many have their bytes in the store. */
+  included: number;
+}
+
+/** What the chat info panel shows beyond ChatDetail. */
+export interface ChatMediaSummary {
+  media: Record<MediaKind, MediaCount>;
+  /** Declared bytes of all the chat's attachments. */
+  bytes: number;
+}
+
+/** One attachment, for saving it elsewhere. */
+export interface AttachmentRef extends AttachmentView {
+  messageId: number;
+  chatId: number;
 }
 
 export interface MediaTypeStats {

@@ -23,4 +23,19 @@ export interface TaskFinished {
   error: { code: string; message: string } | null;
   /** Chats to open after an import or restore. */
   chatIds: number[];
+  /** A restore that could not bring back everything: what is missing, for the wizard to list. */
+  notRestored?: NotRestoredView | null;
+}
+
+/** What a restore could not bring back, and why. */
+export interface NotRestoredView {
+  /** damaged: parts of the backup are damaged; not-here: not synced to this computer yet. */
+  reason: 'damaged' | 'not-here';
+  /** Chats with the months that could not be restored; `messages` lost where known. */
+  chats: { title: string; months: string[]; messages: number | null }[];
+  /** Media files restored without their file (the message is there, the photo is not). */
+  mediaFiles: number;
+  mediaBytes: number;
+  /** Parts of the backup's own list of chats and files that could not be read. */
+  listParts: number;
 }

@@ -206,7 +206,14 @@ describe('ingest', () => {
       { emoji: '😂', count: 1, mine: true },
     ]);
     expect(b?.sender).toBeNull();
-    expect(b?.replyTo).toEqual({ id: a?.id, senderName: 'Ana García', excerpt: 'hola' });
+    expect(b?.replyTo).toEqual({
+      id: a?.id,
+      senderName: 'Ana García',
+      kind: 'text',
+      attachment: null,
+      extra: null,
+      excerpt: 'hola',
+    });
     expect(b?.attachments).toEqual([
       {
         id: expect.any(Number),

@@ -2,10 +2,18 @@ import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type {
+  AttachmentRef,
+  AttachmentView,
   ChatDetail,
+  ChatMatches,
+  ChatMediaSummary,
   ChatSummary,
+  GalleryPage,
+  GalleryTab,
   MessagePage,
+  SearchCount,
   SearchHit,
+  SearchPage,
   StoreStats,
 } from '../shared/chat-types.js';
 import {
@@ -15,15 +23,13 @@ import {
   StoreDiskFullError,
   StoreReadOnlyError,
 } from './errors.js';
+import { GalleryQueries, type GalleryOptions } from './gallery.js';
 import { Ingester, type IngestOptions, type IngestResult } from './ingest.js';
+import { probeDurationMs } from './media-probe.js';
 import { MediaStore } from './media-store.js';
 import { DB_FILE, openDatabase } from './open-db.js';
-import {
-  StoreQueries,
-  type GetMessagesOptions,
-  type ListChatsOptions,
-  type SearchOptions,
-} from './queries.js';
+import { StoreQueries, type GetMessagesOptions, type ListChatsOptions } from './queries.js';
+import { SearchQueries, type SearchOptions } from './search.js';
 import type { ChatBundle } from './records.js';
 import { createSnapshotReader, type SnapshotReader } from './snapshot.js';
 
@@ -49,6 +55,8 @@ export class ChatStore {
   readonly media: MediaStore;
   private db: Database.Database | null;
   private readonly queries: StoreQueries;
+  private readonly searches: SearchQueries;
+  private readonly gallery: GalleryQueries;
   private ingester: Ingester | null = null;
   private snapshot: ReturnType<typeof createSnapshotReader> | null = null;
 
@@ -61,6 +69,8 @@ export class ChatStore {
     this.media = new MediaStore(path.join(dir, MEDIA_DIR));
     this.storeId = ChatStore.ensureStoreId(db);
     this.queries = new StoreQueries(db, this.dbPath);
+    this.searches = new SearchQueries(db);
+    this.gallery = new GalleryQueries(db);
   }
 
   static open(dir: string, opts: OpenStoreOptions = {}): ChatStore {
@@ -175,9 +185,107 @@ export class ChatStore {
     return this.guard(() => this.queries.getMessages(chatId, opts));
   }
 
+  /** The newest hits (one page); see `searchPage` to page further. */
   search(query: string, opts?: SearchOptions): SearchHit[] {
+    return this.searchPage(query, opts).hits;
+  }
+
+  searchPage(query: string, opts?: SearchOptions): SearchPage {
     this.assertOpen();
-    return this.guard(() => this.queries.search(query, opts));
+    return this.guard(() => this.searches.search(query, opts));
+  }
+
+  countMatches(query: string, chatId?: number): SearchCount {
+    this.assertOpen();
+    return this.guard(() => this.searches.count(query, chatId));
+  }
+
+  chatMatches(query: string, chatId: number): ChatMatches {
+    this.assertOpen();
+    return this.guard(() => this.searches.chatMatches(query, chatId));
+  }
+
+  galleryPage(chatId: number, tab: GalleryTab, opts?: GalleryOptions): GalleryPage {
+    this.assertOpen();
+    return this.guard(() => this.gallery.page(chatId, tab, opts));
+  }
+
+  chatMediaSummary(chatId: number): ChatMediaSummary {
+    this.assertOpen();
+    return this.guard(() => this.gallery.summary(chatId));
+  }
+
+  /** How many messages a chat has in each [bounds[i], bounds[i+1]) (calendar days). */
+  countMessagesBetween(chatId: number, bounds: number[]): number[] {
+    this.assertOpen();
+    return this.guard(() => this.gallery.countsBetween(chatId, bounds));
+  }
+
+  getAttachment(attachmentId: number): AttachmentRef | null {
+    this.assertOpen();
+    return this.guard(() => this.queries.getAttachment(attachmentId));
+  }
+
+  /** A chat's place in the chat list (same filter), or null when the list does not hold it. */
+  chatIndex(chatId: number, filter?: string): number | null {
+    this.assertOpen();
+    return this.guard(() => this.queries.chatIndex(chatId, filter));
+  }
+
+  /** A page of messages as the app shows it: `getMessages` with audio durations filled in. */
+  async readMessages(chatId: number, opts: GetMessagesOptions): Promise<MessagePage> {
+    const page = this.getMessages(chatId, opts);
+    await this.fillDurations(
+      page.messages.flatMap((m) =>
+        m.replyTo?.attachment ? [...m.attachments, m.replyTo.attachment] : m.attachments,
+      ),
+    );
+    return page;
+  }
+
+  /** A gallery page as the app shows it: `galleryPage` with audio durations filled in. */
+  async readGallery(chatId: number, tab: GalleryTab, opts?: GalleryOptions): Promise<GalleryPage> {
+    const page = this.galleryPage(chatId, tab, opts);
+    await this.fillDurations(page.items.flatMap((i) => (i.attachment ? [i.attachment] : [])));
+    return page;
+  }
+
+  /**
+   * Give audio and voice attachments without a known duration the one read from their file,
+   * reading each file once ever: the result (or that there was none) is kept in media_facts.
+   */
+  async fillDurations(attachments: AttachmentView[]): Promise<void> {
+    const wanted = attachments.filter(
+      (a): a is AttachmentView & { hash: string } =>
+        (a.mediaType === 'voice' || a.mediaType === 'audio') &&
+        a.durationMs === null &&
+        a.hash !== null,
+    );
+    if (wanted.length === 0 || this.conn.readonly) return;
+    const db = this.conn;
+    const probed = db.prepare<[string], { hash: string }>(
+      'SELECT hash FROM media_facts WHERE hash IN (SELECT value FROM json_each(?))',
+    );
+    const done = new Set(probed.all(JSON.stringify(wanted.map((a) => a.hash))).map((r) => r.hash));
+    const found = new Map<string, number | null>();
+    for (const a of wanted) {
+      if (done.has(a.hash) || found.has(a.hash) || !this.media.has(a.hash)) continue;
+      found.set(a.hash, await probeDurationMs(this.media.pathFor(a.hash)));
+    }
+    if (found.size === 0 || !this.isOpen) return;
+    const put = this.writable.prepare(
+      'INSERT OR REPLACE INTO media_facts (hash, duration_ms, probed_at) VALUES (?, ?, ?)',
+    );
+    const now = Date.now();
+    this.guard(() =>
+      this.writable.transaction(() => {
+        for (const [hash, ms] of found) put.run(hash, ms, now);
+      })(),
+    );
+    for (const a of wanted) {
+      const ms = found.get(a.hash);
+      if (ms !== undefined && ms !== null) a.durationMs = ms;
+    }
   }
 
   stats(): StoreStats {

@@ -128,6 +128,33 @@ export function toMatchExpression(phrases: QueryPhrase[]): string | null {
   return phrases.map((p) => `"${p.tokens.join(' ')}"${p.prefix ? '*' : ''}`).join(' ');
 }
 
+/** Whether a phrase occurs in the tokens (its last token a prefix when the phrase says so). */
+function phraseAt(tokens: Token[], phrase: QueryPhrase, i: number): boolean {
+  const n = phrase.tokens.length;
+  for (let j = 0; j < n; j++) {
+    const want = phrase.tokens[j] ?? '';
+    const have = tokens[i + j]?.norm ?? '';
+    const isLast = j === n - 1;
+    if (!(have === want || (isLast && phrase.prefix && have.startsWith(want)))) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether `text` holds every phrase, as an FTS MATCH of `toMatchExpression(phrases)` would say:
+ * for scanning a small chat in JavaScript, cheaper than asking the index once per message.
+ */
+export function matchesAll(text: string, phrases: QueryPhrase[]): boolean {
+  if (phrases.length === 0) return false;
+  const tokens = tokenize(text);
+  return phrases.every((phrase) => {
+    for (let i = 0; i + phrase.tokens.length <= tokens.length; i++) {
+      if (phraseAt(tokens, phrase, i)) return true;
+    }
+    return false;
+  });
+}
+
 export interface MarkedText {
   snippet: string;
   ranges: Array<{ start: number; end: number }>;
@@ -148,17 +175,7 @@ export function markMatches(text: string, phrases: QueryPhrase[]): MarkedText {
   for (const phrase of phrases) {
     const n = phrase.tokens.length;
     for (let i = 0; i + n <= tokens.length && found.length < MAX_RANGES; i++) {
-      let ok = true;
-      for (let j = 0; j < n; j++) {
-        const want = phrase.tokens[j] ?? '';
-        const have = tokens[i + j]?.norm ?? '';
-        const isLast = j === n - 1;
-        if (!(have === want || (isLast && phrase.prefix && have.startsWith(want)))) {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) {
+      if (phraseAt(tokens, phrase, i)) {
         const first = tokens[i];
         const last = tokens[i + n - 1];
         if (first && last) found.push({ start: first.start, end: last.end });

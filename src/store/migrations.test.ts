@@ -52,6 +52,10 @@ describe('migrations', () => {
       try {
         const db = new Database(dbPath, { readonly: true });
         expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+        // Schema 4: durations read from media files have their table.
+        expect(
+          db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'media_facts'").get(),
+        ).toEqual({ n: 1 });
         db.close();
         expect(store.listChats()[0]).toMatchObject({ title: 'Pat', messageCount: 2 });
         expect(store.search('GRUßE urlaub').map((h) => h.snippet)).toEqual([

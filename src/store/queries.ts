@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 import type {
+  AttachmentRef,
   AttachmentView,
   ChatDetail,
   ChatKind,
@@ -12,11 +13,11 @@ import type {
   MessagePage,
   MessageView,
   ReactionView,
-  SearchHit,
+  ReplyView,
   StoreStats,
 } from '../shared/chat-types.js';
 import { MessageNotFoundError } from './errors.js';
-import { foldForMatch, markMatches, parseQuery, toMatchExpression } from './fts-text.js';
+import { foldForMatch } from './fts-text.js';
 import { MEDIA_TYPES, type MediaType, type MessageKind } from './records.js';
 
 // The DTO unions must stay equal to the record unions.
@@ -37,17 +38,17 @@ export interface GetMessagesOptions {
   after?: MessageCursor;
   /** A message id: the page is centred on it. */
   around?: number;
+  /**
+   * A time (UTC ms): the page is centred on the chat's first message at or after it (its last
+   * message when there is none), for "jump to a date".
+   */
+  atTime?: number;
   limit: number;
-}
-
-export interface SearchOptions {
-  limit?: number;
-  chatId?: number;
 }
 
 const PREVIEW_LENGTH = 120;
 
-function preview(text: string | null): string {
+export function preview(text: string | null): string {
   if (!text) return '';
   const oneLine = text.replace(/\s+/g, ' ').trim();
   if (oneLine.length <= PREVIEW_LENGTH) return oneLine;
@@ -56,7 +57,7 @@ function preview(text: string | null): string {
   return `${oneLine.slice(0, cut)}…`;
 }
 
-function clampLimit(limit: number | undefined, fallback: number, max: number): number {
+export function clampLimit(limit: number | undefined, fallback: number, max: number): number {
   if (limit === undefined || !Number.isFinite(limit)) return fallback;
   return Math.max(0, Math.min(max, Math.floor(limit)));
 }
@@ -75,16 +76,74 @@ interface MessageRow {
   reply_id: number | null;
   reply_sender_name: string | null;
   reply_text: string | null;
+  reply_kind: MessageKindName | null;
+  reply_extra: string | null;
 }
 
 const MESSAGE_COLUMNS = `
   m.id, m.chat_id, m.sender_id, p.display_name AS sender_name, m.sent_at, m.kind, m.text,
   m.reply_to_key, m.edited_at, m.extra,
-  r.id AS reply_id, rp.display_name AS reply_sender_name, r.text AS reply_text`;
+  r.id AS reply_id, rp.display_name AS reply_sender_name, r.text AS reply_text,
+  r.kind AS reply_kind, r.extra AS reply_extra`;
+
+/**
+ * An attachment row as views need it. A duration the source did not give may have been read from
+ * the file since (media_facts, schema 4).
+ */
+export const ATTACHMENT_COLUMNS = `a.id, a.message_id, a.ordinal, a.media_type, a.mime, a.size,
+  a.hash, a.file_name, a.width, a.height,
+  coalesce(a.duration_ms, (SELECT f.duration_ms FROM media_facts f WHERE f.hash = a.hash)) AS duration_ms`;
+
+export interface AttachmentRow {
+  id: number;
+  message_id: number;
+  ordinal: number;
+  media_type: MediaKind;
+  mime: string;
+  size: number;
+  hash: string | null;
+  file_name: string | null;
+  width: number | null;
+  height: number | null;
+  duration_ms: number | null;
+}
+
+export function toAttachmentView(a: AttachmentRow): AttachmentView {
+  return {
+    id: a.id,
+    mediaType: a.media_type,
+    mime: a.mime,
+    size: a.size,
+    hash: a.hash,
+    fileName: a.file_name,
+    width: a.width,
+    height: a.height,
+    durationMs: a.duration_ms,
+  };
+}
+
+export function parseExtra(extra: string | null): Record<string, unknown> | null {
+  if (extra === null) return null;
+  try {
+    const value: unknown = JSON.parse(extra);
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
 const MESSAGE_JOINS = `
   LEFT JOIN people p ON p.id = m.sender_id
   LEFT JOIN messages r ON r.chat_id = m.chat_id AND r.key = m.reply_to_key
   LEFT JOIN people rp ON rp.id = r.sender_id`;
+
+/**
+ * Chats listed before chat (@at = its last_sent_at, @id) in the list's order: last_sent_at DESC
+ * with chats without messages (NULL) last, then id DESC.
+ */
+const CHAT_BEFORE = `(CASE WHEN @at IS NULL THEN last_sent_at IS NOT NULL OR id > @id
+  ELSE last_sent_at > @at OR (last_sent_at = @at AND id > @id) END)`;
 
 /** The read side the UI uses. One instance per connection; statements are prepared once. */
 export class StoreQueries {
@@ -150,9 +209,26 @@ export class StoreQueries {
       ),
       // A page's ids arrive as one JSON array: one prepared statement for any page size.
       pageAttachments: p<AttachmentRow>(
-        `SELECT id, message_id, media_type, mime, size, hash, file_name, width, height, duration_ms
-         FROM attachments WHERE message_id IN (SELECT value FROM json_each(?))
-         ORDER BY message_id, ordinal`,
+        `SELECT ${ATTACHMENT_COLUMNS}
+         FROM attachments a WHERE a.message_id IN (SELECT value FROM json_each(?))
+         ORDER BY a.message_id, a.ordinal`,
+      ),
+      attachment: p<AttachmentRow & { chat_id: number }>(
+        `SELECT ${ATTACHMENT_COLUMNS}, m.chat_id
+         FROM attachments a JOIN messages m ON m.id = a.message_id WHERE a.id = ?`,
+      ),
+      firstAtOrAfter: p<{ id: number }>(
+        `SELECT id FROM messages WHERE chat_id = ? AND sent_at >= ?
+         ORDER BY sent_at, id LIMIT 1`,
+      ),
+      newestId: p<{ id: number }>(
+        'SELECT id FROM messages WHERE chat_id = ? ORDER BY sent_at DESC, id DESC LIMIT 1',
+      ),
+      chatOrder: p<{ last_sent_at: number | null }>('SELECT last_sent_at FROM chats WHERE id = ?'),
+      // Chats before this one in the list's order (last_sent_at DESC NULLS LAST, id DESC).
+      chatsBefore: p<{ n: number }>(`SELECT count(*) AS n FROM chats WHERE ${CHAT_BEFORE}`),
+      chatsBeforeFiltered: p<{ n: number }>(
+        `SELECT count(*) AS n FROM chats WHERE instr(ck_fold(title), @filter) > 0 AND ${CHAT_BEFORE}`,
       ),
       pageReactions: p<{ message_id: number; emoji: string; n: number; mine: number }>(
         `SELECT message_id, emoji, count(*) AS n, max(sender_id IS NULL) AS mine, min(rowid) AS first
@@ -161,26 +237,6 @@ export class StoreQueries {
       ),
       messagePosition: p<{ chat_id: number; sent_at: number }>(
         'SELECT chat_id, sent_at FROM messages WHERE id = ?',
-      ),
-      search: p<SearchRow>(
-        `SELECT m.id, m.chat_id, c.title AS chat_title, m.sender_id, p.display_name AS sender_name,
-           m.sent_at, m.kind, m.text,
-           (SELECT group_concat(a.file_name, ' ') FROM attachments a WHERE a.message_id = m.id) AS file_names
-         FROM messages_fts f
-         CROSS JOIN messages m ON m.sort_key = f.rowid
-         JOIN chats c ON c.id = m.chat_id
-         LEFT JOIN people p ON p.id = m.sender_id
-         WHERE messages_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?`,
-      ),
-      searchInChat: p<SearchRow>(
-        `SELECT m.id, m.chat_id, c.title AS chat_title, m.sender_id, p.display_name AS sender_name,
-           m.sent_at, m.kind, m.text,
-           (SELECT group_concat(a.file_name, ' ') FROM attachments a WHERE a.message_id = m.id) AS file_names
-         FROM messages_fts f
-         CROSS JOIN messages m ON m.sort_key = f.rowid
-         JOIN chats c ON c.id = m.chat_id
-         LEFT JOIN people p ON p.id = m.sender_id
-         WHERE messages_fts MATCH ? AND m.chat_id = ? ORDER BY f.rowid DESC LIMIT ?`,
       ),
       counts: p<{ chats: number; messages: number; people: number }>(
         `SELECT (SELECT count(*) FROM chats) AS chats,
@@ -241,6 +297,11 @@ export class StoreQueries {
     const limit = clampLimit(opts.limit, 50, 1000);
     if (limit === 0) return { messages: [], hasOlder: false, hasNewer: false };
     if (opts.around !== undefined) return this.around(chatId, opts.around, limit);
+    if (opts.atTime !== undefined) {
+      const target = this.s.firstAtOrAfter.get(chatId, opts.atTime) ?? this.s.newestId.get(chatId);
+      if (!target) return { messages: [], hasOlder: false, hasNewer: false, anchorId: null };
+      return this.around(chatId, target.id, limit);
+    }
     if (opts.before) {
       const c = opts.before;
       const rows = this.s.older.all(chatId, c.sentAt, c.sentAt, c.id, limit + 1);
@@ -279,7 +340,32 @@ export class StoreQueries {
       ]),
       hasOlder: older.length > olderCount,
       hasNewer: newer.length > newerCount,
+      anchorId: messageId,
     };
+  }
+
+  /** One attachment with the message it belongs to, or null. */
+  getAttachment(attachmentId: number): AttachmentRef | null {
+    const row = this.s.attachment.get(attachmentId);
+    return row
+      ? { ...toAttachmentView(row), messageId: row.message_id, chatId: row.chat_id }
+      : null;
+  }
+
+  /** Where a chat stands in the chat list (with the same filter), or null when it is not in it. */
+  chatIndex(chatId: number, filter?: string): number | null {
+    const chat = this.s.chatOrder.get(chatId);
+    if (!chat) return null;
+    if (filter) {
+      const folded = foldForMatch(filter);
+      const title = this.s.chat.get(chatId)?.title ?? '';
+      if (!foldForMatch(title).includes(folded)) return null;
+      return (
+        this.s.chatsBeforeFiltered.get({ at: chat.last_sent_at, id: chatId, filter: folded })?.n ??
+        null
+      );
+    }
+    return this.s.chatsBefore.get({ at: chat.last_sent_at, id: chatId })?.n ?? null;
   }
 
   /** Rows (already in display order) to views, with their attachments and reactions. */
@@ -289,18 +375,16 @@ export class StoreQueries {
     const attachments = new Map<number, AttachmentView[]>();
     for (const a of this.s.pageAttachments.all(ids)) {
       const list = attachments.get(a.message_id) ?? [];
-      list.push({
-        id: a.id,
-        mediaType: a.media_type,
-        mime: a.mime,
-        size: a.size,
-        hash: a.hash,
-        fileName: a.file_name,
-        width: a.width,
-        height: a.height,
-        durationMs: a.duration_ms,
-      });
+      list.push(toAttachmentView(a));
       attachments.set(a.message_id, list);
+    }
+    // The quoted messages' first attachments, for "📷 Photo" and a thumbnail in the quote.
+    const replyIds = rows.flatMap((r) => (r.reply_id === null ? [] : [r.reply_id]));
+    const quoted = new Map<number, AttachmentView>();
+    if (replyIds.length > 0) {
+      for (const a of this.s.pageAttachments.all(JSON.stringify(replyIds))) {
+        if (!quoted.has(a.message_id)) quoted.set(a.message_id, toAttachmentView(a));
+      }
     }
     const reactions = new Map<number, ReactionView[]>();
     for (const r of this.s.pageReactions.all(ids)) {
@@ -315,46 +399,28 @@ export class StoreQueries {
       sentAt: r.sent_at,
       text: r.text,
       kind: r.kind,
-      replyTo:
-        r.reply_id === null
-          ? null
-          : { id: r.reply_id, senderName: r.reply_sender_name, excerpt: preview(r.reply_text) },
+      replyTo: r.reply_id === null ? null : this.replyView(r, r.reply_id, quoted),
       replyToKey: r.reply_id === null ? r.reply_to_key : null,
       editedAt: r.edited_at,
       reactions: reactions.get(r.id) ?? [],
       attachments: attachments.get(r.id) ?? [],
-      extra: r.extra === null ? null : (JSON.parse(r.extra) as Record<string, unknown>),
+      extra: parseExtra(r.extra),
     }));
   }
 
-  search(query: string, opts: SearchOptions = {}): SearchHit[] {
-    const phrases = parseQuery(query);
-    const match = toMatchExpression(phrases);
-    if (match === null) return [];
-    const limit = clampLimit(opts.limit, 50, 1000);
-    const rows =
-      opts.chatId === undefined
-        ? this.s.search.all(match, limit)
-        : this.s.searchInChat.all(match, opts.chatId, limit);
-    return rows.map((r) => {
-      let marked = markMatches(r.text ?? '', phrases);
-      // A hit on an attachment's file name shows the name.
-      if (marked.ranges.length === 0 && r.file_names) {
-        const inNames = markMatches(r.file_names, phrases);
-        if (inNames.ranges.length > 0 || !r.text) marked = inNames;
-      }
-      const { snippet, ranges } = marked;
-      return {
-        messageId: r.id,
-        chatId: r.chat_id,
-        chatTitle: r.chat_title,
-        sender: r.sender_id === null ? null : { id: r.sender_id, name: r.sender_name ?? '' },
-        sentAt: r.sent_at,
-        kind: r.kind,
-        snippet,
-        ranges,
-      };
-    });
+  private replyView(
+    r: MessageRow,
+    replyId: number,
+    quoted: Map<number, AttachmentView>,
+  ): ReplyView {
+    return {
+      id: replyId,
+      senderName: r.reply_sender_name,
+      excerpt: preview(r.reply_text),
+      kind: r.reply_kind ?? 'text',
+      attachment: quoted.get(replyId) ?? null,
+      extra: parseExtra(r.reply_extra),
+    };
   }
 
   stats(): StoreStats {
@@ -408,31 +474,6 @@ interface ChatSummaryRow {
   last_text: string | null;
   last_sender: string | null;
   last_media: MediaKind | null;
-}
-
-interface AttachmentRow {
-  id: number;
-  message_id: number;
-  media_type: MediaKind;
-  mime: string;
-  size: number;
-  hash: string | null;
-  file_name: string | null;
-  width: number | null;
-  height: number | null;
-  duration_ms: number | null;
-}
-
-interface SearchRow {
-  id: number;
-  chat_id: number;
-  chat_title: string;
-  sender_id: number | null;
-  sender_name: string | null;
-  sent_at: number;
-  kind: MessageKindName;
-  text: string | null;
-  file_names: string | null;
 }
 
 function toChatSummary(row: ChatSummaryRow): ChatSummary {

@@ -96,7 +96,18 @@ export interface MessageRecord {
   editedAt?: number | null;
   attachments: AttachmentRecord[];
   reactions: ReactionRecord[];
-  /** Kind-specific extras kept as JSON: location {lat, lon, name}, contact {vcard}, poll {...}. */
+  /**
+   * Kind-specific extras, kept as JSON. The shapes producers write (and the app reads with the
+   * tolerant `src/shared/message-extra.ts`, which also accepts the older shapes noted there):
+   * - `location`: `{ lat: number, lon: number, name?: string, address?: string, url?: string }`
+   * - `contact`: `{ vcard: string }` (the app reads the name and numbers from the vCard)
+   * - `poll`: `{ poll: { question: string, options: Array<{ text: string, votes: number | null }>,
+   *   multiple?: boolean, closed?: boolean } }`
+   * - `system` (events and calls): the text says what happened; a call may add
+   *   `{ call: { video: boolean, durationS: number | null, missed: boolean } }`
+   * Producers may add fields of their own (e.g. `forwardedFrom`); readers ignore what they do not
+   * know.
+   */
   extra?: Record<string, unknown> | null;
 }
 

@@ -346,7 +346,30 @@ const changeTracking: Migration = (db) => {
   `);
 };
 
-export const MIGRATIONS: readonly Migration[] = [coreModel, fullTextSearch, changeTracking];
+/**
+ * 4: facts read from media files themselves, once per content hash. Voice notes from a text
+ * export come without a duration; the store reads it from the file the first time the message is
+ * shown and keeps it here, so players show "0:12" before they play. Kept apart from
+ * `attachments` on purpose: derived from bytes the store already has, so it is not part of a
+ * chat's records (no rev bump, nothing to back up) and a restore simply reads it again.
+ * `duration_ms` is null when the file was read but held no duration (not retried).
+ */
+const mediaFacts: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE media_facts (
+      hash TEXT PRIMARY KEY,
+      duration_ms INTEGER,
+      probed_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+  `);
+};
+
+export const MIGRATIONS: readonly Migration[] = [
+  coreModel,
+  fullTextSearch,
+  changeTracking,
+  mediaFacts,
+];
 export const LATEST_VERSION = MIGRATIONS.length;
 
 /** Apply the migrations after the database's current version up to `target`, one transaction each. */

@@ -11,7 +11,7 @@ import {
 } from './errors.js';
 import { LATEST_VERSION } from './schema.js';
 import { StoreClient } from './store-client.js';
-import { days, groupBundle, tempDir } from './testing/fixtures.js';
+import { days, groupBundle, message, opusBytes, tempDir } from './testing/fixtures.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -45,6 +45,50 @@ describe('StoreClient', () => {
     const store = ChatStore.open(dir);
     expect(store.countChats()).toBe(1);
     store.close();
+  });
+
+  it('serves what the conversation view reads, durations included', async () => {
+    // Media bytes go in beside the database, as an importer puts them.
+    const writer = ChatStore.open(dir);
+    const voice = writer.media.putBytes(opusBytes(4_200));
+    writer.close();
+    const client = await StoreClient.open(dir);
+    try {
+      const messages = days(120);
+      messages.push(
+        message('voice', {
+          sentAt: (messages.at(-1)?.sentAt ?? 0) + 1,
+          kind: 'media',
+          text: null,
+          attachments: [
+            {
+              mediaType: 'voice',
+              mime: 'audio/ogg',
+              size: voice.size,
+              hash: voice.hash,
+              fileName: null,
+            },
+          ],
+        }),
+      );
+      const { chatIds } = await client.ingest([groupBundle(messages)]);
+      const chatId = chatIds[0] ?? -1;
+      const page = await client.getMessages(chatId, { limit: 10 });
+      expect(page.messages.at(-1)?.attachments[0]?.durationMs).toBe(4_200);
+      const first = await client.searchPage('message', { limit: 50 });
+      const second = await client.searchPage('message', { limit: 50, before: first.next ?? 0 });
+      expect(second.hits[0]?.sentAt).toBeLessThan(first.hits.at(-1)?.sentAt ?? 0);
+      expect(await client.countMatches('message', chatId)).toEqual({ count: 120, capped: false });
+      expect((await client.chatMatches('m7', chatId)).matches).toHaveLength(1);
+      const audio = await client.galleryPage(chatId, 'audio', { limit: 5 });
+      expect(audio.items[0]?.attachment?.durationMs).toBe(4_200);
+      expect((await client.chatMediaSummary(chatId)).media.voice.count).toBe(1);
+      expect(await client.chatIndex(chatId)).toBe(0);
+      const attachmentId = audio.items[0]?.attachment?.id ?? -1;
+      expect((await client.getAttachment(attachmentId))?.hash).toBe(voice.hash);
+    } finally {
+      await client.close();
+    }
   });
 
   it('re-creates typed errors on the caller side', async () => {

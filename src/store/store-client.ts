@@ -1,16 +1,25 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../node/spawn-worker.js';
 import type {
+  AttachmentRef,
   ChatDetail,
+  ChatMatches,
+  ChatMediaSummary,
   ChatSummary,
+  GalleryPage,
+  GalleryTab,
   MessagePage,
+  SearchCount,
   SearchHit,
+  SearchPage,
   StoreStats,
 } from '../shared/chat-types.js';
 import type { OpenStoreOptions } from './chat-store.js';
 import { IngestCancelledError, StoreClosedError, StoreWorkerCrashedError } from './errors.js';
 import type { IngestProgress, IngestResult } from './ingest.js';
-import type { GetMessagesOptions, ListChatsOptions, SearchOptions } from './queries.js';
+import type { GalleryOptions } from './gallery.js';
+import type { GetMessagesOptions, ListChatsOptions } from './queries.js';
+import type { SearchOptions } from './search.js';
 import type { ChatBundle } from './records.js';
 import type { StoreWorkerData } from './worker/store.worker.js';
 import { fromWire, type FromWorker, type ToWorker } from './worker/wire.js';
@@ -102,12 +111,45 @@ export class StoreClient {
     return this.call('getChat', [chatId]);
   }
 
+  /** A page as the app shows it (audio durations read from files where the source gave none). */
   getMessages(chatId: number, opts: GetMessagesOptions): Promise<MessagePage> {
-    return this.call('getMessages', [chatId, opts]);
+    return this.call('readMessages', [chatId, opts]);
   }
 
   search(query: string, opts?: SearchOptions): Promise<SearchHit[]> {
     return this.call('search', [query, opts]);
+  }
+
+  searchPage(query: string, opts?: SearchOptions): Promise<SearchPage> {
+    return this.call('searchPage', [query, opts]);
+  }
+
+  countMatches(query: string, chatId?: number): Promise<SearchCount> {
+    return this.call('countMatches', [query, chatId]);
+  }
+
+  chatMatches(query: string, chatId: number): Promise<ChatMatches> {
+    return this.call('chatMatches', [query, chatId]);
+  }
+
+  galleryPage(chatId: number, tab: GalleryTab, opts?: GalleryOptions): Promise<GalleryPage> {
+    return this.call('readGallery', [chatId, tab, opts]);
+  }
+
+  chatMediaSummary(chatId: number): Promise<ChatMediaSummary> {
+    return this.call('chatMediaSummary', [chatId]);
+  }
+
+  countMessagesBetween(chatId: number, bounds: number[]): Promise<number[]> {
+    return this.call('countMessagesBetween', [chatId, bounds]);
+  }
+
+  getAttachment(attachmentId: number): Promise<AttachmentRef | null> {
+    return this.call('getAttachment', [attachmentId]);
+  }
+
+  chatIndex(chatId: number, filter?: string): Promise<number | null> {
+    return this.call('chatIndex', [chatId, filter]);
   }
 
   stats(): Promise<StoreStats> {

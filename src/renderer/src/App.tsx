@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { SECTIONS, type Section } from '../../shared/ipc/contract';
 import { api } from './api';
-import { BackupSection } from './sections/BackupSection';
-import { ChatsSection } from './sections/ChatsSection';
-import { ImportSection } from './sections/ImportSection';
-import { SettingsSection } from './sections/SettingsSection';
+import { BackupSection } from './features/backup';
+import { ChatsSection } from './features/chats';
+import { ImportSection } from './features/import';
+import { SettingsSection } from './features/settings';
+import { Icon, type IconName } from './ui/Icon';
 
 const LABELS: Record<Section, string> = {
   chats: 'Chats',
@@ -13,24 +14,32 @@ const LABELS: Record<Section, string> = {
   settings: 'Settings',
 };
 
-const ICONS: Record<Section, string> = {
-  chats: '💬',
-  backup: '🔒',
-  import: '📥',
-  settings: '⚙️',
+const ICONS: Record<Section, IconName> = {
+  chats: 'chats',
+  backup: 'lock',
+  import: 'import',
+  settings: 'settings',
 };
 
 export function App() {
   const [section, setSection] = useState<Section>('chats');
   // A chat to open when the Chats section next shows (after an import or restore).
   const [chatToOpen, setChatToOpen] = useState<number | null>(null);
+  const [searchFocus, setSearchFocus] = useState(0);
 
   useEffect(() => api.on('app.navigate', ({ section: next }) => setSection(next)), []);
 
-  // Ctrl/Cmd+1..4 switch sections, as the app menu's accelerators do in Electron.
+  // Ctrl/Cmd+1..4 switch sections, as the app menu's accelerators do in Electron; Ctrl/Cmd+K
+  // searches every chat from anywhere.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+      if (event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        setSection('chats');
+        setSearchFocus((n) => n + 1);
+        return;
+      }
       const index = Number(event.key) - 1;
       const target = SECTIONS[index];
       if (target) {
@@ -51,7 +60,10 @@ export function App() {
     <div className="app">
       <nav className="app-nav" aria-label="Sections">
         <div className="app-brand" aria-hidden="true">
-          Chatkeep
+          <span className="app-brand-mark">
+            <Icon name="lock" size={16} />
+          </span>
+          <span className="app-brand-name">Chatkeep</span>
         </div>
         <ul>
           {SECTIONS.map((s, i) => (
@@ -63,17 +75,21 @@ export function App() {
                 onClick={() => go(s)}
                 title={`${LABELS[s]} (Ctrl+${i + 1})`}
               >
-                <span aria-hidden="true" className="nav-icon">
-                  {ICONS[s]}
-                </span>
-                {LABELS[s]}
+                <Icon name={ICONS[s]} className="nav-icon" />
+                <span className="nav-label">{LABELS[s]}</span>
               </button>
             </li>
           ))}
         </ul>
       </nav>
       <main className="app-main" aria-label={LABELS[section]}>
-        {section === 'chats' && <ChatsSection onNavigate={go} initialChatId={chatToOpen} />}
+        {section === 'chats' && (
+          <ChatsSection
+            onNavigate={go}
+            initialChatId={chatToOpen}
+            searchFocusRequest={searchFocus}
+          />
+        )}
         {section === 'backup' && <BackupSection onNavigate={go} />}
         {section === 'import' && <ImportSection onNavigate={go} />}
         {section === 'settings' && <SettingsSection />}

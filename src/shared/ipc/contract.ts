@@ -6,7 +6,17 @@ import type {
   RestoreSessionView,
   SnapshotView,
 } from '../backup-types';
-import type { ChatDetail, ChatSummary, MessagePage, SearchHit, StoreStats } from '../chat-types';
+import type {
+  ChatDetail,
+  ChatMatches,
+  ChatMediaSummary,
+  ChatSummary,
+  GalleryPage,
+  MessagePage,
+  SearchCount,
+  SearchPage,
+  StoreStats,
+} from '../chat-types';
 import type { ImportPreviewView } from '../import-types';
 import type { TaskFinished, TaskProgress } from '../task-types';
 
@@ -45,6 +55,12 @@ const settings = z
   })
   .strict();
 const cursor = z.object({ sentAt: z.number().int(), id }).strict();
+const galleryCursor = z
+  .object({ sentAt: z.number().int(), id, ordinal: z.number().int().min(0).max(10_000) })
+  .strict();
+const query = z.string().max(500);
+/** A position from a previous search page (a sort key: a whole number below 2^53). */
+const position = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export interface AppInfo {
   name: string;
@@ -76,6 +92,46 @@ export const channels = {
     request: z.object({ chatId: id }).strict(),
     reply: reply<ChatDetail>(),
   },
+  /** Where a chat stands in `chats.list` with the same filter, to scroll it into view. */
+  'chats.indexOf': {
+    request: z.object({ chatId: id, filter: z.string().max(200).optional() }).strict(),
+    reply: reply<{ index: number | null }>(),
+  },
+  /** Counts and sizes of a chat's media, for its info panel. */
+  'chats.mediaSummary': {
+    request: z.object({ chatId: id }).strict(),
+    reply: reply<ChatMediaSummary>(),
+  },
+  /** The chat's "Media, links and docs", a page at a time. */
+  'chats.media': {
+    request: z
+      .object({
+        chatId: id,
+        tab: z.enum(['visual', 'documents', 'links', 'audio']),
+        before: galleryCursor.optional(),
+        after: galleryCursor.optional(),
+        limit: z.number().int().min(1).max(200).default(60),
+      })
+      .strict()
+      .refine((r) => !(r.before && r.after), { message: 'Give at most one of before and after' }),
+    reply: reply<GalleryPage>(),
+  },
+  /**
+   * Messages in each span between consecutive `bounds` (UTC ms, ascending): the calendar asks for
+   * its days with local midnights, so days follow the person's time zone.
+   */
+  'chats.activity': {
+    request: z
+      .object({
+        chatId: id,
+        bounds: z.array(z.number().int()).min(2).max(50),
+      })
+      .strict()
+      .refine((r) => r.bounds.every((b, i) => i === 0 || b > (r.bounds[i - 1] ?? b)), {
+        message: 'bounds must be ascending',
+      }),
+    reply: reply<{ counts: number[] }>(),
+  },
   'messages.page': {
     request: z
       .object({
@@ -83,23 +139,43 @@ export const channels = {
         before: cursor.optional(),
         after: cursor.optional(),
         around: id.optional(),
+        /** Open at the first message on or after this time (jump to a date). */
+        atTime: z.number().int().optional(),
         limit: z.number().int().min(1).max(500).default(80),
       })
       .strict()
-      .refine((r) => [r.before, r.after, r.around].filter((v) => v !== undefined).length <= 1, {
-        message: 'Give at most one of before, after and around',
-      }),
+      .refine(
+        (r) => [r.before, r.after, r.around, r.atTime].filter((v) => v !== undefined).length <= 1,
+        { message: 'Give at most one of before, after, around and atTime' },
+      ),
     reply: reply<MessagePage>(),
   },
   'search.query': {
     request: z
       .object({
-        query: z.string().max(500),
+        query,
         chatId: id.optional(),
+        /** The `next` of the previous page. */
+        before: position.optional(),
         limit: z.number().int().min(1).max(200).default(50),
       })
       .strict(),
-    reply: reply<SearchHit[]>(),
+    reply: reply<SearchPage>(),
+  },
+  /** How many messages match (counted up to 10,000). */
+  'search.count': {
+    request: z.object({ query, chatId: id.optional() }).strict(),
+    reply: reply<SearchCount>(),
+  },
+  /** Every match inside one chat, newest first, for stepping through them ("3 of 41"). */
+  'search.inChat': {
+    request: z.object({ query, chatId: id }).strict(),
+    reply: reply<ChatMatches>(),
+  },
+  /** Save an attachment's file where the person chooses (the OS save dialog). */
+  'media.saveAs': {
+    request: z.object({ attachmentId: id }).strict(),
+    reply: reply<{ saved: boolean }>(),
   },
   'store.stats': { request: z.object({}).strict(), reply: reply<StoreStats>() },
 

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ChatStore, type OpenStoreOptions } from '../chat-store.js';
+import { warmUpProbe } from '../media-probe.js';
 import { toWire, type FromWorker, type ToWorker } from './wire.js';
 
 /**
@@ -19,14 +20,25 @@ const METHODS = new Set([
   'countChats',
   'getChat',
   'getMessages',
+  'readMessages',
   'search',
+  'searchPage',
+  'countMatches',
+  'chatMatches',
+  'galleryPage',
+  'readGallery',
+  'chatMediaSummary',
+  'countMessagesBetween',
+  'getAttachment',
+  'chatIndex',
   'stats',
   'deleteMessage',
   'deleteChat',
 ]);
 
-const port = parentPort;
-if (!port) throw new Error('store.worker.ts must run as a worker thread');
+const maybePort = parentPort;
+if (!maybePort) throw new Error('store.worker.ts must run as a worker thread');
+const port = maybePort;
 const post = (message: FromWorker): void => port.postMessage(message);
 const { dir, opts } = workerData as StoreWorkerData;
 
@@ -34,12 +46,16 @@ let store: ChatStore | null = null;
 try {
   store = ChatStore.open(dir, opts);
   post({ type: 'ready', storeId: store.storeId, dir: store.dir, dbPath: store.dbPath });
+  // While the app starts, so the first voice note shown does not wait for it.
+  void warmUpProbe();
 } catch (error) {
   post({ type: 'open-failed', error: toWire(error) });
   port.close();
 }
 
-port.on('message', (message: ToWorker) => {
+port.on('message', (message: ToWorker) => void handle(message));
+
+async function handle(message: ToWorker): Promise<void> {
   if (!store) return;
   if (message.type === 'close') {
     store.close();
@@ -59,10 +75,11 @@ port.on('message', (message: ToWorker) => {
       });
     } else {
       const fn = (store as unknown as Record<string, (...a: unknown[]) => unknown>)[method];
-      value = fn?.apply(store, args);
+      // Reads that also read media files (durations) answer with a promise.
+      value = await fn?.apply(store, args);
     }
     post({ type: 'result', id, value });
   } catch (error) {
     post({ type: 'error', id, error: toWire(error) });
   }
-});
+}

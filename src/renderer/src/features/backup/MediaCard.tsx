@@ -1,0 +1,32 @@
+import { useState } from 'react';
+import type { MediaGroup } from '../../../../shared/backup-types';
+import { MediaGroupPicker } from './MediaGroupPicker';
+import { SaveNote, useSaveSettings, type SettingsCardProps } from './useSaveSettings';
+
+/** Which media the backup includes, with each group's size; saved as soon as it changes. */
+export function MediaCard({ status, onSettings }: SettingsCardProps) {
+  const { state, save } = useSaveSettings(onSettings);
+  // Shown at once while saving; main's answer (a backup.changed) then agrees with it.
+  const [chosen, setChosen] = useState<MediaGroup[] | null>(null);
+  const value = chosen ?? status.settings.mediaGroups;
+  return (
+    <section className="card" aria-labelledby="media-title">
+      <h2 id="media-title">What to back up</h2>
+      <MediaGroupPicker
+        legend="Media included"
+        value={value}
+        onChange={(next) => {
+          setChosen(next);
+          // Saved or not, the status (updated by onSettings) is the truth afterwards.
+          void save({ mediaGroups: next }).then(() => setChosen(null));
+        }}
+        mediaSizes={status.mediaSizes}
+        messagesBytes={status.messagesBytesEstimate}
+      />
+      <p className="ck-muted">
+        Media left out stay on this computer; a restore shows them as not included.
+      </p>
+      <SaveNote state={state} />
+    </section>
+  );
+}

@@ -1,0 +1,326 @@
+import { useState } from 'react';
+import type { BackupStatusView } from '../../../../shared/backup-types';
+import { api } from '../../api';
+import { Dialog } from '../../ui/Dialog';
+import { errorWords } from './error-words';
+import { LossWarning } from './LossWarning';
+import { NewPasswordFields, type NewPassword } from './NewPasswordFields';
+import { RecoveryKeyPanel } from './RecoveryKeyPanel';
+import { EMPTY_SECRET, toSecret, type SecretDraft } from './secret';
+import { SecretField } from './SecretField';
+
+interface Props {
+  status: BackupStatusView;
+  /** A sentence for the page's notice after a change (password changed, backups turned off). */
+  onNotice(message: string): void;
+  onChanged(): void;
+}
+
+type Open = 'change-password' | 'new-key' | 'turn-off' | 'forget' | null;
+
+/** Password and key management, turning backups off, and forgetting this computer. */
+export function SecurityCard({ status, onNotice, onChanged }: Props) {
+  const [open, setOpen] = useState<Open>(null);
+  const close = () => setOpen(null);
+  return (
+    <section className="card" aria-labelledby="security-title">
+      <h2 id="security-title">Password and key</h2>
+      <div className="ck-actions ck-wrap">
+        <button type="button" className="button" onClick={() => setOpen('change-password')}>
+          Change password…
+        </button>
+        <button type="button" className="button" onClick={() => setOpen('new-key')}>
+          New recovery key…
+        </button>
+        {status.keychain.available && (
+          <button type="button" className="button" onClick={() => setOpen('forget')}>
+            Forget this computer…
+          </button>
+        )}
+        <button type="button" className="button ck-danger" onClick={() => setOpen('turn-off')}>
+          Turn off backups…
+        </button>
+      </div>
+      {open === 'change-password' && (
+        <ChangePasswordDialog
+          onClose={close}
+          onDone={() => {
+            close();
+            onNotice(
+              'Password changed. Use the new password from now on; the old one no longer opens the backup.',
+            );
+          }}
+        />
+      )}
+      {open === 'new-key' && (
+        <NewKeyDialog
+          onClose={close}
+          onDone={() => {
+            close();
+            onNotice('Your new recovery key is ready. Keep it safe.');
+          }}
+        />
+      )}
+      {open === 'turn-off' && (
+        <TurnOffDialog
+          folder={status.destination?.path ?? null}
+          onClose={close}
+          onDone={(folder) => {
+            close();
+            onNotice(
+              `Backups are off. Your backup stays in ${folder}; you can still restore it with your password or recovery key.`,
+            );
+            onChanged();
+          }}
+        />
+      )}
+      {open === 'forget' && (
+        <ForgetDialog
+          onClose={close}
+          onDone={() => {
+            close();
+            onNotice(
+              'This computer no longer keeps your backup key. Chatkeep will ask for your password when it backs up.',
+            );
+            onChanged();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (
+    work: () => Promise<void>,
+    secretKind: 'password' | 'recoveryKey' = 'password',
+  ) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(errorWords(e, secretKind));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}
+
+function Actions({
+  busy,
+  label,
+  disabled,
+  onCancel,
+  danger,
+}: {
+  busy: boolean;
+  label: string;
+  disabled: boolean;
+  onCancel(): void;
+  danger?: boolean;
+}) {
+  return (
+    <div className="ck-actions">
+      <button type="button" className="button" onClick={onCancel} disabled={busy}>
+        Cancel
+      </button>
+      <button
+        type="submit"
+        className={danger ? 'button ck-danger-solid' : 'button primary'}
+        disabled={disabled || busy}
+      >
+        {busy ? 'Working…' : label}
+      </button>
+    </div>
+  );
+}
+
+function ErrorLine({ error }: { error: string | null }) {
+  return error ? (
+    <p className="error" role="alert">
+      {error}
+    </p>
+  ) : null;
+}
+
+function ChangePasswordDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) {
+  const [current, setCurrent] = useState<SecretDraft>(EMPTY_SECRET);
+  const [next, setNext] = useState<NewPassword>({ password: '', valid: false });
+  const { busy, error, run } = useSubmit();
+  const secret = toSecret(current);
+  return (
+    <Dialog title="Change the backup password" onClose={onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!secret || !next.valid) return;
+          void run(async () => {
+            await api.invoke('backup.changePassword', {
+              current: secret,
+              newPassword: next.password,
+            });
+            onDone();
+          }, current.kind);
+        }}
+      >
+        <SecretField
+          value={current}
+          onChange={setCurrent}
+          passwordLabel="Current password"
+          keyLabel="Recovery key (64 digits)"
+          autoFocus
+          disabled={busy}
+        />
+        <NewPasswordFields
+          onChange={setNext}
+          label="New password"
+          repeatLabel="Type the new password again"
+          disabled={busy}
+        />
+        <LossWarning kind="password" />
+        <ErrorLine error={error} />
+        <Actions
+          busy={busy}
+          label="Change password"
+          disabled={!secret || !next.valid}
+          onCancel={onClose}
+        />
+      </form>
+    </Dialog>
+  );
+}
+
+function NewKeyDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) {
+  const [current, setCurrent] = useState<SecretDraft>(EMPTY_SECRET);
+  const [key, setKey] = useState<string | null>(null);
+  const [confirmed, setConfirmed] = useState(false);
+  const { busy, error, run } = useSubmit();
+  const secret = toSecret(current);
+  return (
+    <Dialog title="New recovery key" onClose={key && !confirmed ? () => {} : onClose}>
+      {key ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (confirmed) onDone();
+          }}
+        >
+          <p>This key replaces your previous recovery key.</p>
+          <RecoveryKeyPanel recoveryKey={key} onConfirmed={setConfirmed} />
+          <LossWarning kind="key" />
+          <div className="ck-actions">
+            <button type="submit" className="button primary" disabled={!confirmed}>
+              Done
+            </button>
+          </div>
+        </form>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!secret) return;
+            void run(async () => {
+              const reply = await api.invoke('backup.regenerateRecoveryKey', { current: secret });
+              setKey(reply.recoveryKey);
+            }, current.kind);
+          }}
+        >
+          <p>Enter your password or current recovery key to make a new recovery key.</p>
+          <SecretField
+            value={current}
+            onChange={setCurrent}
+            passwordLabel="Current password"
+            autoFocus
+            disabled={busy}
+          />
+          <ErrorLine error={error} />
+          <Actions busy={busy} label="Make a new key" disabled={!secret} onCancel={onClose} />
+        </form>
+      )}
+    </Dialog>
+  );
+}
+
+function TurnOffDialog({
+  folder,
+  onClose,
+  onDone,
+}: {
+  folder: string | null;
+  onClose(): void;
+  onDone(folder: string): void;
+}) {
+  const [current, setCurrent] = useState<SecretDraft>(EMPTY_SECRET);
+  const { busy, error, run } = useSubmit();
+  const secret = toSecret(current);
+  return (
+    <Dialog title="Turn off backups?" onClose={onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!secret) return;
+          void run(async () => {
+            const reply = await api.invoke('backup.turnOff', { current: secret });
+            onDone(reply.backupFolder);
+          }, current.kind);
+        }}
+      >
+        <p>
+          Chatkeep will stop backing up this computer. The existing backup stays in
+          {folder ? (
+            <>
+              {' '}
+              <strong className="ck-path">{folder}</strong>
+            </>
+          ) : (
+            ' its folder'
+          )}{' '}
+          and can still be restored with your password or recovery key.
+        </p>
+        <SecretField value={current} onChange={setCurrent} autoFocus disabled={busy} />
+        <ErrorLine error={error} />
+        <Actions
+          busy={busy}
+          label="Turn off backups"
+          disabled={!secret}
+          onCancel={onClose}
+          danger
+        />
+      </form>
+    </Dialog>
+  );
+}
+
+function ForgetDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) {
+  const { busy, error, run } = useSubmit();
+  return (
+    <Dialog title="Forget this computer?" onClose={onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(async () => {
+            await api.invoke('backup.forgetComputer', {});
+            onDone();
+          });
+        }}
+      >
+        <p>
+          Chatkeep will remove the saved backup key from this computer&apos;s keychain. Your backup
+          is not changed. Backups will then wait for you to enter your password.
+        </p>
+        <ErrorLine error={error} />
+        <Actions
+          busy={busy}
+          label="Forget this computer"
+          disabled={false}
+          onCancel={onClose}
+          danger
+        />
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,2 @@
+/** The Backup feature: set up, watch and restore end-to-end encrypted backups. */
+export { BackupSection } from './BackupSection';

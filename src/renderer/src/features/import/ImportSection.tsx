@@ -1,0 +1,307 @@
+import { useEffect, useState, type DragEvent } from 'react';
+import type { ImportPreviewView } from '../../../../shared/import-types';
+import type { Section } from '../../../../shared/ipc/contract';
+import { api } from '../../api';
+import { TaskProgressBar } from '../../tasks/TaskProgressBar';
+import { useTask } from '../../tasks/tasks';
+import { formatBytes, formatDateTime } from '../../ui/format';
+
+interface Props {
+  onNavigate(section: Section, chatId?: number): void;
+}
+
+type Picked = { grantId: string; name: string };
+
+const FORMATS = [
+  'A WhatsApp chat export: the .zip (with media) or the .txt from “Export chat”',
+  'A WhatsApp encrypted backup (msgstore.db.crypt15 or .crypt14) and its 64-digit key',
+  'An iPhone backup folder (Finder/iTunes, unencrypted) or WhatsApp’s ChatStorage.sqlite',
+  'A Telegram Desktop export (result.json and its folders)',
+  'A Signal backup from an Android phone (signal-….backup) and its 30-digit passphrase. To make one in Signal: Settings › Chats › Chat backups › Turn on. Signal shows the 30-digit passphrase only then, once: write it down. Tap “Create backup” and copy the file from the folder Signal names (usually Signal/Backups) to this computer. Newer Signal versions write a “SignalBackups” folder instead, which Chatkeep cannot read yet.',
+];
+
+/** What unlocks an encrypted backup of each kind: its name, and how many digits it has. */
+function secretOf(format: ImportPreviewView['format']): { name: string; digits: number } {
+  return format === 'signal-android'
+    ? { name: '30-digit passphrase', digits: 30 }
+    : { name: '64-digit key', digits: 64 };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : 'Something went wrong.';
+}
+
+export function ImportSection({ onNavigate }: Props) {
+  const [picked, setPicked] = useState<Picked | null>(null);
+  const [preview, setPreview] = useState<ImportPreviewView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [owner, setOwner] = useState('');
+  const [title, setTitle] = useState('');
+  const [key, setKey] = useState('');
+  const [taskId, setTaskId] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const { finished } = useTask(taskId);
+
+  const reset = () => {
+    setPicked(null);
+    setPreview(null);
+    setError(null);
+    setTaskId(null);
+    setKey('');
+  };
+
+  const inspect = async (file: Picked, withKey?: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await api.invoke('import.inspect', {
+        grantId: file.grantId,
+        ...(withKey ? { key: withKey } : {}),
+      });
+      setPreview(result);
+      setOwner(result.suggestedOwner ?? result.participants[0] ?? '');
+      setTitle(result.chats.length === 1 ? (result.chats[0]?.title ?? '') : '');
+    } catch (e) {
+      setPreview(null);
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const choose = async (purpose: 'import-file' | 'import-folder') => {
+    setError(null);
+    const file = await api.invoke('files.pick', { purpose });
+    if (!file) return;
+    reset();
+    setPicked(file);
+    await inspect(file);
+  };
+
+  const onDrop = async (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    const file = event.dataTransfer.files[0];
+    if (!file) return;
+    const grant = window.chatkeep.grantDroppedFile
+      ? await window.chatkeep.grantDroppedFile(file)
+      : null;
+    if (!grant) {
+      setError('This file cannot be opened by dropping it here. Use “Choose a file…” instead.');
+      return;
+    }
+    reset();
+    setPicked(grant);
+    await inspect(grant);
+  };
+
+  const start = async () => {
+    if (!picked || !preview) return;
+    setError(null);
+    try {
+      const { taskId: id } = await api.invoke('import.start', {
+        grantId: picked.grantId,
+        ...(preview.needs.owner ? { owner } : {}),
+        ...(preview.needs.owner && title.trim() ? { chatTitle: title.trim() } : {}),
+        ...(key ? { key } : {}),
+      });
+      setTaskId(id);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
+  useEffect(() => {
+    if (finished?.outcome === 'failed') setError(finished.error?.message ?? 'The import failed.');
+  }, [finished]);
+
+  const needsKey = preview?.needs.key ?? false;
+  const secret = secretOf(preview?.format ?? 'whatsapp-crypt');
+  const importing = taskId !== null && !finished;
+
+  return (
+    <section className="page" aria-labelledby="import-title">
+      <header className="page-header">
+        <h1 id="import-title">Import</h1>
+        <p className="page-lead">
+          Bring your phone&apos;s history to this computer. Chatkeep reads the file here, on this
+          computer; nothing is uploaded. Importing the same file again adds nothing twice.
+        </p>
+      </header>
+
+      {!preview && !busy && (
+        <div
+          className={`drop-zone${dragging ? ' dragging' : ''}`}
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={(e) => void onDrop(e)}
+        >
+          <p>
+            <strong>Drop a file or folder here</strong>, or choose one:
+          </p>
+          <div className="row">
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => void choose('import-file')}
+            >
+              Choose a file…
+            </button>
+            <button type="button" className="button" onClick={() => void choose('import-folder')}>
+              Choose a folder…
+            </button>
+          </div>
+          <ul className="page-lead">
+            {FORMATS.map((f) => (
+              <li key={f}>{f}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      {busy && <p className="notice">Reading {picked?.name}…</p>}
+      {error && (
+        <div className="card" role="alert">
+          <p className="error">{error}</p>
+          <button type="button" className="button" onClick={reset}>
+            Choose another file
+          </button>
+        </div>
+      )}
+
+      {preview && (
+        <section className="card" aria-label="What was found">
+          <h2>{preview.description}</h2>
+          <dl className="facts">
+            <dt>File</dt>
+            <dd>{preview.fileName}</dd>
+            <dt>Chats</dt>
+            <dd data-testid="preview-chats">
+              {preview.chats.length === 1 ? preview.chats[0]?.title : preview.chats.length}
+            </dd>
+            <dt>Messages</dt>
+            <dd data-testid="preview-messages">{preview.messages.toLocaleString()}</dd>
+            <dt>Media</dt>
+            <dd>
+              {preview.media.included} of {preview.media.count} files included (
+              {formatBytes(preview.media.bytes)})
+            </dd>
+            {preview.dateRange && (
+              <>
+                <dt>From</dt>
+                <dd>
+                  {formatDateTime(preview.dateRange.first)} to{' '}
+                  {formatDateTime(preview.dateRange.last)}
+                </dd>
+              </>
+            )}
+          </dl>
+          {preview.warnings.map((w) => (
+            <p key={w} className="notice">
+              {w}
+            </p>
+          ))}
+
+          {needsKey && (
+            <div className="field">
+              <label htmlFor="import-key">This backup is encrypted. Enter its {secret.name}</label>
+              <input
+                id="import-key"
+                className="text-input"
+                autoComplete="off"
+                spellCheck={false}
+                value={key}
+                onChange={(e) => setKey(e.target.value)}
+              />
+              <div className="row">
+                <button
+                  type="button"
+                  className="button"
+                  disabled={key.replace(/[\s-]/g, '').length !== secret.digits}
+                  onClick={() => picked && void inspect(picked, key)}
+                >
+                  Unlock
+                </button>
+              </div>
+            </div>
+          )}
+
+          {preview.needs.owner && (
+            <>
+              <fieldset className="choice-list">
+                <legend>Which of these people is you?</legend>
+                {preview.participants.map((p) => (
+                  <label key={p}>
+                    <input
+                      type="radio"
+                      name="owner"
+                      value={p}
+                      checked={owner === p}
+                      onChange={() => setOwner(p)}
+                    />
+                    {p}
+                    {p === preview.suggestedOwner ? ' (most likely)' : ''}
+                  </label>
+                ))}
+              </fieldset>
+              <div className="field">
+                <label htmlFor="import-title-input">Chat name</label>
+                <input
+                  id="import-title-input"
+                  className="text-input"
+                  value={title}
+                  onChange={(e) => setTitle(e.target.value)}
+                />
+              </div>
+            </>
+          )}
+
+          {!taskId && (
+            <div className="row">
+              <button
+                type="button"
+                className="button primary"
+                disabled={needsKey || (preview.needs.owner && !owner)}
+                onClick={() => void start()}
+              >
+                Import
+              </button>
+              <button type="button" className="button" onClick={reset}>
+                Cancel
+              </button>
+            </div>
+          )}
+
+          {importing && taskId && <TaskProgressBar taskId={taskId} label="Importing" />}
+
+          {finished?.outcome === 'done' && (
+            <div role="status">
+              <p className="success">{finished.summary}</p>
+              <div className="row">
+                <button
+                  type="button"
+                  className="button primary"
+                  onClick={() => onNavigate('chats', finished.chatIds[0])}
+                >
+                  Open the chat{finished.chatIds.length > 1 ? 's' : ''}
+                </button>
+                <button type="button" className="button" onClick={reset}>
+                  Import something else
+                </button>
+              </div>
+            </div>
+          )}
+          {finished?.outcome === 'cancelled' && (
+            <p role="status" className="notice">
+              {finished.summary}
+            </p>
+          )}
+        </section>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,2 @@
+/** The Settings feature. */
+export { SettingsSection } from './SettingsSection';
