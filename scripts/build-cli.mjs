@@ -26,6 +26,7 @@ const entries = {
   'store.worker': 'src/store/worker/store.worker.ts',
   'backup.worker': 'src/backup/worker/backup.worker.ts',
   'media.worker': 'src/backup/worker/media.worker.ts',
+  'import.worker': 'src/services/import-worker/import.worker.ts',
 };
 
 const entryPoints = Object.fromEntries(
