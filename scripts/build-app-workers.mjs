@@ -20,6 +20,8 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const APP_WORKERS = {
   'store.worker': 'src/store/worker/store.worker.ts',
   'backup.worker': 'src/backup/worker/backup.worker.ts',
+  // Started by the backup worker itself (src/backup/engine/media-pipeline.ts), from beside it.
+  'media.worker': 'src/backup/worker/media.worker.ts',
   'import.worker': 'src/services/import-worker/import.worker.ts',
 };
 

@@ -24,7 +24,7 @@ import { writeStandInElectronDist } from './packaging/stand-in-dist';
  * packaged main bundle finds its workers there.
  */
 
-const WORKERS = ['store', 'backup', 'import'] as const;
+const WORKERS = ['store', 'backup', 'media', 'import'] as const;
 /** A fuse's state byte: ASCII '1' or '0'. */
 const ON = '1'.charCodeAt(0);
 const OFF = '0'.charCodeAt(0);
@@ -175,6 +175,10 @@ describe.skipIf(process.platform !== 'linux')('the packaged app (electron-builde
     expect(report.workers.backup).toMatchObject({
       ok: true,
       message: { type: 'result', value: null },
+    });
+    expect(report.workers.media).toMatchObject({
+      ok: true,
+      message: { type: 'error', id: 7, error: { message: 'media worker used before init' } },
     });
     expect(report.workers.import).toMatchObject({
       ok: true,

@@ -44,6 +44,10 @@ const workers = {
       },
       (m) => m.id === 1,
     ),
+  // Started by the backup worker, beside it; loading it needs sodium-native. Used before being
+  // given a repository, it says so.
+  media: (file) =>
+    talk(new Worker(file), { type: 'seal', id: 7, file: job.chatFile }, (m) => m.id === 7),
   // Reads a WhatsApp export and says what is in it.
   import: (file) =>
     talk(
