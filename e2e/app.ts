@@ -82,6 +82,14 @@ export async function launchApp(options: { dataDir?: string } = {}): Promise<Run
       env: { ...process.env, CHATKEEP_DATA_DIR: dataDir } as Record<string, string>,
     });
     const page = await app.firstWindow();
+    // Main asks the person before a link leaves the app (or a found folder is used): say yes,
+    // as the bridge's stand-in does.
+    await app.evaluate(({ dialog }) => {
+      dialog.showMessageBox = (async () => ({
+        response: 0,
+        checkboxChecked: false,
+      })) as unknown as typeof dialog.showMessageBox;
+    });
     return {
       mode,
       page,
