@@ -178,7 +178,7 @@ describe.skipIf(process.platform !== 'linux')('the packaged app (electron-builde
     });
     expect(report.workers.media).toMatchObject({
       ok: true,
-      message: { type: 'error', id: 7, error: { message: 'media worker used before init' } },
+      message: { type: 'error', error: { message: 'media worker used before init' } },
     });
     expect(report.workers.import).toMatchObject({
       ok: true,

@@ -47,7 +47,11 @@ const workers = {
   // Started by the backup worker, beside it; loading it needs sodium-native. Used before being
   // given a repository, it says so.
   media: (file) =>
-    talk(new Worker(file), { type: 'seal', id: 7, file: job.chatFile }, (m) => m.id === 7),
+    talk(
+      new Worker(file),
+      { type: 'seal', files: [job.chatFile] },
+      (m) => m.type === 'error' || m.type === 'sealed',
+    ),
   // Reads a WhatsApp export and says what is in it.
   import: (file) =>
     talk(
