@@ -171,16 +171,19 @@ describe.skipIf(process.platform !== 'linux')('the packaged app (electron-builde
       workers: Record<string, { ok: boolean; message?: Record<string, unknown>; error?: string }>;
       natives: Record<string, { resolved?: string; works?: boolean; error?: string }>;
     };
-    expect(report.workers.store).toMatchObject({ ok: true, message: { type: 'ready' } });
-    expect(report.workers.backup).toMatchObject({
+    expect(report.workers.store, JSON.stringify(report.workers.store)).toMatchObject({
+      ok: true,
+      message: { type: 'ready' },
+    });
+    expect(report.workers.backup, JSON.stringify(report.workers.backup)).toMatchObject({
       ok: true,
       message: { type: 'result', value: null },
     });
-    expect(report.workers.media).toMatchObject({
+    expect(report.workers.media, JSON.stringify(report.workers.media)).toMatchObject({
       ok: true,
       message: { type: 'error', error: { message: 'media worker used before init' } },
     });
-    expect(report.workers.import).toMatchObject({
+    expect(report.workers.import, JSON.stringify(report.workers.import)).toMatchObject({
       ok: true,
       message: { type: 'result', value: { detection: { format: 'whatsapp-export' } } },
     });
