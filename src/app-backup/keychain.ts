@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { KeyRegion } from '../backup/crypto/key-memory.js';
 
 /**
  * The operating system's keychain (macOS Keychain, Windows Credential Manager, the Secret
@@ -350,22 +351,33 @@ export class KeytarVault implements SecretVault {
 /**
  * Secrets held in this process's memory for the app's run only, used when the keychain is not
  * available (or the person chose not to save the password): a scheduled backup then runs
- * without asking again until Chatkeep quits. Nothing here is ever written to disk. JavaScript
- * strings cannot be wiped, so `clear()` drops the references and leaves the memory to the
- * garbage collector; Buffers given out are copies the caller should `fill(0)` after use.
+ * without asking again until Chatkeep quits. Nothing here is ever written to disk.
+ *
+ * JavaScript strings cannot be wiped, so none is kept: each secret is held as UTF-8 bytes in a
+ * KeyRegion (locked out of swap, zeroed when deleted or cleared), and `get` makes the string
+ * afresh for the one call that needs it. Buffers given out are copies the caller should
+ * `fill(0)` after use.
  */
 export class SessionSecretCache {
-  private readonly entries = new Map<string, string>();
+  /** null stands for an empty secret: nothing to protect. */
+  private readonly entries = new Map<string, KeyRegion | null>();
 
   get(account: string): string | null {
-    return this.entries.get(account) ?? null;
+    if (!this.entries.has(account)) return null;
+    return this.entries.get(account)?.bytes.toString('utf8') ?? '';
   }
 
   set(account: string, secret: string): void {
-    this.entries.set(account, secret);
+    const bytes = Buffer.from(secret, 'utf8');
+    const region = bytes.length > 0 ? KeyRegion.copyOf(bytes) : null;
+    bytes.fill(0);
+    this.delete(account);
+    this.entries.set(account, region);
   }
 
   delete(account: string): boolean {
+    if (!this.entries.has(account)) return false;
+    this.entries.get(account)?.release();
     return this.entries.delete(account);
   }
 
@@ -373,7 +385,7 @@ export class SessionSecretCache {
     let n = 0;
     for (const key of [...this.entries.keys()]) {
       if (key.startsWith(prefix)) {
-        this.entries.delete(key);
+        this.delete(key);
         n++;
       }
     }
@@ -381,7 +393,7 @@ export class SessionSecretCache {
   }
 
   clear(): void {
-    this.entries.clear();
+    for (const key of [...this.entries.keys()]) this.delete(key);
   }
 
   get size(): number {
@@ -411,7 +423,11 @@ export class RepoKeyStore {
   /** Saves the master key; says where it went ('session' when the keychain cannot be used). */
   async saveMasterKey(repoId: string, masterKey: Uint8Array): Promise<SecretLocation | 'nowhere'> {
     const account = masterKeyAccount(repoId);
-    const encoded = Buffer.from(masterKey).toString('base64');
+    // keytar takes strings: the base64 lives for this call (and in the session cache only as
+    // locked bytes, see SessionSecretCache).
+    const copy = Buffer.from(masterKey);
+    const encoded = copy.toString('base64');
+    copy.fill(0);
     return this.save(account, encoded);
   }
 

@@ -154,6 +154,7 @@ export class Repository {
     const repoId = randomBytes(16);
     const master = randomBytes(32);
     const keys = new RepoKeys(master, repoId);
+    master.fill(0);
     const config: RepoConfig = {
       repoId: repoId.toString('hex'),
       createdAt: Date.now(),
@@ -193,11 +194,9 @@ export class Repository {
         : parseRecoveryKey((secret as { recoveryKey: string }).recoveryKey);
     const opened = await wrapStorage('keys/', () => openWithSecret(backend, kind, secretBytes));
     secretBytes.fill(0);
-    const repo = new Repository(
-      backend,
-      opened.config,
-      new RepoKeys(opened.master, Buffer.from(opened.config.repoId, 'hex')),
-    );
+    const keys = new RepoKeys(opened.master, Buffer.from(opened.config.repoId, 'hex'));
+    opened.master.fill(0);
+    const repo = new Repository(backend, opened.config, keys);
     repo.warnings.push(...opened.warnings);
     await repo.finishOpen(opts);
     return repo;
@@ -210,14 +209,16 @@ export class Repository {
   ): Promise<Repository> {
     if (masterKey.length !== 32) throw new InvalidArgumentError('A master key is 32 bytes');
     const master = Buffer.from(masterKey);
-    const { config, warnings } = await wrapStorage(CONFIG_OBJECT, () =>
-      openWithMasterKey(backend, master),
-    );
-    const repo = new Repository(
-      backend,
-      config,
-      new RepoKeys(master, Buffer.from(config.repoId, 'hex')),
-    );
+    let opened: Awaited<ReturnType<typeof openWithMasterKey>>;
+    let keys: RepoKeys;
+    try {
+      opened = await wrapStorage(CONFIG_OBJECT, () => openWithMasterKey(backend, master));
+      keys = new RepoKeys(master, Buffer.from(opened.config.repoId, 'hex'));
+    } finally {
+      master.fill(0);
+    }
+    const { config, warnings } = opened;
+    const repo = new Repository(backend, config, keys);
     repo.warnings.push(...warnings);
     await repo.finishOpen(opts);
     return repo;
@@ -240,9 +241,10 @@ export class Repository {
     this.problems.splice(0, this.problems.length, ...problems);
   }
 
+  /** A copy the caller zeroes; in an ArrayBuffer of its own (never Buffer's shared pool), so it can be transferred. */
   exportMasterKey(): Uint8Array {
     this.assertOpen();
-    return Buffer.from(this.keys.master);
+    return Uint8Array.from(this.keys.master);
   }
 
   // ---------- key slots ----------
@@ -599,14 +601,6 @@ export class Repository {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const k of [
-      this.keys.master,
-      this.keys.blobKey,
-      this.keys.idKey,
-      this.keys.metaKey,
-      this.keys.chunkerKey,
-    ]) {
-      k.fill(0);
-    }
+    this.keys.dispose();
   }
 }

@@ -486,7 +486,7 @@ export class BackupService {
       await client.addRecoveryKey(request.recoveryKey);
     }
     this.openRepoId = repoId;
-    await this.keys.saveMasterKey(repoId, await client.exportMasterKey());
+    await this.rememberMasterKey(client, repoId);
     if (previousRepoId && previousRepoId !== repoId) {
       // The backup moved: this computer no longer needs the old one's key.
       await this.keys.forgetRepository(previousRepoId).catch(() => undefined);
@@ -680,6 +680,16 @@ export class BackupService {
     return client;
   }
 
+  /** Keeps the open repository's master key in the keychain; no copy outlives the call. */
+  private async rememberMasterKey(client: BackupClient, repoId: string): Promise<void> {
+    const key = await client.exportMasterKey();
+    try {
+      await this.keys.saveMasterKey(repoId, key);
+    } finally {
+      key.fill(0);
+    }
+  }
+
   /** Opens the repository with what the person typed, proving they know it. */
   private async openWithSecret(secret: Secret): Promise<BackupClient> {
     const repoId = this.repoId;
@@ -694,7 +704,7 @@ export class BackupService {
 
   async unlock(secret: Secret, remember: boolean): Promise<BackupStatusView> {
     const client = await this.openWithSecret(secret);
-    if (remember) await this.keys.saveMasterKey(this.repoId!, await client.exportMasterKey());
+    if (remember) await this.rememberMasterKey(client, this.repoId!);
     // A backup that waited for the password runs within a minute instead of at the next slot.
     this.scheduler?.retrySoon();
     await this.emitChanged();

@@ -55,6 +55,10 @@ export interface Sodium {
   crypto_pwhash_OPSLIMIT_MAX: number;
   crypto_pwhash_MEMLIMIT_MAX: number;
   sodium_memzero(buf: Uint8Array): void;
+  /** Throws when the OS refuses (RLIMIT_MEMLOCK, sandbox). Linux: also MADV_DONTDUMP. */
+  sodium_mlock(buf: Uint8Array): void;
+  /** Zeroes the bytes, then unlocks them. */
+  sodium_munlock(buf: Uint8Array): void;
 }
 
 export const sodium = createRequire(import.meta.url)('sodium-native') as Sodium;

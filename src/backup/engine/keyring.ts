@@ -358,7 +358,9 @@ function chooseConfig(
   master: Buffer,
   repoId: string,
 ): ConfigCandidate | null {
-  const keyCheck = new RepoKeys(master, Buffer.from(repoId, 'hex')).keyCheck();
+  const keys = new RepoKeys(master, Buffer.from(repoId, 'hex'));
+  const keyCheck = keys.keyCheck();
+  keys.dispose();
   const good = candidates.filter(
     (c) => c.config.repoId === repoId && c.config.keyCheck === keyCheck,
   );

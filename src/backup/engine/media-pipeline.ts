@@ -126,13 +126,18 @@ function workerPipeline(
     if (received < queued || finished) fail(new Error(`the media worker stopped (exit ${code})`));
   });
   const send = (job: MediaJob): void => worker.postMessage(job);
-  send({
-    type: 'init',
-    dir: folder,
-    master: Uint8Array.from(state.keys.master),
-    repoId: Uint8Array.from(state.keys.repoId),
-    known: [...known],
-  });
+  // The master key's copy is moved to the worker, not cloned: none is left behind here.
+  const master = Uint8Array.from(state.keys.master);
+  worker.postMessage(
+    {
+      type: 'init',
+      dir: folder,
+      master,
+      repoId: Uint8Array.from(state.keys.repoId),
+      known: [...known],
+    } satisfies MediaJob,
+    [master.buffer],
+  );
   const onAbort = (): void => {
     send({ type: 'abort' });
     fail(new BackupCancelledError());

@@ -61,11 +61,18 @@ const handlers: Record<string, Handler> = {
     return openedFacts(opened);
   },
   async openWithMasterKey([dir, masterKey, opts]) {
-    const opened = await Repository.openWithMasterKey(
-      createFolderBackend(dir as string),
-      masterKey as Uint8Array,
-      opts as Parameters<typeof Repository.openWithMasterKey>[2],
-    );
+    // The message's copy of the key: the repository keeps its own.
+    const key = masterKey as Uint8Array;
+    let opened: Repository;
+    try {
+      opened = await Repository.openWithMasterKey(
+        createFolderBackend(dir as string),
+        key,
+        opts as Parameters<typeof Repository.openWithMasterKey>[2],
+      );
+    } finally {
+      key.fill(0);
+    }
     await replace(opened);
     return openedFacts(opened);
   },
@@ -217,7 +224,12 @@ port.on('message', (message: ClientMessage) => {
       if (message.progress) extras.onProgress = throttledProgress(message.id);
       if (controller) extras.signal = controller.signal;
       const value = await handler(message.args, extras);
-      post({ type: 'result', id: message.id, value });
+      if (message.method === 'exportMasterKey' && value instanceof Uint8Array) {
+        // Moved to the caller, not cloned: no copy of the key stays behind in this thread.
+        port.postMessage({ type: 'result', id: message.id, value } satisfies WorkerMessage, [
+          value.buffer as ArrayBuffer,
+        ]);
+      } else post({ type: 'result', id: message.id, value });
     } catch (error) {
       post({ type: 'error', id: message.id, error: serializeError(error) });
     } finally {

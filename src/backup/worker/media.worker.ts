@@ -30,7 +30,8 @@ port.on('message', (job: MediaJob) => {
   queue = queue.then(async () => {
     try {
       if (job.type === 'init') {
-        keys = new RepoKeys(Buffer.from(job.master), Buffer.from(job.repoId));
+        keys = new RepoKeys(job.master, Buffer.from(job.repoId));
+        job.master.fill(0);
         sealer = new MediaSealer(createFolderBackend(job.dir), keys, new Set(job.known));
         return;
       }
@@ -58,10 +59,7 @@ port.on('message', (job: MediaJob) => {
       aborted = true;
       post({ type: 'error', error: serializeError(error) });
     } finally {
-      if (job.type === 'finish') {
-        for (const k of [keys?.master, keys?.blobKey, keys?.idKey, keys?.metaKey, keys?.chunkerKey])
-          k?.fill(0);
-      }
+      if (job.type === 'finish') keys?.dispose();
     }
   });
 });
