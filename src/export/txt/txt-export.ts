@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import { breathe, type ExportContext, type WriterResult } from '../context.js';
+import { asStorageError } from '../errors.js';
+import { safeFileName } from '../names.js';
+import { messagesBetween, type PlannedChat } from '../read.js';
+import { authorName, messageLines, type TextContext } from './whatsapp-text.js';
+
+/**
+ * Text exports: a folder per chat holding `WhatsApp Chat - <title>.txt` and its attachments, as
+ * WhatsApp's own "Export chat" unzips, so Chatkeep (`chatkeep import FOLDER --me NAME`) and other
+ * tools read it again. Your own messages carry `ownerName`.
+ */
+export async function exportText(ctx: ExportContext): Promise<WriterResult> {
+  const { opts } = ctx;
+  const used = new Set<string>();
+  let messages = 0;
+  for (const chat of ctx.plan) {
+    const title = safeFileName(chat.detail.title, 60);
+    let dir = title;
+    for (let n = 2; used.has(dir.toLowerCase()); n++) dir = `${title} (${n})`;
+    used.add(dir.toLowerCase());
+    messages += await exportChat(ctx, chat, dir, title);
+  }
+  const warnings: string[] = [];
+  if (ctx.plan.some((c) => c.detail.members.some((m) => m.name === opts.ownerName))) {
+    warnings.push(
+      `Someone in these chats is called "${opts.ownerName}", like the name written for your own messages: choose another with --me.`,
+    );
+  }
+  return { entry: null, chats: ctx.plan.length, messages, warnings };
+}
+
+async function exportChat(
+  ctx: ExportContext,
+  chat: PlannedChat,
+  dir: string,
+  title: string,
+): Promise<number> {
+  const { out, opts } = ctx;
+  out.mkdir(dir);
+  const sink = out.open(`${dir}/WhatsApp Chat - ${title}.txt`);
+  let fileNo = 0;
+  let written = 0;
+  const tctx: TextContext = {
+    timeZone: opts.timeZone,
+    ownerName: authorName(opts.ownerName),
+    nextFileNumber: () => ++fileNo,
+    includes: (a) => ctx.media.includes(a),
+  };
+  try {
+    for (const slice of chat.months) {
+      for (const batch of messagesBetween(ctx.store, chat.detail.id, slice.start, slice.end)) {
+        for (const m of batch) {
+          if (ctx.filter && !ctx.filter.matches(m)) continue;
+          const parts = messageLines(m, tctx);
+          for (const line of parts.lines) sink.write(`${line}\r\n`);
+          for (const f of parts.files) {
+            const target = out.path(`${dir}/${f.name}`);
+            try {
+              if ('vcard' in f) fs.writeFileSync(target, f.vcard, { flag: 'wx' });
+              else if (f.attachment.hash) {
+                fs.copyFileSync(
+                  ctx.media.sourcePath(f.attachment.hash),
+                  target,
+                  fs.constants.COPYFILE_EXCL,
+                );
+                ctx.media.files++;
+                ctx.media.bytes += fs.statSync(target).size;
+              }
+            } catch (error) {
+              throw asStorageError(error, target);
+            }
+          }
+          written++;
+        }
+        sink.flush();
+        ctx.progress.add(batch.length);
+        await breathe(ctx);
+      }
+    }
+    sink.close();
+  } catch (error) {
+    sink.abandon();
+    throw error;
+  }
+  return written;
+}
