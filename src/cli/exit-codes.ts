@@ -56,6 +56,9 @@ const BY_ERROR_CODE: Record<string, ExitCode> = {
   UNKNOWN_FORMAT: EXIT.USAGE,
   IMPORT_CANCELLED: EXIT.CANCELLED,
   INGEST_CANCELLED: EXIT.CANCELLED,
+  // chatkeep export (src/export)
+  EXPORT_DESTINATION: EXIT.USAGE,
+  CHAT_NOT_FOUND: EXIT.USAGE,
 };
 
 export function exitCodeFor(error: unknown): ExitCode {
@@ -75,7 +78,7 @@ export function errorCode(error: unknown): string | undefined {
 export const EXIT_CODE_HELP = `Exit codes:
   0   success
   1   unexpected error
-  2   usage error (bad option, unknown snapshot, no password source, a folder that is not empty)
+  2   usage error (bad option, unknown snapshot or chat, no password source, a folder that is not empty)
   3   wrong password or recovery key (import: wrong backup key)
   4   repository damaged (check found problems; restore or repair could not save everything)
   5   repository locked by another running chatkeep or the app

@@ -12,14 +12,14 @@ import { authorName, messageLines, type TextContext } from './whatsapp-text.js';
  */
 export async function exportText(ctx: ExportContext): Promise<WriterResult> {
   const { opts } = ctx;
-  const used = new Set<string>();
+  // Readers tell chats apart by title (the file name says it), so chats sharing a title in this
+  // export get their chat id added: read back, they stay apart. Not "(2)": readers drop that, as
+  // it is what a browser adds to a second download of the same file.
+  const titles = exportedTitles(ctx.plan.map((c) => ({ id: c.detail.id, title: c.detail.title })));
   let messages = 0;
   for (const chat of ctx.plan) {
-    const title = safeFileName(chat.detail.title, 60);
-    let dir = title;
-    for (let n = 2; used.has(dir.toLowerCase()); n++) dir = `${title} (${n})`;
-    used.add(dir.toLowerCase());
-    messages += await exportChat(ctx, chat, dir, title);
+    const title = titles.get(chat.detail.id) ?? 'chat';
+    messages += await exportChat(ctx, chat, title, title);
   }
   const warnings: string[] = [];
   if (ctx.plan.some((c) => c.detail.members.some((m) => m.name === opts.ownerName))) {
@@ -28,6 +28,21 @@ export async function exportText(ctx: ExportContext): Promise<WriterResult> {
     );
   }
   return { entry: null, chats: ctx.plan.length, messages, warnings };
+}
+
+/** Exported titles: a chat's own, or with its id when another chat in the export shares it. */
+export function exportedTitles(titles: { id: number; title: string }[]): Map<number, string> {
+  const seen = new Map<string, number>();
+  for (const t of titles) {
+    const key = safeFileName(t.title, 60).toLowerCase();
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  return new Map(
+    titles.map((t) => {
+      const base = safeFileName(t.title, 60);
+      return [t.id, (seen.get(base.toLowerCase()) ?? 0) > 1 ? `${base} (chat ${t.id})` : base];
+    }),
+  );
 }
 
 async function exportChat(
