@@ -24,7 +24,7 @@ import {
   type ChatCard,
   type MonthLink,
 } from './pages.js';
-import { html, trusted, type SafeHtml } from './safe-html.js';
+import { markup, trusted, type SafeHtml } from './safe-html.js';
 import { SearchIndexWriter } from './search-index.js';
 
 /**
@@ -225,7 +225,7 @@ async function exportFolder(ctx: ExportContext): Promise<WriterResult> {
         clock,
         mediaUrl: (a) =>
           ctx.media.includes(a)
-            ? html`${root}${ctx.media.copy(out, a.hash, MediaCopier.relPath(a))}`
+            ? markup`${root}${ctx.media.copy(out, a.hash, MediaCopier.relPath(a))}`
             : null,
         replyHref: (reply: ReplyView) => {
           const at = quotes.locate(chat.detail.id, reply.id);
@@ -265,7 +265,7 @@ async function exportFolder(ctx: ExportContext): Promise<WriterResult> {
           const nav = monthNav(links[i - 1] ?? null, slice.key, links[i + 1] ?? null, clock);
           write(
             sink,
-            html`<main class="conversation">
+            markup`<main class="conversation">
               ${chatHeader(chat.detail)}${nav}
               <div class="messages" role="log" aria-label="Messages"></div>
             </main>`,
@@ -274,12 +274,12 @@ async function exportFolder(ctx: ExportContext): Promise<WriterResult> {
           if (n === 0) {
             write(
               sink,
-              html`<p class="empty-note">
+              markup`<p class="empty-note">
                 No message of this month matches “${opts.search ?? ''}”.
               </p>`,
             );
           }
-          write(sink, html`</div>${nav}</main>`);
+          write(sink, markup`</div>${nav}</main>`);
           write(sink, pageEnd({ mode, root }));
           sink.close();
           link.messages = n;
@@ -324,7 +324,7 @@ async function exportFolder(ctx: ExportContext): Promise<WriterResult> {
     write(home, archiveBar({ root: '', home: 'index.html', crumbs: [] }));
     write(
       home,
-      html`<main class="archive-main">
+      markup`<main class="archive-main">
         ${archiveIntro(summary, clock)}${chatCards(cards, clock)}
       </main>`,
     );
@@ -342,7 +342,7 @@ async function exportFolder(ctx: ExportContext): Promise<WriterResult> {
       }),
     );
     write(search, archiveBar({ root: '', home: 'index.html', crumbs: [{ label: 'Search' }] }));
-    write(search, html`<main>${searchPanel()}</main>`);
+    write(search, markup`<main>${searchPanel()}</main>`);
     write(search, pageEnd({ mode, root: '', scriptsBefore: ['assets/search/index.js'] }));
     search.close();
     index.finishFolder({
@@ -393,12 +393,12 @@ function writeChatPage(
         : `No message matches “${opts.search ?? ''}”.`;
     write(
       sink,
-      html`<main>
+      markup`<main>
         ${chatHeader(chat.detail)}
         <div class="archive-main">
           <p class="members">
             ${messages.toLocaleString('en')}
-            ${messages === 1 ? 'message' : 'messages'}${opts.search ? html` matching “${opts.search}”` : null}.
+            ${messages === 1 ? 'message' : 'messages'}${opts.search ? markup` matching “${opts.search}”` : null}.
             Choose a month.
           </p>
           ${monthIndex(shown, clock, empty)}
@@ -458,7 +458,7 @@ async function exportSingleFile(ctx: ExportContext): Promise<WriterResult> {
     };
     write(
       sink,
-      html`<main>
+      markup`<main>
         <div class="archive-home-section archive-main" id="top">
           ${archiveIntro(summary, clock)}${chatCards(cards, clock)}${searchPanel()}
         </div>
@@ -479,7 +479,7 @@ async function exportSingleFile(ctx: ExportContext): Promise<WriterResult> {
       }));
       write(
         sink,
-        html`<section class="chat-section" id="chat-${chatNo}">
+        markup`<section class="chat-section" id="chat-${chatNo}">
           ${chatHeader(chat.detail, 'h2')}
           <div class="archive-main">
             ${monthIndex(months, clock, 'This chat has no messages in the chosen dates.')}
@@ -491,16 +491,16 @@ async function exportSingleFile(ctx: ExportContext): Promise<WriterResult> {
       for (const slice of chat.months) {
         write(
           sink,
-          html`<nav class="month-nav" id="chat-${chatNo}-${slice.key}">
+          markup`<nav class="month-nav" id="chat-${chatNo}-${slice.key}">
             <span class="gap"></span><span class="here">${clock.formatMonth(slice.key)}</span
             ><a href="#chat-${chatNo}">↑ Months</a>
           </nav>`,
         );
         total += await writeMonth(slice, sink, '');
       }
-      write(sink, html`</div></section>`);
+      write(sink, markup`</div></section>`);
     }
-    write(sink, html`</main>`);
+    write(sink, markup`</main>`);
     ctx.progress.phase = 'finishing';
     ctx.progress.emit();
     index.finishSingle(

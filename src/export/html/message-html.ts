@@ -25,7 +25,7 @@ import {
 } from '../../shared/message-extra.js';
 import type { ArchiveClock } from '../time.js';
 import { icon } from './icons.js';
-import { html, join, safeHref, type SafeHtml } from './safe-html.js';
+import { markup, join, safeHref, type SafeHtml } from './safe-html.js';
 
 /**
  * One message as the app's conversation view draws it (src/renderer/src/features/chats/messages):
@@ -72,13 +72,13 @@ export function runPlace(
 
 /** "date-separator" above the first message of each day. */
 export function daySeparator(ms: number, clock: ArchiveClock): SafeHtml {
-  return html`<div class="date-separator" role="separator">
+  return markup`<div class="date-separator" role="separator">
     <span>${clock.formatDay(ms)}</span>
   </div>`;
 }
 
 function avatar(name: string, colorKey: string, size: 'sm' | 'md' | 'lg'): SafeHtml {
-  return html`<span class="avatar avatar-${size} tint-${tintOf(colorKey)}" aria-hidden="true"
+  return markup`<span class="avatar avatar-${size} tint-${tintOf(colorKey)}" aria-hidden="true"
     >${initialsOf(name)}</span
   >`;
 }
@@ -89,9 +89,9 @@ function richText(text: string): SafeHtml {
   const parts: SafeHtml[] = [];
   let at = 0;
   for (const link of findLinks(text)) {
-    if (link.start > at) parts.push(html`${text.slice(at, link.start)}`);
+    if (link.start > at) parts.push(markup`${text.slice(at, link.start)}`);
     parts.push(
-      html`<a
+      markup`<a
         class="msg-link"
         href="${safeHref(link.url)}"
         target="_blank"
@@ -101,14 +101,14 @@ function richText(text: string): SafeHtml {
     );
     at = link.end;
   }
-  if (at < text.length) parts.push(html`${text.slice(at)}`);
+  if (at < text.length) parts.push(markup`${text.slice(at)}`);
   return join(parts);
 }
 
 function linkCard(text: string): SafeHtml | null {
   const link = findLinks(text)[0];
   if (!link) return null;
-  return html`<a
+  return markup`<a
     class="link-card"
     href="${safeHref(link.url)}"
     target="_blank"
@@ -148,13 +148,13 @@ function formatCoordinates(lat: number, lon: number): string {
 }
 
 function locationCard(place: LocationInfo): SafeHtml {
-  return html`<div class="location">
+  return markup`<div class="location">
     <div class="location-map" aria-hidden="true">
       <span class="location-pin">${icon('pin', 30)}</span>
     </div>
     <div class="location-text">
       <div class="location-name" dir="auto">${place.name ?? 'Location'}</div>
-      ${place.address ? html`<div class="location-address" dir="auto">${place.address}</div>` : null}
+      ${place.address ? markup`<div class="location-address" dir="auto">${place.address}</div>` : null}
       <div class="location-coords" dir="ltr">${formatCoordinates(place.lat, place.lon)}</div>
     </div>
     <a
@@ -171,28 +171,28 @@ function contactCard(c: ContactInfo): SafeHtml {
   const lines = [
     ...c.phones.map(
       (p) =>
-        html`<div class="contact-line">
+        markup`<div class="contact-line">
           <dt>${p.label ?? 'phone'}</dt>
           <dd dir="ltr">${p.number}</dd>
         </div>`,
     ),
     ...c.emails.map(
       (e) =>
-        html`<div class="contact-line">
+        markup`<div class="contact-line">
           <dt>e-mail</dt>
           <dd dir="ltr">${e}</dd>
         </div>`,
     ),
   ];
-  return html`<div class="contact">
+  return markup`<div class="contact">
     <div class="contact-head">
       ${avatar(c.name, c.name, 'md')}
       <div class="contact-who">
         <div class="contact-name" dir="auto">${c.name}</div>
-        ${c.organization ? html`<div class="contact-org" dir="auto">${c.organization}</div>` : null}
+        ${c.organization ? markup`<div class="contact-org" dir="auto">${c.organization}</div>` : null}
       </div>
     </div>
-    ${lines.length > 0 ? html`<dl class="contact-lines">${lines}</dl>` : null}
+    ${lines.length > 0 ? markup`<dl class="contact-lines">${lines}</dl>` : null}
   </div>`;
 }
 
@@ -207,15 +207,15 @@ function pollCard(poll: PollInfo): SafeHtml {
     const share = total && o.votes !== null ? o.votes / total : 0;
     const leading = o.votes !== null && o.votes === most && most > 0;
     const percent = Math.round(share * 100);
-    return html`<li class="poll-option${leading ? ' leading' : ''}">
+    return markup`<li class="poll-option${leading ? ' leading' : ''}">
       <div class="poll-option-row">
         <span class="poll-option-text" dir="auto">${o.text}</span
-        >${o.votes !== null ? html`<span class="poll-votes" aria-label="${plural(o.votes, 'vote')}">${o.votes}</span>` : null}
+        >${o.votes !== null ? markup`<span class="poll-votes" aria-label="${plural(o.votes, 'vote')}">${o.votes}</span>` : null}
       </div>
-      ${total !== null ? html`<div class="poll-bar" role="meter" aria-label="${o.text}: ${percent}% of votes" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${percent}"><span class="pct-${percent}"></span></div>` : null}
+      ${total !== null ? markup`<div class="poll-bar" role="meter" aria-label="${o.text}: ${percent}% of votes" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${percent}"><span class="pct-${percent}"></span></div>` : null}
     </li>`;
   });
-  return html`<div class="poll">
+  return markup`<div class="poll">
     <div class="poll-kind">${icon('poll', 14)}${kind}</div>
     <div class="poll-question" dir="auto">${poll.question}</div>
     <ul class="poll-options">
@@ -257,29 +257,29 @@ function notIncluded(a: AttachmentView): string {
 function visualTile(a: AttachmentView, url: SafeHtml | null, single: boolean): SafeHtml {
   const box = single ? mediaBox(a) : { width: TILE, height: TILE };
   if (!url) {
-    return html`<div class="media-tile media-tile-missing box-${single ? 'single' : 'tile'}">
+    return markup`<div class="media-tile media-tile-missing box-${single ? 'single' : 'tile'}">
       ${icon('media', 28)}<span
         >${notIncluded(a)}
-        ${a.fileName ? html`<span class="media-tile-name">${fileNameOf(a)}</span>` : null}</span
+        ${a.fileName ? markup`<span class="media-tile-name">${fileNameOf(a)}</span>` : null}</span
       >
     </div>`;
   }
   const video = a.mediaType === 'video' || a.mime.startsWith('video/');
   if (video) {
     const gif = a.mediaType === 'gif';
-    return html`<div class="media-tile media-video">
+    return markup`<div class="media-tile media-video">
       <video
         class="media-fill"
         src="${url}"
         width="${box.width}"
         height="${box.height}"
-        ${gif ? html`autoplay loop muted playsinline` : html`controls preload="metadata"`}
+        ${gif ? markup`autoplay loop muted playsinline` : markup`controls preload="metadata"`}
         aria-label="${MEDIA_NAMES[a.mediaType]} ${fileNameOf(a)}"
       ></video
-      >${a.durationMs && !gif ? html`<span class="media-badge">${formatClock(a.durationMs)}</span>` : gif ? html`<span class="media-badge">GIF</span>` : null}
+      >${a.durationMs && !gif ? markup`<span class="media-badge">${formatClock(a.durationMs)}</span>` : gif ? markup`<span class="media-badge">GIF</span>` : null}
     </div>`;
   }
-  return html`<a class="media-tile" href="${url}" target="_blank" rel="noopener"
+  return markup`<a class="media-tile" href="${url}" target="_blank" rel="noopener"
     ><img
       class="media-fill"
       src="${url}"
@@ -295,30 +295,30 @@ function documentChip(a: AttachmentView, url: SafeHtml | null): SafeHtml {
   const name = fileNameOf(a);
   const ext = /\.([A-Za-z0-9]{1,5})$/.exec(name)?.[1]?.toUpperCase() ?? 'FILE';
   const size = formatBytes(a.size);
-  return html`<div class="doc">
+  return markup`<div class="doc">
     <span class="doc-icon" aria-hidden="true"
       >${icon('file', 26)}<span class="doc-ext">${ext}</span></span
     ><span class="doc-text"
       ><span class="doc-name" dir="auto" title="${name}">${name}</span
       ><span class="doc-size">${size} · ${ext}</span></span
-    >${url ? html`<a class="doc-open" href="${url}" download="${name}" target="_blank" rel="noopener">Open</a>` : html`<span class="doc-missing">Not included</span>`}
+    >${url ? markup`<a class="doc-open" href="${url}" download="${name}" target="_blank" rel="noopener">Open</a>` : markup`<span class="doc-missing">Not included</span>`}
   </div>`;
 }
 
 function audioPlayer(a: AttachmentView, url: SafeHtml | null): SafeHtml {
   const label = a.mediaType === 'voice' ? 'Voice message' : fileNameOf(a);
   if (!url) {
-    return html`<div class="media-missing">
+    return markup`<div class="media-missing">
       ${icon('mic', 18)}<span>${notIncluded(a)}${a.fileName ? ` (${fileNameOf(a)})` : ''}</span>
     </div>`;
   }
-  return html`<div class="voice">
+  return markup`<div class="voice">
     <span class="voice-icon" aria-hidden="true"
       >${icon(a.mediaType === 'voice' ? 'mic' : 'play', 20)}</span
     ><span class="voice-track"
       ><span class="voice-label" dir="auto">${label}</span
       ><audio controls preload="none" src="${url}" aria-label="${label}"></audio></span
-    >${a.durationMs ? html`<span class="voice-time">${formatClock(a.durationMs)}</span>` : null}
+    >${a.durationMs ? markup`<span class="voice-time">${formatClock(a.durationMs)}</span>` : null}
   </div>`;
 }
 
@@ -329,7 +329,7 @@ function mediaBody(m: MessageView, ctx: MessageContext): SafeHtml {
   if (visual.length > 0) {
     const single = visual.length === 1;
     parts.push(
-      html`<div class="media-grid${single ? '' : ' album'}">
+      markup`<div class="media-grid${single ? '' : ' album'}">
         ${visual.map((a) => visualTile(a, ctx.mediaUrl(a), single))}
       </div>`,
     );
@@ -339,7 +339,7 @@ function mediaBody(m: MessageView, ctx: MessageContext): SafeHtml {
     if (a.mediaType === 'sticker') {
       parts.push(
         url
-          ? html`<img
+          ? markup`<img
               class="sticker"
               src="${url}"
               alt="Sticker"
@@ -347,7 +347,7 @@ function mediaBody(m: MessageView, ctx: MessageContext): SafeHtml {
               height="160"
               loading="lazy"
             />`
-          : html`<div class="media-missing">
+          : markup`<div class="media-missing">
               ${icon('media', 18)}<span>${notIncluded(a)}</span>
             </div>`,
       );
@@ -372,10 +372,10 @@ function body(m: MessageView, ctx: MessageContext): SafeHtml | null {
     }
     case 'poll': {
       const poll = readPoll(m.extra, m.text);
-      return poll ? pollCard(poll) : html`<div class="msg-text" dir="auto">${m.text ?? ''}</div>`;
+      return poll ? pollCard(poll) : markup`<div class="msg-text" dir="auto">${m.text ?? ''}</div>`;
     }
     case 'deleted':
-      return html`<span class="deleted">${icon('ban', 15)}This message was deleted</span>`;
+      return markup`<span class="deleted">${icon('ban', 15)}This message was deleted</span>`;
     default:
       return m.attachments.length > 0 ? mediaBody(m, ctx) : null;
   }
@@ -404,36 +404,36 @@ function replyQuote(reply: ReplyView, ctx: MessageContext): SafeHtml {
           attachment: a,
           extra: reply.extra,
         });
-  const inner = html`<span class="quote-text"
+  const inner = markup`<span class="quote-text"
       ><span class="quote-who">${who}</span
       ><span class="quote-what" dir="auto">${what || '…'}</span></span
-    >${thumb ? html`<img class="quote-thumb" src="${thumb}" alt="" width="40" height="40" loading="lazy" />` : null}`;
+    >${thumb ? markup`<img class="quote-thumb" src="${thumb}" alt="" width="40" height="40" loading="lazy" />` : null}`;
   const href = ctx.replyHref(reply);
   const tint = tintOf(reply.senderName ?? 'me');
   return href
-    ? html`<a class="quote tint-${tint}" href="${safeHref(href)}" title="Show the message"
+    ? markup`<a class="quote tint-${tint}" href="${safeHref(href)}" title="Show the message"
         >${inner}</a
       >`
-    : html`<div class="quote tint-${tint} quote-static">${inner}</div>`;
+    : markup`<div class="quote tint-${tint} quote-static">${inner}</div>`;
 }
 
 function reactions(list: ReactionView[]): SafeHtml | null {
   if (list.length === 0) return null;
-  return html`<ul class="reactions" aria-label="Reactions">
+  return markup`<ul class="reactions" aria-label="Reactions">
     ${list.map(
       (r) =>
-        html`<li
+        markup`<li
           class="reaction${r.mine ? ' mine' : ''}"
           title="${plural(r.count, 'reaction')}${r.mine ? ', yours among them' : ''}"
         >
-          <span>${r.emoji}</span>${r.count > 1 ? html`<span>${r.count}</span>` : null}
+          <span>${r.emoji}</span>${r.count > 1 ? markup`<span>${r.count}</span>` : null}
         </li>`,
     )}
   </ul>`;
 }
 
 function timeTag(ms: number, clock: ArchiveClock): SafeHtml {
-  return html`<time datetime="${new Date(ms).toISOString()}" title="${clock.formatFull(ms)}"
+  return markup`<time datetime="${new Date(ms).toISOString()}" title="${clock.formatFull(ms)}"
     >${clock.formatTime(ms)}</time
   >`;
 }
@@ -441,7 +441,7 @@ function timeTag(ms: number, clock: ArchiveClock): SafeHtml {
 function systemLine(m: MessageView, ctx: MessageContext): SafeHtml {
   const call = readCall(m.extra);
   const label = call ? callLabel(call) : (m.text ?? '');
-  return html`<div class="system-line" id="m${m.id}">
+  return markup`<div class="system-line" id="m${m.id}">
     <span class="system-pill${call?.missed ? ' missed' : ''}" dir="auto"
       >${call ? icon(call.video ? 'video' : 'phone', 15) : null}<span>${label}</span
       ><span class="system-time">${timeTag(m.sentAt, ctx.clock)}</span></span
@@ -486,22 +486,22 @@ export function renderMessage(m: MessageView, run: RunPlace, ctx: MessageContext
   const quote = m.replyTo
     ? replyQuote(m.replyTo, ctx)
     : m.replyToKey
-      ? html`<div class="quote quote-missing">
+      ? markup`<div class="quote quote-missing">
           <span class="quote-text"
             ><span class="quote-what">Replying to a message that is not in Chatkeep</span></span
           >
         </div>`
       : null;
-  return html`<div
+  return markup`<div
     class="msg ${mine ? 'out' : 'in'}${run.firstInRun ? ' run-first' : ''}${run.lastInRun ? ' run-last' : ''}"
     id="m${m.id}"
   >
-    ${group && !mine ? html`<div class="msg-avatar">${run.lastInRun ? avatar(senderName, senderKey, 'sm') : null}</div>` : null}
+    ${group && !mine ? markup`<div class="msg-avatar">${run.lastInRun ? avatar(senderName, senderKey, 'sm') : null}</div>` : null}
     <div class="msg-column">
       <div class="${classes}" data-kind="${m.kind}">
-        ${showName ? html`<div class="sender tint-${tintOf(senderKey)}" dir="auto">${senderName}</div>` : html`<span class="sr-only">${senderName}: </span>`}${quote}${body(m, ctx)}${caption ? html`<div class="msg-text${emoji ? ` emoji-${emoji}` : ''}" dir="auto"><span class="msg-body-text">${richText(caption)}</span>${bare ? null : html`<span class="meta-spacer" aria-hidden="true">${metaText}</span>`}</div>` : null}${caption && m.kind === 'text' && !emoji ? linkCard(caption) : null}<span
+        ${showName ? markup`<div class="sender tint-${tintOf(senderKey)}" dir="auto">${senderName}</div>` : markup`<span class="sr-only">${senderName}: </span>`}${quote}${body(m, ctx)}${caption ? markup`<div class="msg-text${emoji ? ` emoji-${emoji}` : ''}" dir="auto"><span class="msg-body-text">${richText(caption)}</span>${bare ? null : markup`<span class="meta-spacer" aria-hidden="true">${metaText}</span>`}</div>` : null}${caption && m.kind === 'text' && !emoji ? linkCard(caption) : null}<span
           class="meta${visualOnly || bare ? ' meta-float' : ''}"
-          >${edited ? html`<span class="meta-edited">edited</span>` : null}${timeTag(m.sentAt, ctx.clock)}</span
+          >${edited ? markup`<span class="meta-edited">edited</span>` : null}${timeTag(m.sentAt, ctx.clock)}</span
         >
       </div>
       ${reactions(m.reactions)}

@@ -5,7 +5,7 @@ import { ARCHIVE_CSS } from './archive-css.js';
 import { ARCHIVE_SCRIPT } from './archive-script.js';
 import { avatar, formatBytes } from './message-html.js';
 import { icon } from './icons.js';
-import { html, join, safeHref, trusted, type SafeHtml } from './safe-html.js';
+import { markup, join, safeHref, trusted, type SafeHtml } from './safe-html.js';
 
 /**
  * The pages of an archive around its messages: the head with its Content Security Policy, the bar
@@ -48,42 +48,36 @@ export interface PageHead {
 export function pageStart(p: PageHead): SafeHtml {
   const styles =
     p.mode === 'folder'
-      ? html`<link rel="stylesheet" href="${p.root}assets/archive.css" />`
-      : html`<style>
-          ${trusted(ARCHIVE_CSS)}
-        </style>`;
-  return html`<!doctype html>
-    <html
-      lang="en"
-      class="${p.mode === 'single' ? 'single' : 'folder'}"
-      data-root="${p.root}"
-      ${p.chatNo !== undefined && p.chatNo !== null ? html` data-chat="${p.chatNo}"` : null}
-    >
-      <head>
-        <meta charset="utf-8" />
-        <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(p.mode)}" />
-        <meta name="referrer" content="no-referrer" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="generator" content="${p.generator}" />
-        <title>${p.title}</title>
-        ${styles}
-      </head>
-      <body class="${p.kind}"></body>
-    </html> `;
+      ? markup`<link rel="stylesheet" href="${p.root}assets/archive.css">`
+      : // Not through the template: the policy's hash is of exactly these characters.
+        trusted(`<style>${ARCHIVE_CSS}</style>`);
+  const chat =
+    p.chatNo !== undefined && p.chatNo !== null ? markup` data-chat="${p.chatNo}"` : null;
+  return markup`<!doctype html>
+<html lang="en" class="${p.mode === 'single' ? 'single' : 'folder'}" data-root="${p.root}"${chat}>
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(p.mode)}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="${p.generator}">
+<title>${p.title}</title>
+${styles}
+</head>
+<body class="${p.kind}">
+`;
 }
 
 /** The end of a page: the search script (and what it needs first), then `</html>`. */
 export function pageEnd(p: Pick<PageHead, 'mode' | 'root' | 'scriptsBefore'>): SafeHtml {
   const before = (p.scriptsBefore ?? []).map(
-    (src) => html`<script src="${p.root}${src}"></script>`,
+    (src) => markup`<script src="${p.root}${src}"></script>`,
   );
   const script =
     p.mode === 'folder'
-      ? html`<script src="${p.root}assets/archive.js"></script>`
-      : html`<script>
-          ${trusted(ARCHIVE_SCRIPT)};
-        </script>`;
-  return html`${before}${script}
+      ? markup`<script src="${p.root}assets/archive.js"></script>`
+      : trusted(`<script>${ARCHIVE_SCRIPT}</script>`);
+  return markup`${before}${script}
 </body>
 </html>
 `;
@@ -103,12 +97,12 @@ export function archiveBar(p: {
 }): SafeHtml {
   const crumbs = p.crumbs.map((c) =>
     c.href
-      ? html`<span class="sep" aria-hidden="true">›</span
+      ? markup`<span class="sep" aria-hidden="true">›</span
           ><a href="${safeHref(c.href)}" dir="auto">${c.label}</a>`
-      : html`<span class="sep" aria-hidden="true">›</span
+      : markup`<span class="sep" aria-hidden="true">›</span
           ><span aria-current="page" dir="auto">${c.label}</span>`,
   );
-  return html`<header class="archive-bar">
+  return markup`<header class="archive-bar">
     <nav class="archive-crumbs" aria-label="Where you are">
       <a class="archive-brand" href="${safeHref(p.home)}"
         ><span class="archive-brand-mark" aria-hidden="true">${icon('chats', 16)}</span>Chatkeep
@@ -179,24 +173,24 @@ export function archiveIntro(s: ArchiveSummary, clock: ArchiveClock): SafeHtml {
     );
   }
   if (s.search) filters.push(`Only messages matching “${s.search}”.`);
-  return html`<section class="archive-intro">
+  return markup`<section class="archive-intro">
     <h1>Chatkeep archive</h1>
     <p>
       ${count(s.chats, 'chat')}, ${count(s.messages, 'message')}. Exported on
       ${clock.formatFull(s.exportedAt)} by ${s.generator}.
     </p>
     <p>Times are shown in the ${s.timeZone} time zone. ${s.mediaNote}</p>
-    ${filters.map((f) => html`<p><strong>${f}</strong></p>`)}
+    ${filters.map((f) => markup`<p><strong>${f}</strong></p>`)}
   </section>`;
 }
 
 export function chatCards(cards: ChatCard[], clock: ArchiveClock): SafeHtml {
   if (cards.length === 0)
-    return html`<p class="empty-note">No chats hold messages in what was chosen.</p>`;
-  return html`<ul class="chat-index">
+    return markup`<p class="empty-note">No chats hold messages in what was chosen.</p>`;
+  return markup`<ul class="chat-index">
     ${cards.map(
       (c) =>
-        html`<li>
+        markup`<li>
           <a class="chat-card" href="${safeHref(c.href)}"
             >${avatar(c.detail.title, `chat:${c.detail.title}`, 'md')}<span class="chat-card-text"
               ><span class="chat-card-title" dir="auto">${c.detail.title}</span
@@ -214,9 +208,9 @@ export function chatCards(cards: ChatCard[], clock: ArchiveClock): SafeHtml {
 export function chatHeader(detail: ChatDetail, level: 'h1' | 'h2' = 'h1'): SafeHtml {
   const title =
     level === 'h1'
-      ? html`<h1 dir="auto">${detail.title}</h1>`
-      : html`<h2 dir="auto">${detail.title}</h2>`;
-  return html`<header class="conversation-header">
+      ? markup`<h1 dir="auto">${detail.title}</h1>`
+      : markup`<h2 dir="auto">${detail.title}</h2>`;
+  return markup`<header class="conversation-header">
     ${avatar(detail.title, `chat:${detail.title}`, 'lg')}
     <div class="conversation-titles">
       ${title}<span class="conversation-subtitle" dir="auto">${membersLine(detail)}</span
@@ -233,7 +227,7 @@ export interface MonthLink {
 
 /** A chat's months, by year, with how many messages each holds. */
 export function monthIndex(months: MonthLink[], clock: ArchiveClock, emptyNote: string): SafeHtml {
-  if (months.length === 0) return html`<p class="empty-note">${emptyNote}</p>`;
+  if (months.length === 0) return markup`<p class="empty-note">${emptyNote}</p>`;
   const years = new Map<string, MonthLink[]>();
   for (const m of months) {
     const y = m.key.slice(0, 4);
@@ -242,12 +236,12 @@ export function monthIndex(months: MonthLink[], clock: ArchiveClock, emptyNote: 
   return join(
     [...years].map(
       ([year, list]) =>
-        html`<section class="year">
+        markup`<section class="year">
           <h2>${year}</h2>
           <ul class="month-list">
             ${list.map(
               (m) =>
-                html`<li>
+                markup`<li>
                   <a href="${safeHref(m.href)}"
                     ><span>${clock.formatMonth(m.key)}</span
                     ><span class="month-count">${count(m.messages, 'message')}</span></a
@@ -267,17 +261,17 @@ export function monthNav(
   next: MonthLink | null,
   clock: ArchiveClock,
 ): SafeHtml {
-  return html`<nav class="month-nav" aria-label="Months">
-    ${prev ? html`<a href="${safeHref(prev.href)}" rel="prev">‹ ${clock.formatMonth(prev.key)}</a>` : html`<span class="gap"></span>`}<span
+  return markup`<nav class="month-nav" aria-label="Months">
+    ${prev ? markup`<a href="${safeHref(prev.href)}" rel="prev">‹ ${clock.formatMonth(prev.key)}</a>` : markup`<span class="gap"></span>`}<span
       class="here"
       >${clock.formatMonth(current)}</span
-    >${next ? html`<a href="${safeHref(next.href)}" rel="next">${clock.formatMonth(next.key)} ›</a>` : html`<span class="gap"></span>`}
+    >${next ? markup`<a href="${safeHref(next.href)}" rel="next">${clock.formatMonth(next.key)} ›</a>` : markup`<span class="gap"></span>`}
   </nav>`;
 }
 
 /** The search form and its results (filled in by the archive script). */
 export function searchPanel(): SafeHtml {
-  return html`<section class="search-panel" id="search-panel" aria-label="Search">
+  return markup`<section class="search-panel" id="search-panel" aria-label="Search">
     <form class="search-form" role="search">
       <input type="search" aria-label="Search messages" placeholder="Search every message" /><select
         aria-label="Search in"

@@ -1,5 +1,5 @@
 /**
- * HTML that is safe by construction. Every page of an exported archive is built with the `html`
+ * HTML that is safe by construction. Every page of an exported archive is built with the `markup`
  * tagged template: whatever is interpolated is escaped unless it is already `SafeHtml` (made by
  * this template, or one of the few trusted constants below), so message text, names and file
  * names can never become markup, whoever wrote them. There is no "remember to escape" step to
@@ -8,7 +8,7 @@
  */
 
 export class SafeHtml {
-  /** Private by convention: create through `html`, `join` or `trusted` only. */
+  /** Private by convention: create through `markup`, `join` or `trusted` only. */
   constructor(readonly value: string) {}
   toString(): string {
     return this.value;
@@ -53,17 +53,18 @@ function render(value: HtmlValue): string {
 }
 
 /**
- * The one way pages are written: `html\`<p class="${cls}">${text}</p>\``. Attribute values must
+ * The one way pages are written: `markup\`<p class="${cls}">${text}</p>\``. Attribute values must
  * be quoted in the template (they are, everywhere in src/export); inside quotes the escaping
- * above makes any value inert.
+ * above makes any value inert. (Not named `html`: Prettier would reformat templates of that
+ * name as HTML, changing what pages contain.)
  */
-export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
+export function markup(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
   let out = strings[0] ?? '';
   for (let i = 0; i < values.length; i++) out += render(values[i]) + (strings[i + 1] ?? '');
   return new SafeHtml(out);
 }
 
-/** Items joined by a separator, each escaped as `html` would. */
+/** Items joined by a separator, each escaped as `markup` would. */
 export function join(items: readonly HtmlValue[], separator: HtmlValue = ''): SafeHtml {
   const sep = render(separator);
   return new SafeHtml(items.map(render).join(sep));
