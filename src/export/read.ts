@@ -93,22 +93,29 @@ function planChat(
 
 /**
  * A chat's messages in [start, end), oldest first, a page at a time (the app's own message
- * pages: replies resolved, reactions counted, attachments listed).
+ * pages: replies resolved, reactions counted, attachments listed). `expected`, the count the plan
+ * found in the span, sizes the last page so no message beyond `end` is read for nothing.
  */
 export function* messagesBetween(
   store: ChatStore,
   chatId: number,
   start: number,
   end: number,
+  expected = Infinity,
 ): Generator<MessageView[]> {
   // Strictly after (start - 1, the largest id): every message sent at `start` or later.
   let cursor = { sentAt: start - 1, id: Number.MAX_SAFE_INTEGER };
+  let seen = 0;
   for (;;) {
-    const page = store.getMessages(chatId, { after: cursor, limit: PAGE });
+    const limit = Math.max(1, Math.min(PAGE, expected - seen));
+    const page = store.getMessages(chatId, { after: cursor, limit });
     const inRange = page.messages.filter((m) => m.sentAt < end);
+    seen += inRange.length;
     if (inRange.length > 0) yield inRange;
     const last = page.messages[page.messages.length - 1];
-    if (!last || !page.hasNewer || inRange.length < page.messages.length) return;
+    if (!last || !page.hasNewer || inRange.length < page.messages.length || seen >= expected) {
+      return;
+    }
     cursor = { sentAt: last.sentAt, id: last.id };
   }
 }

@@ -3,7 +3,7 @@ import { fromWallTime, toWallTime } from '../node/local-time.js';
 /**
  * Dates and times as an archive shows them, in one named time zone (an export says which), so the
  * same archive reads the same on any computer. Day and month boundaries are that zone's
- * midnights. Formatting a time zone is costly per call, so the day a run of messages falls in is
+ * midnights. Formatting a time zone is costly per call, so the last few days looked up are
  * remembered: a chat's messages come in order, and most share their day with the one before.
  */
 export class ArchiveClock {
@@ -12,7 +12,8 @@ export class ArchiveClock {
   private readonly month: Intl.DateTimeFormat;
   private readonly full: Intl.DateTimeFormat;
   private readonly date: Intl.DateTimeFormat;
-  private cached: { start: number; end: number; key: string; month: string } | null = null;
+  /** The last few days looked up: neighbours, quotes and runs move between a couple of days. */
+  private cache: { start: number; end: number; key: string; month: string }[] = [];
 
   constructor(
     readonly timeZone: string,
@@ -66,8 +67,7 @@ export class ArchiveClock {
   }
 
   private locate(ms: number): { key: string; month: string } {
-    const c = this.cached;
-    if (c && ms >= c.start && ms < c.end) return c;
+    for (const c of this.cache) if (ms >= c.start && ms < c.end) return c;
     const w = toWallTime(ms, this.timeZone);
     const start = fromWallTime(
       { year: w.year, month: w.month, day: w.day, hour: 0, minute: 0 },
@@ -87,13 +87,15 @@ export class ArchiveClock {
     const p = (n: number, l = 2) => String(n).padStart(l, '0');
     const month = `${p(w.year, 4)}-${p(w.month)}`;
     // A day whose midnight does not exist (a few zones skip it) still holds `ms`.
-    this.cached = {
+    const day = {
       start: Math.min(start, ms),
       end: Math.max(end, ms + 1),
       key: `${month}-${p(w.day)}`,
       month,
     };
-    return this.cached;
+    this.cache.unshift(day);
+    if (this.cache.length > 8) this.cache.pop();
+    return day;
   }
 
   /** "2019-06-20": the calendar day in the archive's zone. */

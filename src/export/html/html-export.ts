@@ -34,13 +34,25 @@ import { SearchIndexWriter } from './search-index.js';
  * inside it as data: URLs, one chat shown at a time.
  */
 
-const MAX_QUOTES_REMEMBERED = 5000;
+const MAX_QUOTES_REMEMBERED = 20_000;
 
-/** Where quoted messages are, asked of the store once each (a bounded memory). */
+/**
+ * Where quoted messages are. Most replies quote a recent message, so the messages just read are
+ * remembered (a bounded number, oldest forgotten first); an older one is asked of the store.
+ */
 class QuoteLocator {
   private readonly known = new Map<number, { sentAt: number; inArchive: boolean } | null>();
 
   constructor(private readonly ctx: ExportContext) {}
+
+  remember(messageId: number, where: { sentAt: number; inArchive: boolean } | null): void {
+    this.known.delete(messageId);
+    this.known.set(messageId, where);
+    if (this.known.size > MAX_QUOTES_REMEMBERED) {
+      const oldest = this.known.keys().next().value;
+      if (oldest !== undefined) this.known.delete(oldest);
+    }
+  }
 
   locate(chatId: number, messageId: number): { sentAt: number; inArchive: boolean } | null {
     if (this.known.has(messageId)) return this.known.get(messageId) ?? null;
@@ -58,8 +70,7 @@ class QuoteLocator {
     } catch {
       found = null;
     }
-    if (this.known.size >= MAX_QUOTES_REMEMBERED) this.known.clear();
-    this.known.set(messageId, found);
+    this.remember(messageId, found);
     return found;
   }
 }
@@ -148,6 +159,7 @@ function monthWriter(
   chatNo: number,
   mctx: MessageContext,
   index: SearchIndexWriter,
+  quotes: QuoteLocator,
   write: (sink: FileSink, part: SafeHtml) => void,
 ): MonthWriter {
   return async (slice, sink, page) => {
@@ -174,9 +186,17 @@ function monthWriter(
       written++;
       prev = cur;
     };
-    for (const batch of messagesBetween(ctx.store, chat.detail.id, slice.start, slice.end)) {
+    for (const batch of messagesBetween(
+      ctx.store,
+      chat.detail.id,
+      slice.start,
+      slice.end,
+      slice.count,
+    )) {
       for (const m of batch) {
-        if (ctx.filter && !ctx.filter.matches(m)) continue;
+        const kept = !ctx.filter || ctx.filter.matches(m);
+        quotes.remember(m.id, { sentAt: m.sentAt, inArchive: kept });
+        if (!kept) continue;
         emit(m);
         cur = m;
       }
@@ -236,7 +256,7 @@ async function exportFolder(ctx: ExportContext): Promise<WriterResult> {
       let first: number | null = null;
       let last: number | null = null;
       let chatMessages = 0;
-      const writeMonth = monthWriter(ctx, chat, chatNo, mctx, index, write);
+      const writeMonth = monthWriter(ctx, chat, chatNo, mctx, index, quotes, write);
       for (const [i, slice] of chat.months.entries()) {
         const link = links[i]!;
         const page = `${dir}/${link.href}`;
@@ -487,7 +507,7 @@ async function exportSingleFile(ctx: ExportContext): Promise<WriterResult> {
           <div class="messages" role="log" aria-label="Messages"></div>
         </section>`,
       );
-      const writeMonth = monthWriter(ctx, chat, chatNo, mctx, index, write);
+      const writeMonth = monthWriter(ctx, chat, chatNo, mctx, index, quotes, write);
       for (const slice of chat.months) {
         write(
           sink,

@@ -5,7 +5,7 @@ import type {
   ReactionView,
   ReplyView,
 } from '../../shared/chat-types.js';
-import { findLinks } from '../../shared/links.js';
+import { findLinks, type FoundLink } from '../../shared/links.js';
 import { emojiOnlyCount, initialsOf, tintOf } from '../../shared/look.js';
 import {
   MEDIA_NAMES,
@@ -85,10 +85,10 @@ function avatar(name: string, colorKey: string, size: 'sm' | 'md' | 'lg'): SafeH
 export { avatar };
 
 /** Text with its web links as links (opened in a new tab, telling the site nothing). */
-function richText(text: string): SafeHtml {
+function richText(text: string, links: FoundLink[]): SafeHtml {
   const parts: SafeHtml[] = [];
   let at = 0;
-  for (const link of findLinks(text)) {
+  for (const link of links) {
     if (link.start > at) parts.push(markup`${text.slice(at, link.start)}`);
     parts.push(
       markup`<a
@@ -105,8 +105,8 @@ function richText(text: string): SafeHtml {
   return join(parts);
 }
 
-function linkCard(text: string): SafeHtml | null {
-  const link = findLinks(text)[0];
+function linkCard(links: FoundLink[]): SafeHtml | null {
+  const link = links[0];
   if (!link) return null;
   return markup`<a
     class="link-card"
@@ -457,6 +457,8 @@ export function renderMessage(m: MessageView, run: RunPlace, ctx: MessageContext
   const senderName = m.sender?.name ?? 'You';
   const senderKey = m.sender?.name ?? 'me';
   const caption = captionOf(m);
+  // Links are looked for once: the text and the card under it both need them.
+  const links = caption ? findLinks(caption) : [];
   const emoji = m.kind === 'text' && !m.replyTo ? emojiOnlyCount(caption) : 0;
   const first = m.attachments[0];
   const stickerOnly =
@@ -499,7 +501,7 @@ export function renderMessage(m: MessageView, run: RunPlace, ctx: MessageContext
     ${group && !mine ? markup`<div class="msg-avatar">${run.lastInRun ? avatar(senderName, senderKey, 'sm') : null}</div>` : null}
     <div class="msg-column">
       <div class="${classes}" data-kind="${m.kind}">
-        ${showName ? markup`<div class="sender tint-${tintOf(senderKey)}" dir="auto">${senderName}</div>` : markup`<span class="sr-only">${senderName}: </span>`}${quote}${body(m, ctx)}${caption ? markup`<div class="msg-text${emoji ? ` emoji-${emoji}` : ''}" dir="auto"><span class="msg-body-text">${richText(caption)}</span>${bare ? null : markup`<span class="meta-spacer" aria-hidden="true">${metaText}</span>`}</div>` : null}${caption && m.kind === 'text' && !emoji ? linkCard(caption) : null}<span
+        ${showName ? markup`<div class="sender tint-${tintOf(senderKey)}" dir="auto">${senderName}</div>` : markup`<span class="sr-only">${senderName}: </span>`}${quote}${body(m, ctx)}${caption ? markup`<div class="msg-text${emoji ? ` emoji-${emoji}` : ''}" dir="auto"><span class="msg-body-text">${richText(caption, links)}</span>${bare ? null : markup`<span class="meta-spacer" aria-hidden="true">${metaText}</span>`}</div>` : null}${caption && m.kind === 'text' && !emoji ? linkCard(links) : null}<span
           class="meta${visualOnly || bare ? ' meta-float' : ''}"
           >${edited ? markup`<span class="meta-edited">edited</span>` : null}${timeTag(m.sentAt, ctx.clock)}</span
         >

@@ -64,7 +64,13 @@ async function exportChat(
   };
   try {
     for (const slice of chat.months) {
-      for (const batch of messagesBetween(ctx.store, chat.detail.id, slice.start, slice.end)) {
+      for (const batch of messagesBetween(
+        ctx.store,
+        chat.detail.id,
+        slice.start,
+        slice.end,
+        slice.count,
+      )) {
         for (const m of batch) {
           if (ctx.filter && !ctx.filter.matches(m)) continue;
           const parts = messageLines(m, tctx);
