@@ -14,6 +14,7 @@ export default defineConfig({
           'store.worker': resolve(__dirname, 'src/store/worker/store.worker.ts'),
           'backup.worker': resolve(__dirname, 'src/backup/worker/backup.worker.ts'),
           'import.worker': resolve(__dirname, 'src/services/import-worker/import.worker.ts'),
+          'export.worker': resolve(__dirname, 'src/export/worker/export.worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

@@ -59,7 +59,7 @@ interface RunReport {
 async function child(store: string, format: string, out: string): Promise<void> {
   const { ChatStore } = await import('../src/store/index.js');
   const { runExport } = await import('../src/export/index.js');
-  const s = ChatStore.open(store, { readonly: true });
+  const s = ChatStore.open(store, { readonly: true, lean: true });
   const started = performance.now();
   const r = await runExport(s, out, {
     format: format as 'html' | 'json' | 'txt',

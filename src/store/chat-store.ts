@@ -41,6 +41,8 @@ export interface OpenStoreOptions {
   create?: boolean;
   /** How long a write waits for another writer's lock before StoreBusyError (default 10 s). */
   busyTimeoutMs?: number;
+  /** A small page cache and no memory map: for reading the whole store once (an export). */
+  lean?: boolean;
 }
 
 export const MEDIA_DIR = 'media';

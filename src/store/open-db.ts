@@ -18,6 +18,12 @@ export interface OpenDbOptions {
   create?: boolean;
   /** How long a write waits for another writer's lock before StoreBusyError (default 10 s). */
   busyTimeoutMs?: number;
+  /**
+   * Lean: a small page cache and no memory map, for a connection that reads the whole store
+   * once (an export): mapped pages count in the process's memory, and reading once gains little
+   * from them.
+   */
+  lean?: boolean;
 }
 
 function readHeader(dbPath: string): Buffer {
@@ -73,12 +79,17 @@ function inspect(dbPath: string, nativeBinding: string | undefined): number {
   }
 }
 
-function applyPragmas(db: Database.Database, readonly: boolean, busyTimeoutMs: number): void {
+function applyPragmas(
+  db: Database.Database,
+  readonly: boolean,
+  busyTimeoutMs: number,
+  lean = false,
+): void {
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   db.pragma('foreign_keys = ON');
   db.pragma('temp_store = MEMORY');
-  db.pragma('cache_size = -65536'); // 64 MiB
-  db.pragma('mmap_size = 268435456');
+  db.pragma(lean ? 'cache_size = -8192' : 'cache_size = -65536'); // 8 or 64 MiB
+  db.pragma(lean ? 'mmap_size = 0' : 'mmap_size = 268435456');
   if (!readonly) {
     db.pragma('journal_mode = WAL');
     // In WAL mode NORMAL keeps the database consistent after a crash; at worst the last
@@ -104,7 +115,7 @@ export function openDatabase(dir: string, opts: OpenDbOptions = {}): Database.Da
   let db: Database.Database | undefined;
   try {
     db = new Database(dbPath, { readonly, nativeBinding: opts.nativeBinding });
-    applyPragmas(db, readonly, opts.busyTimeoutMs ?? 10_000);
+    applyPragmas(db, readonly, opts.busyTimeoutMs ?? 10_000, opts.lean);
     registerFunctions(db);
     if (!readonly) migrate(db);
     return db;

@@ -86,7 +86,7 @@ export function registerExportCommand(program: Command, io: CliIo): void {
     .action(async (flags: ExportFlags, cmd: Command) => {
       const ctx = commandContext(cmd, io);
       const storeDir = checkStoreDir(ctx.g.store, { existing: true, write: false });
-      const store = ChatStore.open(storeDir, { readonly: true });
+      const store = ChatStore.open(storeDir, { readonly: true, lean: true });
       try {
         if (flags.list) {
           listChats(store, ctx);

@@ -35,7 +35,7 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-type ExportedChat = ChatBundle & {
+type ExportedChat = Omit<ChatBundle, 'messages'> & {
   format: string;
   messages: (ChatBundle['messages'][number] & {
     attachments: (ChatBundle['messages'][number]['attachments'][number] & {
