@@ -83,8 +83,8 @@ test('exports chats chosen in the list as WhatsApp text, for some dates', async 
   await expect(
     dialog.getByRole('checkbox', { name: 'One file, with the media inside' }),
   ).toHaveCount(0);
-  await dialog.getByLabel('From').fill('2024-01-15');
-  await dialog.getByLabel('To').fill('2024-01-15');
+  await dialog.getByLabel('From', { exact: true }).fill('2024-01-15');
+  await dialog.getByLabel('To', { exact: true }).fill('2024-01-15');
   await app.queuePick(destination);
   await dialog.getByRole('button', { name: 'Choose a folder…' }).click();
   await dialog.getByRole('button', { name: 'Export', exact: true }).click();

@@ -14,7 +14,6 @@ export const ARCHIVE_SCRIPT = String.raw`(function () {
   var html = doc.documentElement;
   var rootPath = html.getAttribute('data-root') || '';
   var single = html.classList.contains('single');
-  var pageChat = html.getAttribute('data-chat');
 
   function fold(text) {
     return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -102,8 +101,8 @@ export const ARCHIVE_SCRIPT = String.raw`(function () {
       event.preventDefault();
       var q = barForm.querySelector('input').value.trim();
       if (!q) return;
-      location.href = rootPath + 'search.html#q=' + encodeURIComponent(q) +
-        (pageChat ? '&chat=' + encodeURIComponent(pageChat) : '');
+      // Every chat: the search page's "Search in" narrows it to one.
+      location.href = rootPath + 'search.html#q=' + encodeURIComponent(q);
     });
   }
   if (!panel) return;

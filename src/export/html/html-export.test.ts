@@ -141,6 +141,9 @@ describe('HTML archive in a folder', () => {
 
   it('looks like the conversation view: runs, day separators, quotes, reactions, cards, marks', () => {
     const june = parse(path.join(folder, `${familyDir()}2024-06.html`));
+    // Every message sits inside the page's message log, inside <main>.
+    expect(june.querySelectorAll('main [role="log"] .msg').length).toBe(9);
+    expect(june.querySelectorAll('.msg').length).toBe(9);
     const days = [...june.querySelectorAll('.date-separator')].map((d) => d.textContent?.trim());
     expect(days).toEqual(['Saturday, 1 June 2024', 'Sunday, 2 June 2024']);
     // The reply quotes May's message, and links to it on May's page.

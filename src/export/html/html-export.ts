@@ -270,7 +270,6 @@ async function exportFolder(ctx: ExportContext): Promise<WriterResult> {
               title: `${monthLabel} · ${title} · Chatkeep archive`,
               root,
               kind: 'page-month',
-              chatNo,
               generator,
             }),
           );
@@ -285,10 +284,8 @@ async function exportFolder(ctx: ExportContext): Promise<WriterResult> {
           const nav = monthNav(links[i - 1] ?? null, slice.key, links[i + 1] ?? null, clock);
           write(
             sink,
-            markup`<main class="conversation">
-              ${chatHeader(chat.detail)}${nav}
-              <div class="messages" role="log" aria-label="Messages"></div>
-            </main>`,
+            // Left open: the messages follow, then the closing part below.
+            markup`<main class="conversation">${chatHeader(chat.detail)}${nav}<div class="messages" role="log" aria-label="Messages">`,
           );
           const n = await writeMonth(slice, sink, page);
           if (n === 0) {
@@ -399,7 +396,6 @@ function writeChatPage(
         title: `${chat.detail.title} · Chatkeep archive`,
         root,
         kind: 'page-chat',
-        chatNo,
         generator: opts.generator,
       }),
     );
@@ -478,11 +474,8 @@ async function exportSingleFile(ctx: ExportContext): Promise<WriterResult> {
     };
     write(
       sink,
-      markup`<main>
-        <div class="archive-home-section archive-main" id="top">
-          ${archiveIntro(summary, clock)}${chatCards(cards, clock)}${searchPanel()}
-        </div>
-      </main>`,
+      // <main> is left open: the chats' sections follow inside it.
+      markup`<main><div class="archive-home-section archive-main" id="top">${archiveIntro(summary, clock)}${chatCards(cards, clock)}${searchPanel()}</div>`,
     );
     for (const [chatNo, chat] of ctx.plan.entries()) {
       const mctx: MessageContext = {
@@ -499,13 +492,8 @@ async function exportSingleFile(ctx: ExportContext): Promise<WriterResult> {
       }));
       write(
         sink,
-        markup`<section class="chat-section" id="chat-${chatNo}">
-          ${chatHeader(chat.detail, 'h2')}
-          <div class="archive-main">
-            ${monthIndex(months, clock, 'This chat has no messages in the chosen dates.')}
-          </div>
-          <div class="messages" role="log" aria-label="Messages"></div>
-        </section>`,
+        // Left open: the chat's messages follow, then `</div></section>`.
+        markup`<section class="chat-section" id="chat-${chatNo}">${chatHeader(chat.detail, 'h2')}<div class="archive-main">${monthIndex(months, clock, 'This chat has no messages in the chosen dates.')}</div><div class="messages" role="log" aria-label="Messages">`,
       );
       const writeMonth = monthWriter(ctx, chat, chatNo, mctx, index, quotes, write);
       for (const slice of chat.months) {

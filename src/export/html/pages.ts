@@ -37,8 +37,6 @@ export interface PageHead {
   root: string;
   /** Body classes ("page-month"...). */
   kind: string;
-  /** The chat's number in the archive, for "search this chat". */
-  chatNo?: number | null;
   generator: string;
   /** Scripts to load before the archive script (folder mode: the search index). */
   scriptsBefore?: string[];
@@ -51,10 +49,8 @@ export function pageStart(p: PageHead): SafeHtml {
       ? markup`<link rel="stylesheet" href="${p.root}assets/archive.css">`
       : // Not through the template: the policy's hash is of exactly these characters.
         trusted(`<style>${ARCHIVE_CSS}</style>`);
-  const chat =
-    p.chatNo !== undefined && p.chatNo !== null ? markup` data-chat="${p.chatNo}"` : null;
   return markup`<!doctype html>
-<html lang="en" class="${p.mode === 'single' ? 'single' : 'folder'}" data-root="${p.root}"${chat}>
+<html lang="en" class="${p.mode === 'single' ? 'single' : 'folder'}" data-root="${p.root}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(p.mode)}">

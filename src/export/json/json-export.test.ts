@@ -4,7 +4,12 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateStore } from '../../seed/generate.js';
-import { ChatStore, type ChatBundle } from '../../store/index.js';
+import {
+  ChatStore,
+  type AttachmentRecord,
+  type ChatBundle,
+  type MessageRecord,
+} from '../../store/index.js';
 import { runExport } from '../run.js';
 
 /**
@@ -37,10 +42,8 @@ afterAll(() => {
 
 type ExportedChat = Omit<ChatBundle, 'messages'> & {
   format: string;
-  messages: (ChatBundle['messages'][number] & {
-    attachments: (ChatBundle['messages'][number]['attachments'][number] & {
-      file: string | null;
-    })[];
+  messages: (Omit<MessageRecord, 'attachments'> & {
+    attachments: (AttachmentRecord & { file: string | null })[];
   })[];
 };
 
