@@ -1088,11 +1088,19 @@ a {
 }
 
 .month-nav {
-  display: flex;
+  display: grid;
+  grid-template-columns: 1fr auto 1fr;
   align-items: center;
-  justify-content: space-between;
   gap: 12px;
   padding: 10px 18px;
+}
+
+.month-nav > :first-child {
+  justify-self: start;
+}
+
+.month-nav > :last-child {
+  justify-self: end;
 }
 
 .month-nav a,

@@ -226,7 +226,7 @@ export function ExportDialog({ chats, what, onClose }: Props) {
             <p className="ck-muted" role="status">
               {estimate.messages.toLocaleString()} messages
               {estimate.mediaFiles > 0
-                ? ` and about ${estimate.mediaFiles.toLocaleString()} media files`
+                ? ` and about ${estimate.mediaFiles.toLocaleString()} media file${estimate.mediaFiles === 1 ? '' : 's'}`
                 : ''}
               , about {formatBytes(estimate.estimatedBytes)}.
             </p>
