@@ -13,6 +13,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           'store.worker': resolve(__dirname, 'src/store/worker/store.worker.ts'),
           'backup.worker': resolve(__dirname, 'src/backup/worker/backup.worker.ts'),
+          'media.worker': resolve(__dirname, 'src/backup/worker/media.worker.ts'),
           'import.worker': resolve(__dirname, 'src/services/import-worker/import.worker.ts'),
           'export.worker': resolve(__dirname, 'src/export/worker/export.worker.ts'),
         },

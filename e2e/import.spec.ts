@@ -1,7 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  TEST_PASSPHRASE,
+  sampleSignalDb,
+  writeSignalBackup,
+} from '../src/importers/fixtures/signal-backup';
 import { launchApp, screenshotPath, type RunningApp } from './app';
 
 /** The real WhatsApp iOS export shared with the project (../shared beside the checkout). */
@@ -37,7 +43,7 @@ test('imports a WhatsApp export through the Import page and shows the chat with 
 
   const found = page.getByRole('region', { name: 'What was found' });
   await expect(found).toContainText('WhatsApp');
-  await expect(found.getByTestId('preview-messages')).toHaveText('50');
+  await expect(found.getByTestId('preview-messages')).toHaveText('52');
   // A text export has no "me": the app asks, offering the participants.
   const owner = found.getByRole('group', { name: 'Which of these people is you?' });
   await expect(owner.getByRole('radio')).toHaveCount(3);
@@ -46,7 +52,7 @@ test('imports a WhatsApp export through the Import page and shows the chat with 
   await page.screenshot({ path: screenshotPath('import-preview') });
 
   await found.getByRole('button', { name: 'Import', exact: true }).click();
-  await expect(found.getByRole('status')).toContainText('Imported 50 new messages');
+  await expect(found.getByRole('status')).toContainText('Imported 52 new messages');
   await page.screenshot({ path: screenshotPath('import-done') });
   await found.getByRole('button', { name: /Open the chat/ }).click();
 
@@ -89,4 +95,34 @@ test('says plainly when a file is not something it can import', async () => {
   await expect(page.getByRole('alert')).toContainText(/does not recognise|not a|unknown/i);
   await page.getByRole('button', { name: 'Choose another file' }).click();
   await expect(page.getByRole('button', { name: 'Choose a file…' })).toBeVisible();
+});
+
+test('imports a Signal backup: the page says how to make one, asks for its 30-digit passphrase, then imports', async () => {
+  const { page } = app;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-e2e-signal-'));
+  try {
+    const file = path.join(dir, 'signal-2024-03-10-10-00-00.backup');
+    writeSignalBackup(file, sampleSignalDb());
+    await page.getByRole('button', { name: 'Import a phone backup' }).click();
+    // Before anything is chosen, the page tells how to make a Signal backup and where the
+    // passphrase comes from.
+    await expect(page.getByText(/Chat backups › Turn on/)).toBeVisible();
+    await expect(page.getByText(/30-digit passphrase only then, once/)).toBeVisible();
+
+    await app.queuePick(file);
+    await page.getByRole('button', { name: 'Choose a file…' }).click();
+    const found = page.getByRole('region', { name: 'What was found' });
+    await expect(found).toContainText('Signal Android backup');
+    const passphrase = found.getByLabel('This backup is encrypted. Enter its 30-digit passphrase');
+    await passphrase.fill('12345 12345 12345');
+    await expect(found.getByRole('button', { name: 'Unlock' })).toBeDisabled();
+    await passphrase.fill(TEST_PASSPHRASE.replace(/(\d{5})(?=\d)/g, '$1 '));
+    await found.getByRole('button', { name: 'Unlock' }).click();
+    await expect(found.getByTestId('preview-chats')).toHaveText('3');
+    await page.screenshot({ path: screenshotPath('import-signal-preview') });
+    await found.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(found.getByRole('status')).toContainText(/Imported \d+ new messages in 3 chats/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

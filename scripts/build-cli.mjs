@@ -25,6 +25,8 @@ const entries = {
   chatkeep: 'src/cli/main.ts',
   'store.worker': 'src/store/worker/store.worker.ts',
   'backup.worker': 'src/backup/worker/backup.worker.ts',
+  'media.worker': 'src/backup/worker/media.worker.ts',
+  'import.worker': 'src/services/import-worker/import.worker.ts',
 };
 
 const entryPoints = Object.fromEntries(

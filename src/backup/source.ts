@@ -27,6 +27,14 @@ export interface MediaRef {
 export interface StoreSnapshotReader {
   monthGroups(): Iterable<MonthGroup>;
   readMonthBundle(chatId: number | string, month: string): ChatBundle;
+  /**
+   * Optional, faster: the month as its header records and one JSON line per message (each a
+   * MessageRecord) with the message key, streamed in the order of readMonthBundle's messages.
+   */
+  readMonthLines?(
+    chatId: number | string,
+    month: string,
+  ): { head: Omit<ChatBundle, 'messages'>; rows: Iterable<[string, string]> };
   mediaRefs(): Iterable<MediaRef>;
 }
 

@@ -54,12 +54,42 @@ const BY_ERROR_CODE: Record<string, ExitCode> = {
   NEEDS_KEY: EXIT.USAGE,
   NEEDS_OWNER: EXIT.USAGE,
   UNKNOWN_FORMAT: EXIT.USAGE,
+  EMPTY_FILE: EXIT.USAGE,
+  UNSUPPORTED_VERSION: EXIT.USAGE,
+  INVALID_OPTION: EXIT.USAGE,
+  TRUNCATED_FILE: EXIT.DAMAGED,
+  DAMAGED_FILE: EXIT.DAMAGED,
   IMPORT_CANCELLED: EXIT.CANCELLED,
+  // The import worker's own failures: unexpected, with the stack trace on request.
+  IMPORT_FAILED: EXIT.ERROR,
+  // The chat store (src/store), which every command that writes chats may meet.
   INGEST_CANCELLED: EXIT.CANCELLED,
+  STORE_DISK_FULL: EXIT.STORAGE,
+  STORE_BUSY: EXIT.LOCKED,
+  STORE_CORRUPT: EXIT.DAMAGED,
+  STORE_TOO_NEW: EXIT.TOO_NEW,
+  STORE_NEEDS_MIGRATION: EXIT.USAGE,
+  STORE_NOT_FOUND: EXIT.USAGE,
+  // Programming errors or crashes rather than anything the person can fix: exit 1 on purpose.
+  WORKER_CRASHED: EXIT.ERROR,
+  CLIENT_CLOSED: EXIT.ERROR,
+  STORE_ERROR: EXIT.ERROR,
+  STORE_CLOSED: EXIT.ERROR,
+  STORE_READONLY: EXIT.ERROR,
+  STORE_WORKER_CRASHED: EXIT.ERROR,
+  INVALID_RECORD: EXIT.ERROR,
+  INVALID_MEDIA_HASH: EXIT.ERROR,
+  MESSAGE_NOT_FOUND: EXIT.ERROR,
   // chatkeep export (src/export)
   EXPORT_DESTINATION: EXIT.USAGE,
   CHAT_NOT_FOUND: EXIT.USAGE,
+  EXPORT_FAILED: EXIT.ERROR,
 };
+
+/** Whether an error code has its own entry (a test keeps every known code listed). */
+export function hasExitCode(code: string): boolean {
+  return Object.hasOwn(BY_ERROR_CODE, code);
+}
 
 export function exitCodeFor(error: unknown): ExitCode {
   const code = errorCode(error);
@@ -78,13 +108,16 @@ export function errorCode(error: unknown): string | undefined {
 export const EXIT_CODE_HELP = `Exit codes:
   0   success
   1   unexpected error
-  2   usage error (bad option, unknown snapshot or chat, no password source, a folder that is not empty)
-  3   wrong password or recovery key (import: wrong backup key)
-  4   repository damaged (check found problems; restore or repair could not save everything)
+  2   usage error (bad option, unknown snapshot, no password source, a folder that is not empty;
+      import: a file Chatkeep does not read, an empty file, a missing key or --me;
+      export: no --out, an unknown chat, an --out folder that is not empty)
+  3   wrong password or recovery key (import: wrong backup key or passphrase)
+  4   repository damaged (check found problems; restore or repair could not save everything;
+      import: the phone's file is cut short or damaged)
   5   repository locked by another running chatkeep or the app
   6   rollback detected (the repository is older than the last one this store saw)
   7   storage error (disk full, permission denied, folder unavailable)
-  8   cancelled (Ctrl-C)
+  8   cancelled (Ctrl-C or SIGTERM)
   9   repository not found (run "chatkeep init" first)
   10  repository written by a newer Chatkeep (update first)
   11  backup folder not fully synced to this computer yet (files still in the cloud or arriving)`;

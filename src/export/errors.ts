@@ -3,6 +3,17 @@
  * codes, the app shows their sentence). Every message says what is wrong and what to do.
  */
 
+/** Every code an export error can carry (the CLI's exit-code table covers each). */
+export const EXPORT_ERROR_CODES = [
+  'INVALID_ARGUMENT',
+  'CHAT_NOT_FOUND',
+  'EXPORT_DESTINATION',
+  'STORAGE',
+  'CANCELLED',
+  // The export worker's own failures (src/export/worker).
+  'EXPORT_FAILED',
+] as const;
+
 export class ExportError extends Error {
   constructor(
     readonly code: string,

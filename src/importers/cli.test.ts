@@ -7,7 +7,8 @@ import type { CliIo } from '../cli/context.js';
 import { exitCodeFor } from '../cli/exit-codes.js';
 import { buildProgram } from '../cli/program.js';
 import { ChatStore } from '../store/index.js';
-import { registerImportCommand } from './cli.js';
+import { registerImportCommand, SIGNAL_PASSPHRASE_ENV } from './cli.js';
+import { TEST_PASSPHRASE, sampleSignalDb, writeSignalBackup } from './fixtures/signal-backup.js';
 
 const REAL = '/work/shared/fixtures/whatsapp-export-ios/chat-export.zip';
 
@@ -21,6 +22,7 @@ afterEach(() => {
 
 async function run(
   args: string[],
+  env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string; error: unknown }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -32,7 +34,11 @@ async function run(
     stdout,
     stderr,
     signal: new AbortController().signal,
-    secrets: {},
+    secrets: {
+      env,
+      interactive: false,
+      prompt: () => Promise.reject(new Error('no terminal in tests')),
+    },
   } as unknown as CliIo;
   const program = buildProgram(io, [registerImportCommand]);
   let code = 0;
@@ -69,8 +75,8 @@ describe('chatkeep import', () => {
       result: { messages: number; ingest: { messagesAdded: number } };
     };
     expect(doc.ok).toBe(true);
-    expect(doc.result.messages).toBe(50);
-    expect(doc.result.ingest.messagesAdded).toBe(50);
+    expect(doc.result.messages).toBe(52);
+    expect(doc.result.ingest.messagesAdded).toBe(52);
     const s = ChatStore.open(store);
     try {
       expect(s.listChats()).toHaveLength(1);
@@ -83,7 +89,7 @@ describe('chatkeep import', () => {
     const store = path.join(dir, 'store');
     const r = await run(['import', REAL, '--store', store, '--inspect']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/50 messages in 1 chat/);
+    expect(r.stdout).toMatch(/52 messages in 1 chat/);
     expect(fs.existsSync(store)).toBe(false);
   });
 
@@ -106,5 +112,34 @@ describe('chatkeep import', () => {
       'x',
     ]);
     expect(r.code).toBe(2);
+  });
+
+  it('imports a Signal backup with its passphrase from a file or the environment, never an argument', async () => {
+    const file = path.join(dir, 'signal-2024-03-10-10-00-00.backup');
+    writeSignalBackup(file, sampleSignalDb());
+    const store = path.join(dir, 'store');
+    const none = await run(['import', file, '--store', store, '--json']);
+    expect(none.code).toBe(2);
+    expect((none.error as { code: string }).code).toBe('NEEDS_KEY');
+    expect(fs.existsSync(store)).toBe(false);
+    const passFile = path.join(dir, 'pass.txt');
+    fs.writeFileSync(passFile, `${TEST_PASSPHRASE.replace(/(\d{5})(?=\d)/g, '$1 ')}\n`);
+    const r = await run([
+      'import',
+      file,
+      '--store',
+      store,
+      '--json',
+      '--passphrase-file',
+      passFile,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { result: { format: string; chats: number } };
+    expect(doc.result).toMatchObject({ format: 'signal-android', chats: 3 });
+    const wrong = await run(['import', file, '--store', store, '--json'], {
+      [SIGNAL_PASSPHRASE_ENV]: '0'.repeat(30),
+    });
+    expect(wrong.code).toBe(3);
+    expect((wrong.error as { message: string }).message).toMatch(/passphrase does not open/);
   });
 });

@@ -1,28 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
-import { ChatStore, type IngestResult } from '../store/index.js';
+import type { IngestResult } from '../store/index.js';
+import { DB_FILE } from '../store/open-db.js';
+import { MEDIA_DIR } from '../store/chat-store.js';
 import { commandContext, defaultIo, type CliIo } from '../cli/context.js';
 import { CliUsageError } from '../cli/errors.js';
 import { formatBytes } from '../cli/format.js';
-import { NeedsOwnerError, UnknownFormatError } from './core/errors.js';
-import type { ImportOptions, ImportPreview, ImportResult } from './core/types.js';
-import { detectImport } from './index.js';
+import { readSecretFile } from '../cli/secrets.js';
+import { runImportJob } from '../services/import-worker/import-client.js';
+import type { PlainImportOptions } from '../services/import-worker/protocol.js';
+import { NeedsKeyError } from './core/errors.js';
+import type { Detection, ImportPreview, ImportResult } from './core/types.js';
+import { recogniseImport } from './index.js';
 
 /**
- * `chatkeep import PATH`: the same importers the app runs, from the command line. Global options
- * `--store` and `--json` come from the root program.
+ * `chatkeep import PATH`: the same importers the app runs, in the same kind of worker thread, so
+ * Ctrl-C or SIGTERM reaches even an import busy in one long synchronous pass (the worker reads a
+ * flag shared with this thread) and its temp files are removed by this thread whatever happens.
+ * Global options `--store` and `--json` come from the root program.
  */
 
 interface ImportFlags {
   key?: string;
   keyFile?: string;
+  passphraseFile?: string;
   me?: string;
   title?: string;
   media?: string;
   waDb?: string;
   timeZone?: string;
   dateOrder?: 'day-first' | 'month-first';
+  allowLargeMedia?: boolean;
   inspect?: boolean;
 }
+
+/** Environment variable for a Signal backup's passphrase (for scripts; never an argument). */
+export const SIGNAL_PASSPHRASE_ENV = 'CHATKEEP_SIGNAL_PASSPHRASE';
 
 /** Missing `--me` on a text export: a usage error (exit 2) that lists the participants. */
 export class OwnerRequiredUsageError extends Error {
@@ -53,7 +67,14 @@ function describePreview(p: ImportPreview): string {
     if (p.suggestedOwner)
       lines.push(`most likely you: ${p.suggestedOwner} (pass --me "${p.suggestedOwner}")`);
   }
-  if (p.needs.key) lines.push('needs the 64-digit key (--key) or the key file (--key-file)');
+  if (p.needs.key) {
+    lines.push(
+      p.format === 'signal-android'
+        ? `needs the 30-digit passphrase (--passphrase-file, or ${SIGNAL_PASSPHRASE_ENV})`
+        : 'needs the 64-digit key (--key) or the key file (--key-file)',
+    );
+  }
+  for (const w of p.warnings) lines.push(`note: ${w}`);
   return lines.join('\n');
 }
 
@@ -70,6 +91,53 @@ function describeResult(r: ImportResult): string {
   );
 }
 
+/**
+ * A Signal backup's passphrase: from a file, the environment or a prompt on a terminal; never a
+ * command-line argument (visible in `ps` and shell history).
+ */
+async function signalPassphrase(flags: ImportFlags, io: CliIo): Promise<string | undefined> {
+  if (flags.passphraseFile) return (await readSecretFile(flags.passphraseFile)).trim();
+  const fromEnv = io.secrets.env[SIGNAL_PASSPHRASE_ENV];
+  if (fromEnv) return fromEnv.trim();
+  if (flags.inspect) return undefined;
+  if (!io.secrets.interactive) {
+    throw new NeedsKeyError(
+      `This Signal backup is encrypted: give its 30-digit passphrase with --passphrase-file FILE or ${SIGNAL_PASSPHRASE_ENV}`,
+    );
+  }
+  return io.secrets.prompt("The Signal backup's 30-digit passphrase:");
+}
+
+interface StoreFootprint {
+  dir: boolean;
+  db: boolean;
+  media: boolean;
+}
+
+function footprint(dir: string): StoreFootprint {
+  return {
+    dir: fs.existsSync(dir),
+    db: fs.existsSync(path.join(dir, DB_FILE)),
+    media: fs.existsSync(path.join(dir, MEDIA_DIR)),
+  };
+}
+
+/**
+ * After a failed import into a store that did not exist before, remove what the import created:
+ * a refused import leaves no empty store behind. An existing store is left alone (the import's
+ * single transaction already rolled back; media files it copied are harmless orphans).
+ */
+function removeNewStore(dir: string, before: StoreFootprint): void {
+  if (before.db) return;
+  if (!before.dir) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  for (const suffix of ['', '-wal', '-shm', '-journal'])
+    fs.rmSync(path.join(dir, DB_FILE + suffix), { force: true });
+  if (!before.media) fs.rmSync(path.join(dir, MEDIA_DIR), { recursive: true, force: true });
+}
+
 export function registerImportCommand(program: Command, io?: CliIo): void {
   const cliIo = io ?? defaultIo(new AbortController().signal);
   program
@@ -77,10 +145,14 @@ export function registerImportCommand(program: Command, io?: CliIo): void {
     .description("import a phone's backup or chat export into the chat store")
     .argument(
       '<path>',
-      'export (.txt/.zip/folder), msgstore.db(.crypt14/.crypt15), ChatStorage.sqlite or iPhone backup folder, Telegram result.json or its folder',
+      'export (.txt/.zip/folder), msgstore.db(.crypt14/.crypt15), ChatStorage.sqlite or iPhone backup folder, Telegram result.json or its folder, Signal .backup',
     )
     .option('--key <hex>', '64-digit WhatsApp backup key (spaces allowed)')
     .option('--key-file <file>', 'encrypted_backup.key (crypt15) or key (crypt14)')
+    .option(
+      '--passphrase-file <file>',
+      `a Signal backup's 30-digit passphrase (or set ${SIGNAL_PASSPHRASE_ENV}; else asked)`,
+    )
     .option(
       '--me <name>',
       'who you are in a WhatsApp text export (or your Telegram name / user id)',
@@ -90,43 +162,54 @@ export function registerImportCommand(program: Command, io?: CliIo): void {
     .option('--wa-db <file>', 'Android wa.db, for contact names')
     .option('--time-zone <iana>', "time zone of a text export (default: this computer's)")
     .option('--date-order <order>', 'day-first or month-first, when a text export cannot tell')
+    .option(
+      '--allow-large-media',
+      'unpack zip entries that expand more than 1000 times or beyond 2 GiB (refused by default)',
+    )
     .option('--inspect', 'only show what would be imported')
-    .action(async (path: string, flags: ImportFlags, cmd: Command) => {
+    .action(async (source: string, flags: ImportFlags, cmd: Command) => {
       const ctx = commandContext(cmd, cliIo);
       if (flags.key && flags.keyFile)
         throw new CliUsageError('Give either --key or --key-file, not both');
-      const found = await detectImport(path);
-      if (!found) {
-        throw new UnknownFormatError(
-          `Chatkeep does not recognise ${path} as a chat export or backup`,
-        );
-      }
-      const { importer, detection } = found;
-      ctx.out.info(`${detection.description}`);
-      const sink = ctx.progress();
-      const opts: ImportOptions = {
+      const file = path.resolve(source);
+      const { detection } = await recogniseImport(file);
+      ctx.out.info(detection.description);
+      const key =
+        detection.format === 'signal-android' ? await signalPassphrase(flags, cliIo) : flags.key;
+      const options: PlainImportOptions = {
         owner: flags.me,
         chatTitle: flags.title,
-        key: flags.key,
-        keyFile: flags.keyFile,
-        mediaDir: flags.media,
-        waDbPath: flags.waDb,
+        key,
+        keyFile: flags.keyFile ? path.resolve(flags.keyFile) : undefined,
+        mediaDir: flags.media ? path.resolve(flags.media) : undefined,
+        waDbPath: flags.waDb ? path.resolve(flags.waDb) : undefined,
         timeZone: flags.timeZone,
         dateOrder: flags.dateOrder,
-        signal: cliIo.signal,
-        onProgress: (p) =>
-          sink.update({
-            phase: p.phase,
-            itemsDone: p.items,
-            itemsTotal: 0,
-            bytesDone: p.bytes,
-            bytesTotal: p.bytesTotal,
-            etaMs: null,
-          }),
+        allowLargeMedia: flags.allowLargeMedia,
       };
+      const sink = ctx.progress();
+      const run = (op: 'inspect' | 'import') =>
+        runImportJob(
+          { op, path: file, options, storeDir: path.resolve(ctx.g.store) },
+          {
+            signal: cliIo.signal,
+            onProgress: (p) =>
+              sink.update({
+                phase: p.phase,
+                itemsDone: p.items,
+                itemsTotal: 0,
+                bytesDone: p.bytes,
+                bytesTotal: p.bytesTotal,
+                etaMs: null,
+              }),
+          },
+        );
       try {
         if (flags.inspect || (detection.format === 'whatsapp-export' && !flags.me)) {
-          const preview = await importer.inspect(path, opts);
+          const { preview } = (await run('inspect')) as {
+            detection: Detection;
+            preview: ImportPreview;
+          };
           sink.stop();
           if (!flags.inspect && preview.needs.owner) {
             if (!ctx.out.json) cliIo.stdout.write(`${describePreview(preview)}\n`);
@@ -143,24 +226,26 @@ export function registerImportCommand(program: Command, io?: CliIo): void {
           ctx.out.result({ detection, preview }, () => describePreview(preview));
           return;
         }
-        const store = ChatStore.open(ctx.g.store);
+        const storeDir = path.resolve(ctx.g.store);
+        const before = footprint(storeDir);
+        let result: ImportResult;
         try {
-          const result = await importer.import(path, store, opts);
-          sink.stop();
-          for (const w of result.warnings) ctx.out.warn(w);
-          ctx.out.result({ detection, result }, () => describeResult(result));
+          result = (await run('import')) as ImportResult;
         } catch (e) {
-          if (e instanceof NeedsOwnerError) {
-            throw new OwnerRequiredUsageError(e.message, {
+          removeNewStore(storeDir, before);
+          const owner = e as { code?: string; participants?: string[]; suggestedOwner?: string };
+          if (owner.code === 'NEEDS_OWNER') {
+            throw new OwnerRequiredUsageError((e as Error).message, {
               needs: 'owner',
-              participants: e.participants,
-              suggestedOwner: e.suggestedOwner,
+              participants: owner.participants ?? [],
+              suggestedOwner: owner.suggestedOwner ?? null,
             });
           }
           throw e;
-        } finally {
-          store.close();
         }
+        sink.stop();
+        for (const w of result.warnings) ctx.out.warn(w);
+        ctx.out.result({ detection, result }, () => describeResult(result));
       } finally {
         sink.stop();
       }

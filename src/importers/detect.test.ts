@@ -11,7 +11,9 @@ import {
 } from './fixtures/msgstore.js';
 import { writeSingleChatExport, writeTelegramExport } from './fixtures/telegram.js';
 import { renderExport, sampleChat } from './fixtures/whatsapp-export.js';
-import { detectImport, IMPORTERS, importerById } from './index.js';
+import { sampleSignalDb, writeSignalBackup } from './fixtures/signal-backup.js';
+import { EmptyFileError, UnknownFormatError } from './core/errors.js';
+import { detectImport, IMPORTERS, importerById, recogniseImport } from './index.js';
 
 let dir: string;
 beforeAll(() => {
@@ -32,6 +34,14 @@ describe('detectImport', () => {
     writeIosBackup(p('iosbackup'), p('ios.sqlite'), {});
     writeTelegramExport(p('tg'));
     writeSingleChatExport(p('tg1'));
+    fs.mkdirSync(p('signal'));
+    writeSignalBackup(
+      path.join(p('signal'), 'signal-2024-01-02-03-04-05.backup'),
+      sampleSignalDb(),
+      {
+        version: 0,
+      },
+    );
     const cases: [string, string, string][] = [
       ['/work/shared/fixtures/whatsapp-export-ios/chat-export.zip', 'whatsapp-export', 'zip'],
       [p('a.txt'), 'whatsapp-export', 'txt'],
@@ -42,6 +52,8 @@ describe('detectImport', () => {
       [p('iosbackup'), 'whatsapp-ios', 'backup'],
       [p('tg'), 'telegram-json', 'folder'],
       [path.join(p('tg1'), 'result.json'), 'telegram-json', 'file'],
+      [path.join(p('signal'), 'signal-2024-01-02-03-04-05.backup'), 'signal-android', 'file-v0'],
+      [p('signal'), 'signal-android', 'folder-v0'],
     ];
     for (const [input, format, variant] of cases) {
       const found = await detectImport(input);
@@ -61,8 +73,20 @@ describe('detectImport', () => {
     expect(await detectImport(path.join(dir, 'empty'))).toBeNull();
   });
 
+  it('says why nothing reads a path: missing, empty, or unknown', async () => {
+    fs.writeFileSync(path.join(dir, 'zero.txt'), '');
+    await expect(recogniseImport(path.join(dir, 'zero.txt'))).rejects.toThrow(EmptyFileError);
+    await expect(recogniseImport(path.join(dir, 'zero.txt'))).rejects.toThrow(
+      /is empty \(0 bytes\)/,
+    );
+    await expect(recogniseImport(path.join(dir, 'nope'))).rejects.toThrow(/does not exist/);
+    fs.writeFileSync(path.join(dir, 'n2.json'), '[1,2,3]');
+    await expect(recogniseImport(path.join(dir, 'n2.json'))).rejects.toThrow(UnknownFormatError);
+  });
+
   it('lists each importer once by id', () => {
     expect(IMPORTERS.map((i) => i.id).sort()).toEqual([
+      'signal-android',
       'telegram-json',
       'whatsapp-crypt',
       'whatsapp-export',

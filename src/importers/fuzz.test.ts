@@ -16,6 +16,19 @@ import { whatsappCryptImporter } from './whatsapp-crypt/importer.js';
 import { whatsappExportImporter } from './whatsapp-export/importer.js';
 import { whatsappIosImporter } from './whatsapp-ios/importer.js';
 import { parseMessages, scanExport } from './whatsapp-export/parse.js';
+import {
+  SignalBackupWriter,
+  TEST_PASSPHRASE,
+  sampleSignalDb,
+  writeSignalBackup,
+  type SqlParam,
+} from './fixtures/signal-backup.js';
+import { BackupFileReader } from './signal-android/backup-file.js';
+import { deriveBackupKeys } from './signal-android/keys.js';
+import { signalAndroidImporter } from './signal-android/importer.js';
+import { pollFrom, reactionsFrom, replyStanzaId } from './whatsapp-ios/metadata.js';
+import { receiptInfo } from './fixtures/chatstorage.js';
+import Database from 'better-sqlite3';
 
 /**
  * Random and mutated inputs to every parser, imported into a real chat store: each run must end
@@ -32,6 +45,7 @@ let telegram: Buffer;
 let store: ChatStore;
 let msgstore: Buffer;
 let chatStorage: Buffer;
+let signal: Buffer;
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-'));
@@ -44,6 +58,8 @@ beforeAll(() => {
   msgstore = fs.readFileSync(db);
   writeChatStorage(path.join(dir, 'cs.sqlite'), sampleWaChats());
   chatStorage = fs.readFileSync(path.join(dir, 'cs.sqlite'));
+  writeSignalBackup(path.join(dir, 'signal.backup'), sampleSignalDb());
+  signal = fs.readFileSync(path.join(dir, 'signal.backup'));
   const tg = path.join(dir, 'tg');
   writeTelegramExport(tg);
   telegram = fs.readFileSync(path.join(tg, 'result.json'));
@@ -228,6 +244,163 @@ describe('fuzz: SQLite sources', () => {
         await expectTypedOrResult(() => importer.import(f, store));
       }),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe('fuzz: Signal Android backups', () => {
+  // One key for every file these properties write: the 250,000-round stretching runs once.
+  const salt = Buffer.alloc(32, 3);
+  const keys = deriveBackupKeys(TEST_PASSPHRASE, salt);
+
+  const param: fc.Arbitrary<SqlParam> = fc.oneof(
+    fc.constant(null),
+    fc.string(),
+    fc.integer(),
+    fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+    // Whole numbers travel as integers; doubles as doubles.
+    fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Number.isInteger(d)),
+    fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)),
+  );
+
+  it('the frame reader gives back every frame the writer wrote, in both formats', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(0 as const, 1 as const),
+        fc.array(
+          fc.oneof(
+            fc.record({ sql: fc.string(), params: fc.array(param, { maxLength: 6 }) }),
+            fc.record({ body: fc.uint8Array({ maxLength: 3000 }) }),
+          ),
+          { maxLength: 20 },
+        ),
+        async (version, items) => {
+          const f = path.join(dir, `sf${n++}.backup`);
+          const w = new SignalBackupWriter(f, { version, salt, keys, iv: Buffer.alloc(16, 0xff) });
+          w.version(7);
+          items.forEach((it, i) =>
+            'sql' in it ? w.statement(it.sql, it.params) : w.attachment(i, 0, it.body),
+          );
+          w.end();
+          w.close();
+          const r = await BackupFileReader.openWithKeys(f, keys);
+          try {
+            expect((await r.next()).frame).toEqual({ type: 'version', version: 7 });
+            for (const [i, it] of items.entries()) {
+              const { frame } = await r.next();
+              if ('sql' in it) {
+                expect(frame).toEqual({
+                  type: 'statement',
+                  sql: {
+                    statement: it.sql,
+                    params: it.params.map((p) =>
+                      typeof p === 'bigint' &&
+                      p >= BigInt(Number.MIN_SAFE_INTEGER) &&
+                      p <= BigInt(Number.MAX_SAFE_INTEGER)
+                        ? Number(p)
+                        : p,
+                    ),
+                  },
+                });
+              } else {
+                expect(frame).toMatchObject({
+                  type: 'attachment',
+                  rowId: i,
+                  length: it.body.length,
+                });
+                const got: Buffer[] = [];
+                expect(await r.readBody((b) => void got.push(Buffer.from(b)))).toBe(true);
+                expect(Buffer.concat(got)).toEqual(Buffer.from(it.body));
+              }
+            }
+            expect((await r.next()).frame).toEqual({ type: 'end' });
+          } finally {
+            await r.close();
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('any bytes after a valid header end in frames or a typed error', async () => {
+    const head = signal.subarray(0, signal.readUInt32BE(0) + 4);
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 400 }), async (bytes) => {
+        const f = path.join(dir, `sr${n++}.backup`);
+        fs.writeFileSync(f, Buffer.concat([head, bytes]));
+        let reader: BackupFileReader | null = null;
+        try {
+          reader = await BackupFileReader.openWithKeys(f, keys);
+          for (let i = 0; i < 50; i++) if ((await reader.next()).frame.type === 'end') break;
+        } catch (e) {
+          if (!isImportError(e)) throw e;
+        } finally {
+          await reader?.close();
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('mutated backups imported into the real store end in a result or a typed error', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (ms) => {
+        const f = path.join(dir, `sm${n++}.backup`);
+        fs.writeFileSync(f, mutate(signal, ms));
+        await expectTypedOrResult(() =>
+          signalAndroidImporter.import(f, store, { key: TEST_PASSPHRASE }),
+        );
+      }),
+      // Each run stretches the passphrase (a quarter of a second): fewer runs than the others.
+      { numRuns: 25 },
+    );
+  }, 120_000);
+});
+
+describe('fuzz: WhatsApp iOS metadata blobs', () => {
+  it('replies, reactions and polls read from any bytes without throwing', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        replyStanzaId(bytes);
+        expect(Array.isArray(reactionsFrom(bytes))).toBe(true);
+        const poll = pollFrom(bytes);
+        if (poll) expect(typeof poll.question).toBe('string');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('ChatStorage with random and mutated blobs imports into the real store', async () => {
+    const good = receiptInfo({
+      keyId: 'x',
+      fromMe: false,
+      ts: 0,
+      type: 46,
+      reactions: [{ fromMe: false, sender: '41790000002@s.whatsapp.net', emoji: '👍', ts: 1 }],
+      poll: { question: 'Q', options: ['a', 'b'], votes: [{ jid: '1@lid', choices: [1, 7] }] },
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }),
+          fc.array(mutation, { maxLength: 3 }).map((ms) => mutate(Buffer.from(good ?? []), ms)),
+        ),
+        fc.uint8Array({ maxLength: 100 }),
+        async (receipt, metadata) => {
+          const f = path.join(dir, `cs${n++}.sqlite`);
+          fs.writeFileSync(f, chatStorage);
+          const db = new Database(f);
+          db.prepare(
+            'INSERT INTO ZWAMESSAGEINFO (ZMESSAGE, ZRECEIPTINFO) SELECT Z_PK, ? FROM ZWAMESSAGE',
+          ).run(Buffer.from(receipt));
+          db.prepare('UPDATE ZWAMESSAGE SET ZMESSAGETYPE = 46 WHERE Z_PK % 3 = 0').run();
+          db.prepare('UPDATE ZWAMEDIAITEM SET ZMETADATA = ?').run(Buffer.from(metadata));
+          db.close();
+          await expectTypedOrResult(() => whatsappIosImporter.import(f, store));
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 });

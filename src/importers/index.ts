@@ -3,7 +3,10 @@
  * (src/store/records.ts) and hands them to the chat store's single-transaction ingest, after
  * copying media into the store's content-addressed media folder.
  */
+import fs from 'node:fs';
+import { EmptyFileError, UnknownFormatError } from './core/errors.js';
 import type { Detection, Importer } from './core/types.js';
+import { signalAndroidImporter } from './signal-android/importer.js';
 import { telegramImporter } from './telegram/importer.js';
 import { whatsappCryptImporter } from './whatsapp-crypt/importer.js';
 import { whatsappExportImporter } from './whatsapp-export/importer.js';
@@ -15,9 +18,11 @@ export { whatsappExportImporter } from './whatsapp-export/importer.js';
 export { telegramImporter } from './telegram/importer.js';
 export { whatsappCryptImporter } from './whatsapp-crypt/importer.js';
 export { whatsappIosImporter } from './whatsapp-ios/importer.js';
+export { signalAndroidImporter } from './signal-android/importer.js';
 
 /** In the order detection tries them: cheap, certain checks first. */
 export const IMPORTERS: readonly Importer[] = [
+  signalAndroidImporter,
   whatsappCryptImporter,
   whatsappIosImporter,
   telegramImporter,
@@ -42,4 +47,29 @@ export async function detectImport(
     if (detection) return { importer, detection };
   }
   return null;
+}
+
+/**
+ * The importer for `path`, or a typed error saying why there is none: the path is missing, the
+ * file is empty, or nothing here reads it.
+ */
+export async function recogniseImport(
+  path: string,
+): Promise<{ importer: Importer; detection: Detection }> {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(path);
+  } catch {
+    throw new UnknownFormatError(`${path} does not exist or cannot be read`);
+  }
+  if (st.isFile() && st.size === 0) {
+    throw new EmptyFileError(`The file ${path} is empty (0 bytes): there is nothing to import`);
+  }
+  const found = await detectImport(path);
+  if (!found) {
+    throw new UnknownFormatError(
+      `Chatkeep does not recognise ${path} as a chat export or backup it can import`,
+    );
+  }
+  return found;
 }

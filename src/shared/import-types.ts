@@ -2,7 +2,8 @@
 export interface ImportPreviewView {
   grantId: string;
   fileName: string;
-  format: 'whatsapp-export' | 'whatsapp-crypt' | 'whatsapp-ios' | 'telegram-json';
+  format:
+    'whatsapp-export' | 'whatsapp-crypt' | 'whatsapp-ios' | 'telegram-json' | 'signal-android';
   description: string;
   chats: { key: string; title: string; type: 'direct' | 'group'; messages: number }[];
   messages: number;

@@ -48,8 +48,22 @@ export interface SnapshotReader {
   monthGroups(): MonthGroup[];
   /** Exactly the messages of that chat in that month, with the records needed to ingest them. */
   readMonthBundle(chatId: number, month: string): ChatBundle;
+  /**
+   * The same month as JSON, ready for a backup: the bundle without its messages, and one line
+   * per message (the MessageRecord as JSON) with its key, streamed (a month can hold hundreds
+   * of thousands of messages). Built mostly by SQLite's JSON functions: at a million messages,
+   * records as objects cost more than everything else a backup does. Iterate `rows` once,
+   * before any other call on this reader.
+   */
+  readMonthLines(chatId: number, month: string): MonthLines;
   /** Each included media file once. An array: it may be iterated while reading bundles. */
   mediaRefs(): MediaRef[];
+}
+
+export interface MonthLines {
+  head: Omit<ChatBundle, 'messages'>;
+  /** [line, message key], in the order of readMonthBundle's messages. */
+  rows: Iterable<[string, string]>;
 }
 
 interface MsgRow {
@@ -138,6 +152,21 @@ export function createSnapshotReader(db: Database.Database): {
        FROM messages m JOIN reactions r ON r.message_id = m.id
        WHERE m.chat_id = ? AND m.sent_at >= ? AND m.sent_at < ? ORDER BY r.message_id, r.rowid`,
     ),
+    senders: p<{ sender_id: number }>(
+      `SELECT DISTINCT sender_id FROM messages
+       WHERE chat_id = ? AND sent_at >= ? AND sent_at < ? AND sender_id IS NOT NULL`,
+    ),
+    /** [id, sender_id, key, json without senderKey, attachments and reactions] */
+    lines: db
+      .prepare<unknown[], [number, number | null, string, string]>(
+        `SELECT m.id, m.sender_id, m.key,
+                json_object('key', m.key, 'sentAt', m.sent_at, 'text', m.text, 'kind', m.kind,
+                            'replyToKey', m.reply_to_key, 'editedAt', m.edited_at,
+                            'extra', json(m.extra))
+         FROM messages m
+         WHERE m.chat_id = ? AND m.sent_at >= ? AND m.sent_at < ? ORDER BY m.sent_at, m.id`,
+      )
+      .raw(),
     mediaRefs: p<MediaRef>(
       `SELECT hash, max(size) AS size, min(media_type) AS mediaType, min(mime) AS mime
        FROM attachments WHERE hash IS NOT NULL GROUP BY hash ORDER BY hash`,
@@ -155,6 +184,63 @@ export function createSnapshotReader(db: Database.Database): {
       people.set(id, p);
     }
     return p;
+  };
+
+  /**
+   * What reading one (chat, month) needs besides its message rows: the chat, the attachments
+   * and reactions by message id, and the people involved (members, senders, reactors), which
+   * the header lists so the group can be ingested anywhere.
+   */
+  const month_ = (chatId: number, month: string) => {
+    const chat = s.chat.get(chatId);
+    if (!chat) throw new RangeError(`No chat ${chatId} in the store`);
+    const [from, to] = monthRange(month);
+    const attachments = new Map<number, AttachmentRecord[]>();
+    for (const a of s.attachments.all(chatId, from, to)) {
+      const list = attachments.get(a.message_id) ?? [];
+      list.push({
+        mediaType: a.media_type,
+        mime: a.mime,
+        size: a.size,
+        hash: a.hash,
+        fileName: a.file_name,
+        width: a.width,
+        height: a.height,
+        durationMs: a.duration_ms,
+      });
+      attachments.set(a.message_id, list);
+    }
+    const involved = new Set<number>();
+    const memberIds = s.members.all(chatId).map((m) => m.person_id);
+    memberIds.forEach((id) => involved.add(id));
+    const keyOf = (id: number | null): string | null => {
+      if (id === null) return null;
+      involved.add(id);
+      return person(id).key;
+    };
+    const reactions = new Map<number, ReactionRecord[]>();
+    for (const r of s.reactions.all(chatId, from, to)) {
+      const list = reactions.get(r.message_id) ?? [];
+      list.push({ senderKey: keyOf(r.sender_id), emoji: r.emoji, at: r.at });
+      reactions.set(r.message_id, list);
+    }
+    const byKey = (a: { key: string }, b: { key: string }): number =>
+      a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+    /** Call after the messages were read: senders join the people. */
+    const head = (): Omit<ChatBundle, 'messages'> => ({
+      source: { kind: chat.kind, accountKey: chat.account_key, label: chat.label },
+      chat: {
+        key: chat.key,
+        type: chat.type,
+        title: chat.title,
+        members: memberIds
+          .map((id) => person(id))
+          .sort(byKey)
+          .map((p) => p.key),
+      },
+      people: [...involved].map((id) => ({ ...person(id) })).sort(byKey),
+    });
+    return { from, to, attachments, reactions, keyOf, head };
   };
 
   const reader: SnapshotReader = {
@@ -178,68 +264,40 @@ export function createSnapshotReader(db: Database.Database): {
         messageCount: g.message_count,
       })),
     readMonthBundle(chatId, month) {
-      const chat = s.chat.get(chatId);
-      if (!chat) throw new RangeError(`No chat ${chatId} in the store`);
-      const [from, to] = monthRange(month);
-      const attachments = new Map<number, AttachmentRecord[]>();
-      for (const a of s.attachments.all(chatId, from, to)) {
-        const list = attachments.get(a.message_id) ?? [];
-        list.push({
-          mediaType: a.media_type,
-          mime: a.mime,
-          size: a.size,
-          hash: a.hash,
-          fileName: a.file_name,
-          width: a.width,
-          height: a.height,
-          durationMs: a.duration_ms,
-        });
-        attachments.set(a.message_id, list);
-      }
-      // Members, senders and reactors: the people a bundle needs to be ingested anywhere.
-      const involved = new Set<number>();
-      const memberIds = s.members.all(chatId).map((m) => m.person_id);
-      memberIds.forEach((id) => involved.add(id));
-      const keyOf = (id: number | null): string | null => {
-        if (id === null) return null;
-        involved.add(id);
-        return person(id).key;
-      };
-      const reactions = new Map<number, ReactionRecord[]>();
-      for (const r of s.reactions.all(chatId, from, to)) {
-        const list = reactions.get(r.message_id) ?? [];
-        list.push({ senderKey: keyOf(r.sender_id), emoji: r.emoji, at: r.at });
-        reactions.set(r.message_id, list);
-      }
-      const messages: MessageRecord[] = s.messages.all(chatId, from, to).map((m) => ({
-        key: m.key,
-        senderKey: keyOf(m.sender_id),
-        sentAt: m.sent_at,
-        text: m.text,
-        kind: m.kind,
-        replyToKey: m.reply_to_key,
-        editedAt: m.edited_at,
-        attachments: attachments.get(m.id) ?? [],
-        reactions: reactions.get(m.id) ?? [],
-        extra: m.extra === null ? null : (JSON.parse(m.extra) as Record<string, unknown>),
+      const m = month_(chatId, month);
+      const messages: MessageRecord[] = s.messages.all(chatId, m.from, m.to).map((row) => ({
+        key: row.key,
+        senderKey: m.keyOf(row.sender_id),
+        sentAt: row.sent_at,
+        text: row.text,
+        kind: row.kind,
+        replyToKey: row.reply_to_key,
+        editedAt: row.edited_at,
+        attachments: m.attachments.get(row.id) ?? [],
+        reactions: m.reactions.get(row.id) ?? [],
+        extra: row.extra === null ? null : (JSON.parse(row.extra) as Record<string, unknown>),
       }));
-      const byKey = (a: { key: string }, b: { key: string }): number =>
-        a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-      const bundlePeople = [...involved].map((id) => ({ ...person(id) })).sort(byKey);
-      return {
-        source: { kind: chat.kind, accountKey: chat.account_key, label: chat.label },
-        chat: {
-          key: chat.key,
-          type: chat.type,
-          title: chat.title,
-          members: memberIds
-            .map((id) => person(id))
-            .sort(byKey)
-            .map((p) => p.key),
-        },
-        people: bundlePeople,
-        messages,
-      };
+      return { ...m.head(), messages };
+    },
+    readMonthLines(chatId, month) {
+      const m = month_(chatId, month);
+      // The header lists every sender: ask for them first, then stream the messages.
+      for (const { sender_id } of s.senders.all(chatId, m.from, m.to)) m.keyOf(sender_id);
+      const head = m.head();
+      function* rows(): Generator<[string, string]> {
+        for (const [id, senderId, key, json] of s.lines.iterate(chatId, m.from, m.to)) {
+          const attachments = m.attachments.get(id);
+          const reactions = m.reactions.get(id);
+          // The JSON object from SQLite, closed with the fields it cannot know.
+          yield [
+            `${json.slice(0, -1)},"senderKey":${JSON.stringify(m.keyOf(senderId))},"attachments":${
+              attachments ? JSON.stringify(attachments) : '[]'
+            },"reactions":${reactions ? JSON.stringify(reactions) : '[]'}}`,
+            key,
+          ];
+        }
+      }
+      return { head, rows: rows() };
     },
     mediaRefs: () => s.mediaRefs.all(),
   };

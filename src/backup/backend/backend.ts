@@ -23,6 +23,8 @@ export interface Backend {
   stat(name: string): Promise<ObjectStat | null>;
   /** Human-readable location, for messages. */
   readonly location?: string;
+  /** For a folder on this computer, its path (a worker thread can open it too). */
+  readonly folder?: string;
   /**
    * Every copy of an object the storage holds: the object itself first, then copies a sync
    * client made of it (conflict copies). Backends without sync clients return at most one.

@@ -148,6 +148,7 @@ export function createFolderBackend(dir: string): Backend {
 
   return {
     location: root,
+    folder: root,
     list: (prefix) =>
       guard(prefix, async () => {
         const rel = prefix.replace(/\/+$/, '');

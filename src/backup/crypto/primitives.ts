@@ -26,6 +26,25 @@ export function seal(key: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Bu
   return out;
 }
 
+/** seal, written into `out` (exactly NONCE_BYTES + plaintext + TAG_BYTES long): no allocation. */
+export function sealInto(
+  key: Uint8Array,
+  plaintext: Uint8Array,
+  ad: Uint8Array,
+  out: Uint8Array,
+): void {
+  const nonce = out.subarray(0, NONCE_BYTES);
+  sodium.randombytes_buf(nonce);
+  sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+    out.subarray(NONCE_BYTES),
+    plaintext,
+    ad,
+    null,
+    nonce,
+    key,
+  );
+}
+
 /** Inverse of seal; null when the box does not authenticate (wrong key, tampered, truncated). */
 export function open(key: Uint8Array, box: Uint8Array, ad: Uint8Array): Buffer | null {
   if (box.length < NONCE_BYTES + TAG_BYTES) return null;

@@ -1,4 +1,6 @@
-import { blake2b256Parts, KEY_BYTES, open, seal } from './primitives.js';
+import { MESSAGE_LINES_AVG } from '../format/month-group.js';
+import { halfSipHashString, halfSipKey, type HalfSipKey } from './half-siphash.js';
+import { blake2b256Parts, KEY_BYTES, open, seal, sealInto } from './primitives.js';
 import { sodium } from './sodium.js';
 
 /** crypto_kdf context shared by all sub-keys of the master key (8 bytes). */
@@ -23,6 +25,8 @@ export class RepoKeys {
   readonly idKey: Buffer;
   readonly metaKey: Buffer;
   readonly chunkerKey: Buffer;
+  /** HalfSipHash key for month-group chunk boundaries (see format/month-group.ts). */
+  readonly boundaryKey: HalfSipKey;
 
   constructor(
     readonly master: Buffer,
@@ -33,6 +37,14 @@ export class RepoKeys {
     this.idKey = derive(master, SUBKEY_IDS.blobId);
     this.metaKey = derive(master, SUBKEY_IDS.metadata);
     this.chunkerKey = derive(master, SUBKEY_IDS.chunker);
+    this.boundaryKey = halfSipKey(
+      blake2b256Parts([Buffer.from('message boundaries', 'ascii')], this.chunkerKey),
+    );
+  }
+
+  /** Whether a message with this key ends its month group's chunk. */
+  isMessageBoundary(messageKey: string): boolean {
+    return halfSipHashString(this.boundaryKey, messageKey) % MESSAGE_LINES_AVG === 0;
   }
 
   /** Proves possession of the master key without revealing anything about it. */
@@ -55,6 +67,11 @@ export class RepoKeys {
       Buffer.of(BLOB_TYPES[type]),
       Buffer.from(id, 'hex'),
     ]);
+  }
+
+  /** Seals a blob into `out` (payload length + 40 bytes), e.g. straight into a pack. */
+  sealBlobInto(type: BlobType, id: string, payload: Uint8Array, out: Uint8Array): void {
+    sealInto(this.blobKey, payload, this.blobAd(type, id), out);
   }
 
   sealBlob(type: BlobType, id: string, payload: Uint8Array): Buffer {

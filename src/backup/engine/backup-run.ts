@@ -1,7 +1,6 @@
 import os from 'node:os';
 import { MEDIA_TYPES, type MediaType } from '../../store/records.js';
-import { encodeMonthGroupLines, MESSAGE_LINES_AVG } from '../format/month-group.js';
-import { splitLines } from './tree-list.js';
+import { monthGroupChunkBuffers } from './month-chunks.js';
 import {
   chatRefString,
   encodeSnapshot,
@@ -11,11 +10,12 @@ import {
   type MediaLine,
   type SnapshotDoc,
 } from '../format/snapshot.js';
-import { InvalidArgumentError, toStorageError } from '../errors.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { BackupSource, MediaRef, MonthGroup } from '../source.js';
 import type { BackupOptions, MediaStats } from '../types.js';
 import { PackWriter } from './blob-store.js';
-import { FastCdc } from './fastcdc.js';
+import type { IndexedPack } from './master-index.js';
+import { startMediaPipeline } from './media-pipeline.js';
 import { ProgressReporter } from './progress.js';
 import { isReadFailure } from './object-read.js';
 import {
@@ -85,7 +85,9 @@ export async function runBackup(
   const parentMedia = new Map<string, MediaLine>(parentLists.media.map((m) => [m.h, m]));
 
   const writer = new PackWriter(backend, keys, index);
-  const chunker = new FastCdc(keys.chunkerKey);
+  /** Packs the media pipeline wrote: named in this backup's index file with the writer's. */
+  const mediaPacks: IndexedPack[] = [];
+  let mediaBytesWritten = 0;
 
   const scanned = await source.readSnapshot(async (r) => {
     progress.report(
@@ -95,53 +97,8 @@ export async function runBackup(
     const groups: MonthGroup[] = [...r.monthGroups()];
     const refs: MediaRef[] = [...r.mediaRefs()];
 
-    // Messages
-    progress.phase();
-    const groupLines: GroupLine[] = [];
-    const titles = new Map<string, string>();
-    let identical = 0; // group lines exactly as in the parent
-    let done = 0;
-    for (const g of groups) {
-      // A month whose messages were all deleted is left out, so restore does not bring them back.
-      if (g.messageCount === 0) continue;
-      const ref: [string, string, string] = [g.sourceKind, g.sourceAccountKey, g.chatKey];
-      const prev = parentGroups.get(groupKey(ref, g.month));
-      let blobs: string[];
-      if (prev && prev.rev === g.rev && prev.blobs.every((id) => index.has(id))) {
-        blobs = prev.blobs;
-        if (prev.n === g.messageCount && prev.chatId === String(g.chatId)) identical++;
-      } else {
-        const bundle = r.readMonthBundle(g.chatId, g.month);
-        titles.set(JSON.stringify(ref), bundle.chat.title);
-        blobs = [];
-        for (const chunk of splitLines(
-          encodeMonthGroupLines(bundle),
-          keys.chunkerKey,
-          MESSAGE_LINES_AVG,
-        )) {
-          blobs.push(await writer.add('messages', Buffer.from(chunk, 'utf8')));
-        }
-      }
-      groupLines.push({
-        ref,
-        chatId: String(g.chatId),
-        month: g.month,
-        rev: g.rev,
-        n: g.messageCount,
-        blobs,
-      });
-      done++;
-      progress.report({
-        phase: 'messages',
-        itemsDone: done,
-        itemsTotal: groups.length,
-        bytesDone: 0,
-        bytesTotal: 0,
-      });
-    }
-
-    // Media
-    progress.phase();
+    // Media to read are known at once: their sealing starts now, on a core of its own when
+    // there is enough of it, while this thread does the messages.
     const included: MediaStats = {};
     const excluded: MediaStats = {};
     let missing = 0;
@@ -164,52 +121,108 @@ export async function runBackup(
     }
     const bytesTotal = toRead.reduce((a, m) => a + m.size, 0);
     let bytesDone = 0;
-    let filesDone = 0;
-    for (const m of toRead) {
-      const blobs: string[] = [];
-      let size = 0;
-      try {
-        for await (const chunk of chunker.chunkFile(source.mediaPath(m.hash))) {
-          blobs.push(await writer.add('media', chunk));
-          size += chunk.length;
-          bytesDone += chunk.length;
-          progress.report({
-            phase: 'media',
-            itemsDone: filesDone,
-            itemsTotal: toRead.length,
-            bytesDone,
-            bytesTotal,
-          });
+    const pipeline = startMediaPipeline(state, {
+      totalBytes: bytesTotal,
+      writer,
+      onBytes: (n) => (bytesDone += n),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    const sealing = toRead.map((m) => pipeline.seal(source.mediaPath(m.hash)));
+    // Rejections are taken up below; until then they must not count as unhandled.
+    for (const p of sealing) p.catch(() => undefined);
+
+    try {
+      // Messages
+      progress.phase();
+      const groupLines: GroupLine[] = [];
+      const titles = new Map<string, string>();
+      let identical = 0; // group lines exactly as in the parent
+      let done = 0;
+      for (const g of groups) {
+        // A month whose messages were all deleted is left out, so restore does not bring them back.
+        if (g.messageCount === 0) continue;
+        const ref: [string, string, string] = [g.sourceKind, g.sourceAccountKey, g.chatKey];
+        const prev = parentGroups.get(groupKey(ref, g.month));
+        let blobs: string[];
+        if (prev && prev.rev === g.rev && prev.blobs.every((id) => index.has(id))) {
+          blobs = prev.blobs;
+          if (prev.n === g.messageCount && prev.chatId === String(g.chatId)) identical++;
+        } else {
+          const { chunks, title } = monthGroupChunkBuffers(r, keys, g.chatId, g.month);
+          titles.set(JSON.stringify(ref), title);
+          blobs = [];
+          // Each chunk lives in a reused buffer: add() consumes it before its first await.
+          for (const chunk of chunks) blobs.push(await writer.add('messages', chunk));
         }
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-          missing++;
-          continue;
-        }
-        throw toStorageError(err, source.mediaPath(m.hash));
+        groupLines.push({
+          ref,
+          chatId: String(g.chatId),
+          month: g.month,
+          rev: g.rev,
+          n: g.messageCount,
+          blobs,
+        });
+        done++;
+        progress.report({
+          phase: 'messages',
+          itemsDone: done,
+          itemsTotal: groups.length,
+          bytesDone,
+          bytesTotal,
+        });
       }
-      filesDone++;
-      mediaLines.set(m.hash, { h: m.hash, s: size, t: m.mediaType, m: m.mime, b: blobs });
-      addStat(included, m.mediaType, size);
+
+      // Media: what the pipeline has done, and the rest as it comes.
+      progress.phase();
+      for (let i = 0; i < toRead.length; i++) {
+        const m = toRead[i]!;
+        const sealed = await sealing[i]!;
+        if (!sealed.ok) missing++;
+        else {
+          mediaLines.set(m.hash, {
+            h: m.hash,
+            s: sealed.size,
+            t: m.mediaType,
+            m: m.mime,
+            b: sealed.blobs,
+          });
+          addStat(included, m.mediaType, sealed.size);
+        }
+        progress.report({
+          phase: 'media',
+          itemsDone: i + 1,
+          itemsTotal: toRead.length,
+          bytesDone,
+          bytesTotal,
+        });
+      }
+      const sealedPacks = await pipeline.finish();
+      mediaPacks.push(...sealedPacks.packs);
+      mediaBytesWritten += sealedPacks.bytesWritten;
+      const groupsUnchanged =
+        parent !== null &&
+        identical === groupLines.length &&
+        identical === parentLists.groups.length;
+      const mediaUnchanged =
+        parent !== null &&
+        toRead.length === 0 &&
+        !mediaRetyped &&
+        mediaLines.size === parentLists.media.length;
+      return {
+        groups,
+        groupLines,
+        titles,
+        included,
+        excluded,
+        missing,
+        mediaLines,
+        groupsUnchanged,
+        mediaUnchanged,
+      };
+    } catch (err) {
+      await pipeline.abort().catch(() => undefined);
+      throw err;
     }
-    const groupsUnchanged =
-      parent !== null && identical === groupLines.length && identical === parentLists.groups.length;
-    const mediaUnchanged =
-      parent !== null &&
-      toRead.length === 0 &&
-      !mediaRetyped &&
-      mediaLines.size === parentLists.media.length;
-    return {
-      groups,
-      groupLines,
-      titles,
-      included,
-      excluded,
-      missing,
-      mediaLines,
-      groupsUnchanged,
-      mediaUnchanged,
-    };
   });
 
   progress.checkAbort();
@@ -270,7 +283,7 @@ export async function runBackup(
     media: await list('media', mediaUnchanged, () => mediaOrder.map((m) => JSON.stringify(m))),
   };
   progress.checkAbort();
-  await writer.finish();
+  await writer.finish(mediaPacks);
 
   progress.report(
     { phase: 'snapshot', itemsDone: 0, itemsTotal: 1, bytesDone: 0, bytesTotal: 0 },
@@ -288,7 +301,7 @@ export async function runBackup(
     messageCount: groupLines.reduce((a, g) => a + g.n, 0),
     chatCount: chatLines.length,
     media: { included: scanned.included, excluded: scanned.excluded, missing: scanned.missing },
-    sizeAdded: writer.bytesWritten,
+    sizeAdded: writer.bytesWritten + mediaBytesWritten,
     lists,
   };
   const { name, bytes } = encodeSnapshot(keys, doc);

@@ -1,12 +1,28 @@
-import { compress, decompress } from 'zstd-napi';
+import { Compressor, Decompressor } from 'zstd-napi';
 import type { Backend } from '../backend/backend.js';
 import type { BlobType, RepoKeys } from '../crypto/repo-keys.js';
 import { ObjectNotFoundError, RepositoryDamagedError, toStorageError } from '../errors.js';
-import { PackBuilder, packObjectName } from '../format/pack.js';
+import { BOX_OVERHEAD, PackBuilder, packObjectName } from '../format/pack.js';
 import { encodeIndex, type IndexedPack, type MasterIndex } from './master-index.js';
 import { classifyDamage } from './object-read.js';
 
 export const PACK_TARGET_BYTES = 16 * 1024 * 1024;
+
+/**
+ * One zstd context each per thread, reused: a context per call costs more than compressing a
+ * typical 8 kB chunk of messages.
+ */
+const compressor = new Compressor();
+compressor.setParameters({ compressionLevel: 3 });
+const decompressor = new Decompressor();
+
+export function compress(data: Uint8Array): Buffer {
+  return compressor.compress(data);
+}
+
+export function decompress(data: Uint8Array): Buffer {
+  return decompressor.decompress(data);
+}
 
 /** Media chunks are already compressed (photos, video, audio); everything else is zstd JSON. */
 export function isCompressed(type: BlobType): boolean {
@@ -114,7 +130,7 @@ export async function readBlobCompact(
   const e = index.get(id);
   if (!e || !isCompressed(e.type)) {
     const plain = await readBlob(backend, keys, index, id);
-    return { plain, compact: compress(plain, { compressionLevel: 1 }) };
+    return { plain, compact: compress(plain) };
   }
   let compact: Buffer | null = null;
   const plain = await openFromPack(backend, keys, e.type, id, e, (box, pack) => {
@@ -148,7 +164,7 @@ export async function readBlob(
  * one index file for all packs written: packs are durable before the index names them.
  */
 export class PackWriter {
-  private builder = new PackBuilder();
+  private builder: PackBuilder;
   private readonly session = new Set<string>();
   readonly written: IndexedPack[] = [];
   bytesWritten = 0;
@@ -156,9 +172,12 @@ export class PackWriter {
   constructor(
     private readonly backend: Backend,
     private readonly keys: RepoKeys,
-    private readonly index: MasterIndex,
+    /** What is stored already (blobs in condemned packs do not count: see MasterIndex.has). */
+    private readonly index: Pick<MasterIndex, 'has'> & Partial<Pick<MasterIndex, 'add'>>,
     private readonly targetBytes = PACK_TARGET_BYTES,
-  ) {}
+  ) {
+    this.builder = new PackBuilder(targetBytes + 64 * 1024);
+  }
 
   /** Ids added through this writer (written or still pending). */
   pending(): Iterable<string> {
@@ -179,13 +198,16 @@ export class PackWriter {
     if (this.known(id)) return id;
     let payload: Uint8Array = plaintext;
     if (isCompressed(type)) {
-      payload = compress(plaintext, { compressionLevel: 3 });
+      payload = compress(plaintext);
       // Verify before upload: a compressor bug must not turn into a corrupt backup.
       if (!decompress(payload).equals(plaintext))
         throw new Error(`compression round trip failed for blob ${id}`);
     }
-    const box = this.keys.sealBlob(type, id, payload);
-    this.builder.add(type, id, box, plaintext.length);
+    // Sealed straight into the pack: the plaintext is consumed here, before any await, so a
+    // caller may reuse its buffer for the next blob.
+    const length = payload.length + BOX_OVERHEAD;
+    this.keys.sealBlobInto(type, id, payload, this.builder.reserve(length));
+    this.builder.commit(type, id, length, plaintext.length);
     this.session.add(id);
     if (this.builder.byteLength >= this.targetBytes) await this.flushPack();
     return id;
@@ -194,21 +216,25 @@ export class PackWriter {
   async flushPack(): Promise<void> {
     if (this.builder.count === 0) return;
     const b = this.builder;
-    this.builder = new PackBuilder();
+    this.builder = new PackBuilder(this.targetBytes + 64 * 1024);
     const { id, bytes } = b.finish(this.keys);
     await this.backend.writeAtomic(packObjectName(id), bytes);
     this.bytesWritten += bytes.length;
     this.written.push({ id, size: bytes.length, blobs: b.blobs });
   }
 
-  /** Writes the last pack and the index file naming all packs written; adds them to the in-memory index. */
-  async finish(): Promise<string | null> {
+  /**
+   * Writes the last pack and the index file naming all packs written (and `more`, written by
+   * a helper such as the media sealer); adds them to the in-memory index.
+   */
+  async finish(more: IndexedPack[] = []): Promise<string | null> {
     await this.flushPack();
-    if (this.written.length === 0) return null;
-    const { name, bytes } = encodeIndex(this.keys, this.written);
+    const packs = [...this.written, ...more];
+    if (packs.length === 0) return null;
+    const { name, bytes } = encodeIndex(this.keys, packs);
     await this.backend.writeAtomic(name, bytes);
     this.bytesWritten += bytes.length;
-    this.index.add(name, this.written);
+    this.index.add?.(name, packs);
     return name;
   }
 }

@@ -206,6 +206,11 @@ export class MasterIndex {
     return this.marked.has(packId) || this.tombstones.has(packId);
   }
 
+  /** Ids of the media blobs stored in packs that are not condemned (for the media sealer). */
+  *mediaBlobIds(): Generator<string> {
+    for (const [id, e] of this.blobs) if (e.type === 'media' && this.has(id)) yield id;
+  }
+
   get blobCount(): number {
     return this.blobs.size;
   }

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { Backend } from '../backend/backend.js';
 import { blake2b256 } from '../crypto/primitives.js';
 import { ObjectNotFoundError, RepositoryDamagedError, toStorageError } from '../errors.js';
-import { encodeMonthGroupLines, MESSAGE_LINES_AVG } from '../format/month-group.js';
 import { packIdFromName, packObjectName, readPackTrailer } from '../format/pack.js';
 import type { GroupLine, MediaLine } from '../format/snapshot.js';
 import type { BackupSource } from '../source.js';
@@ -11,12 +10,13 @@ import { readUnindexedPacks } from './adopt.js';
 import { openBlobBox, PackWriter, readObject } from './blob-store.js';
 import { runCheck } from './check.js';
 import { FastCdc } from './fastcdc.js';
+import { mediaChunks } from './media-chunks.js';
 import { loadState, type ObjectProblem } from './load.js';
 import { encodeIndex, MasterIndex, type IndexedPack } from './master-index.js';
 import { classifyDamage, isNotYetHere, isReadFailure, isSettled } from './object-read.js';
 import { ProgressReporter } from './progress.js';
 import { readListLinesTolerant, type RepoState } from './state.js';
-import { splitLines } from './tree-list.js';
+import { monthGroupChunks } from './month-chunks.js';
 
 export interface RepairOptions {
   /** The chat store this backup was made from: blobs lost from the folder are re-made from it. */
@@ -271,14 +271,17 @@ async function rebuildFromStore(
     wanted.delete(id);
     rebuilt++;
   };
+  // Media written by Chatkeep 0.2 and later are cut into fixed chunks, earlier ones by FastCDC:
+  // whichever gives the lost ids.
   const chunker = new FastCdc(keys.chunkerKey);
   for (const m of media) {
+    const file = source.mediaPath(m.h);
     try {
-      for await (const chunk of chunker.chunkFile(source.mediaPath(m.h)))
-        await take('media', chunk);
+      for await (const chunk of mediaChunks(file)) await take('media', chunk);
+      if (m.b.some((id) => wanted.has(id)))
+        for await (const chunk of chunker.chunkFile(file)) await take('media', chunk);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-        throw toStorageError(err, source.mediaPath(m.h));
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw toStorageError(err, file);
     }
   }
   if (groups.length > 0) {
@@ -288,14 +291,13 @@ async function rebuildFromStore(
         const k = `${g.chatId}\u0000${g.month}`;
         if (seen.has(k)) continue;
         seen.add(k);
-        let lines: string[];
+        let chunks: string[];
         try {
-          lines = encodeMonthGroupLines(r.readMonthBundle(g.chatId, g.month));
+          chunks = monthGroupChunks(r, keys, g.chatId, g.month).chunks;
         } catch {
           continue; // the chat or month is no longer in the store
         }
-        for (const chunk of splitLines(lines, keys.chunkerKey, MESSAGE_LINES_AVG))
-          await take('messages', Buffer.from(chunk, 'utf8'));
+        for (const chunk of chunks) await take('messages', Buffer.from(chunk, 'utf8'));
       }
     });
   }

@@ -33,10 +33,22 @@ export function packIdFromName(name: string): string {
   return name.slice(name.lastIndexOf('/') + 1);
 }
 
+/** Box overhead: nonce and tag. */
+export const BOX_OVERHEAD = 24 + 16;
+
+/**
+ * A pack being filled: blob boxes are sealed straight into one buffer (no copy per blob, no
+ * concatenation at the end), which grows only for an unusually large blob.
+ */
 export class PackBuilder {
-  private readonly parts: Buffer[] = [header('pack')];
+  private buf: Buffer;
   private size = HEADER_BYTES;
   readonly blobs: PackBlob[] = [];
+
+  constructor(capacity = 1024 * 1024) {
+    this.buf = Buffer.allocUnsafe(Math.max(capacity, HEADER_BYTES));
+    header('pack').copy(this.buf, 0);
+  }
 
   get byteLength(): number {
     return this.size;
@@ -46,13 +58,28 @@ export class PackBuilder {
     return this.blobs.length;
   }
 
-  add(type: BlobType, id: string, box: Buffer, rawLength: number): void {
-    this.blobs.push({ type, id, offset: this.size, length: box.length, rawLength });
-    this.parts.push(box);
-    this.size += box.length;
+  /** Room for `n` more bytes at the end; the caller writes them and then calls `commit`. */
+  reserve(n: number): Buffer {
+    if (this.size + n > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.size + n));
+      this.buf.copy(next, 0, 0, this.size);
+      this.buf = next;
+    }
+    return this.buf.subarray(this.size, this.size + n);
   }
 
-  /** The finished pack's bytes and its id (hash). */
+  /** Records the box just written into `reserve(length)`. */
+  commit(type: BlobType, id: string, length: number, rawLength: number): void {
+    this.blobs.push({ type, id, offset: this.size, length, rawLength });
+    this.size += length;
+  }
+
+  add(type: BlobType, id: string, box: Uint8Array, rawLength: number): void {
+    this.reserve(box.length).set(box);
+    this.commit(type, id, box.length, rawLength);
+  }
+
+  /** The finished pack's bytes and its id (hash). The bytes stay valid until the next use. */
   finish(keys: RepoKeys): { id: string; bytes: Buffer } {
     const t = Buffer.alloc(4 + this.blobs.length * ENTRY_BYTES);
     t.writeUInt32BE(this.blobs.length, 0);
@@ -65,10 +92,11 @@ export class PackBuilder {
       t.writeUInt32BE(b.rawLength, o + 41);
       o += ENTRY_BYTES;
     }
-    const box = keys.sealMeta(TRAILER_LABEL, this.parts[0]!, t);
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(box.length);
-    const bytes = Buffer.concat([...this.parts, box, len]);
+    const box = keys.sealMeta(TRAILER_LABEL, this.buf.subarray(0, HEADER_BYTES), t);
+    const tail = this.reserve(box.length + 4);
+    box.copy(tail, 0);
+    tail.writeUInt32BE(box.length, box.length);
+    const bytes = this.buf.subarray(0, this.size + box.length + 4);
     return { id: blake2b256(bytes).toString('hex'), bytes };
   }
 }

@@ -18,9 +18,13 @@ import { telegramImporter } from '../telegram/importer.js';
 import { decryptBackup } from '../whatsapp-crypt/decrypt.js';
 import { whatsappCryptImporter } from '../whatsapp-crypt/importer.js';
 import { whatsappExportImporter } from '../whatsapp-export/importer.js';
+import { bulkSignalDb, TEST_PASSPHRASE, writeSignalBackup } from '../fixtures/signal-backup.js';
+import { signalAndroidImporter } from '../signal-android/importer.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** Only the scenarios whose name matches (e.g. BENCH_ONLY=Signal). */
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
 const KEY = Buffer.alloc(32, 9);
 
 interface Scenario {
@@ -119,6 +123,20 @@ const scenarios: Scenario[] = [
     },
   })),
   {
+    name: 'crypt15 msgstore.db read, no store (the importer alone)',
+    messages: sizes[1] ?? 0,
+    prepare: (dir: string) => {
+      writeNewSchema(path.join(dir, 'm.db'), [bulkWaChat(sizes[1] ?? 0)]);
+      encryptBackup(fs.readFileSync(path.join(dir, 'm.db')), KEY, path.join(dir, 'm.crypt15'));
+      fs.rmSync(path.join(dir, 'm.db'));
+    },
+    run: async (dir: string) => {
+      await whatsappCryptImporter.import(path.join(dir, 'm.crypt15'), new CollectingNoKeep(dir), {
+        key: KEY.toString('hex'),
+      });
+    },
+  },
+  {
     name: 'crypt15 decrypt + inflate only (MD5 check included)',
     messages: sizes[1] ?? 0,
     prepare: (dir: string) => {
@@ -129,6 +147,36 @@ const scenarios: Scenario[] = [
     run: async (dir: string) => {
       await decryptBackup(path.join(dir, 'm.crypt15'), KEY, path.join(dir, 'out.db'));
       fs.rmSync(path.join(dir, 'out.db'));
+    },
+  },
+  ...sizes.map((n) => ({
+    name: `Signal .backup into the store`,
+    messages: n,
+    prepare: (dir: string) => writeSignalBackup(path.join(dir, 'signal.backup'), bulkSignalDb(n)),
+    run: async (dir: string) => {
+      const store = ChatStore.open(path.join(dir, 'store'));
+      try {
+        await signalAndroidImporter.import(path.join(dir, 'signal.backup'), store, {
+          key: TEST_PASSPHRASE,
+        });
+      } finally {
+        store.close();
+      }
+    },
+  })),
+  {
+    name: 'Signal .backup read, no store (the importer alone)',
+    messages: sizes[1] ?? 0,
+    prepare: (dir: string) =>
+      writeSignalBackup(path.join(dir, 'signal.backup'), bulkSignalDb(sizes[1] ?? 0)),
+    run: async (dir: string) => {
+      await signalAndroidImporter.import(
+        path.join(dir, 'signal.backup'),
+        new CollectingNoKeep(dir),
+        {
+          key: TEST_PASSPHRASE,
+        },
+      );
     },
   },
   ...sizes.map((n) => ({
@@ -172,6 +220,7 @@ if (process.argv[2] === 'child') {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const rows: string[] = [];
   for (const [i, s] of scenarios.entries()) {
+    if (ONLY && !ONLY.test(s.name)) continue;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-bench-'));
     try {
       s.prepare(dir);

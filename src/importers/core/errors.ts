@@ -23,6 +23,20 @@ export class WrongKeyError extends ImportError {
   }
 }
 
+/** A Signal backup's 30-digit passphrase does not open it (the first frame's MAC fails). */
+export class WrongPassphraseError extends WrongKeyError {
+  constructor(
+    message = 'This passphrase does not open this Signal backup: check the 30 digits (Signal shows them when backups are turned on)',
+  ) {
+    super(message);
+  }
+}
+
+/** The file has no bytes at all: nothing to recognise, and worth saying in those words. */
+export class EmptyFileError extends ImportError {
+  readonly code = 'EMPTY_FILE';
+}
+
 /** The key given is not a 64-digit hexadecimal key nor a readable key file. */
 export class InvalidKeyError extends ImportError {
   readonly code = 'INVALID_KEY';
@@ -72,6 +86,21 @@ export class ImportCancelledError extends ImportError {
     super(message);
   }
 }
+
+/** Every code an importer error can carry (the CLI gives each one an exit code; tested). */
+export const IMPORT_ERROR_CODES = [
+  'UNKNOWN_FORMAT',
+  'EMPTY_FILE',
+  'WRONG_KEY',
+  'INVALID_KEY',
+  'TRUNCATED_FILE',
+  'DAMAGED_FILE',
+  'UNSUPPORTED_VERSION',
+  'NEEDS_OWNER',
+  'NEEDS_KEY',
+  'INVALID_OPTION',
+  'IMPORT_CANCELLED',
+] as const;
 
 export function isImportError(e: unknown): e is ImportError {
   return e instanceof ImportError;

@@ -1,6 +1,7 @@
 import type { ChatBundle, ChatType } from '../../store/records.js';
 
-export type ImporterId = 'whatsapp-export' | 'whatsapp-crypt' | 'whatsapp-ios' | 'telegram-json';
+export type ImporterId =
+  'whatsapp-export' | 'whatsapp-crypt' | 'whatsapp-ios' | 'telegram-json' | 'signal-android';
 
 export interface ImportProgress {
   phase: string;
@@ -14,7 +15,10 @@ export interface ImportOptions {
   owner?: string;
   /** Overrides the chat title (and with it the chat's identity) of a WhatsApp text export. */
   chatTitle?: string;
-  /** 64 hexadecimal digits, spaces allowed. */
+  /**
+   * WhatsApp: the 64-digit hexadecimal key, spaces allowed. Signal: the backup's 30-digit
+   * passphrase, spaces allowed.
+   */
   key?: string;
   /** `encrypted_backup.key` (crypt15) or `key` (crypt14) file. */
   keyFile?: string;
@@ -29,6 +33,11 @@ export interface ImportOptions {
   timeZone?: string;
   /** Text exports whose dates never show a day above 12: force the order. */
   dateOrder?: 'day-first' | 'month-first';
+  /**
+   * Unpack zip entries beyond ZIP_LIMITS (core/zip.ts): a ratio above 1000:1 or above 2 GiB.
+   * Without it such entries are skipped with a warning (a chat text: the import is refused).
+   */
+  allowLargeMedia?: boolean;
   onProgress?: (p: ImportProgress) => void;
   signal?: AbortSignal;
 }

@@ -108,6 +108,36 @@ export class ZipReader {
   }
 }
 
+/**
+ * Limits on what one zip entry may expand to. Real photos, videos and documents barely compress
+ * (text about 3-10 times); deflate's own ceiling is about 1,030 times, reached only by runs of
+ * one byte value, which is what a "zip bomb" is made of. WhatsApp sends files up to 2 GB.
+ */
+export const ZIP_LIMITS = {
+  maxRatio: 1000,
+  /** The ratio is only judged from this size up: small entries cannot hurt. */
+  ratioFromBytes: 1 << 20,
+  maxEntryBytes: 2 * 1024 ** 3,
+} as const;
+
+/**
+ * Why an entry would be refused under ZIP_LIMITS, in words for the person importing, or null.
+ * The declared sizes are what yauzl checks the actual bytes against while reading.
+ */
+export function entryLimitProblem(info: ZipEntryInfo): string | null {
+  const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+  if (info.size > ZIP_LIMITS.maxEntryBytes) {
+    return `${info.name} would be ${mib(info.size)}, more than the ${mib(ZIP_LIMITS.maxEntryBytes)} WhatsApp sends`;
+  }
+  if (info.size >= ZIP_LIMITS.ratioFromBytes) {
+    const ratio = info.size / Math.max(1, info.compressedSize);
+    if (ratio > ZIP_LIMITS.maxRatio) {
+      return `${info.name} expands ${Math.round(ratio).toLocaleString('en')} times (${mib(info.compressedSize)} to ${mib(info.size)}), which real files never do`;
+    }
+  }
+  return null;
+}
+
 function zipError(what: string, e: unknown): Error {
   const msg = e instanceof Error ? e.message : String(e);
   if (

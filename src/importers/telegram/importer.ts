@@ -225,6 +225,20 @@ async function handleMedia(
   out.media.storedBytes += stored.size;
 }
 
+/**
+ * A JSON file shaped like an export but without one message we can read (no id, no date) is not
+ * an export we import: refused like a text file without one readable line, before anything is
+ * written.
+ */
+function refuseEmpty(c: Collected, p: string): void {
+  if (c.chats.some((ch) => ch.messages > 0)) return;
+  throw new UnknownFormatError(
+    c.skipped > 0
+      ? `${p} holds no Telegram message Chatkeep can read (${c.skipped} entries without an id or a date)`
+      : `${p} holds no Telegram messages`,
+  );
+}
+
 /** Telegram's chat id; exports always carry one, but a hand-edited file may not. */
 function chatKey(meta: Record<string, unknown>, index: number): string {
   const id = meta.id;
@@ -280,6 +294,7 @@ export const telegramImporter: Importer = {
     const file = resolveResultJson(p);
     if (!sniffTelegram(file)) throw new UnknownFormatError(`${p} is not a Telegram JSON export`);
     const c = await collect(file, opts, new ProgressReporter(opts), null);
+    refuseEmpty(c, p);
     const owner = resolveOwner(c, opts);
     let first: number | null = null;
     let last: number | null = null;
@@ -314,6 +329,7 @@ export const telegramImporter: Importer = {
     return withTempDir(async (tmp) => {
       const c = await collect(file, opts, progress, { store, tmp });
       throwIfCancelled(opts.signal);
+      refuseEmpty(c, p);
       const owner = resolveOwner(c, opts);
       const source = {
         kind: 'telegram',
@@ -347,7 +363,8 @@ export const telegramImporter: Importer = {
             people = new Map(members.map((id) => [id, person(id)]));
             return b;
           };
-          for (const line of readLines(ch.spool)) {
+          // Our own spool: one converted message per line, long only for very long texts.
+          for (const line of readLines(ch.spool, { maxLineBytes: 64 << 20 })) {
             if (line.text === '') continue;
             const { f, r } = JSON.parse(line.text) as { f: string | null; r: MessageRecord };
             r.senderKey = f === null || f === owner ? null : f;

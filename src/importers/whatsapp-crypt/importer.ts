@@ -169,6 +169,17 @@ async function plainDatabase(
   return out;
 }
 
+/** Whether the database names any media file (the warning about a missing folder needs one). */
+function hasMediaRefs(reader: MsgstoreReader): boolean {
+  const refs = reader.mediaRefs();
+  try {
+    return refs.next().done !== true;
+  } finally {
+    // Closes the statement's cursor, which would otherwise keep the connection busy.
+    refs.return(undefined);
+  }
+}
+
 export const whatsappCryptImporter: Importer = {
   id: 'whatsapp-crypt',
 
@@ -272,9 +283,10 @@ export const whatsappCryptImporter: Importer = {
           participants: chats.filter((c) => c.type === 'direct').map((c) => c.title),
           suggestedOwner: null,
           needs: { owner: false, key: false },
-          warnings: loc.mediaDir
-            ? []
-            : ['No media folder given: attachments are recorded without their files'],
+          warnings:
+            loc.mediaDir || count === 0
+              ? []
+              : ['No media folder given: attachments are recorded without their files'],
         };
       }
     });
@@ -336,7 +348,7 @@ export const whatsappCryptImporter: Importer = {
           media: { stored, bytes: storedBytes, missing },
           ingest,
           warnings: [
-            ...(loc.mediaDir
+            ...(loc.mediaDir || !hasMediaRefs(reader)
               ? []
               : ['No media folder given: attachments are recorded without their files']),
             ...(missing > 0 ? [`${missing} media file(s) were not found in the media folder`] : []),

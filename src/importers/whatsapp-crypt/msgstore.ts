@@ -11,7 +11,9 @@ import type {
 } from '../../store/records.js';
 import { CHUNK_MESSAGES } from '../core/ingest.js';
 import { mediaTypeOf, mimeFromName } from '../core/media-type.js';
+import { rowsThrough } from '../core/sqlite-rows.js';
 import { isStorableTime } from '../core/wall-clock.js';
+import { systemSentence } from './system-actions.js';
 
 /**
  * Reads Android WhatsApp's msgstore.db in either schema, probing tables and columns instead of
@@ -94,8 +96,48 @@ interface MsgRow {
   lat: number | null;
   lon: number | null;
   place: string | null;
+  place_address: string | null;
+  place_url: string | null;
   action: number | null;
   vcard: string | null;
+  /** JSON array of the jids a system message names (added, removed...). */
+  sys_people: string | null;
+  old_jid: string | null;
+  new_jid: string | null;
+}
+
+const ROW_FIELDS = [
+  'rowId',
+  'key_id',
+  'from_me',
+  'timestamp',
+  'wa_type',
+  'status',
+  'text',
+  'caption',
+  'sender_jid',
+  'file_path',
+  'media_name',
+  'mime',
+  'file_size',
+  'width',
+  'height',
+  'duration',
+  'quoted_key',
+  'lat',
+  'lon',
+  'place',
+  'place_address',
+  'place_url',
+  'action',
+  'vcard',
+  'sys_people',
+  'old_jid',
+  'new_jid',
+] as const satisfies readonly (keyof MsgRow)[];
+
+function rowsOf(stmt: Database.Statement, ...params: unknown[]): Generator<MsgRow> {
+  return rowsThrough<MsgRow>(stmt, ROW_FIELDS, ...params);
 }
 
 /** Builds `expr AS alias` or `NULL AS alias` depending on what the database has. */
@@ -166,10 +208,25 @@ function newSchemaReader(db: Database.Database, p: Probe): MsgstoreReader {
     p.has('message_location') ? 'LEFT JOIN message_location ml ON ml.message_row_id = m._id' : '',
     p.has('message_system') ? 'LEFT JOIN message_system ms ON ms.message_row_id = m._id' : '',
   ].join(' ');
+  // Sub-queries only for the rows that can need them: most rows are text and skip them.
+  const typeCol = p.has('message', 'message_type') ? 'm.message_type' : 'NULL';
   const vcard =
     p.has('message_vcard', 'vcard') && p.has('message_vcard', 'message_row_id')
-      ? '(SELECT v.vcard FROM message_vcard v WHERE v.message_row_id = m._id LIMIT 1) AS vcard'
+      ? `CASE WHEN ${typeCol} IN (4, 14) THEN (SELECT v.vcard FROM message_vcard v WHERE v.message_row_id = m._id LIMIT 1) END AS vcard`
       : 'NULL AS vcard';
+  // Who a system message names and a number change's two jids (see system-actions.ts).
+  const sysPeople =
+    p.has('message_system_chat_participant', 'user_jid_row_id') &&
+    p.has('message_system_chat_participant', 'message_row_id')
+      ? `CASE WHEN ${typeCol} = 7 THEN (SELECT json_group_array(${jidExpr(p, 'xj')}) FROM message_system_chat_participant x
+           JOIN jid xj ON xj._id = x.user_jid_row_id WHERE x.message_row_id = m._id) END AS sys_people`
+      : 'NULL AS sys_people';
+  const numberChange =
+    p.has('message_system_number_change', 'old_jid_row_id') &&
+    p.has('message_system_number_change', 'new_jid_row_id')
+      ? `CASE WHEN ${typeCol} = 7 THEN (SELECT ${jidExpr(p, 'oj')} FROM message_system_number_change n JOIN jid oj ON oj._id = n.old_jid_row_id WHERE n.message_row_id = m._id) END AS old_jid,
+         CASE WHEN ${typeCol} = 7 THEN (SELECT ${jidExpr(p, 'nj')} FROM message_system_number_change n JOIN jid nj ON nj._id = n.new_jid_row_id WHERE n.message_row_id = m._id) END AS new_jid`
+      : 'NULL AS old_jid, NULL AS new_jid';
   const order = p.has('message', 'sort_id') ? 'm.sort_id, m._id' : 'm._id';
   const sql = `SELECT m._id AS rowId, m.key_id AS key_id, ${p.col('message', 'm', 'from_me', 'from_me')},
       m.timestamp AS timestamp, ${p.col('message', 'm', 'message_type', 'wa_type')},
@@ -183,7 +240,9 @@ function newSchemaReader(db: Database.Database, p: Probe): MsgstoreReader {
       ${p.col('message_quoted', 'mq', 'key_id', 'quoted_key')},
       ${p.col('message_location', 'ml', 'latitude', 'lat')}, ${p.col('message_location', 'ml', 'longitude', 'lon')},
       ${p.col('message_location', 'ml', 'place_name', 'place')},
-      ${p.col('message_system', 'ms', 'action_type', 'action')}, ${vcard}
+      ${p.col('message_location', 'ml', 'place_address', 'place_address')},
+      ${p.col('message_location', 'ml', 'url', 'place_url')},
+      ${p.col('message_system', 'ms', 'action_type', 'action')}, ${vcard}, ${sysPeople}, ${numberChange}
     FROM message m ${joins} WHERE m.chat_row_id = ? ORDER BY ${order}`;
   const messagesOf = db.prepare(sql);
   const reactionsSql =
@@ -222,13 +281,7 @@ function newSchemaReader(db: Database.Database, p: Probe): MsgstoreReader {
       yield* db.prepare(sql2).iterate() as IterableIterator<MediaRef>;
     },
     bundles: (ctx) =>
-      chatBundles(
-        'new',
-        (chat) => messagesOf.iterate(chat.rowId) as IterableIterator<MsgRow>,
-        reactionsSql,
-        chats,
-        ctx,
-      ),
+      chatBundles('new', (chat) => rowsOf(messagesOf, chat.rowId), reactionsSql, chats, ctx),
   };
 }
 
@@ -243,7 +296,8 @@ function legacyReader(db: Database.Database, p: Probe): MsgstoreReader {
       ${c('remote_resource', 'sender_jid')}, NULL AS file_path, ${c('media_name', 'media_name')},
       ${c('media_mime_type', 'mime')}, ${c('media_size', 'file_size')}, NULL AS width, NULL AS height,
       ${c('media_duration', 'duration')}, ${quoted}, ${c('latitude', 'lat')}, ${c('longitude', 'lon')},
-      NULL AS place, NULL AS action, NULL AS vcard
+      NULL AS place, NULL AS place_address, NULL AS place_url, NULL AS action, NULL AS vcard,
+      NULL AS sys_people, NULL AS old_jid, NULL AS new_jid
     FROM messages m WHERE m.key_remote_jid = ? ORDER BY m._id`;
   const messagesOf = db.prepare(sql);
   const chats = (): ChatRow[] => {
@@ -289,13 +343,7 @@ function legacyReader(db: Database.Database, p: Probe): MsgstoreReader {
         .iterate() as IterableIterator<MediaRef>;
     },
     bundles: (ctx) =>
-      chatBundles(
-        'legacy',
-        (chat) => messagesOf.iterate(chat.jid) as IterableIterator<MsgRow>,
-        null,
-        chats,
-        ctx,
-      ),
+      chatBundles('legacy', (chat) => rowsOf(messagesOf, chat.jid), null, chats, ctx),
   };
 }
 
@@ -379,14 +427,20 @@ function toRecord(
   if (!known) extra.waType = waType;
   let text = row.text ?? row.caption ?? null;
   if (kind === 'location') {
-    extra.lat = row.lat;
-    extra.lon = row.lon;
-    if (row.place) extra.name = row.place;
+    if (typeof row.lat === 'number' && typeof row.lon === 'number') {
+      extra.lat = row.lat;
+      extra.lon = row.lon;
+      if (row.place) extra.name = row.place;
+      if (row.place_address) extra.address = row.place_address;
+      if (row.place_url) extra.url = row.place_url;
+    } else kind = 'text';
   }
   if (kind === 'contact' && row.vcard) extra.vcard = row.vcard;
   if (system) {
     extra.systemAction = row.action;
-    text = text ?? `WhatsApp event${row.action !== null ? ` ${row.action}` : ''}`;
+    const sentence =
+      row.action === null ? null : systemSentence(systemContext(row, chatJid, group, ctx.names));
+    text = sentence ?? text ?? `WhatsApp event${row.action !== null ? ` ${row.action}` : ''}`;
   }
   if (kind === 'deleted') text = null;
   return {
@@ -400,6 +454,34 @@ function toRecord(
     attachments,
     reactions: [],
     extra: Object.keys(extra).length > 0 ? extra : null,
+  };
+}
+
+function displayName(jid: string, names: Map<string, string>): string {
+  return personFor(jid, names).displayName;
+}
+
+function jidList(json: string | null): string[] {
+  if (!json) return [];
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+  } catch {
+    return [];
+  }
+}
+
+function systemContext(row: MsgRow, chatJid: string, group: boolean, names: Map<string, string>) {
+  const actorJid = group ? row.sender_jid : chatJid;
+  const number = (jid: string | null) => (jid ? (personFor(jid, names).phone ?? jid) : null);
+  return {
+    action: row.action ?? -1,
+    actor: row.from_me === 1 ? 'You' : actorJid ? displayName(actorJid, names) : null,
+    participants: jidList(row.sys_people).map((j) => displayName(j, names)),
+    value: row.text,
+    partner: group ? null : displayName(chatJid, names),
+    oldNumber: number(row.old_jid),
+    newNumber: number(row.new_jid),
   };
 }
 
@@ -420,7 +502,7 @@ function* chatBundles(
     if (!group) people.set(c.jid, personFor(c.jid, ctx.names));
     const flush = (): ChatBundle => {
       if (reactions && rowIds.length > 0)
-        attachReactions(reactions, batch, rowIds, people, ctx.names);
+        attachReactions(reactions, batch, rowIds, people, ctx.names, group ? null : c.jid);
       const bundle: ChatBundle = {
         source: WHATSAPP_PHONE_SOURCE,
         chat: { key: c.jid, type: group ? 'group' : 'direct', title, members: [...members] },
@@ -455,6 +537,8 @@ function attachReactions(
   rowIds: number[],
   people: Map<string, PersonRecord>,
   names: Map<string, string>,
+  /** A direct chat's jid: who reacted when the row does not say (phones often leave it empty). */
+  directJid: string | null,
 ): void {
   const byRow = new Map<number, ReactionRecord[]>();
   for (const r of stmt.iterate(JSON.stringify(rowIds)) as IterableIterator<{
@@ -465,7 +549,8 @@ function attachReactions(
     ts: number | null;
   }>) {
     if (!r.emoji) continue; // an empty reaction is a removed one
-    const senderKey = r.from_me === 1 ? null : r.sender;
+    // In a direct chat anyone but me is the other person, as toRecord infers for messages.
+    const senderKey = r.from_me === 1 ? null : (r.sender ?? directJid);
     if (r.from_me !== 1 && !senderKey) continue;
     if (senderKey && !people.has(senderKey)) people.set(senderKey, personFor(senderKey, names));
     const list = byRow.get(r.parent) ?? [];

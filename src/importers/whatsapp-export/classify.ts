@@ -53,6 +53,21 @@ function hintFromName(name: string): MediaType | null {
   return null;
 }
 
+/**
+ * WhatsApp's notice that a chat is end-to-end encrypted. Exports write it as a system line, but
+ * some (iOS) put the chat's or the other person's name before it, as if someone had typed it.
+ * Known openings in the languages we have seen, followed by the encryption words.
+ */
+const NOTICE_OPENING =
+  /^(?:Messages|Nachrichten|Los mensajes|Les messages|As mensagens|I messaggi|Berichten)\b/;
+const NOTICE_WORDS =
+  /end-to-end[ -]encrypt|end-to-end encryption|Ende-zu-Ende-verschlüsselt|de extremo a extremo|de bout en bout|de ponta a ponta|crittografat[ie] end-to-end|end-to-end versleuteld/i;
+
+export function isEncryptionNotice(body: string): boolean {
+  const text = body.replace(LRM, '');
+  return text.length < 400 && NOTICE_OPENING.test(text) && NOTICE_WORDS.test(text);
+}
+
 export function classify(author: string | null, raw: string): Classified {
   if (author === null)
     return { kind: 'system', text: raw.replace(LRM, ''), attachment: null, extra: null };

@@ -59,7 +59,7 @@ describe('real iOS export with media', () => {
 
   it('previews without an owner and asks for one', async () => {
     const p = await importer.inspect(REAL, {});
-    expect(p.messages).toBe(50);
+    expect(p.messages).toBe(52);
     expect(p.participants).toEqual(['Emily', 'John', 'Loris']);
     expect(p.suggestedOwner).not.toBeNull();
     expect(p.needs.owner).toBe(true);
@@ -71,12 +71,12 @@ describe('real iOS export with media', () => {
     expect(store.bundles).toHaveLength(0);
   });
 
-  it('imports 50 messages, 4 system, 3 senders, 4 attachments with their bytes', async () => {
+  it('imports 52 messages (the poll and the line after it their own), 4 system, 3 senders, 4 attachments with their bytes', async () => {
     const store = new CollectingStore(dir);
     const r = await importer.import(REAL, store, { owner: 'John' });
     const msgs = store.messages;
-    expect(r.messages).toBe(50);
-    expect(msgs).toHaveLength(50);
+    expect(r.messages).toBe(52);
+    expect(msgs).toHaveLength(52);
     expect(msgs.filter((m) => m.kind === 'system')).toHaveLength(4);
     const senders = new Set(msgs.filter((m) => m.kind !== 'system').map((m) => m.senderKey));
     expect(senders).toEqual(new Set([null, 'name:Loris', 'name:Emily']));
@@ -96,10 +96,28 @@ describe('real iOS export with media', () => {
       ['audio', 'audio/mpeg'],
       ['document', 'application/zip'],
     ]);
-    expect(new Set(msgs.map((m) => m.key)).size).toBe(50);
+    expect(new Set(msgs.map((m) => m.key)).size).toBe(52);
     const multi = msgs.find((m) => m.text?.startsWith('Come on...'));
     expect(multi?.text).toBe("Come on...\ndon't be so mysterious and show us!");
     expect(r.media).toEqual({ stored: 4, bytes: 454155, missing: 0 });
+    // The poll, written after a lone LF as iOS does, is a poll record of its own.
+    expect(msgs.find((m) => m.text === 'Lastly, a poll :)')?.kind).toBe('text');
+    expect(msgs.find((m) => m.text === "Well I guess that's it")?.senderKey).toBe('name:Loris');
+    const poll = msgs.find((m) => m.kind === 'poll');
+    expect(poll?.senderKey).toBe('name:Loris');
+    expect(poll?.text).toBe('When can we meet?');
+    expect(poll?.extra).toEqual({
+      poll: {
+        question: 'When can we meet?',
+        options: [
+          { text: 'Thursday 15 evening', votes: 2 },
+          { text: 'Friday 16 afternoon', votes: 1 },
+          { text: 'Friday 16 evening', votes: 2 },
+          { text: 'Saturday 17 afternoon', votes: 3 },
+          { text: 'Saturday 17 evening', votes: 3 },
+        ],
+      },
+    });
   });
 });
 

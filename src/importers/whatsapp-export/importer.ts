@@ -25,8 +25,15 @@ import type {
 import { assertTimeZone, formatWallClock, wallClockToUtc } from '../core/wall-clock.js';
 import { keyText } from './classify.js';
 import type { DateOrder } from './line.js';
-import { parseMessages, scanExport, suggestOwner, wallClockOf, type ExportScan } from './parse.js';
-import { detectExport, openExportSource, type ExportSource } from './source.js';
+import {
+  MAX_MESSAGE_CHARS,
+  parseMessages,
+  scanExport,
+  suggestOwner,
+  wallClockOf,
+  type ExportScan,
+} from './parse.js';
+import { LARGE_MEDIA_HINT, detectExport, openExportSource, type ExportSource } from './source.js';
 
 /**
  * WhatsApp "Export chat" (.txt, .zip with media, or an unzipped folder).
@@ -78,11 +85,16 @@ function makePlan(src: ExportSource, opts: ImportOptions): Plan {
     );
   }
   const crlf = usesCrlf(src.chatFile);
-  const scan = scanExport(readLines(src.chatFile), crlf);
+  const scan = scanExport(readLines(src.chatFile, { signal: opts.signal }), crlf);
   if (scan.messages === 0) {
     throw new UnknownFormatError('This WhatsApp export holds no messages we could read');
   }
   const warnings: string[] = [];
+  if (scan.cutMessages > 0) {
+    warnings.push(
+      `${scan.cutMessages} message(s) were longer than ${MAX_MESSAGE_CHARS.toLocaleString('en')} characters, the most WhatsApp allows, and were cut there: the file may not be a plain WhatsApp export`,
+    );
+  }
   let order: DateOrder;
   if (opts.dateOrder) order = opts.dateOrder;
   else if (scan.dateOrder) order = scan.dateOrder;
@@ -156,7 +168,11 @@ async function withSource<T>(
   fn: (src: ExportSource, tmp: string) => Promise<T>,
 ): Promise<T> {
   return withTempDir(async (tmp) => {
-    const src = await openExportSource(file, tmp, opts.mediaDir);
+    const src = await openExportSource(file, tmp, {
+      mediaDir: opts.mediaDir,
+      allowLargeMedia: opts.allowLargeMedia,
+      signal: opts.signal,
+    });
     try {
       return await fn(src, tmp);
     } finally {
@@ -230,8 +246,14 @@ export const whatsappExportImporter: Importer = {
       let stored = 0;
       let storedBytes = 0;
       let missing = 0;
+      const refused: string[] = [];
       for (const name of plan.scan.attachmentNames) {
         throwIfCancelled(opts.signal);
+        const refusal = src.mediaRefusal(name);
+        if (refusal) {
+          refused.push(refusal);
+          continue;
+        }
         const r = await src.storeMedia(name, store.media, tmp, {
           signal: opts.signal,
           onBytes: (n) => progress.tick(stored, (storedBytes += n)),
@@ -272,7 +294,7 @@ export const whatsappExportImporter: Importer = {
         let second = '';
         let seen = new Map<string, number>();
         for (const m of parseMessages(
-          readLines(src.chatFile),
+          readLines(src.chatFile, { signal: opts.signal }),
           plan.order,
           plan.crlf,
           plan.scan.chatVoices,
@@ -336,6 +358,7 @@ export const whatsappExportImporter: Importer = {
         warnings: [
           ...plan.warnings,
           ...(missing > 0 ? [`${missing} attached file(s) are not in the export`] : []),
+          ...refused.map((r) => `Not imported: ${r} (${LARGE_MEDIA_HINT})`),
         ],
       };
     });

@@ -1,6 +1,6 @@
 import type { Line } from '../core/line-reader.js';
 import { type WallClock } from '../core/wall-clock.js';
-import { classify, type Classified } from './classify.js';
+import { classify, isEncryptionNotice, type Classified } from './classify.js';
 import {
   inferDateOrder,
   parseHeader,
@@ -18,6 +18,26 @@ export interface RawMessage {
   firstLine: string;
   /** Bytes of the file consumed when this message is complete. */
   offset: number;
+  /** The body was longer than WhatsApp allows (MAX_MESSAGE_CHARS) and was cut there. */
+  cut: boolean;
+}
+
+/**
+ * WhatsApp refuses to send a message longer than this many characters, so a longer "message" in
+ * an export is something else (junk lines after one real header): it is cut here, with a warning,
+ * which also keeps memory bounded however many lines follow.
+ */
+export const MAX_MESSAGE_CHARS = 65_536;
+
+const POLL_START = /^[\u200e\u200f]*POLL:\s*$/;
+const POLL_OPTION_LINE = /^[\u200e\u200f]*OPTION: /;
+
+interface Assembling {
+  header: HeaderParts;
+  parts: string[];
+  chars: number;
+  firstLine: string;
+  cut: boolean;
 }
 
 /**
@@ -26,28 +46,55 @@ export interface RawMessage {
  * the line after it continues the message even when it looks like a header.
  */
 export function* assembleMessages(lines: Iterable<Line>, crlf = false): Generator<RawMessage> {
-  let current: { header: HeaderParts; parts: string[]; firstLine: string } | null = null;
+  let current: Assembling | null = null;
   let offset = 0;
   let prevEol = '';
+  let prevText = '';
   for (const line of lines) {
-    const header = crlf && prevEol === 'lf' ? null : parseHeader(line.text);
+    let header = parseHeader(line.text);
+    // iOS writes a poll with LF line ends, before and after it too: a header whose text is
+    // "POLL:" starts a message even after an LF, and so does one right after a poll's options.
+    if (header && crlf && prevEol === 'lf') {
+      const pollStart = POLL_START.test(header.text);
+      const afterPoll =
+        current !== null && POLL_START.test(current.header.text) && POLL_OPTION_LINE.test(prevText);
+      if (!pollStart && !afterPoll) header = null;
+    }
     prevEol = line.eol;
+    prevText = line.text;
     if (header) {
       if (current) yield finish(current, offset);
-      current = { header, parts: [header.text], firstLine: line.text };
-    } else if (current) {
-      current.parts.push(line.text);
+      current = {
+        header,
+        parts: [header.text],
+        chars: header.text.length,
+        firstLine: line.text,
+        cut: false,
+      };
+    } else if (current && !current.cut) {
+      const room = MAX_MESSAGE_CHARS - current.chars - 1;
+      if (line.text.length > room) {
+        current.parts.push(line.text.slice(0, Math.max(0, room)));
+        current.cut = true;
+      } else current.parts.push(line.text);
+      current.chars += line.text.length + 1;
     }
     offset = line.offset;
   }
   if (current) yield finish(current, offset);
 }
 
-function finish(
-  c: { header: HeaderParts; parts: string[]; firstLine: string },
-  offset: number,
-): RawMessage {
-  return { header: c.header, body: c.parts.join('\n'), firstLine: c.firstLine, offset };
+function finish(c: Assembling, offset: number): RawMessage {
+  // Blank lines at the end of a message are the file's layout (a trailing newline), not text.
+  const parts = c.parts;
+  while (parts.length > 1 && (parts[parts.length - 1] ?? '').trim() === '') parts.pop();
+  let body = parts.join('\n');
+  let cut = c.cut;
+  if (body.length > MAX_MESSAGE_CHARS) {
+    body = body.slice(0, MAX_MESSAGE_CHARS);
+    cut = true;
+  }
+  return { header: c.header, body, firstLine: c.firstLine, offset, cut };
 }
 
 /** What one read of the whole file learns, in memory bounded by participants and days. */
@@ -73,6 +120,8 @@ export interface ExportScan {
   chatVoices: Set<string>;
   /** System lines only groups have (added, removed, left, group subject...). */
   groupEvents: boolean;
+  /** Messages longer than MAX_MESSAGE_CHARS, cut there. */
+  cutMessages: number;
   first: HeaderParts | null;
   last: HeaderParts | null;
 }
@@ -98,6 +147,7 @@ export function scanExport(lines: Iterable<Line>, crlf = false): ExportScan {
     hasYouSystemLines: false,
     chatVoices: new Set(),
     groupEvents: false,
+    cutMessages: 0,
     first: null,
     last: null,
   };
@@ -126,7 +176,9 @@ export function scanExport(lines: Iterable<Line>, crlf = false): ExportScan {
     widths ??= h.dateWidths;
     const dk = h.date.join('/');
     if (!dates.has(dk)) dates.set(dk, h.date);
-    if (h.author === null) {
+    if (raw.cut) scan.cutMessages++;
+    // The encryption notice is WhatsApp's, whatever name the export puts before it.
+    if (h.author === null || isEncryptionNotice(raw.body)) {
       scan.systemMessages++;
       systemLine(raw.body.replace(/^[\u200e\u200f]+/, ''));
       continue;
@@ -187,16 +239,20 @@ export function* parseMessages(
 ): Generator<ParsedMessage> {
   let pending: ParsedMessage | null = null;
   for (const found of assembleMessages(lines, crlf)) {
-    const voice = found.header.author !== null && chatVoices.has(found.header.author);
+    const voice =
+      found.header.author !== null &&
+      (chatVoices.has(found.header.author) || isEncryptionNotice(found.body));
     const raw = voice ? { ...found, header: { ...found.header, author: null } } : found;
     const wall = wallClockOf(raw.header, order);
     if (!wall) {
       if (pending) {
         const prev: ParsedMessage = pending;
-        const body = `${prev.raw.body}\n${raw.firstLine}${raw.body.slice(raw.header.text.length)}`;
+        const joined = `${prev.raw.body}\n${raw.firstLine}${raw.body.slice(raw.header.text.length)}`;
+        const cut = prev.raw.cut || raw.cut || joined.length > MAX_MESSAGE_CHARS;
+        const body = joined.slice(0, MAX_MESSAGE_CHARS);
         pending = {
           wall: prev.wall,
-          raw: { ...prev.raw, body, offset: raw.offset },
+          raw: { ...prev.raw, body, offset: raw.offset, cut },
           classified: classify(prev.raw.header.author, body),
         };
       }

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DamagedFileError, UnknownFormatError } from '../core/errors.js';
+import { DamagedFileError, EmptyFileError, UnknownFormatError } from '../core/errors.js';
 import { classifyFile, type MediaKind } from '../core/media-type.js';
 import type { MediaSink } from '../core/types.js';
-import { ZipReader, isZipFile, type ZipEntryInfo } from '../core/zip.js';
+import { ZipReader, entryLimitProblem, isZipFile, type ZipEntryInfo } from '../core/zip.js';
 import { parseHeader } from './line.js';
 
 /** Where an export's chat text and media files are: a zip, or a .txt with files beside it. */
@@ -15,6 +15,11 @@ export interface ExportSource {
   names: string[];
   bytesTotal: number;
   mediaSize(name: string): number | null;
+  /**
+   * Why a media file is not copied (a zip entry beyond ZIP_LIMITS without allowLargeMedia), in
+   * words for a warning, or null.
+   */
+  mediaRefusal(name: string): string | null;
   storeMedia(
     name: string,
     sink: MediaSink,
@@ -81,11 +86,20 @@ function dirMedia(dir: string | undefined) {
   };
 }
 
+export interface SourceOptions {
+  mediaDir?: string;
+  allowLargeMedia?: boolean;
+  signal?: AbortSignal;
+}
+
+export const LARGE_MEDIA_HINT = 'to import it anyway: chatkeep import --allow-large-media';
+
 export async function openExportSource(
   file: string,
   tmpDir: string,
-  mediaDir?: string,
+  opts: SourceOptions = {},
 ): Promise<ExportSource> {
+  const mediaDir = opts.mediaDir;
   const st = fs.statSync(file);
   if (st.isDirectory()) {
     const txt = fs
@@ -94,15 +108,22 @@ export async function openExportSource(
       .sort((a, b) => (a === '_chat.txt' ? -1 : b === '_chat.txt' ? 1 : a.localeCompare(b)))
       .find((n) => looksLikeExportText(readHeadText(path.join(file, n))));
     if (!txt) throw new UnknownFormatError(`No WhatsApp chat export text in ${file}`);
-    return openExportSource(path.join(file, txt), tmpDir, mediaDir ?? file);
+    return openExportSource(path.join(file, txt), tmpDir, { ...opts, mediaDir: mediaDir ?? file });
   }
   if (isZipFile(file)) {
     const zip = await ZipReader.open(file);
     try {
       const chat = findChatEntry(zip.entries);
       if (!chat) throw new UnknownFormatError(`${file} is a zip without a WhatsApp chat text`);
+      if (chat.size === 0) throw new EmptyFileError(`The chat text in ${file} is empty`);
+      const bomb = entryLimitProblem(chat);
+      if (bomb && !opts.allowLargeMedia) {
+        throw new UnknownFormatError(
+          `The chat text ${bomb}: this is not a WhatsApp export (${LARGE_MEDIA_HINT})`,
+        );
+      }
       const chatFile = path.join(tmpDir, 'chat.txt');
-      await zip.extract(chat, chatFile);
+      await zip.extract(chat, chatFile, { signal: opts.signal });
       // Names compared in NFC: zips made on macOS may store decomposed (NFD) names.
       const byName = new Map<string, ZipEntryInfo>();
       for (const e of zip.entries) {
@@ -117,6 +138,10 @@ export async function openExportSource(
         names: [path.basename(file), path.posix.basename(chat.name)],
         bytesTotal: st.size,
         mediaSize: (name) => byName.get(name.normalize('NFC'))?.size ?? beside.size(name),
+        mediaRefusal: (name) => {
+          const entry = byName.get(name.normalize('NFC'));
+          return entry && !opts.allowLargeMedia ? entryLimitProblem(entry) : null;
+        },
         async storeMedia(name, sink, dir, opts) {
           const entry = byName.get(name.normalize('NFC'));
           if (!entry) return beside.size(name) === null ? null : beside.store(name, sink);
@@ -140,6 +165,7 @@ export async function openExportSource(
       throw e;
     }
   }
+  if (st.size === 0) throw new EmptyFileError(`The file ${file} is empty (0 bytes)`);
   if (!looksLikeExportText(readHeadText(file))) {
     throw new UnknownFormatError(`${file} does not look like a WhatsApp chat export`);
   }
@@ -150,6 +176,7 @@ export async function openExportSource(
     names: [path.basename(file)],
     bytesTotal: st.size,
     mediaSize: (name) => beside.size(name),
+    mediaRefusal: () => null,
     async storeMedia(name, sink, _dir, opts) {
       if (beside.size(name) === null) return null;
       const r = await beside.store(name, sink);

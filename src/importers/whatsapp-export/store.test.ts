@@ -23,15 +23,15 @@ afterEach(() => {
 describe('WhatsApp export through the real chat store', () => {
   it('imports the real export once; a second import adds nothing', async () => {
     const first = await importer.import(REAL, store, { owner: 'John' });
-    expect((first.ingest as IngestResult).messagesAdded).toBe(50);
+    expect((first.ingest as IngestResult).messagesAdded).toBe(52);
     const again = await importer.import(REAL, store, { owner: 'John' });
     const r = again.ingest as IngestResult;
     expect(r.messagesAdded).toBe(0);
-    expect(r.messagesSkipped).toBe(50);
+    expect(r.messagesSkipped).toBe(52);
     const chats = store.listChats();
     expect(chats).toHaveLength(1);
     const stats = store.stats();
-    expect(stats).toMatchObject({ messages: 50 });
+    expect(stats).toMatchObject({ messages: 52 });
     // The four media files are in the store's media folder under their hashes.
     const mediaFiles = fs.readdirSync(path.join(store.dir, 'media'), { recursive: true });
     expect(mediaFiles.filter((f) => /[0-9a-f]{64}$/.test(String(f)))).toHaveLength(4);

@@ -6,11 +6,13 @@ import type {
   MessageKind,
   MessageRecord,
   PersonRecord,
+  ReactionRecord,
 } from '../../store/records.js';
 import { CHUNK_MESSAGES } from '../core/ingest.js';
 import { mediaTypeOf, mimeFromName } from '../core/media-type.js';
 import { isStorableTime } from '../core/wall-clock.js';
 import { WHATSAPP_PHONE_SOURCE, columns, personFor, tables } from '../whatsapp-crypt/msgstore.js';
+import { pollFrom, reactionsFrom, replyStanzaId } from './metadata.js';
 
 /**
  * Reads WhatsApp iOS `ChatStorage.sqlite` (Core Data tables Z...). Times are seconds since
@@ -46,6 +48,8 @@ interface Row {
   lat: number | null;
   lon: number | null;
   duration: number | null;
+  metadata: Uint8Array | null;
+  receipt: Uint8Array | null;
 }
 
 interface SessionRow {
@@ -69,6 +73,7 @@ const TYPE_KIND: Record<number, { kind: MessageKind; media?: MediaType }> = {
   11: { kind: 'media', media: 'gif' },
   14: { kind: 'deleted' },
   15: { kind: 'media', media: 'sticker' },
+  46: { kind: 'poll' },
 };
 
 const SKIP = /@broadcast$|^status@/;
@@ -170,6 +175,15 @@ export class ChatStorageReader {
     const memberJoin = this.t.has('ZWAGROUPMEMBER') && this.msgCols.has('ZGROUPMEMBER');
     const mediaJoin = this.t.has('ZWAMEDIAITEM') && this.mediaCols.has('ZMESSAGE');
     const order = this.msgCols.has('ZSORT') ? 'm.ZSORT, m.Z_PK' : 'm.ZMESSAGEDATE, m.Z_PK';
+    // Reactions and polls sit in ZWAMESSAGEINFO, reached from the message or pointing at it.
+    const infoCols = this.t.has('ZWAMESSAGEINFO') ? columns(this.db, 'ZWAMESSAGEINFO') : new Set();
+    const receipt = !infoCols.has('ZRECEIPTINFO')
+      ? 'NULL'
+      : this.msgCols.has('ZMESSAGEINFO')
+        ? '(SELECT i.ZRECEIPTINFO FROM ZWAMESSAGEINFO i WHERE i.Z_PK = m.ZMESSAGEINFO)'
+        : infoCols.has('ZMESSAGE')
+          ? '(SELECT i.ZRECEIPTINFO FROM ZWAMESSAGEINFO i WHERE i.ZMESSAGE = m.Z_PK LIMIT 1)'
+          : 'NULL';
     const stmt = this.db
       .prepare(`SELECT m.Z_PK AS rowId, ${this.m('ZSTANZAID', 'stanza')}, ${this.m('ZISFROMME', 'from_me')},
         ${this.m('ZMESSAGEDATE', 'date')}, ${this.m('ZMESSAGETYPE', 'type')}, ${this.m('ZTEXT', 'text')},
@@ -180,7 +194,9 @@ export class ChatStorageReader {
         ${mediaJoin ? this.mi('ZFILESIZE', 'file_size') : 'NULL AS file_size'},
         ${mediaJoin ? this.mi('ZLATITUDE', 'lat') : 'NULL AS lat'},
         ${mediaJoin ? this.mi('ZLONGITUDE', 'lon') : 'NULL AS lon'},
-        ${mediaJoin ? this.mi('ZMOVIEDURATION', 'duration') : 'NULL AS duration'}
+        ${mediaJoin ? this.mi('ZMOVIEDURATION', 'duration') : 'NULL AS duration'},
+        ${mediaJoin ? this.mi('ZMETADATA', 'metadata') : 'NULL AS metadata'},
+        ${receipt} AS receipt
       FROM ZWAMESSAGE m
       ${memberJoin ? 'LEFT JOIN ZWAGROUPMEMBER gm ON gm.Z_PK = m.ZGROUPMEMBER' : ''}
       ${mediaJoin ? 'LEFT JOIN ZWAMEDIAITEM mi ON mi.ZMESSAGE = m.Z_PK' : ''}
@@ -211,6 +227,10 @@ export class ChatStorageReader {
           members.add(rec.senderKey);
           if (!people.has(rec.senderKey))
             people.set(rec.senderKey, personFor(rec.senderKey, ctx.names));
+        }
+        for (const r of rec.reactions) {
+          if (r.senderKey && !people.has(r.senderKey))
+            people.set(r.senderKey, personFor(r.senderKey, ctx.names));
         }
         batch.push(rec);
         ctx.onMessage?.();
@@ -264,24 +284,40 @@ function toRecord(
   if (kind === 'media' && attachments.length === 0) kind = 'text';
   const extra: Record<string, unknown> = {};
   if (!known) extra.iosType = row.type;
+  let text = row.text ?? (kind === 'media' ? row.media_title : null) ?? null;
   if (kind === 'location') {
-    extra.lat = row.lat;
-    extra.lon = row.lon;
+    if (typeof row.lat === 'number' && typeof row.lon === 'number') {
+      extra.lat = row.lat;
+      extra.lon = row.lon;
+      if (row.media_title) extra.name = row.media_title;
+      text = text ?? row.media_title ?? null;
+    } else kind = 'text';
   }
   if (kind === 'contact' && row.vcard) extra.vcard = row.vcard;
-  let text = row.text ?? (kind === 'media' ? row.media_title : null) ?? null;
+  if (kind === 'poll') {
+    const poll = pollFrom(row.receipt);
+    if (poll) {
+      extra.poll = poll;
+      text = poll.question;
+    } else if (text === null) kind = 'system';
+  }
   if (kind === 'deleted') text = null;
-  if (system && text === null) text = 'WhatsApp event';
+  if (kind === 'system' && text === null) text = 'WhatsApp event';
+  // A poll's receipt blob holds votes, not reactions.
+  const reactions: ReactionRecord[] =
+    kind === 'poll'
+      ? []
+      : reactionsFrom(row.receipt).map((r) => ({ senderKey: r.jid, emoji: r.emoji, at: null }));
   return {
     key: row.stanza,
-    senderKey: sender,
+    senderKey: kind === 'system' ? null : sender,
     sentAt,
     text,
     kind,
-    replyToKey: null,
+    replyToKey: replyStanzaId(row.metadata),
     editedAt: null,
     attachments,
-    reactions: [],
+    reactions,
     extra: Object.keys(extra).length > 0 ? extra : null,
   };
 }

@@ -92,6 +92,88 @@ describe('WhatsApp iOS', () => {
     expect(byChat.get(GROUP)?.people.find((p) => p.key === ALICE)?.displayName).toBe('Alice');
   });
 
+  it('reads replies (ZMETADATA), reactions and polls (ZRECEIPTINFO) and named locations', async () => {
+    const t0 = Date.UTC(2024, 1, 1, 9);
+    const chats = [
+      {
+        jid: GROUP,
+        subject: 'Family',
+        messages: [
+          { keyId: 'P0', fromMe: false, sender: ALICE, ts: t0, type: 0, text: 'Dinner?' },
+          {
+            keyId: 'P1',
+            fromMe: true,
+            ts: t0 + 1000,
+            type: 46,
+            poll: {
+              question: 'Where?',
+              options: ['Home', 'Out'],
+              votes: [
+                { jid: DORA, choices: [1] },
+                { jid: ALICE, choices: [0, 1] },
+                { jid: BOB, choices: [1] },
+              ],
+            },
+          },
+          {
+            keyId: 'P2',
+            fromMe: false,
+            sender: BOB,
+            ts: t0 + 2000,
+            type: 0,
+            text: 'Out, please',
+            quotedKeyId: 'P0',
+            reactions: [{ fromMe: false, sender: ALICE, emoji: '👍🏽', ts: t0 + 3000 }],
+          },
+          {
+            keyId: 'P3',
+            fromMe: false,
+            sender: ALICE,
+            ts: t0 + 4000,
+            type: 5,
+            location: { lat: 47.37, lon: 8.54, name: 'Zurich HB' },
+          },
+        ],
+      },
+    ];
+    const file = path.join(dir, 'polls.sqlite');
+    writeChatStorage(file, chats, NAMES);
+    const store = new CollectingStore(path.join(dir, 's'));
+    await importer.import(file, store);
+    const m = new Map(store.messages.map((x) => [x.key, x]));
+    expect(m.get('P1')).toMatchObject({
+      kind: 'poll',
+      senderKey: null,
+      text: 'Where?',
+      extra: {
+        poll: {
+          question: 'Where?',
+          options: [
+            { text: 'Home', votes: 1 },
+            { text: 'Out', votes: 3 },
+          ],
+        },
+      },
+    });
+    expect(m.get('P1')?.reactions).toEqual([]);
+    expect(m.get('P2')).toMatchObject({ replyToKey: 'P0', senderKey: BOB });
+    expect(m.get('P2')?.reactions).toEqual([{ senderKey: ALICE, emoji: '👍🏽', at: null }]);
+    expect(m.get('P0')?.replyToKey).toBeNull();
+    expect(m.get('P3')).toMatchObject({
+      kind: 'location',
+      text: 'Zurich HB',
+      extra: { lat: 47.37, lon: 8.54, name: 'Zurich HB' },
+    });
+    // Every reaction's sender is among the bundle's people, so the real store accepts it.
+    const real = ChatStore.open(path.join(dir, 'store'));
+    try {
+      const r = (await importer.import(file, real)).ingest as IngestResult;
+      expect(r.messagesAdded).toBe(4);
+    } finally {
+      real.close();
+    }
+  });
+
   it('previews without writing', async () => {
     const p = await importer.inspect(backup().dir);
     expect(p.messages).toBe(11);

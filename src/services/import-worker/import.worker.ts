@@ -1,36 +1,43 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { detectImport } from '../../importers';
-import { UnknownFormatError } from '../../importers/core/errors';
+import { recogniseImport } from '../../importers';
+import { LazyStore } from '../../importers/core/lazy-store';
+import { setTempRoot } from '../../importers/core/temp';
 import { ChatStore } from '../../store';
 import type { FromWorker, ImportJob, ToWorker } from './protocol';
+import { sharedAbortSignal } from './shared-abort';
 
 /**
  * Runs one import (or one inspection) off the main thread, with its own connection to the chat
- * store: parsing a 2 GB export and a long ingest transaction never stall the app.
+ * store: parsing a 2 GB export and a long ingest transaction never stall the app. The store is
+ * opened only when the importer first writes, so a refused file never creates one.
  */
 const port = parentPort!;
 const job = workerData as ImportJob;
 const abort = new AbortController();
+const signal = job.cancelFlag
+  ? sharedAbortSignal(abort, new Int32Array(job.cancelFlag))
+  : abort.signal;
 const post = (message: FromWorker) => port.postMessage(message);
+if (job.tempRoot) setTempRoot(job.tempRoot);
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'cancel') abort.abort();
 });
 
 async function run(): Promise<unknown> {
-  const found = await detectImport(job.path);
-  if (!found) throw new UnknownFormatError('Chatkeep does not recognise this file or folder.');
-  const { importer, detection } = found;
+  const { importer, detection } = await recogniseImport(job.path);
   const options = {
     ...job.options,
-    signal: abort.signal,
+    signal,
     onProgress: (p: { phase: string; items: number; bytes: number; bytesTotal: number }) =>
       post({ type: 'progress', ...p }),
   };
   if (job.op === 'inspect') {
     return { detection, preview: await importer.inspect(job.path, options) };
   }
-  const store = ChatStore.open(job.storeDir, { nativeBinding: job.nativeBinding });
+  const store = new LazyStore(() =>
+    ChatStore.open(job.storeDir, { nativeBinding: job.nativeBinding }),
+  );
   try {
     return await importer.import(job.path, store, options);
   } finally {
@@ -41,13 +48,25 @@ async function run(): Promise<unknown> {
 run().then(
   (value) => post({ type: 'result', value }),
   (error: unknown) => {
-    const e = error as { name?: string; code?: unknown; message?: string };
+    const e = error as {
+      name?: string;
+      code?: unknown;
+      message?: string;
+      participants?: unknown;
+      suggestedOwner?: unknown;
+    };
     post({
       type: 'error',
       error: {
         name: e?.name ?? 'Error',
         code: typeof e?.code === 'string' ? e.code : 'IMPORT_FAILED',
         message: e?.message ?? 'The import failed.',
+        ...(Array.isArray(e?.participants)
+          ? {
+              participants: e.participants.filter((p): p is string => typeof p === 'string'),
+              suggestedOwner: typeof e.suggestedOwner === 'string' ? e.suggestedOwner : null,
+            }
+          : {}),
       },
     });
   },

@@ -9,6 +9,14 @@ export interface ImportJob {
   options: PlainImportOptions;
   storeDir: string;
   nativeBinding?: string;
+  /** A folder for the job's temp files that the caller removes after the job, however it ends. */
+  tempRoot?: string;
+  /**
+   * One Int32 the caller sets to 1 to cancel. Unlike a message it is seen inside synchronous
+   * loops (parsing a file, the store's single-transaction ingest), which never yield to the
+   * worker's event loop.
+   */
+  cancelFlag?: SharedArrayBuffer;
 }
 
 export type ToWorker = { type: 'cancel' };
@@ -16,4 +24,14 @@ export type ToWorker = { type: 'cancel' };
 export type FromWorker =
   | { type: 'progress'; phase: string; items: number; bytes: number; bytesTotal: number }
   | { type: 'result'; value: unknown }
-  | { type: 'error'; error: { name: string; code: string; message: string } };
+  | {
+      type: 'error';
+      error: {
+        name: string;
+        code: string;
+        message: string;
+        /** NEEDS_OWNER: who wrote in the chat, so the caller can ask. */
+        participants?: string[];
+        suggestedOwner?: string | null;
+      };
+    };

@@ -17,7 +17,15 @@ const FORMATS = [
   'A WhatsApp encrypted backup (msgstore.db.crypt15 or .crypt14) and its 64-digit key',
   'An iPhone backup folder (Finder/iTunes, unencrypted) or WhatsApp’s ChatStorage.sqlite',
   'A Telegram Desktop export (result.json and its folders)',
+  'A Signal backup from an Android phone (signal-….backup) and its 30-digit passphrase. To make one in Signal: Settings › Chats › Chat backups › Turn on. Signal shows the 30-digit passphrase only then, once: write it down. Tap “Create backup” and copy the file from the folder Signal names (usually Signal/Backups) to this computer. Newer Signal versions write a “SignalBackups” folder instead, which Chatkeep cannot read yet.',
 ];
+
+/** What unlocks an encrypted backup of each kind: its name, and how many digits it has. */
+function secretOf(format: ImportPreviewView['format']): { name: string; digits: number } {
+  return format === 'signal-android'
+    ? { name: '30-digit passphrase', digits: 30 }
+    : { name: '64-digit key', digits: 64 };
+}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : 'Something went wrong.';
@@ -109,6 +117,7 @@ export function ImportSection({ onNavigate }: Props) {
   }, [finished]);
 
   const needsKey = preview?.needs.key ?? false;
+  const secret = secretOf(preview?.format ?? 'whatsapp-crypt');
   const importing = taskId !== null && !finished;
 
   return (
@@ -199,7 +208,7 @@ export function ImportSection({ onNavigate }: Props) {
 
           {needsKey && (
             <div className="field">
-              <label htmlFor="import-key">This backup is encrypted. Enter its 64-digit key</label>
+              <label htmlFor="import-key">This backup is encrypted. Enter its {secret.name}</label>
               <input
                 id="import-key"
                 className="text-input"
@@ -212,7 +221,7 @@ export function ImportSection({ onNavigate }: Props) {
                 <button
                   type="button"
                   className="button"
-                  disabled={key.replace(/[\s-]/g, '').length !== 64}
+                  disabled={key.replace(/[\s-]/g, '').length !== secret.digits}
                   onClick={() => picked && void inspect(picked, key)}
                 >
                   Unlock

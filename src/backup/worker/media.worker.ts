@@ -1,0 +1,67 @@
+import { parentPort } from 'node:worker_threads';
+import { createFolderBackend } from '../backend/folder.js';
+import { RepoKeys } from '../crypto/repo-keys.js';
+import { MediaSealer } from '../engine/media-sealer.js';
+import { serializeError } from './protocol.js';
+import type { MediaJob, MediaWorkerReply } from './media-protocol.js';
+
+/**
+ * The media half of a backup, on a core of its own: reads media files, cuts, hashes, seals and
+ * packs them (engine/media-sealer.ts) while the backup's own thread does the messages. Jobs
+ * run one at a time in the order they arrive; `abort` drops the rest.
+ */
+if (!parentPort) throw new Error('media.worker.ts must run as a worker thread');
+const port = parentPort;
+
+let sealer: MediaSealer | null = null;
+let keys: RepoKeys | null = null;
+let aborted = false;
+let queue: Promise<void> = Promise.resolve();
+
+function post(reply: MediaWorkerReply): void {
+  port.postMessage(reply);
+}
+
+port.on('message', (job: MediaJob) => {
+  if (job.type === 'abort') {
+    aborted = true;
+    return;
+  }
+  queue = queue.then(async () => {
+    try {
+      if (job.type === 'init') {
+        keys = new RepoKeys(Buffer.from(job.master), Buffer.from(job.repoId));
+        sealer = new MediaSealer(createFolderBackend(job.dir), keys, new Set(job.known));
+        return;
+      }
+      if (!sealer) throw new Error('media worker used before init');
+      if (job.type === 'seal') {
+        if (aborted) return;
+        let pending = 0;
+        const result = await sealer.seal(job.file, (n) => {
+          pending += n;
+          if (pending >= 4 * 1024 * 1024) {
+            post({ type: 'bytes', n: pending });
+            pending = 0;
+          }
+        });
+        if (pending) post({ type: 'bytes', n: pending });
+        post({ type: 'sealed', id: job.id, result });
+        return;
+      }
+      const packs = await sealer.finish();
+      post({ type: 'finished', packs, bytesWritten: sealer.bytesWritten });
+    } catch (error) {
+      post({
+        type: 'error',
+        id: job.type === 'seal' ? job.id : null,
+        error: serializeError(error),
+      });
+    } finally {
+      if (job.type === 'finish') {
+        for (const k of [keys?.master, keys?.blobKey, keys?.idKey, keys?.metaKey, keys?.chunkerKey])
+          k?.fill(0);
+      }
+    }
+  });
+});

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bulkWaChat, encryptBackup, writeNewSchema } from '../../importers/fixtures/msgstore';
+import { ChatStore } from '../../store';
+import { runImportJob } from './import-client';
+
+/**
+ * The import worker under a heap cap: a whole phone's backup streams through in bounded memory
+ * (a regression that gathers it all fails here), and a job that outgrows its cap ends with a
+ * plain error, nothing imported and no temp files left.
+ */
+
+const KEY = Buffer.alloc(32, 5);
+let dir: string;
+let crypt: string;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-worker-'));
+  const db = path.join(dir, 'm.db');
+  writeNewSchema(db, [bulkWaChat(200_000)]);
+  crypt = path.join(dir, 'msgstore.db.crypt15');
+  encryptBackup(fs.readFileSync(db), KEY, crypt);
+  fs.rmSync(db);
+}, 120_000);
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function jobTemps(): string[] {
+  return fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('ck-import-job-'));
+}
+
+describe('import worker', () => {
+  it('imports 200,000 messages under a 160 MB heap cap', async () => {
+    const before = new Set(jobTemps());
+    const storeDir = path.join(dir, 'store');
+    const result = (await runImportJob(
+      { op: 'import', path: crypt, options: { key: KEY.toString('hex') }, storeDir },
+      { heapMb: 160 },
+    )) as { messages: number };
+    expect(result.messages).toBe(200_000);
+    const store = ChatStore.open(storeDir);
+    try {
+      expect(store.stats().messages).toBe(200_000);
+    } finally {
+      store.close();
+    }
+    expect(jobTemps().filter((n) => !before.has(n))).toEqual([]);
+  }, 180_000);
+
+  it('a job that outgrows its cap fails plainly, imports nothing and leaves no temp files', async () => {
+    const before = new Set(jobTemps());
+    const storeDir = path.join(dir, 'store-small');
+    const error = await runImportJob(
+      { op: 'import', path: crypt, options: { key: KEY.toString('hex') }, storeDir },
+      { heapMb: 12 },
+    ).then(
+      () => null,
+      (e: unknown) => e as Error & { code?: string },
+    );
+    expect(error).not.toBeNull();
+    expect(error?.message).toMatch(
+      /needed more than 12 MB of memory and was stopped; nothing was imported/,
+    );
+    expect(error?.code).toBe('IMPORT_FAILED');
+    expect(jobTemps().filter((n) => !before.has(n))).toEqual([]);
+    if (fs.existsSync(path.join(storeDir, 'chatkeep.db'))) {
+      const store = ChatStore.open(storeDir);
+      try {
+        expect(store.stats().messages).toBe(0);
+      } finally {
+        store.close();
+      }
+    }
+  }, 180_000);
+});
