@@ -76,10 +76,7 @@ describe('process boundaries', () => {
     ],
     // src/export sits on the store: nothing above it, no Electron.
     ['src/export/bad.ts', "import { app } from 'electron';\nexport const x = app;\n"],
-    [
-      'src/export/bad.ts',
-      "import { EXIT } from '../cli/exit-codes.js';\nexport const x = EXIT;\n",
-    ],
+    ['src/export/bad.ts', "import { EXIT } from '../cli/exit-codes.js';\nexport const x = EXIT;\n"],
     [
       'src/export/html/bad.ts',
       "import { TaskRunner } from '../../services/tasks';\nexport const x = TaskRunner;\n",
