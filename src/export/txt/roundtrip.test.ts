@@ -126,7 +126,8 @@ describe('text export read back by the WhatsApp importer', () => {
     const target = await roundTrip(source, 'Loris');
     try {
       const compared = compareStores(source, target);
-      expect(compared).toBe(50);
+      // Every message the importer reads from the real export (52) came back the same.
+      expect(compared).toBe(52);
       // The photo, video, audio and zip came back as the same bytes.
       const hashes = (s: ChatStore) =>
         allMessages(s, s.listChats()[0]!.id)
