@@ -41,7 +41,7 @@ export interface OpenStoreOptions {
   create?: boolean;
   /** How long a write waits for another writer's lock before StoreBusyError (default 10 s). */
   busyTimeoutMs?: number;
-  /** A small page cache and no memory map: for reading the whole store once (an export). */
+  /** Bounded memory for a one-pass reader or writer (see OpenDbOptions.lean). */
   lean?: boolean;
 }
 

@@ -13,12 +13,13 @@ export type MediaJob =
       /** Media blob ids already stored: not written again. */
       known: string[];
     }
-  | { type: 'seal'; id: number; file: string }
+  /** Files to seal, in order; each gets one `sealed` reply, in the same order. */
+  | { type: 'seal'; files: string[] }
   | { type: 'finish' }
   | { type: 'abort' };
 
 export type MediaWorkerReply =
-  | { type: 'sealed'; id: number; result: SealedFile }
+  | { type: 'sealed'; result: SealedFile }
   | { type: 'bytes'; n: number }
   | { type: 'finished'; packs: IndexedPack[]; bytesWritten: number }
-  | { type: 'error'; id: number | null; error: SerializedError };
+  | { type: 'error'; error: SerializedError };
