@@ -45,6 +45,7 @@ const NATIVE_AND_NODE_PACKAGES = [
 const folders = (...names) => names.flatMap((name) => [`**/${name}`, `**/${name}/**`]);
 
 const NODE_SIDE = [
+  'export',
   'main',
   'preload',
   'store',
@@ -218,6 +219,7 @@ export default tseslint.config(
       'src/seed/**/*.ts',
       'src/node/**/*.ts',
       'src/app-backup/**/*.ts',
+      'src/export/**/*.ts',
     ],
     rules: {
       'no-restricted-imports': [
@@ -228,6 +230,31 @@ export default tseslint.config(
             {
               group: folders('main', 'preload', 'renderer'),
               message: 'Node cores do not reach into the app shell.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // src/export is a layer over the store: it reads through src/store and uses src/node and
+    // src/shared, and nothing above it (the CLI, the services and the app call it, never the
+    // reverse). Its tests and test fixtures may also use the importers and the seed generator.
+    files: ['src/export/**/*.ts'],
+    ignores: ['src/export/**/*.test.ts', 'src/export/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...noElectron,
+          patterns: [
+            {
+              group: folders('main', 'preload', 'renderer'),
+              message: 'Node cores do not reach into the app shell.',
+            },
+            {
+              group: folders('cli', 'services', 'importers', 'backup', 'app-backup', 'seed'),
+              message: 'src/export depends only on src/store, src/node and src/shared.',
             },
           ],
         },

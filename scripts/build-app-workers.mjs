@@ -23,6 +23,7 @@ const APP_WORKERS = {
   // Started by the backup worker itself (src/backup/engine/media-pipeline.ts), from beside it.
   'media.worker': 'src/backup/worker/media.worker.ts',
   'import.worker': 'src/services/import-worker/import.worker.ts',
+  'export.worker': 'src/export/worker/export.worker.ts',
 };
 
 await build({

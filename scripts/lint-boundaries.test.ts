@@ -74,6 +74,25 @@ describe('process boundaries', () => {
       'src/renderer/src/Bad.tsx',
       "import { startBridge } from '../../../e2e/bridge/server';\nexport const x = startBridge;\n",
     ],
+    // src/export sits on the store: nothing above it, no Electron.
+    ['src/export/bad.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+    ['src/export/bad.ts', "import { EXIT } from '../cli/exit-codes.js';\nexport const x = EXIT;\n"],
+    [
+      'src/export/html/bad.ts',
+      "import { TaskRunner } from '../../services/tasks';\nexport const x = TaskRunner;\n",
+    ],
+    [
+      'src/export/bad.ts',
+      "import { IMPORTERS } from '../importers/index.js';\nexport const x = IMPORTERS;\n",
+    ],
+    [
+      'src/export/bad.ts',
+      "import { Repository } from '../backup/index.js';\nexport const x = Repository;\n",
+    ],
+    [
+      'src/renderer/src/Bad.tsx',
+      "import { runExport } from '../../export';\nexport const x = runExport;\n",
+    ],
   ])('%s may not import that', async (filePath, code) => {
     expect(await ruleIdsFor(filePath, code)).toContain('no-restricted-imports');
   });
@@ -108,6 +127,22 @@ describe('process boundaries', () => {
     [
       'src/shared/ipc/good.ts',
       "import type { ChatSummary } from '../chat-types';\nexport type X = ChatSummary;\n",
+    ],
+    [
+      'src/export/good.ts',
+      "import { ChatStore } from '../store/index.js';\nexport const x = ChatStore;\n",
+    ],
+    [
+      'src/export/html/good.ts',
+      "import { findLinks } from '../../shared/links.js';\nexport const x = findLinks;\n",
+    ],
+    [
+      'src/export/good.test.ts',
+      "import { IMPORTERS } from '../importers/index.js';\nexport const x = IMPORTERS;\n",
+    ],
+    [
+      'src/cli/commands/good.ts',
+      "import { runExport } from '../../export/index.js';\nexport const x = runExport;\n",
     ],
   ])('%s may import that', async (filePath, code) => {
     expect(await ruleIdsFor(filePath, code)).not.toContain('no-restricted-imports');

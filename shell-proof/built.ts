@@ -8,7 +8,7 @@ export const built = {
   main: path.join(repoRoot, 'out/main/index.js'),
   preload: path.join(repoRoot, 'out/preload/index.cjs'),
   renderer: path.join(repoRoot, 'out/renderer'),
-  workers: ['store', 'backup', 'import', 'media'].map((name) =>
+  workers: ['store', 'backup', 'import', 'media', 'export'].map((name) =>
     path.join(repoRoot, 'out/main', `${name}.worker.js`),
   ),
 };

@@ -24,7 +24,7 @@ import { writeStandInElectronDist } from './packaging/stand-in-dist';
  * packaged main bundle finds its workers there.
  */
 
-const WORKERS = ['store', 'backup', 'media', 'import'] as const;
+const WORKERS = ['store', 'backup', 'media', 'import', 'export'] as const;
 /** A fuse's state byte: ASCII '1' or '0'. */
 const ON = '1'.charCodeAt(0);
 const OFF = '0'.charCodeAt(0);
@@ -186,6 +186,11 @@ describe.skipIf(process.platform !== 'linux')('the packaged app (electron-builde
     expect(report.workers.import, JSON.stringify(report.workers.import)).toMatchObject({
       ok: true,
       message: { type: 'result', value: { detection: { format: 'whatsapp-export' } } },
+    });
+    // Estimates an export of the store the store worker made (empty): it opens it read-only.
+    expect(report.workers.export, JSON.stringify(report.workers.export)).toMatchObject({
+      ok: true,
+      message: { type: 'result', value: { messages: 0, mediaFiles: 0 } },
     });
     for (const [name, result] of Object.entries(report.natives)) {
       expect(result, name).toMatchObject({ works: true });

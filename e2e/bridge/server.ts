@@ -47,6 +47,8 @@ export interface Bridge {
   savedTexts: string[];
   /** Files saved through the save dialog ("Save as…"): the suggested name and the source file. */
   savedFiles: { name: string; source: string }[];
+  /** Paths the app asked the file manager to show ("Show in folder"). */
+  revealedPaths: string[];
   close(): Promise<void>;
 }
 
@@ -157,6 +159,7 @@ export async function startBridge(options: {
   const pickQueue: (string | null)[] = [];
   const savedTexts: string[] = [];
   const savedFiles: { name: string; source: string }[] = [];
+  const revealedPaths: string[] = [];
   const version = (
     JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
       version: string;
@@ -191,6 +194,9 @@ export async function startBridge(options: {
       saveFile: async (name, source) => {
         savedFiles.push({ name, source });
         return true;
+      },
+      revealPath: (target) => {
+        revealedPaths.push(target);
       },
     },
     folders: { detect: () => detectSyncedFolders(), validate: (dir) => validateDestination(dir) },
@@ -285,6 +291,7 @@ export async function startBridge(options: {
     pickQueue,
     savedTexts,
     savedFiles,
+    revealedPaths,
     async close() {
       unsubscribe();
       for (const stream of eventStreams) stream.end();

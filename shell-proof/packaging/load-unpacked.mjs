@@ -61,6 +61,20 @@ const workers = {
       null,
       (m) => m.type === 'result' || m.type === 'error',
     ),
+  // Estimates an export of the store the store worker made (it runs first): better-sqlite3 again,
+  // read-only, and the export code.
+  export: (file) =>
+    talk(
+      new Worker(file, {
+        workerData: {
+          op: 'estimate',
+          storeDir: job.storeDir,
+          options: { format: 'html', chats: 'all' },
+        },
+      }),
+      null,
+      (m) => m.type === 'result' || m.type === 'error',
+    ),
 };
 
 const natives = {

@@ -40,6 +40,8 @@ export const standIn = {
   applicationMenu: null as StandInMenu | null,
   trays: [] as StandInTray[],
   opened: [] as string[],
+  /** Paths main asked the file manager to show (a finished export). */
+  shownInFolder: [] as string[],
   clipboard: [] as string[],
   /** Answers for the next OS pickers and questions, in order. */
   openDialogAnswers: [] as (string | null)[],
@@ -361,7 +363,10 @@ export const shell = {
   async openExternal(url: string) {
     standIn.opened.push(url);
   },
-} satisfies Pick<Electron.Shell, 'openExternal'>;
+  showItemInFolder(fullPath: string) {
+    standIn.shownInFolder.push(fullPath);
+  },
+} satisfies Pick<Electron.Shell, 'openExternal' | 'showItemInFolder'>;
 
 /** Electron 45's clipboard is asynchronous, as the W3C one is. */
 export const clipboard = {

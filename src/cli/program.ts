@@ -6,6 +6,7 @@ import { PASSWORD_ENV } from './secrets.js';
 import { CLI_VERSION } from './version.js';
 import { registerBackupCommand } from './commands/backup.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerForgetCommands } from './commands/forget.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerKeyCommands } from './commands/key.js';
@@ -60,6 +61,7 @@ export function buildProgram(io: CliIo, extensions: ProgramExtension[] = []): Co
   registerUnlockCommand(program, io);
   registerKeyCommands(program, io);
   registerStatsCommand(program, io);
+  registerExportCommand(program, io);
   for (const extend of extensions) extend(program, io);
   return program;
 }

@@ -20,7 +20,8 @@ export class GrantPurposeError extends Error {
  * What a grant may be used for. One purpose each: a file picked to import cannot become a
  * backup destination, and a folder offered for restoring cannot be written to.
  */
-export type GrantPurpose = 'import' | 'backup-destination' | 'restore-source';
+export type GrantPurpose =
+  'import' | 'backup-destination' | 'restore-source' | 'export-destination';
 
 /**
  * How the path reached main: the person chose it in an OS dialog or dropped it on the window,

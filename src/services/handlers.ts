@@ -15,6 +15,7 @@ import type {
 } from '../shared/chat-types';
 import type { AppInfo } from '../shared/ipc/contract';
 import type { BackupService } from './backup-service';
+import type { ExportService } from './export-service';
 import type { Handlers } from './dispatch';
 import { safeExternalUrl } from './external-url';
 import type { FileGrants, GrantPurpose } from './grants';
@@ -56,7 +57,8 @@ export interface StoreApi {
   stats(): Promise<StoreStats>;
 }
 
-export type PickPurpose = 'import-file' | 'import-folder' | 'backup-folder' | 'restore-folder';
+export type PickPurpose =
+  'import-file' | 'import-folder' | 'backup-folder' | 'restore-folder' | 'export-folder';
 
 /** What a path picked for each dialog may then be used for (see grants.ts). */
 const GRANT_PURPOSE_OF_PICK: Record<PickPurpose, GrantPurpose> = {
@@ -64,6 +66,7 @@ const GRANT_PURPOSE_OF_PICK: Record<PickPurpose, GrantPurpose> = {
   'import-folder': 'import',
   'backup-folder': 'backup-destination',
   'restore-folder': 'restore-source',
+  'export-folder': 'export-destination',
 };
 
 /** What only the shell (Electron, or the test bridge) can do. */
@@ -83,6 +86,8 @@ export interface PlatformAdapter {
    * shell without one (unit tests): "Save as…" then saves nothing.
    */
   saveFile?(suggestedName: string, sourcePath: string): Promise<boolean>;
+  /** Show a file or folder in the OS file manager ("Show in folder"); absent in unit tests. */
+  revealPath?(target: string): void;
 }
 
 export interface HandlerContext {
@@ -93,6 +98,7 @@ export interface HandlerContext {
   tasks: TaskRunner;
   imports: ImportService;
   backups: BackupService;
+  exports: ExportService;
 }
 
 export class NotFoundError extends Error {
@@ -129,7 +135,7 @@ export function suggestedFileName(a: { fileName: string | null; mediaType: strin
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
-  const { info, store, platform, grants, tasks, imports, backups } = ctx;
+  const { info, store, platform, grants, tasks, imports, backups, exports } = ctx;
   return {
     'app.getInfo': () => info,
     'app.openExternal': async ({ url }) => {
@@ -189,6 +195,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
     'import.inspect': (request) => imports.inspect(request),
     'import.start': (request) => imports.start(request),
+    'export.estimate': (request) => exports.estimate(request),
+    'export.start': (request) => exports.start(request),
+    'export.reveal': ({ taskId }) => exports.reveal(taskId),
     'task.cancel': ({ taskId }) => ({ cancelled: tasks.cancel(taskId) }),
 
     'backup.status': () => backups.status(),

@@ -13,6 +13,8 @@ export interface UnifiedSearch {
   count: SearchCount | null;
   /** More hits exist past those loaded. */
   hasMore: boolean;
+  /** The search index is still being built (after a restore): messages indexed so far. */
+  indexing: { done: number; total: number } | null;
   loadingMore: boolean;
   error: string | null;
   loadMore(): void;
@@ -28,6 +30,7 @@ export function useUnifiedSearch(query: string, version: number): UnifiedSearch 
   const [chatTotal, setChatTotal] = useState(0);
   const [hits, setHits] = useState<SearchHit[] | null>(null);
   const [next, setNext] = useState<number | null>(null);
+  const [indexing, setIndexing] = useState<{ done: number; total: number } | null>(null);
   const [count, setCount] = useState<SearchCount | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -55,6 +58,7 @@ export function useUnifiedSearch(query: string, version: number): UnifiedSearch 
           if (!live) return;
           setHits(page.hits);
           setNext(page.next);
+          setIndexing(page.indexing ?? null);
         },
         (e: Error) => {
           if (!live) return;
@@ -104,6 +108,7 @@ export function useUnifiedSearch(query: string, version: number): UnifiedSearch 
     hits,
     count,
     hasMore: next !== null,
+    indexing,
     loadingMore,
     error,
     loadMore,
