@@ -1,5 +1,10 @@
 import type { ChatBundle } from '../../store/records.js';
-import { ImportCancelledError, isImportError, sqliteAsDamaged } from './errors.js';
+import {
+  DamagedFileError,
+  ImportCancelledError,
+  isImportError,
+  sqliteAsDamaged,
+} from './errors.js';
 import type { ProgressReporter } from './cancel.js';
 import type { ChatStoreLike } from './types.js';
 
@@ -61,6 +66,18 @@ export async function ingestCounted(
       yield b;
     }
   })();
-  const ingest = await ingestBundles(store, counted, signal, sourceName);
+  let ingest: unknown;
+  try {
+    ingest = await ingestBundles(store, counted, signal, sourceName);
+  } catch (e) {
+    // A database reader makes records of rows; a record the store refuses (a key that is a
+    // blob, a time that is text) comes from a damaged page: say so, as SQLite's own errors are.
+    if ((e as { code?: unknown } | null)?.code === 'INVALID_RECORD') {
+      throw new DamagedFileError(`${sourceName} is damaged (${(e as Error).message})`, {
+        cause: e,
+      });
+    }
+    throw e;
+  }
   return { ingest, messages, chats };
 }

@@ -392,7 +392,8 @@ function toRecord(
   group: boolean,
   ctx: BundleContext,
 ): MessageRecord | null {
-  if (row.key_id === null || row.key_id === '' || row.key_id === '-1') return null;
+  // A damaged page can hand back any type: a key_id that is not text is no message key.
+  if (typeof row.key_id !== 'string' || row.key_id === '' || row.key_id === '-1') return null;
   if (row.timestamp === null || !isStorableTime(row.timestamp)) return null;
   const waType = row.wa_type === null ? 0 : Number(row.wa_type);
   // The legacy schema marks group events with status 6 rather than a message type.

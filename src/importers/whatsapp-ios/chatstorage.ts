@@ -255,7 +255,8 @@ function toRecord(
   group: boolean,
   media: Map<number, AttachmentRecord>,
 ): MessageRecord | null {
-  if (!row.stanza || row.date === null) return null;
+  // A damaged page can hand back any type: a stanza id that is not text is no message key.
+  if (typeof row.stanza !== 'string' || row.stanza === '' || row.date === null) return null;
   const sentAt = toMs(row.date);
   if (!isStorableTime(sentAt)) return null;
   const known = row.type !== null ? TYPE_KIND[row.type] : TYPE_KIND[0];
