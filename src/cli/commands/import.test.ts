@@ -8,7 +8,11 @@ import { exitCodeFor } from '../exit-codes.js';
 import { buildProgram } from '../program.js';
 import { ChatStore } from '../../store/index.js';
 import { registerImportCommand, SIGNAL_PASSPHRASE_ENV } from './import.js';
-import { TEST_PASSPHRASE, sampleSignalDb, writeSignalBackup } from '../../importers/fixtures/signal-backup.js';
+import {
+  TEST_PASSPHRASE,
+  sampleSignalDb,
+  writeSignalBackup,
+} from '../../importers/fixtures/signal-backup.js';
 
 const REAL = '/work/shared/fixtures/whatsapp-export-ios/chat-export.zip';
 
