@@ -1,6 +1,30 @@
 import type Database from 'better-sqlite3';
 
 /**
+ * What a column should hold. SQLite is dynamically typed and a damaged page can hand back any
+ * value in any column (a blob where a message id should be, a number for a file path): a value
+ * of another type is read as null, absent, so one damaged row cannot crash a reader or reach
+ * the store as an invalid record.
+ */
+export type ColumnType = 'text' | 'number' | 'bytes' | 'any';
+export type ColumnTypes<T> = { [K in keyof T & string]: ColumnType };
+
+export function ofType(value: unknown, type: ColumnType): unknown {
+  if (value === null || value === undefined || type === 'any') return value ?? null;
+  if (type === 'text') return typeof value === 'string' ? value : null;
+  if (type === 'number')
+    return typeof value === 'number' || typeof value === 'bigint' ? value : null;
+  return value instanceof Uint8Array ? value : null;
+}
+
+/** An object row with each listed column read as its type (see ColumnType); changes `row`. */
+export function typedRow<T extends object>(row: T, types: Partial<ColumnTypes<T>>): T {
+  const r = row as Record<string, unknown>;
+  for (const [k, t] of Object.entries(types) as [string, ColumnType][]) r[k] = ofType(r[k], t);
+  return row;
+}
+
+/**
  * Rows of a statement as arrays, read through one reused view whose named getters index the
  * current array. A phone backup has hundreds of thousands of rows; building an object with a
  * dozen or two named fields for each costs more than reading the row. The view is the same
@@ -8,15 +32,21 @@ import type Database from 'better-sqlite3';
  */
 export function* rowsThrough<T extends object>(
   stmt: Database.Statement,
-  fields: readonly (keyof T & string)[],
+  fields: readonly (keyof T & string)[] | ColumnTypes<T>,
   ...params: unknown[]
 ): Generator<T> {
   const names = stmt.columns().map((c) => c.name);
   let raw: unknown[] = [];
   const view = {} as T;
-  for (const f of fields) {
+  const typed = !Array.isArray(fields);
+  const list = (typed ? Object.keys(fields) : fields) as (keyof T & string)[];
+  for (const f of list) {
     const col = names.indexOf(f);
-    Object.defineProperty(view, f, { get: () => (col >= 0 ? raw[col] : null), enumerable: true });
+    const type: ColumnType = typed ? (fields as ColumnTypes<T>)[f] : 'any';
+    Object.defineProperty(view, f, {
+      get: () => (col >= 0 ? ofType(raw[col], type) : null),
+      enumerable: true,
+    });
   }
   for (const row of stmt.raw(true).iterate(...params) as IterableIterator<unknown[]>) {
     raw = row;

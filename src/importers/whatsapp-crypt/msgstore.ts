@@ -11,7 +11,7 @@ import type {
 } from '../../store/records.js';
 import { CHUNK_MESSAGES } from '../core/ingest.js';
 import { mediaTypeOf, mimeFromName } from '../core/media-type.js';
-import { rowsThrough } from '../core/sqlite-rows.js';
+import { rowsThrough, type ColumnTypes } from '../core/sqlite-rows.js';
 import { isStorableTime } from '../core/wall-clock.js';
 import { systemSentence } from './system-actions.js';
 
@@ -106,35 +106,36 @@ interface MsgRow {
   new_jid: string | null;
 }
 
-const ROW_FIELDS = [
-  'rowId',
-  'key_id',
-  'from_me',
-  'timestamp',
-  'wa_type',
-  'status',
-  'text',
-  'caption',
-  'sender_jid',
-  'file_path',
-  'media_name',
-  'mime',
-  'file_size',
-  'width',
-  'height',
-  'duration',
-  'quoted_key',
-  'lat',
-  'lon',
-  'place',
-  'place_address',
-  'place_url',
-  'action',
-  'vcard',
-  'sys_people',
-  'old_jid',
-  'new_jid',
-] as const satisfies readonly (keyof MsgRow)[];
+/** Each column and what it holds: anything else (a damaged page) reads as null. */
+const ROW_FIELDS: ColumnTypes<MsgRow> = {
+  rowId: 'number',
+  key_id: 'text',
+  from_me: 'number',
+  timestamp: 'number',
+  wa_type: 'any',
+  status: 'number',
+  text: 'text',
+  caption: 'text',
+  sender_jid: 'text',
+  file_path: 'text',
+  media_name: 'text',
+  mime: 'text',
+  file_size: 'number',
+  width: 'number',
+  height: 'number',
+  duration: 'number',
+  quoted_key: 'text',
+  lat: 'number',
+  lon: 'number',
+  place: 'text',
+  place_address: 'text',
+  place_url: 'text',
+  action: 'number',
+  vcard: 'text',
+  sys_people: 'text',
+  old_jid: 'text',
+  new_jid: 'text',
+};
 
 function rowsOf(stmt: Database.Statement, ...params: unknown[]): Generator<MsgRow> {
   return rowsThrough<MsgRow>(stmt, ROW_FIELDS, ...params);

@@ -11,6 +11,7 @@ import type {
 import { CHUNK_MESSAGES } from '../core/ingest.js';
 import { mediaTypeOf, mimeFromName } from '../core/media-type.js';
 import { isStorableTime } from '../core/wall-clock.js';
+import { typedRow, type ColumnTypes } from '../core/sqlite-rows.js';
 import { WHATSAPP_PHONE_SOURCE, columns, personFor, tables } from '../whatsapp-crypt/msgstore.js';
 import { pollFrom, reactionsFrom, replyStanzaId } from './metadata.js';
 
@@ -51,6 +52,27 @@ interface Row {
   metadata: Uint8Array | null;
   receipt: Uint8Array | null;
 }
+
+/** What each column holds: anything else (a damaged page) reads as null. */
+const MESSAGE_COLUMNS: ColumnTypes<Row> = {
+  rowId: 'number',
+  stanza: 'text',
+  from_me: 'number',
+  date: 'number',
+  type: 'number',
+  text: 'text',
+  member_jid: 'text',
+  from_jid: 'text',
+  media_path: 'text',
+  media_title: 'text',
+  vcard: 'text',
+  file_size: 'number',
+  lat: 'number',
+  lon: 'number',
+  duration: 'number',
+  metadata: 'bytes',
+  receipt: 'bytes',
+};
 
 interface SessionRow {
   pk: number;
@@ -133,7 +155,9 @@ export class ChatStorageReader {
           `SELECT Z_PK AS pk, ZCONTACTJID AS jid, ${partner} AS partner, ${type} AS type FROM ZWACHATSESSION ORDER BY Z_PK`,
         )
         .all() as SessionRow[]
-    ).filter((s) => s.jid && !SKIP.test(s.jid));
+    )
+      .map((s) => typedRow(s, { jid: 'text', partner: 'text', type: 'number' }))
+      .filter((s) => s.jid && !SKIP.test(s.jid));
   }
 
   countMessages(): number {
@@ -221,7 +245,7 @@ export class ChatStorageReader {
         return b;
       };
       for (const row of stmt.iterate(s.pk) as IterableIterator<Row>) {
-        const rec = toRecord(row, s.jid, group, ctx.media);
+        const rec = toRecord(typedRow(row, MESSAGE_COLUMNS), s.jid, group, ctx.media);
         if (!rec) continue;
         if (rec.senderKey) {
           members.add(rec.senderKey);
