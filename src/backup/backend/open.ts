@@ -21,8 +21,8 @@ export interface BackendCredentials {
   privateKey?: string;
   passphrase?: string;
   agent?: string;
-  /** SFTP: the fingerprint ("SHA256:…") trusted for the server's host key. */
-  hostKey?: string;
+  /** SFTP: the fingerprint(s) ("SHA256:…") trusted for the server's host key. */
+  hostKey?: string | string[];
   accessKeyId?: string;
   secretAccessKey?: string;
   sessionToken?: string;
@@ -36,6 +36,8 @@ export interface OpenBackendOptions {
    */
   cacheDir?: string;
   retry?: RetryPolicy;
+  /** A request with no answer for this long is given up and retried (default 60 s). */
+  requestTimeoutMs?: number;
   /** Pack uploads in flight at once (default 4). */
   parallelUploads?: number;
   rcloneBinary?: string;
@@ -53,6 +55,7 @@ export async function openBackend(
     stats,
     label: describeLocation(loc),
     ...(opts.retry ? { retry: opts.retry } : {}),
+    ...(opts.requestTimeoutMs ? { timeoutMs: opts.requestTimeoutMs } : {}),
   };
   let base: Backend;
   switch (loc.kind) {
@@ -92,6 +95,7 @@ export async function openBackend(
         ...(creds.rcloneConfig !== undefined ? { configFile: creds.rcloneConfig } : {}),
         ...(opts.rcloneBinary !== undefined ? { binary: opts.rcloneBinary } : {}),
         ...(opts.retry ? { retry: opts.retry } : {}),
+        ...(opts.requestTimeoutMs ? { timeoutMs: opts.requestTimeoutMs } : {}),
       });
       break;
   }

@@ -15,6 +15,7 @@ export interface RcloneOptions {
   retry?: RetryPolicy;
   stats?: TransferStats;
   startTimeoutMs?: number;
+  timeoutMs?: number;
 }
 
 export const RCLONE_MISSING =
@@ -87,6 +88,7 @@ export async function createRcloneBackend(
     password,
     label,
     ...(opts.retry ? { retry: opts.retry } : {}),
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     stats: opts.stats ?? newStats(),
   });
   return {

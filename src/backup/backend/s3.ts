@@ -1,5 +1,8 @@
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -7,6 +10,7 @@ import {
   PutObjectCommand,
   S3Client,
   S3ServiceException,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent as HttpAgent } from 'node:http';
@@ -20,6 +24,7 @@ import {
 } from '../errors.js';
 import { assertObjectName, NAME_RE, type Backend, type ObjectStat } from './backend.js';
 import {
+  deadlineMs,
   DEFAULT_RETRY,
   faultDetail,
   isNetworkFault,
@@ -44,7 +49,17 @@ export interface S3Options {
   label?: string;
   retry?: RetryPolicy;
   stats?: TransferStats;
+  /** A connection silent for this long is given up and the request retried. */
+  timeoutMs?: number;
 }
+
+/**
+ * Objects above this size go up in parts (S3's smallest part is 5 MiB): a part that fails is
+ * sent again alone, so a pack gets through a link that drops every few megabytes, and the
+ * object appears only when its upload completes.
+ */
+const MULTIPART_ABOVE = 8 * 1024 * 1024;
+const PART_BYTES = 5 * 1024 * 1024;
 
 /** Names that are not hashes of their content: written only if absent (see writeAtomic). */
 const CONTENT_NAMED = /^(data\/[0-9a-f]{2}|index|snapshots)\/[0-9a-f]{64}$/;
@@ -72,8 +87,8 @@ export function createS3Backend(opts: S3Options): Backend & { stats: TransferSta
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: new NodeHttpHandler({
-      connectionTimeout: 20_000,
-      requestTimeout: 300_000,
+      connectionTimeout: Math.min(20_000, opts.timeoutMs ?? 20_000),
+      requestTimeout: opts.timeoutMs ?? 60_000,
       httpAgent: new HttpAgent(keepAlive),
       httpsAgent: new HttpsAgent(keepAlive),
     }),
@@ -88,14 +103,29 @@ export function createS3Backend(opts: S3Options): Backend & { stats: TransferSta
       : {}),
   });
 
-  /** One request: counted, its errors typed, passing faults retried. */
-  function send<T>(object: string, fn: () => Promise<T>): Promise<T> {
+  /**
+   * One request: counted, given a deadline (an explicit abort: a stalled connection must not
+   * hold a backup), its errors typed, passing faults retried.
+   */
+  function send<T>(
+    object: string,
+    fn: (o: { abortSignal: AbortSignal }) => Promise<T>,
+    bytes = 0,
+  ): Promise<T> {
     return withRetry({ location: label, policy, stats }, async () => {
       stats.requests++;
+      const controller = new AbortController();
+      const timer = setTimeout(
+        () =>
+          controller.abort(Object.assign(new Error('no answer in time'), { name: 'TimeoutError' })),
+        deadlineMs(bytes, opts.timeoutMs),
+      );
       try {
-        return await fn();
+        return await fn({ abortSignal: controller.signal });
       } catch (err) {
         throw classify(err, object);
+      } finally {
+        clearTimeout(timer);
       }
     });
   }
@@ -142,13 +172,73 @@ export function createS3Backend(opts: S3Options): Backend & { stats: TransferSta
 
   async function head(name: string): Promise<ObjectStat | null> {
     try {
-      const r = await send(name, () =>
-        client.send(new HeadObjectCommand({ Bucket: opts.bucket, Key: key(name) })),
+      const r = await send(name, (o) =>
+        client.send(new HeadObjectCommand({ Bucket: opts.bucket, Key: key(name) }), o),
       );
       // PUTs are atomic: nothing here is ever "still arriving".
       return { size: r.ContentLength ?? 0, local: true };
     } catch (err) {
       if (err instanceof ObjectNotFoundError) return null;
+      throw err;
+    }
+  }
+
+  async function multipart(name: string, data: Uint8Array): Promise<void> {
+    const created = await send(name, (o) =>
+      client.send(
+        new CreateMultipartUploadCommand({
+          Bucket: opts.bucket,
+          Key: key(name),
+          ContentType: 'application/octet-stream',
+        }),
+        o,
+      ),
+    );
+    const uploadId = created.UploadId!;
+    try {
+      const parts: { ETag: string; PartNumber: number }[] = [];
+      for (let off = 0, n = 1; off < data.byteLength; off += PART_BYTES, n++) {
+        const body = data.subarray(off, Math.min(off + PART_BYTES, data.byteLength));
+        const r = await send(
+          name,
+          (o) =>
+            client.send(
+              new UploadPartCommand({
+                Bucket: opts.bucket,
+                Key: key(name),
+                UploadId: uploadId,
+                PartNumber: n,
+                Body: body,
+                ContentLength: body.byteLength,
+              }),
+              o,
+            ),
+          body.byteLength,
+        );
+        stats.bytesUp += body.byteLength;
+        parts.push({ ETag: r.ETag!, PartNumber: n });
+      }
+      await send(name, (o) =>
+        client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: opts.bucket,
+            Key: key(name),
+            UploadId: uploadId,
+            MultipartUpload: { Parts: parts },
+          }),
+          o,
+        ),
+      );
+    } catch (err) {
+      await client
+        .send(
+          new AbortMultipartUploadCommand({
+            Bucket: opts.bucket,
+            Key: key(name),
+            UploadId: uploadId,
+          }),
+        )
+        .catch(() => undefined);
       throw err;
     }
   }
@@ -163,13 +253,14 @@ export function createS3Backend(opts: S3Options): Backend & { stats: TransferSta
       const names: string[] = [];
       let token: string | undefined;
       do {
-        const page = await send(prefix || 'the bucket', () =>
+        const page = await send(prefix || 'the bucket', (o) =>
           client.send(
             new ListObjectsV2Command({
               Bucket: opts.bucket,
               Prefix: base + (rel ? `${rel}/` : ''),
               ContinuationToken: token,
             }),
+            o,
           ),
         );
         for (const o of page.Contents ?? []) {
@@ -183,28 +274,33 @@ export function createS3Backend(opts: S3Options): Backend & { stats: TransferSta
     read: async (name, range) => {
       assertObjectName(name);
       if (range?.length === 0) return Promise.resolve(Buffer.alloc(0));
-      return send(name, async () => {
-        try {
-          const r = await client.send(
-            new GetObjectCommand({
-              Bucket: opts.bucket,
-              Key: key(name),
-              ...(range
-                ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` }
-                : {}),
-            }),
-          );
-          const body = Buffer.from((await r.Body?.transformToByteArray()) ?? new Uint8Array());
-          stats.bytesDown += body.length;
-          if (range && !r.ContentRange && body.length > range.length)
-            return body.subarray(range.offset, range.offset + range.length);
-          return body;
-        } catch (err) {
-          if (err instanceof S3ServiceException && err.name === 'InvalidRange')
-            return Buffer.alloc(0);
-          throw err;
-        }
-      });
+      return send(
+        name,
+        async (o) => {
+          try {
+            const r = await client.send(
+              new GetObjectCommand({
+                Bucket: opts.bucket,
+                Key: key(name),
+                ...(range
+                  ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` }
+                  : {}),
+              }),
+              o,
+            );
+            const body = Buffer.from((await r.Body?.transformToByteArray()) ?? new Uint8Array());
+            stats.bytesDown += body.length;
+            if (range && !r.ContentRange && body.length > range.length)
+              return body.subarray(range.offset, range.offset + range.length);
+            return body;
+          } catch (err) {
+            if (err instanceof S3ServiceException && err.name === 'InvalidRange')
+              return Buffer.alloc(0);
+            throw err;
+          }
+        },
+        range?.length ?? 16 << 20,
+      );
     },
     writeAtomic: async (name, data) => {
       assertObjectName(name);
@@ -212,23 +308,28 @@ export function createS3Backend(opts: S3Options): Backend & { stats: TransferSta
       // key slots, locks) must never be replaced: look first. (Conditional PUTs are not
       // offered by every S3-compatible service.)
       if (!CONTENT_NAMED.test(name) && (await head(name))) return;
-      await send(name, () =>
-        client.send(
-          new PutObjectCommand({
-            Bucket: opts.bucket,
-            Key: key(name),
-            Body: data,
-            ContentLength: data.byteLength,
-            ContentType: 'application/octet-stream',
-          }),
-        ),
+      if (data.byteLength > MULTIPART_ABOVE) return multipart(name, data);
+      await send(
+        name,
+        (o) =>
+          client.send(
+            new PutObjectCommand({
+              Bucket: opts.bucket,
+              Key: key(name),
+              Body: data,
+              ContentLength: data.byteLength,
+              ContentType: 'application/octet-stream',
+            }),
+            o,
+          ),
+        data.byteLength,
       );
       stats.bytesUp += data.byteLength;
     },
     delete: async (name) => {
       assertObjectName(name);
-      await send(name, () =>
-        client.send(new DeleteObjectCommand({ Bucket: opts.bucket, Key: key(name) })),
+      await send(name, (o) =>
+        client.send(new DeleteObjectCommand({ Bucket: opts.bucket, Key: key(name) }), o),
       );
     },
     stat: async (name) => {
@@ -242,17 +343,18 @@ export function createS3Backend(opts: S3Options): Backend & { stats: TransferSta
       if (await head(to))
         throw Object.assign(new Error(`${to} already exists`), { code: 'EEXIST' });
       if (!(await head(src))) throw new ObjectNotFoundError(src);
-      await send(to, () =>
+      await send(to, (o) =>
         client.send(
           new CopyObjectCommand({
             Bucket: opts.bucket,
             Key: key(to),
             CopySource: `${opts.bucket}/${key(src).split('/').map(encodeURIComponent).join('/')}`,
           }),
+          o,
         ),
       );
-      await send(src, () =>
-        client.send(new DeleteObjectCommand({ Bucket: opts.bucket, Key: key(src) })),
+      await send(src, (o) =>
+        client.send(new DeleteObjectCommand({ Bucket: opts.bucket, Key: key(src) }), o),
       );
     },
     close: async () => {

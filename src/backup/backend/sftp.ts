@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path/posix';
-import { Client, type ConnectConfig, type SFTPWrapper, type Stats } from 'ssh2';
+import ssh2, { type Client, type ConnectConfig, type SFTPWrapper, type Stats } from 'ssh2';
 import {
   BackendAuthError,
   BackendProtocolError,
@@ -11,6 +11,7 @@ import {
 } from '../errors.js';
 import { assertObjectName, NAME_RE, type Backend, type ObjectStat } from './backend.js';
 import {
+  deadlineMs,
   DEFAULT_RETRY,
   faultDetail,
   isNetworkFault,
@@ -36,15 +37,17 @@ export interface SftpOptions {
   /** An ssh-agent socket (SSH_AUTH_SOCK). */
   agent?: string;
   /**
-   * The host key fingerprint ("SHA256:…") trusted for this server. Without it nothing is sent:
-   * the connection stops with HostKeyUnknownError carrying the fingerprint to confirm.
+   * The host key fingerprint(s) ("SHA256:…") trusted for this server. Without one nothing is
+   * sent: the connection stops with HostKeyUnknownError carrying the fingerprint to confirm.
    */
-  hostKey?: string;
+  hostKey?: string | string[];
   label?: string;
   retry?: RetryPolicy;
   stats?: TransferStats;
   /** How long to wait for the server's handshake. */
   connectTimeoutMs?: number;
+  /** An operation with no answer for this long (plus time for its bytes) is given up and retried. */
+  timeoutMs?: number;
 }
 
 /** SFTP status codes (draft-ietf-secsh-filexfer-02). */
@@ -63,6 +66,21 @@ interface Session {
   client: Client;
   sftp: SFTPWrapper;
   root: string;
+  /**
+   * Rejects when the connection ends: requests in flight then never get an answer, so every
+   * operation races this.
+   */
+  lost: Promise<never>;
+}
+
+function lostWhenClosed(client: Client): Promise<never> {
+  const lost = new Promise<never>((_, reject) => {
+    const fail = () => reject(new TransientError('the connection was lost'));
+    client.once('close', fail);
+    client.once('end', fail);
+  });
+  lost.catch(() => undefined);
+  return lost;
 }
 
 /**
@@ -85,7 +103,7 @@ export function createSftpBackend(opts: SftpOptions): Backend & { stats: Transfe
 
   function connect(): Promise<Session> {
     return new Promise<Session>((resolve, reject) => {
-      const client = new Client();
+      const client = new ssh2.Client();
       let hostKeyProblem: Error | null = null;
       let settled = false;
       const done = (err: Error | null, s?: Session) => {
@@ -100,14 +118,15 @@ export function createSftpBackend(opts: SftpOptions): Backend & { stats: Transfe
         host: opts.host,
         port: opts.port ?? 22,
         username: opts.user ?? process.env.USER ?? 'root',
-        readyTimeout: opts.connectTimeoutMs ?? 20_000,
+        readyTimeout: opts.connectTimeoutMs ?? Math.min(opts.timeoutMs ?? 20_000, 20_000),
         keepaliveInterval: 10_000,
         keepaliveCountMax: 3,
         hostVerifier: (key: Buffer) => {
           const seen = fingerprintOf(key);
-          if (!opts.hostKey) hostKeyProblem = new HostKeyUnknownError(hostLabel, seen);
-          else if (opts.hostKey !== seen)
-            hostKeyProblem = new HostKeyChangedError(hostLabel, seen, opts.hostKey);
+          const trusted = [opts.hostKey ?? []].flat().filter(Boolean);
+          if (trusted.length === 0) hostKeyProblem = new HostKeyUnknownError(hostLabel, seen);
+          else if (!trusted.includes(seen))
+            hostKeyProblem = new HostKeyChangedError(hostLabel, seen, trusted.join(' or '));
           return hostKeyProblem === null;
         },
         algorithms: {
@@ -120,13 +139,14 @@ export function createSftpBackend(opts: SftpOptions): Backend & { stats: Transfe
         ...(opts.agent !== undefined ? { agent: opts.agent } : {}),
       };
       client.on('ready', () => {
+        const lost = lostWhenClosed(client);
         client.sftp((err, sftp) => {
           if (err) return done(classifyConnect(err, null));
           // Relative paths start in the user's home folder (what the server calls ".").
-          if (opts.path.startsWith('/')) return done(null, { client, sftp, root: opts.path });
+          if (opts.path.startsWith('/')) return done(null, { client, sftp, root: opts.path, lost });
           sftp.realpath('.', (e, home) => {
             if (e) return done(classifyConnect(e, null));
-            done(null, { client, sftp, root: path.join(home, opts.path) });
+            done(null, { client, sftp, root: path.join(home, opts.path), lost });
           });
         });
       });
@@ -179,25 +199,44 @@ export function createSftpBackend(opts: SftpOptions): Backend & { stats: Transfe
   }
 
   /** Runs one SFTP step; errors become our typed errors (NO_SUCH_FILE stays as is for callers). */
-  async function op<T>(object: string, fn: (s: Session) => Promise<T>): Promise<T> {
+  async function op<T>(object: string, fn: (s: Session) => Promise<T>, bytes = 0): Promise<T> {
     return withRetry({ location: label, policy, stats }, async () => {
       const s = await getSession();
       try {
-        return await fn(s);
+        return await Promise.race([withDeadline(fn(s), deadlineMs(bytes, opts.timeoutMs)), s.lost]);
       } catch (err) {
         const e = err as { code?: unknown; message?: string };
         if (err instanceof ObjectNotFoundError || err instanceof StorageError) throw err;
         if (e.code === NO_SUCH_FILE) throw err;
         if (e.code === PERMISSION_DENIED)
           throw new StorageError('permission-denied', object, 'SFTP permission denied');
-        if (isNetworkFault(err) || /No SFTP|channel|not connected/i.test(e.message ?? '')) {
+        if (
+          err instanceof TransientError ||
+          isNetworkFault(err) ||
+          /No SFTP|channel|not connected/i.test(e.message ?? '')
+        ) {
           session = null;
           s.client.end();
-          throw new TransientError(faultDetail(err), { cause: err });
+          throw err instanceof TransientError
+            ? err
+            : new TransientError(faultDetail(err), { cause: err });
         }
         throw err;
       }
     });
+  }
+
+  /** A stalled connection (no answer at all) is dropped and the operation tried again. */
+  function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(Object.assign(new Error(`no answer within ${ms} ms`), { name: 'TimeoutError' })),
+        ms,
+      );
+    });
+    return Promise.race([p, late]).finally(() => clearTimeout(timer));
   }
 
   const call = <T>(fn: (cb: (err: Error | null | undefined, v?: T) => void) => void): Promise<T> =>
@@ -258,32 +297,53 @@ export function createSftpBackend(opts: SftpOptions): Backend & { stats: Transfe
     }
   }
 
-  async function putOnce(s: Session, name: string, data: Uint8Array): Promise<void> {
+  /** An upload in progress: its temporary file and the pieces the server has confirmed. */
+  interface Upload {
+    tmp: string | null;
+    acked: Set<number>;
+  }
+
+  /**
+   * One attempt at an upload. A connection that drops in the middle loses nothing confirmed:
+   * the next attempt reopens the same temporary file and sends only the pieces the server did
+   * not confirm, so a pack gets through even a link that drops every few megabytes.
+   */
+  async function putOnce(s: Session, name: string, data: Uint8Array, up: Upload): Promise<void> {
     const file = full(s, name);
     const dir = path.dirname(file);
     await mkdirs(s, dir);
-    const tmp = path.join(dir, `${TMP_PREFIX}${randomBytes(8).toString('hex')}`);
-    const handle = await call<Buffer>((cb) => s.sftp.open(tmp, 'wx', cb));
+    let handle: Buffer | null = null;
+    if (up.tmp) {
+      handle = await call<Buffer>((cb) => s.sftp.open(up.tmp!, 'r+', cb)).catch(() => null);
+      if (!handle) up.acked.clear(); // gone: start over
+    }
+    if (!handle) {
+      up.tmp = path.join(dir, `${TMP_PREFIX}${randomBytes(8).toString('hex')}`);
+      handle = await call<Buffer>((cb) => s.sftp.open(up.tmp!, 'wx', cb));
+    }
+    const tmp = up.tmp!;
+    const h = handle;
     const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     try {
       const chunk = 32 * 1024;
       const pieces: number[] = [];
-      for (let off = 0; off < buf.length; off += chunk) pieces.push(off);
-      await mapLimit(pieces, PIPELINE, (off) =>
-        call<void>((cb) =>
-          s.sftp.write(handle, buf, off, Math.min(chunk, buf.length - off), off, (err) => cb(err)),
-        ),
-      );
-      stats.bytesUp += buf.length;
-      await call<void>((cb) => s.sftp.ext_openssh_fsync(handle, (err) => cb(err))).catch(() => {
+      for (let off = 0; off < buf.length; off += chunk) if (!up.acked.has(off)) pieces.push(off);
+      await mapLimit(pieces, PIPELINE, async (off) => {
+        const len = Math.min(chunk, buf.length - off);
+        await call<void>((cb) => s.sftp.write(h, buf, off, len, off, (err) => cb(err)));
+        up.acked.add(off);
+        stats.bytesUp += len;
+      });
+      await call<void>((cb) => s.sftp.ext_openssh_fsync(h, (err) => cb(err))).catch(() => {
         // Servers without fsync@openssh.com: the rename is the best there is.
       });
     } catch (err) {
-      await call<void>((cb) => s.sftp.close(handle, cb)).catch(() => undefined);
-      await call<void>((cb) => s.sftp.unlink(tmp, cb)).catch(() => undefined);
-      throw await diskFullOr(s, err, name, buf.length);
+      await call<void>((cb) => s.sftp.close(h, cb)).catch(() => undefined);
+      const disk = await diskFullOr(s, err, name, buf.length);
+      if (disk !== err) await call<void>((cb) => s.sftp.unlink(tmp, cb)).catch(() => undefined);
+      throw disk;
     }
-    await call<void>((cb) => s.sftp.close(handle, cb));
+    await call<void>((cb) => s.sftp.close(h, cb));
     try {
       await call<void>((cb) => s.sftp.rename(tmp, file, cb));
     } catch (err) {
@@ -358,7 +418,19 @@ export function createSftpBackend(opts: SftpOptions): Backend & { stats: Transfe
     },
     writeAtomic: async (name, data) => {
       assertObjectName(name);
-      return op(name, (s) => putOnce(s, name, data));
+      const up: Upload = { tmp: null, acked: new Set() };
+      try {
+        return await op(name, (s) => putOnce(s, name, data, up), data.byteLength);
+      } catch (err) {
+        // Given up: leave no temporary file behind where the server can still be reached.
+        if (up.tmp) {
+          const tmp = up.tmp;
+          await session
+            ?.then((s) => call<void>((cb) => s.sftp.unlink(tmp, cb)))
+            .catch(() => undefined);
+        }
+        throw err;
+      }
     },
     delete: async (name) => {
       assertObjectName(name);

@@ -30,6 +30,8 @@ export interface WebdavOptions {
   label?: string;
   retry?: RetryPolicy;
   stats?: TransferStats;
+  /** A request with no answer for this long (plus time for its bytes) is given up and retried. */
+  timeoutMs?: number;
 }
 
 /** A WebDAV folder listing's entry. */
@@ -88,13 +90,21 @@ export function createWebdavBackend(opts: WebdavOptions): Backend & { stats: Tra
     stats.requests++;
     const size = typeof init.body === 'string' ? init.body.length : (init.body?.length ?? 0);
     let res: Response;
+    // An explicit timer (not AbortSignal.timeout, whose signal fetch may let be collected
+    // before it fires): a stalled server must not hold a backup forever.
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () =>
+        controller.abort(Object.assign(new Error('no answer in time'), { name: 'TimeoutError' })),
+      deadlineMs(Math.max(size, init.bytes ?? 0), opts.timeoutMs),
+    );
     try {
       res = await fetch(urlOf(rel), {
         method,
         headers,
         ...(init.body !== undefined ? { body: init.body as unknown as RequestInit['body'] } : {}),
         redirect: 'manual',
-        signal: AbortSignal.timeout(deadlineMs(Math.max(size, init.bytes ?? 0))),
+        signal: controller.signal,
       });
       const body = Buffer.from(await res.arrayBuffer());
       stats.bytesUp += size;
@@ -111,6 +121,8 @@ export function createWebdavBackend(opts: WebdavOptions): Backend & { stats: Tra
       if (err instanceof TransientError) throw err;
       if (isNetworkFault(err)) throw new TransientError(faultDetail(err), { cause: err });
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -192,37 +204,100 @@ export function createWebdavBackend(opts: WebdavOptions): Backend & { stats: Tra
     for (let i = 1; i <= segments.length; i++) {
       const url = new URL('/' + segments.slice(0, i).join('/') + '/', base);
       stats.requests++;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), deadlineMs(0, opts.timeoutMs));
       const res = await fetch(url, {
         method: 'MKCOL',
         headers: auth ? { authorization: auth } : {},
-        signal: AbortSignal.timeout(deadlineMs(0)),
-      }).catch((err: unknown) => {
-        throw new TransientError(faultDetail(err), { cause: err });
-      });
+        signal: controller.signal,
+      })
+        .catch((err: unknown) => {
+          throw new TransientError(faultDetail(err), { cause: err });
+        })
+        .finally(() => clearTimeout(timer));
       await res.arrayBuffer();
       if (res.status === 401) fail(401, 'MKCOL', 'the repository folder');
       if (res.status === 507) fail(507, 'MKCOL', 'the repository folder');
     }
   }
 
-  async function putOnce(name: string, data: Uint8Array): Promise<void> {
+  /** An upload in progress: its temporary name and how many bytes the server confirmed. */
+  interface Upload {
+    tmp: string | null;
+    sent: number;
+  }
+
+  /** Whether the server stores `PUT` with Content-Range at that offset (Apache does). */
+  let ranges: Promise<boolean> | null = null;
+  function rangesSupported(): Promise<boolean> {
+    ranges ??= (async () => {
+      // In the repository's own folder, which exists by the time packs are written.
+      const probe = `${TMP_PREFIX}${randomBytes(8).toString('hex')}`;
+      try {
+        const a = await request('PUT', probe, { body: Buffer.from('ab') });
+        if (a.status !== 201 && a.status !== 204) {
+          ranges = null; // ask again later (the folder may not exist yet)
+          return false;
+        }
+        const b = await request('PUT', probe, {
+          headers: { 'content-range': 'bytes 2-3/4' },
+          body: Buffer.from('cd'),
+        });
+        if (b.status !== 201 && b.status !== 204) return false;
+        const back = await request('GET', probe);
+        // A server that ignored the range would hold "cd" alone: then whole uploads only.
+        return back.status === 200 && back.body.toString() === 'abcd';
+      } catch {
+        return false;
+      } finally {
+        await request('DELETE', probe).catch(() => undefined);
+      }
+    })();
+    return ranges;
+  }
+
+  /** Bytes per request of a resumable upload. */
+  const SEGMENT = 4 * 1024 * 1024;
+
+  /**
+   * One attempt at an upload: into a temporary name, then MOVE onto the object's name. Where
+   * the server takes ranged PUTs, a large object goes up in segments and a dropped connection
+   * costs only the segment in flight (the next attempt goes on from what the server
+   * confirmed); elsewhere the object is sent whole.
+   */
+  async function putOnce(name: string, data: Uint8Array, up: Upload): Promise<void> {
     const dir = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
-    const tmp = `${dir ? `${dir}/` : ''}${TMP_PREFIX}${randomBytes(8).toString('hex')}`;
-    let put = await request('PUT', tmp, {
-      headers: { 'content-type': 'application/octet-stream' },
-      body: data,
-    });
-    if (put.status === 409 || (put.status === 404 && !knownDirs.has(dir))) {
-      // A folder on the way is missing: make it, then upload again.
-      if (dir) await mkcol(dir);
-      else await mkroot();
-      put = await request('PUT', tmp, {
-        headers: { 'content-type': 'application/octet-stream' },
-        body: data,
-      });
+    up.tmp ??= `${dir ? `${dir}/` : ''}${TMP_PREFIX}${randomBytes(8).toString('hex')}`;
+    const tmp = up.tmp;
+    const segmented = data.byteLength > SEGMENT && (await rangesSupported());
+    // A big body into a folder not seen yet: make the folder first rather than learn it is
+    // missing by sending megabytes for a 409.
+    if (dir && !knownDirs.has(dir) && data.byteLength > 64 * 1024) await mkcol(dir);
+    const putPart = async (from: number): Promise<number> => {
+      const to = segmented ? Math.min(data.byteLength, from + SEGMENT) : data.byteLength;
+      const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+      if (from > 0) headers['content-range'] = `bytes ${from}-${to - 1}/${data.byteLength}`;
+      const body = data.subarray(from, to);
+      let put = await request('PUT', tmp, { headers, body });
+      if (put.status === 409 || (put.status === 404 && !knownDirs.has(dir))) {
+        // A folder on the way is missing: make it, then upload again.
+        if (dir) await mkcol(dir);
+        else await mkroot();
+        put = await request('PUT', tmp, { headers, body });
+      }
+      if (put.status !== 201 && put.status !== 204 && put.status !== 200)
+        fail(put.status, 'PUT', name);
+      return to;
+    };
+    if (up.sent > 0) {
+      // Resuming: go on only if the temporary file holds what the server confirmed.
+      const { status, headers } = await request('HEAD', tmp);
+      if (status !== 200 || Number(headers.get('content-length')) < up.sent) up.sent = 0;
     }
-    if (put.status !== 201 && put.status !== 204 && put.status !== 200)
-      fail(put.status, 'PUT', name);
+    while (up.sent < data.byteLength || data.byteLength === 0) {
+      up.sent = await putPart(up.sent);
+      if (data.byteLength === 0) break;
+    }
     if (dir) knownDirs.add(dir);
     const moved = await request('MOVE', tmp, {
       headers: { destination: urlOf(name), overwrite: 'F' },
@@ -262,7 +337,14 @@ export function createWebdavBackend(opts: WebdavOptions): Backend & { stats: Tra
     },
     writeAtomic: async (name, data) => {
       assertObjectName(name);
-      return retry(() => putOnce(name, data));
+      const up: Upload = { tmp: null, sent: 0 };
+      try {
+        await retry(() => putOnce(name, data, up));
+      } catch (err) {
+        // Given up: no temporary file left behind where the server can still be reached.
+        if (up.tmp && up.sent > 0) await request('DELETE', up.tmp).catch(() => undefined);
+        throw err;
+      }
     },
     delete: async (name) => {
       assertObjectName(name);

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { utils as sshUtils } from 'ssh2';
+import ssh2 from 'ssh2';
 import type { BackendCredentials } from '../open.js';
 import type { BackendLocation } from '../location.js';
 
@@ -290,9 +290,9 @@ export interface SshdServer extends TestServer {
 /** OpenSSH's sshd with a fresh host key, accepting one fresh user key for the current user. */
 export async function startSshd(): Promise<SshdServer> {
   const root = tempRoot('ck-sshd-');
-  const host = sshUtils.generateKeyPairSync('ed25519');
-  const userKey = sshUtils.generateKeyPairSync('ed25519');
-  const wrong = sshUtils.generateKeyPairSync('ed25519');
+  const host = ssh2.utils.generateKeyPairSync('ed25519');
+  const userKey = ssh2.utils.generateKeyPairSync('ed25519');
+  const wrong = ssh2.utils.generateKeyPairSync('ed25519');
   fs.writeFileSync(path.join(root, 'host_key'), host.private, { mode: 0o600 });
   fs.writeFileSync(path.join(root, 'authorized_keys'), `${userKey.public}\n`, { mode: 0o600 });
   const repoDir = path.join(root, 'files', 'repo');
