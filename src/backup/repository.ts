@@ -89,6 +89,9 @@ export interface OpenOptions {
   lastSeen?: SnapshotMarker | null;
 }
 
+/** Set in a network repository's local cache while a backup runs: see mayHaveUnindexedPacks. */
+const BACKUP_RUNNING = 'backup-running';
+
 /** Everything a new repository needs must be absent: these are the folders that say otherwise. */
 const REPOSITORY_PARTS = ['keys/', 'copies/', 'data/', 'index/', 'snapshots/'] as const;
 
@@ -110,6 +113,11 @@ export class Repository {
   private state: RepoState;
   private closed = false;
   private kdfOverride: { params: Argon2Params; allowWeak: boolean } | null = null;
+  /**
+   * Locks of this repository object whose release failed (the server went offline): removed
+   * before the next operation, or this process would wait out its own lock for 30 minutes.
+   */
+  private readonly unreleased = new Set<string>();
 
   private constructor(
     readonly backend: Backend,
@@ -310,6 +318,12 @@ export class Repository {
     fn: (lock: HeldLock | null) => Promise<T>,
   ): Promise<T> {
     this.assertOpen();
+    for (const name of [...this.unreleased]) {
+      await this.backend.delete(name, { durable: false }).then(
+        () => this.unreleased.delete(name),
+        () => undefined,
+      );
+    }
     let lock: HeldLock | null = null;
     try {
       lock = await wrapStorage('locks/', () => acquireLock(this.backend, this.keys, exclusive));
@@ -326,7 +340,10 @@ export class Repository {
     try {
       return await wrapStorage('repository', () => fn(lock));
     } finally {
-      await lock?.release().catch(() => undefined);
+      const held = lock;
+      await held?.release().catch(() => {
+        if (held) this.unreleased.add(held.object);
+      });
     }
   }
 
@@ -379,10 +396,27 @@ export class Repository {
   async backupFrom(source: BackupSource, opts: BackupOptions): Promise<SnapshotSummary> {
     return this.exclusive(async () => {
       await this.reload();
-      await adoptUnindexedPacks(this.state);
+      const local = this.backend.local;
+      if (await this.mayHaveUnindexedPacks()) await adoptUnindexedPacks(this.state);
+      await local?.setFlag(BACKUP_RUNNING, true);
       const snap = await runBackup(this.state, source, opts);
+      await local?.setFlag(BACKUP_RUNNING, false);
       return this.summarize(snap);
     });
+  }
+
+  /**
+   * Whether a backup should look for packs no index names (left by a backup that stopped, or
+   * named by a damaged index file) to adopt them. Always in a folder, where listing is cheap.
+   * A network repository lists `data/` (hundreds of requests) only when this computer's
+   * backup did not finish last time, or an index file could not be read: otherwise there is
+   * nothing of ours to adopt, and a pack another computer left is merely uploaded again.
+   */
+  private async mayHaveUnindexedPacks(): Promise<boolean> {
+    const local = this.backend.local;
+    if (!this.backend.remote || !local) return true;
+    if (this.problems.some((p) => p.object.startsWith('index/'))) return true;
+    return local.getFlag(BACKUP_RUNNING);
   }
 
   async snapshots(): Promise<SnapshotSummary[]> {

@@ -6,8 +6,11 @@ import type { SerializedError } from './protocol.js';
 export type MediaJob =
   | {
       type: 'init';
-      /** The repository folder. */
-      dir: string;
+      /**
+       * The repository folder, which the worker writes itself; null for a network repository,
+       * whose packs the worker hands back to be uploaded by the backup's own connection.
+       */
+      dir: string | null;
       master: Uint8Array;
       repoId: Uint8Array;
       /** Media blob ids already stored: not written again. */
@@ -15,10 +18,14 @@ export type MediaJob =
     }
   | { type: 'seal'; id: number; file: string }
   | { type: 'finish' }
-  | { type: 'abort' };
+  | { type: 'abort' }
+  /** A pack handed back with `write` is stored (or failed). */
+  | { type: 'written'; seq: number; error?: SerializedError };
 
 export type MediaWorkerReply =
   | { type: 'sealed'; id: number; result: SealedFile }
   | { type: 'bytes'; n: number }
   | { type: 'finished'; packs: IndexedPack[]; bytesWritten: number }
-  | { type: 'error'; id: number | null; error: SerializedError };
+  | { type: 'error'; id: number | null; error: SerializedError }
+  /** Network repositories: store this pack, then answer `written`. */
+  | { type: 'write'; seq: number; name: string; bytes: Uint8Array };

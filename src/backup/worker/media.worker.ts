@@ -1,8 +1,9 @@
 import { parentPort } from 'node:worker_threads';
+import type { Backend } from '../backend/backend.js';
 import { createFolderBackend } from '../backend/folder.js';
 import { RepoKeys } from '../crypto/repo-keys.js';
 import { MediaSealer } from '../engine/media-sealer.js';
-import { serializeError } from './protocol.js';
+import { deserializeError, serializeError } from './protocol.js';
 import type { MediaJob, MediaWorkerReply } from './media-protocol.js';
 
 /**
@@ -22,16 +23,50 @@ function post(reply: MediaWorkerReply): void {
   port.postMessage(reply);
 }
 
+/** Packs waiting for the parent to store them (network repositories). */
+const writes = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+let nextWrite = 1;
+
+/**
+ * For a network repository the worker holds no connection (nor its credentials): each sealed
+ * pack goes back to the backup's thread, which uploads it, and the next waits for the answer.
+ */
+function handBack(): Backend {
+  const refuse = (): never => {
+    throw new Error('the media worker only writes packs');
+  };
+  return {
+    writeAtomic: (name, data) =>
+      new Promise<void>((resolve, reject) => {
+        const seq = nextWrite++;
+        writes.set(seq, { resolve, reject });
+        post({ type: 'write', seq, name, bytes: data });
+      }),
+    list: refuse,
+    read: refuse,
+    delete: refuse,
+    stat: refuse,
+  };
+}
+
 port.on('message', (job: MediaJob) => {
   if (job.type === 'abort') {
     aborted = true;
+    return;
+  }
+  if (job.type === 'written') {
+    const w = writes.get(job.seq);
+    writes.delete(job.seq);
+    if (job.error) w?.reject(deserializeError(job.error));
+    else w?.resolve();
     return;
   }
   queue = queue.then(async () => {
     try {
       if (job.type === 'init') {
         keys = new RepoKeys(Buffer.from(job.master), Buffer.from(job.repoId));
-        sealer = new MediaSealer(createFolderBackend(job.dir), keys, new Set(job.known));
+        const backend = job.dir === null ? handBack() : createFolderBackend(job.dir);
+        sealer = new MediaSealer(backend, keys, new Set(job.known));
         return;
       }
       if (!sealer) throw new Error('media worker used before init');
