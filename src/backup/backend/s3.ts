@@ -71,6 +71,10 @@ const CONTENT_NAMED = /^(data\/[0-9a-f]{2}|index|snapshots)\/[0-9a-f]{64}$/;
  * knows by name, and a listing only finds what to adopt or prune.
  */
 export function createS3Backend(opts: S3Options): Backend & { stats: TransferStats } {
+  // The SDK prints a multi-line notice on every run under Node 20 about its own future
+  // releases (the version Chatkeep ships with is locked): noise in every `chatkeep` command's
+  // output, and nothing the person can act on.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const label = opts.label ?? `S3 bucket ${opts.bucket}${opts.prefix ? `/${opts.prefix}` : ''}`;
   const policy = opts.retry ?? DEFAULT_RETRY;
   const stats = opts.stats ?? newStats();
