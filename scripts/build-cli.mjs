@@ -19,7 +19,18 @@ const outdir =
     : path.join(root, 'out', 'cli');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
-const NATIVE = ['better-sqlite3', 'sodium-native', 'zstd-napi', 'keytar', 'electron'];
+// ssh2 (optional native crypto) and the AWS SDK (large) load from node_modules too.
+const NATIVE = [
+  'better-sqlite3',
+  'sodium-native',
+  'zstd-napi',
+  'keytar',
+  'electron',
+  'ssh2',
+  'cpu-features',
+  '@aws-sdk/client-s3',
+  '@smithy/node-http-handler',
+];
 
 const entries = {
   chatkeep: 'src/cli/main.ts',

@@ -28,7 +28,10 @@ export function buildProgram(io: CliIo, extensions: ProgramExtension[] = []): Co
     .version(CLI_VERSION, '-V, --version')
     .showHelpAfterError('(run "chatkeep --help" for usage)')
     .configureHelp({ showGlobalOptions: true })
-    .option('-r, --repo <path>', 'backup repository folder (or CHATKEEP_REPO)')
+    .option(
+      '-r, --repo <location>',
+      'backup repository: a folder, webdav:URL, sftp:user@host:/path, s3:URL/bucket/prefix or rclone:remote:path (or CHATKEEP_REPO)',
+    )
     .option(
       '-s, --store <dir>',
       "chat store folder (default: the desktop app's)",

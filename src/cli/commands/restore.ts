@@ -77,6 +77,7 @@ export function registerRestoreCommand(program: Command, io: CliIo): void {
           restore: result,
           elapsedMs,
           timings: { ...ctx.timings, totalMs: elapsedMs },
+          ...(ctx.transfer ? { transfer: ctx.transfer } : {}),
         };
         if (!result.complete) {
           if (!ctx.out.json)

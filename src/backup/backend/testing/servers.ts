@@ -285,6 +285,10 @@ export interface SshdServer extends TestServer {
   fingerprint: string;
   /** A second user key sshd does not accept. */
   wrongKey: string;
+  /** The user key sshd accepts (OpenSSH private key text). */
+  userKey: string;
+  /** The host's public key line ("ssh-ed25519 AAAA…"), as known_hosts holds it. */
+  hostPublicKey: string;
 }
 
 /** OpenSSH's sshd with a fresh host key, accepting one fresh user key for the current user. */
@@ -341,6 +345,8 @@ export async function startSshd(): Promise<SshdServer> {
       port,
       fingerprint,
       wrongKey: wrong.private,
+      userKey: userKey.private,
+      hostPublicKey: host.public.trim(),
       env: {},
       via: (p) => ({ kind: 'sftp', host: '127.0.0.1', port: p, user, path: repoDir }),
       stop: async () => {
