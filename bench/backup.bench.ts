@@ -3,7 +3,7 @@
  *
  *   npx tsx bench/backup.bench.ts [--messages N --chats C --media-mb M --runs R]
  *
- * Defaults: 1,000,000 messages, 2,000 chats, 2048 MB media, 3 runs. Each operation runs as a
+ * Defaults: 1,000,000 messages, 2,000 chats, 1024 MB media, 3 runs. Each operation runs as a
  * child process of the real bundled CLI (and of /usr/bin/restic), wrapped by a tiny python
  * wait4() shim that reports the child's peak RSS, so both tools are measured the same way.
  * The generated store is cached in /tmp/ck-bench keyed by its parameters and schema version.
@@ -40,7 +40,7 @@ function parseArgs(argv: string[]): Args {
   const args: Args = {
     messages: 1_000_000,
     chats: 2_000,
-    mediaMb: 2048,
+    mediaMb: 1024,
     runs: 3,
     keep: false,
     weakKdf: false,

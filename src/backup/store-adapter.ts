@@ -7,7 +7,7 @@ import type { BackupSource, RestoreTarget } from './source.js';
  * (ChatStore.readSnapshot keeps it open until the async callback settles).
  */
 export function openStoreSource(dir: string): BackupSource {
-  const store = ChatStore.open(dir, { readonly: true });
+  const store = ChatStore.open(dir, { readonly: true, lean: true });
   return {
     storeId: store.storeId,
     readSnapshot: (fn) => store.readSnapshot((r) => fn(r)),
@@ -17,7 +17,7 @@ export function openStoreSource(dir: string): BackupSource {
 }
 
 export function openStoreTarget(dir: string): RestoreTarget {
-  const store = ChatStore.open(dir);
+  const store = ChatStore.open(dir, { lean: true });
   return {
     hasMedia: (hash) => store.media.has(hash),
     putMediaFile: async (file, hash) => {

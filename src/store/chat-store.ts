@@ -41,6 +41,8 @@ export interface OpenStoreOptions {
   create?: boolean;
   /** How long a write waits for another writer's lock before StoreBusyError (default 10 s). */
   busyTimeoutMs?: number;
+  /** Bounded memory for a one-pass reader or writer (see OpenDbOptions.lean). */
+  lean?: boolean;
 }
 
 export const MEDIA_DIR = 'media';

@@ -18,6 +18,12 @@ export interface OpenDbOptions {
   create?: boolean;
   /** How long a write waits for another writer's lock before StoreBusyError (default 10 s). */
   busyTimeoutMs?: number;
+  /**
+   * A connection that reads or writes the whole store once (a backup, a restore, the CLI):
+   * a small page cache and no memory map, so its memory stays bounded whatever the store's
+   * size (mapped pages count against the process's memory; the OS caches the file anyway).
+   */
+  lean?: boolean;
 }
 
 function readHeader(dbPath: string): Buffer {
@@ -73,12 +79,22 @@ function inspect(dbPath: string, nativeBinding: string | undefined): number {
   }
 }
 
-function applyPragmas(db: Database.Database, readonly: boolean, busyTimeoutMs: number): void {
+function applyPragmas(
+  db: Database.Database,
+  readonly: boolean,
+  busyTimeoutMs: number,
+  lean: boolean,
+): void {
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   db.pragma('foreign_keys = ON');
   db.pragma('temp_store = MEMORY');
-  db.pragma('cache_size = -65536'); // 64 MiB
-  db.pragma('mmap_size = 268435456');
+  if (lean) {
+    db.pragma('cache_size = -16384'); // 16 MiB
+    db.pragma('mmap_size = 0');
+  } else {
+    db.pragma('cache_size = -65536'); // 64 MiB
+    db.pragma('mmap_size = 268435456');
+  }
   if (!readonly) {
     db.pragma('journal_mode = WAL');
     // In WAL mode NORMAL keeps the database consistent after a crash; at worst the last
@@ -104,7 +120,7 @@ export function openDatabase(dir: string, opts: OpenDbOptions = {}): Database.Da
   let db: Database.Database | undefined;
   try {
     db = new Database(dbPath, { readonly, nativeBinding: opts.nativeBinding });
-    applyPragmas(db, readonly, opts.busyTimeoutMs ?? 10_000);
+    applyPragmas(db, readonly, opts.busyTimeoutMs ?? 10_000, opts.lean ?? false);
     registerFunctions(db);
     if (!readonly) migrate(db);
     return db;

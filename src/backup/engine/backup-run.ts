@@ -127,9 +127,7 @@ export async function runBackup(
       onBytes: (n) => (bytesDone += n),
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
-    const sealing = toRead.map((m) => pipeline.seal(source.mediaPath(m.hash)));
-    // Rejections are taken up below; until then they must not count as unhandled.
-    for (const p of sealing) p.catch(() => undefined);
+    pipeline.sealAll(toRead.map((m) => source.mediaPath(m.hash)));
 
     try {
       // Messages
@@ -176,7 +174,7 @@ export async function runBackup(
       progress.phase();
       for (let i = 0; i < toRead.length; i++) {
         const m = toRead[i]!;
-        const sealed = await sealing[i]!;
+        const sealed = await pipeline.next();
         if (!sealed.ok) missing++;
         else {
           mediaLines.set(m.hash, {

@@ -15,14 +15,18 @@ export const MEDIA_WORKER_MIN_BYTES = 32 * 1024 * 1024;
  * Media files sealed while the caller does something else (the backup's messages): in a
  * worker thread when the backup is big enough, inline otherwise. The worker writes a folder
  * repository itself; for a network repository it hands each sealed pack back to be uploaded
- * through this thread's connection (credentials never reach the worker). Jobs are queued at
- * once and finish in order.
+ * through this thread's connection (credentials never reach the worker). Files are queued at
+ * once, in order; their results are taken in the same order. No promise or job object is held
+ * per file, so a media folder of a few hundred thousand files costs only its paths and results.
  */
 export interface MediaPipeline {
-  seal(file: string): Promise<SealedFile>;
+  /** Queues files to seal; results come out of `next()` in the same order. */
+  sealAll(files: readonly string[]): void;
+  /** The next queued file's result. */
+  next(): Promise<SealedFile>;
   /** Every pack written; the pipeline is done. */
   finish(): Promise<{ packs: IndexedPack[]; bytesWritten: number }>;
-  /** Stops (a failed or cancelled backup); pending jobs reject. */
+  /** Stops (a failed or cancelled backup); pending results reject. */
   abort(): Promise<void>;
 }
 
@@ -49,32 +53,36 @@ export function startMediaPipeline(
   return inlinePipeline(state, known, opts);
 }
 
+/** Inline, each file is sealed when its result is asked for. */
 function inlinePipeline(
   state: RepoState,
   known: Set<string>,
   opts: { onBytes: (n: number) => void; signal?: AbortSignal; writer?: PackWriter },
 ): MediaPipeline {
   const sealer = new MediaSealer(state.backend, state.keys, known, opts.writer);
-  let chain: Promise<unknown> = Promise.resolve();
+  const queue: string[] = [];
+  let head = 0;
   return {
-    seal(file) {
-      const run = chain.then(() => {
-        if (opts.signal?.aborted) throw new BackupCancelledError();
-        return sealer.seal(file, opts.onBytes);
-      });
-      chain = run.catch(() => undefined);
-      return run;
+    sealAll(files) {
+      for (const f of files) queue.push(f);
+    },
+    async next() {
+      if (opts.signal?.aborted) throw new BackupCancelledError();
+      if (head >= queue.length) throw new Error('no media file queued');
+      const file = queue[head]!;
+      queue[head++] = '';
+      return sealer.seal(file, opts.onBytes);
     },
     async finish() {
-      await chain;
       const packs = await sealer.finish();
       return { packs, bytesWritten: sealer.bytesWritten };
     },
-    async abort() {
-      await chain;
-    },
+    async abort() {},
   };
 }
+
+/** Files go to the worker in batches of this many paths per message. */
+const BATCH = 256;
 
 function workerPipeline(
   state: RepoState,
@@ -83,20 +91,21 @@ function workerPipeline(
   opts: { onBytes: (n: number) => void; signal?: AbortSignal },
 ): MediaPipeline {
   const worker: Worker = spawnWorker('media');
-  const pending = new Map<
-    number,
-    { resolve: (r: SealedFile) => void; reject: (e: Error) => void }
-  >();
+  /** Results that arrived and were not taken yet, in order. */
+  const results: SealedFile[] = [];
+  let taken = 0;
+  let waiter: { resolve: (r: SealedFile) => void; reject: (e: Error) => void } | null = null;
   let finished: {
     resolve: (v: { packs: IndexedPack[]; bytesWritten: number }) => void;
     reject: (e: Error) => void;
   } | null = null;
   let failure: Error | null = null;
-  let nextId = 1;
+  let queued = 0;
+  let received = 0;
   const fail = (error: Error): void => {
     failure ??= error;
-    for (const p of pending.values()) p.reject(error);
-    pending.clear();
+    waiter?.reject(error);
+    waiter = null;
     finished?.reject(error);
   };
   worker.on('message', (m: MediaWorkerReply) => {
@@ -109,21 +118,20 @@ function workerPipeline(
     }
     if (m.type === 'bytes') opts.onBytes(m.n);
     else if (m.type === 'sealed') {
-      pending.get(m.id)?.resolve(m.result);
-      pending.delete(m.id);
+      received++;
+      if (waiter) {
+        const w = waiter;
+        waiter = null;
+        taken++;
+        w.resolve(m.result);
+      } else results.push(m.result);
     } else if (m.type === 'finished') {
       finished?.resolve({ packs: m.packs, bytesWritten: m.bytesWritten });
-    } else {
-      const error = deserializeError(m.error);
-      if (m.id !== null && pending.has(m.id)) {
-        pending.get(m.id)!.reject(error);
-        pending.delete(m.id);
-      } else fail(error);
-    }
+    } else fail(deserializeError(m.error));
   });
   worker.on('error', (e) => fail(e));
   worker.on('exit', (code) => {
-    if (pending.size > 0 || finished) fail(new Error(`the media worker stopped (exit ${code})`));
+    if (received < queued || finished) fail(new Error(`the media worker stopped (exit ${code})`));
   });
   const send = (job: MediaJob): void => worker.postMessage(job);
   send({
@@ -141,16 +149,33 @@ function workerPipeline(
   const stop = async (): Promise<void> => {
     opts.signal?.removeEventListener('abort', onAbort);
     finished = null;
-    pending.clear();
+    waiter = null;
     await worker.terminate();
   };
+  let head = 0;
   return {
-    seal(file) {
+    sealAll(files) {
+      for (let i = 0; i < files.length; i += BATCH) {
+        send({ type: 'seal', files: files.slice(i, i + BATCH) });
+      }
+      queued += files.length;
+    },
+    next() {
       if (failure) return Promise.reject(failure);
-      const id = nextId++;
-      const p = new Promise<SealedFile>((resolve, reject) => pending.set(id, { resolve, reject }));
-      send({ type: 'seal', id, file });
-      return p;
+      if (head < results.length) {
+        const r = results[head]!;
+        // Taken results are dropped from the front now and then, not one by one.
+        if (++head >= 1024) {
+          results.splice(0, head);
+          head = 0;
+        }
+        taken++;
+        return Promise.resolve(r);
+      }
+      if (taken >= queued) return Promise.reject(new Error('no media file queued'));
+      return new Promise<SealedFile>((resolve, reject) => {
+        waiter = { resolve, reject };
+      });
     },
     async finish() {
       if (failure) throw failure;

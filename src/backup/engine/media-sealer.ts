@@ -30,7 +30,7 @@ export class MediaSealer {
     const blobs: string[] = [];
     let size = 0;
     try {
-      for await (const chunk of mediaChunks(file)) {
+      for (const chunk of mediaChunks(file)) {
         blobs.push(await this.writer.add('media', chunk));
         size += chunk.length;
         onBytes?.(chunk.length);

@@ -277,7 +277,7 @@ async function rebuildFromStore(
   for (const m of media) {
     const file = source.mediaPath(m.h);
     try {
-      for await (const chunk of mediaChunks(file)) await take('media', chunk);
+      for (const chunk of mediaChunks(file)) await take('media', chunk);
       if (m.b.some((id) => wanted.has(id)))
         for await (const chunk of chunker.chunkFile(file)) await take('media', chunk);
     } catch (err) {

@@ -122,67 +122,85 @@ async function killLoop(
   return { interrupted };
 }
 
+/** Each loop starts 50 CLI processes and verifies after each: minutes on a busy 2-core machine. */
+const LOOP_TIMEOUT_MS = 240_000;
+
 describe(`forget, prune and repair killed with SIGKILL at random moments (seed ${SEED})`, () => {
-  it(`forget: ${KILLS} kills, check passes and every snapshot left restores exactly`, async () => {
-    const { interrupted } = await killLoop(template, ['forget', '--keep-last', '1'], async () => {
-      const left = await verify();
-      expect(left).toBeGreaterThanOrEqual(1);
-    });
-    expect(interrupted).toBeGreaterThan(KILLS / 4);
-  });
+  it(
+    `forget: ${KILLS} kills, check passes and every snapshot left restores exactly`,
+    async () => {
+      const { interrupted } = await killLoop(template, ['forget', '--keep-last', '1'], async () => {
+        const left = await verify();
+        expect(left).toBeGreaterThanOrEqual(1);
+      });
+      expect(interrupted).toBeGreaterThan(KILLS / 4);
+    },
+    LOOP_TIMEOUT_MS,
+  );
 
-  it(`prune: ${KILLS} kills, check passes and every snapshot left restores exactly`, async () => {
-    // Forgotten snapshots leave unused and sparse packs: prune has deleting and repacking to do.
-    reset(template);
-    expect((await cli(b, ['forget', '--keep-last', '2'])).status).toBe(0);
-    const forgotten = path.join(b.root, 'forgotten');
-    fs.rmSync(forgotten, { recursive: true, force: true });
-    fs.cpSync(b.repo, forgotten, { recursive: true, preserveTimestamps: true });
-    const { interrupted } = await killLoop(forgotten, ['prune', '--grace', '0'], async () => {
+  it(
+    `prune: ${KILLS} kills, check passes and every snapshot left restores exactly`,
+    async () => {
+      // Forgotten snapshots leave unused and sparse packs: prune has deleting and repacking to do.
+      reset(template);
+      expect((await cli(b, ['forget', '--keep-last', '2'])).status).toBe(0);
+      const forgotten = path.join(b.root, 'forgotten');
+      fs.rmSync(forgotten, { recursive: true, force: true });
+      fs.cpSync(b.repo, forgotten, { recursive: true, preserveTimestamps: true });
+      const { interrupted } = await killLoop(forgotten, ['prune', '--grace', '0'], async () => {
+        expect(await verify()).toBe(2);
+        // And a prune that runs to the end afterwards leaves it sound too.
+        const r = await cli(b, ['prune', '--grace', '0']);
+        expect(r.status, r.stderr).toBe(0);
+      });
+      expect(interrupted).toBeGreaterThan(KILLS / 4);
       expect(await verify()).toBe(2);
-      // And a prune that runs to the end afterwards leaves it sound too.
-      const r = await cli(b, ['prune', '--grace', '0']);
-      expect(r.status, r.stderr).toBe(0);
-    });
-    expect(interrupted).toBeGreaterThan(KILLS / 4);
-    expect(await verify()).toBe(2);
-  });
+    },
+    LOOP_TIMEOUT_MS,
+  );
 
-  it(`repair: ${KILLS} kills, never worse than before, and repair run again finishes the job`, async () => {
-    // A damaged photo in a pack and a damaged index file, settled (not a sync client still
-    // writing them). The chat store still has the photo, so repair can make it again.
-    reset(template);
-    const repo = await open();
-    const keys = new RepoKeys(Buffer.from(repo.exportMasterKey()), Buffer.from(repo.repoId, 'hex'));
-    await repo.close();
-    const [indexName] = fs.readdirSync(path.join(b.repo, 'index'));
-    const indexFile = path.join(b.repo, 'index', indexName!);
-    const { packs } = decodeIndex(keys, fs.readFileSync(indexFile), `index/${indexName}`);
-    const withPhoto = packs.find((p) => p.blobs.some((x) => x.type === 'media'))!;
-    const photo = withPhoto.blobs.find((x) => x.type === 'media')!;
-    const packFile = path.join(b.repo, 'data', withPhoto.id.slice(0, 2), withPhoto.id);
-    const old = new Date(Date.now() - 3600_000);
-    for (const [file, at] of [
-      [packFile, photo.offset + 100],
-      [indexFile, 40],
-    ] as const) {
-      const bytes = fs.readFileSync(file);
-      bytes[at]! ^= 0x08;
-      fs.writeFileSync(file, bytes);
-      fs.utimesSync(file, old, old);
-    }
-    const damaged = path.join(b.root, 'damaged');
-    fs.rmSync(damaged, { recursive: true, force: true });
-    fs.cpSync(b.repo, damaged, { recursive: true, preserveTimestamps: true });
-    const snapshotsBefore = (await (await open()).snapshots()).map((s) => s.id).sort();
-    const { interrupted } = await killLoop(damaged, ['repair'], async () => {
+  it(
+    `repair: ${KILLS} kills, never worse than before, and repair run again finishes the job`,
+    async () => {
+      // A damaged photo in a pack and a damaged index file, settled (not a sync client still
+      // writing them). The chat store still has the photo, so repair can make it again.
+      reset(template);
       const repo = await open();
-      expect((await repo.snapshots()).map((s) => s.id).sort()).toEqual(snapshotsBefore);
+      const keys = new RepoKeys(
+        Buffer.from(repo.exportMasterKey()),
+        Buffer.from(repo.repoId, 'hex'),
+      );
       await repo.close();
-      const r = await cli(b, ['repair']);
-      expect(r.status, `${r.stderr}\n${r.stdout}`).toBe(0);
-      expect(await verify()).toBe(snapshotsBefore.length);
-    });
-    expect(interrupted).toBeGreaterThan(KILLS / 4);
-  });
+      const [indexName] = fs.readdirSync(path.join(b.repo, 'index'));
+      const indexFile = path.join(b.repo, 'index', indexName!);
+      const { packs } = decodeIndex(keys, fs.readFileSync(indexFile), `index/${indexName}`);
+      const withPhoto = packs.find((p) => p.blobs.some((x) => x.type === 'media'))!;
+      const photo = withPhoto.blobs.find((x) => x.type === 'media')!;
+      const packFile = path.join(b.repo, 'data', withPhoto.id.slice(0, 2), withPhoto.id);
+      const old = new Date(Date.now() - 3600_000);
+      for (const [file, at] of [
+        [packFile, photo.offset + 100],
+        [indexFile, 40],
+      ] as const) {
+        const bytes = fs.readFileSync(file);
+        bytes[at]! ^= 0x08;
+        fs.writeFileSync(file, bytes);
+        fs.utimesSync(file, old, old);
+      }
+      const damaged = path.join(b.root, 'damaged');
+      fs.rmSync(damaged, { recursive: true, force: true });
+      fs.cpSync(b.repo, damaged, { recursive: true, preserveTimestamps: true });
+      const snapshotsBefore = (await (await open()).snapshots()).map((s) => s.id).sort();
+      const { interrupted } = await killLoop(damaged, ['repair'], async () => {
+        const repo = await open();
+        expect((await repo.snapshots()).map((s) => s.id).sort()).toEqual(snapshotsBefore);
+        await repo.close();
+        const r = await cli(b, ['repair']);
+        expect(r.status, `${r.stderr}\n${r.stdout}`).toBe(0);
+        expect(await verify()).toBe(snapshotsBefore.length);
+      });
+      expect(interrupted).toBeGreaterThan(KILLS / 4);
+    },
+    LOOP_TIMEOUT_MS,
+  );
 });

@@ -43,11 +43,17 @@ export const BOX_OVERHEAD = 24 + 16;
 export class PackBuilder {
   private buf: Buffer;
   private size = HEADER_BYTES;
-  readonly blobs: PackBlob[] = [];
+  blobs: PackBlob[] = [];
 
   constructor(capacity = 1024 * 1024) {
     this.buf = Buffer.allocUnsafe(Math.max(capacity, HEADER_BYTES));
     header('pack').copy(this.buf, 0);
+  }
+
+  /** Empties the builder for the next pack, keeping its buffer (and the header in it). */
+  reset(): void {
+    this.size = HEADER_BYTES;
+    this.blobs = [];
   }
 
   get byteLength(): number {

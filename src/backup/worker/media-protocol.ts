@@ -16,16 +16,17 @@ export type MediaJob =
       /** Media blob ids already stored: not written again. */
       known: string[];
     }
-  | { type: 'seal'; id: number; file: string }
+  /** Files to seal, in order; each gets one `sealed` reply, in the same order. */
+  | { type: 'seal'; files: string[] }
   | { type: 'finish' }
   | { type: 'abort' }
   /** A pack handed back with `write` is stored (or failed). */
   | { type: 'written'; seq: number; error?: SerializedError };
 
 export type MediaWorkerReply =
-  | { type: 'sealed'; id: number; result: SealedFile }
+  | { type: 'sealed'; result: SealedFile }
   | { type: 'bytes'; n: number }
   | { type: 'finished'; packs: IndexedPack[]; bytesWritten: number }
-  | { type: 'error'; id: number | null; error: SerializedError }
+  | { type: 'error'; error: SerializedError }
   /** Network repositories: store this pack, then answer `written`. */
   | { type: 'write'; seq: number; name: string; bytes: Uint8Array };

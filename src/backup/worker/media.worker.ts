@@ -71,27 +71,27 @@ port.on('message', (job: MediaJob) => {
       }
       if (!sealer) throw new Error('media worker used before init');
       if (job.type === 'seal') {
-        if (aborted) return;
-        let pending = 0;
-        const result = await sealer.seal(job.file, (n) => {
-          pending += n;
-          if (pending >= 4 * 1024 * 1024) {
-            post({ type: 'bytes', n: pending });
-            pending = 0;
-          }
-        });
-        if (pending) post({ type: 'bytes', n: pending });
-        post({ type: 'sealed', id: job.id, result });
+        for (const file of job.files) {
+          if (aborted) return;
+          let pending = 0;
+          const result = await sealer.seal(file, (n) => {
+            pending += n;
+            if (pending >= 4 * 1024 * 1024) {
+              post({ type: 'bytes', n: pending });
+              pending = 0;
+            }
+          });
+          if (pending) post({ type: 'bytes', n: pending });
+          post({ type: 'sealed', result });
+        }
         return;
       }
       const packs = await sealer.finish();
       post({ type: 'finished', packs, bytesWritten: sealer.bytesWritten });
     } catch (error) {
-      post({
-        type: 'error',
-        id: job.type === 'seal' ? job.id : null,
-        error: serializeError(error),
-      });
+      // The first error ends the pipeline: the backup fails or is retried as a whole.
+      aborted = true;
+      post({ type: 'error', error: serializeError(error) });
     } finally {
       if (job.type === 'finish') {
         for (const k of [keys?.master, keys?.blobKey, keys?.idKey, keys?.metaKey, keys?.chunkerKey])
