@@ -30,6 +30,8 @@ export const SFTP_KEY_PASSPHRASE_ENV = 'CHATKEEP_SFTP_KEY_PASSPHRASE';
 export const SFTP_HOST_KEY_ENV = 'CHATKEEP_SFTP_HOST_KEY';
 /** How long to keep retrying one request before reporting the server offline (default 120). */
 export const RETRY_SECONDS_ENV = 'CHATKEEP_NET_RETRY_SECONDS';
+/** Pack uploads in flight at once to a network location (default 4, at most 32). */
+export const PARALLEL_UPLOADS_ENV = 'CHATKEEP_PARALLEL_UPLOADS';
 
 export function requireLocation(
   ctx: CommandContext,
@@ -57,8 +59,13 @@ export async function openLocation(ctx: CommandContext, loc: BackendLocation): P
   const io = ctx.io.secrets;
   const creds = await credentialsFor(loc, io);
   const retrySeconds = Number(io.env[RETRY_SECONDS_ENV]);
+  const parallel = io.env[PARALLEL_UPLOADS_ENV];
+  if (parallel !== undefined && !/^([1-9]|[12][0-9]|3[0-2])$/.test(parallel)) {
+    throw new CliUsageError(`${PARALLEL_UPLOADS_ENV} must be a whole number from 1 to 32.`);
+  }
   const opts = {
     cacheDir: defaultCacheDir(io.env),
+    ...(parallel !== undefined ? { parallelUploads: Number(parallel) } : {}),
     ...(retrySeconds > 0
       ? {
           retry: {

@@ -56,10 +56,26 @@ describe('locations chatkeep does not understand', () => {
     }
     // Before, "webdav:http:" made a local folder of that name here.
     expect(fs.readdirSync(cwd)).toEqual([]);
+    const badParallel = await runCli(['--repo', 'rclone:x:y', 'snapshots'], {
+      cwd,
+      env: { CHATKEEP_PARALLEL_UPLOADS: '0' },
+    });
+    expect(badParallel.status).toBe(EXIT.USAGE);
+    expect(badParallel.stderr).toMatch(/CHATKEEP_PARALLEL_UPLOADS must be a whole number/);
     const sftpNoPath = await runCli(['--repo', 'sftp:me@host', 'snapshots'], { cwd });
     expect(sftpNoPath.status).toBe(EXIT.USAGE);
     expect(sftpNoPath.stderr).toMatch(/not a backup location Chatkeep understands/);
   });
+});
+
+it('rclone not installed: exit 7 saying how to install it', async () => {
+  const r = await runCli(['--repo', 'rclone:gdrive:backup', '--json', 'snapshots'], {
+    env: { PATH: path.join(root, 'no-such-bin') },
+  });
+  expect(r.status, r.stderr).toBe(EXIT.STORAGE);
+  const error = (r.json as { error: { code: string; message: string } }).error;
+  expect(error.code).toBe('BACKEND_UNAVAILABLE');
+  expect(error.message).toMatch(/rclone is not installed on this computer.*rclone config/);
 });
 
 interface Case {
@@ -205,7 +221,7 @@ const sshdSkip = missingBinary(SSHD, 'openssh-server');
       expect((await storeDigest(target)).digest).toBe(digest);
     });
 
-    it('trusted because ~/.ssh/known_hosts (hashed or plain) names the key', async () => {
+    it('trusted because ~/.ssh/known_hosts names the key', async () => {
       const ssh = path.join(home, '.ssh');
       fs.mkdirSync(ssh, { recursive: true });
       fs.writeFileSync(
