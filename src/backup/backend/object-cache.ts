@@ -13,7 +13,9 @@ const CACHED = /^(index|snapshots)\/([0-9a-f]{64})$/;
  * Index and snapshot objects are named by the BLAKE2b-256 of their bytes: a cached copy is
  * used only when its bytes still hash to its name, and cached files the repository no longer
  * lists are removed when it is listed. Files written here are written through to the cache.
- * Nothing secret is kept in clear: these objects are encrypted in the repository already.
+ * Index and snapshot files are kept as the repository holds them (encrypted). List blobs are
+ * kept decrypted (they name chats and months, as the chat store on this computer does), so the
+ * cache's folders and files are private to this user (0700 and 0600), like the store.
  */
 export function withObjectCache(inner: Backend, dir: string): Backend {
   const objectFile = (name: string) => path.join(dir, 'objects', ...name.split('/'));
@@ -96,9 +98,9 @@ export function withObjectCache(inner: Backend, dir: string): Backend {
 /** A cache write that fails (a full disk here) costs a later download, never the operation. */
 async function writeQuietly(file: string, data: Uint8Array): Promise<void> {
   try {
-    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    await fs.writeFile(tmp, data);
+    await fs.writeFile(tmp, data, { mode: 0o600 });
     await fs.rename(tmp, file);
   } catch {
     // Not kept: it is fetched again next time.
