@@ -30,6 +30,7 @@ import { chatRefString, type GroupLine, type SnapshotDoc } from './format/snapsh
 import { adoptUnindexedPacks, indexUnindexedInMemory } from './engine/adopt.js';
 import { waitForSync } from './engine/availability.js';
 import { runBackup } from './engine/backup-run.js';
+import { copyObjects, type CopyOptions, type CopyReport } from './engine/copy.js';
 import { runCheck } from './engine/check.js';
 import { selectForget } from './engine/forget.js';
 import {
@@ -555,6 +556,15 @@ export class Repository {
       }
       return runRestore(this.state, snap, target, opts);
     });
+  }
+
+  /**
+   * Copies this repository, object for object, to another place (an empty one, or an earlier
+   * interrupted copy, which it completes), under a shared lock so no prune deletes packs while
+   * they are copied. The copy is the same repository: same id, same passwords and keys.
+   */
+  async copyTo(target: Backend, opts: CopyOptions = {}): Promise<CopyReport> {
+    return this.withLock(false, () => copyObjects(this.backend, target, opts));
   }
 
   async check(

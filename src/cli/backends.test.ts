@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLocation } from '../backup/backend/location.js';
+import { openBackend } from '../backup/backend/open.js';
 import {
   APACHE,
   missingBinary,
@@ -262,3 +263,77 @@ const sshdSkip = missingBinary(SSHD, 'openssh-server');
     });
   },
 );
+
+describe('chatkeep copy --from … --to …', () => {
+  let s3: TestServer;
+  let source: string;
+  beforeAll(async () => {
+    s3 = await startS3rver();
+    source = path.join(root, 'copy-source');
+    const args = ['--repo', source, '--store', store, '--json'];
+    expect((await runCli([...args, 'init', '--insecure-test-kdf'])).status).toBe(EXIT.OK);
+    expect((await runCli([...args, 'backup'])).status).toBe(EXIT.OK);
+  }, 60_000);
+  afterAll(async () => {
+    await s3?.stop();
+  });
+
+  it('copies a folder backup to S3, finishing an interrupted copy, and the copy restores', async () => {
+    // An earlier copy stopped after a few packs: they are not sent again.
+    const packs = fs
+      .readdirSync(path.join(source, 'data'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => `data/${path.basename(e.parentPath)}/${e.name}`);
+    expect(packs.length).toBeGreaterThanOrEqual(1);
+    const objects = ['data', 'index', 'snapshots', 'keys', 'copies']
+      .filter((d) => fs.existsSync(path.join(source, d)))
+      .flatMap((d) =>
+        fs
+          .readdirSync(path.join(source, d), { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile()),
+      );
+    const dest = await openBackend(s3.location, s3.credentials);
+    await dest.writeAtomic(packs[0]!, fs.readFileSync(path.join(source, packs[0]!)));
+    await dest.flush?.();
+    await dest.close?.();
+
+    const to = formatLocation(s3.location);
+    const r = await runCli(['--json', 'copy', '--from', source, '--to', to, '--read-data'], {
+      env: s3.env,
+    });
+    expect(r.status, r.stderr).toBe(EXIT.OK);
+    const copy = (r.json as { copy: { copied: number; alreadyThere: number } }).copy;
+    expect(copy.alreadyThere).toBe(1);
+    // Everything else: the other packs, index and snapshot files, key slots, config copies, config.
+    expect(copy.copied).toBe(objects.length + 1 - 1);
+    const target = path.join(root, 'restored-from-copy');
+    const restored = await runCli(
+      ['--repo', to, '--json', 'restore', 'latest', '--target', target],
+      {
+        env: { ...s3.env, CHATKEEP_CACHE_DIR: path.join(root, 'cache-copy') },
+      },
+    );
+    expect(restored.status, restored.stderr).toBe(EXIT.OK);
+    expect((await storeDigest(target)).digest).toBe(digest);
+
+    // Again: everything is there already, nothing is copied.
+    const again = await runCli(['--json', 'copy', '--from', source, '--to', to], { env: s3.env });
+    expect(again.status, again.stderr).toBe(EXIT.OK);
+    expect((again.json as { copy: { copied: number } }).copy.copied).toBe(0);
+  });
+
+  it('refuses a destination that holds another backup, writing nothing', async () => {
+    const other = path.join(root, 'copy-other');
+    expect(
+      (await runCli(['--repo', other, '--store', store, '--json', 'init', '--insecure-test-kdf']))
+        .status,
+    ).toBe(EXIT.OK);
+    const before = fs.readdirSync(other, { recursive: true }).sort();
+    const r = await runCli(['--json', 'copy', '--from', source, '--to', other]);
+    expect(r.status, r.stderr).toBe(EXIT.USAGE);
+    expect((r.json as { error: { message: string } }).error.message).toMatch(
+      /already holds something else/,
+    );
+    expect(fs.readdirSync(other, { recursive: true }).sort()).toEqual(before);
+  });
+});

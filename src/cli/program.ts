@@ -6,6 +6,7 @@ import { PASSWORD_ENV } from './secrets.js';
 import { CLI_VERSION } from './version.js';
 import { registerBackupCommand } from './commands/backup.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerCopyCommand } from './commands/copy.js';
 import { registerForgetCommands } from './commands/forget.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerKeyCommands } from './commands/key.js';
@@ -58,6 +59,7 @@ export function buildProgram(io: CliIo, extensions: ProgramExtension[] = []): Co
   registerSnapshotsCommand(program, io);
   registerRestoreCommand(program, io);
   registerCheckCommand(program, io);
+  registerCopyCommand(program, io);
   registerForgetCommands(program, io);
   registerRepairCommand(program, io);
   registerUnlockCommand(program, io);
