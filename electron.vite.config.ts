@@ -15,6 +15,7 @@ export default defineConfig({
           'backup.worker': resolve(__dirname, 'src/backup/worker/backup.worker.ts'),
           'media.worker': resolve(__dirname, 'src/backup/worker/media.worker.ts'),
           'import.worker': resolve(__dirname, 'src/services/import-worker/import.worker.ts'),
+          'export.worker': resolve(__dirname, 'src/export/worker/export.worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 let failed = false;
-for (const bench of ['store.bench.ts', 'backup.bench.ts']) {
+for (const bench of ['store.bench.ts', 'backup.bench.ts', 'export.bench.ts']) {
   console.log(`\n## ${bench}\n`);
   const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, bench), ...args], {
     stdio: 'inherit',

@@ -39,18 +39,20 @@ test('reads a group chat: newest first, scroll back, follow a reply, see a photo
   const older = log.getByText(/Message number 4[0-4]\d about plans/);
   await expect(older).toHaveCount(0);
   await log.hover();
-  for (let i = 0; i < 200 && (await older.count()) === 0; i++) {
+  // Bounded by time, not by a number of wheel turns: on a busy machine each older page takes
+  // longer to arrive, and the wheel does nothing at the top until it has.
+  await expect(async () => {
     await page.mouse.wheel(0, -500);
-    await page.waitForTimeout(30);
-  }
+    expect(await older.count()).toBeGreaterThan(0);
+  }).toPass({ timeout: 45_000, intervals: [30] });
   await expect(older.first()).toBeVisible();
 
   // Follow the reply to the first message of the chat, which is far outside the loaded pages.
   await log.hover();
-  for (let i = 0; i < 300 && !(await log.getByText(LISBON.replyText).isVisible()); i++) {
+  await expect(async () => {
     await page.mouse.wheel(0, 600);
-    await page.waitForTimeout(30);
-  }
+    expect(await log.getByText(LISBON.replyText).isVisible()).toBe(true);
+  }).toPass({ timeout: 45_000, intervals: [30] });
   await log
     .getByRole('button', { name: /Answering|Who is in for Lisbon/ })
     .first()

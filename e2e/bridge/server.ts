@@ -35,6 +35,8 @@ export interface Bridge {
   savedTexts: string[];
   /** Files saved through the save dialog ("Save as…"): the suggested name and the source file. */
   savedFiles: { name: string; source: string }[];
+  /** Paths the app asked the file manager to show ("Show in folder"). */
+  revealedPaths: string[];
   close(): Promise<void>;
 }
 
@@ -131,6 +133,7 @@ export async function startBridge(options: {
   const pickQueue: (string | null)[] = [];
   const savedTexts: string[] = [];
   const savedFiles: { name: string; source: string }[] = [];
+  const revealedPaths: string[] = [];
   const version = (
     JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
       version: string;
@@ -157,6 +160,9 @@ export async function startBridge(options: {
       saveFile: async (name, source) => {
         savedFiles.push({ name, source });
         return true;
+      },
+      revealPath: (target) => {
+        revealedPaths.push(target);
       },
     },
     folders: { detect: () => detectSyncedFolders(), validate: (dir) => validateDestination(dir) },
@@ -248,6 +254,7 @@ export async function startBridge(options: {
     pickQueue,
     savedTexts,
     savedFiles,
+    revealedPaths,
     async close() {
       unsubscribe();
       for (const stream of eventStreams) stream.end();

@@ -47,18 +47,52 @@ export interface BackupSource {
   close(): Promise<void> | void;
 }
 
+/**
+ * Where a restore writes media files: one file at a time (`start`, `write`, `end`), each
+ * checked against its hash; `commit` makes the ended files durable and puts them in place.
+ */
+export interface MediaSink {
+  start(hash: string): void;
+  write(chunk: Uint8Array): void;
+  /** True when the file's bytes have its hash; otherwise it is dropped. */
+  end(): boolean;
+  /** Drops the file being written. */
+  abandon(): void;
+  /** Files ended and not yet committed. */
+  readonly count: number;
+  commit(): Promise<void>;
+  /** Removes every file not yet committed. */
+  discard(): void;
+}
+
+/** The restore's write transaction into the store (see ChatStore.openIngestSession). */
+export interface RestoreIngest {
+  add(bundle: ChatBundle): void;
+  /** Clears the hash of attachments whose file could not be restored; returns how many. */
+  forgetMedia(hashes: readonly string[]): number;
+  commit(): { chats: number; messagesAdded: number };
+  rollback(): void;
+}
+
 export interface RestoreTarget {
   /** Has the store's media folder a file with this hash? */
   hasMedia(hash: string): boolean;
-  /** Moves/copies a verified file into the media folder under its hash. */
-  putMediaFile(file: string, hash: string): Promise<void>;
-  /** Optional fast path for small files: stores verified bytes under their hash. */
-  putMediaBytes?(bytes: Buffer, hash: string): Promise<void>;
   /**
-   * Ingests all bundles in one transaction (all or nothing), idempotently. The iterable is
-   * lazy (each bundle is decoded when reached) so a large restore does not hold every message
-   * in memory at once; iterate it once, synchronously.
+   * The store's media folder, when a worker thread may write there through a sink of its own
+   * (store-adapter's openMediaSink); without it, media are restored on the calling thread.
    */
-  ingest(bundles: Iterable<ChatBundle>): Promise<void>;
+  readonly workerMediaDir?: string;
+  mediaSink(): MediaSink;
+  /**
+   * Opens the one write transaction of the restore: all or nothing. Bundles are added one at
+   * a time (the restore awaits reads in between). Into an empty store the search index is
+   * built after the commit (`buildSearchIndex`).
+   */
+  openIngest(): RestoreIngest;
+  /** Builds what the commit left to do (the search index), reporting messages indexed. */
+  buildSearchIndex(
+    onProgress: (done: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
   close(): Promise<void> | void;
 }

@@ -1,5 +1,5 @@
-import { ChatStore } from '../store/index.js';
-import type { BackupSource, RestoreTarget } from './source.js';
+import { ChatStore, MediaStore } from '../store/index.js';
+import type { BackupSource, MediaSink, RestoreTarget } from './source.js';
 
 /**
  * Adapts the chat store (src/store) to the engine's BackupSource / RestoreTarget ports.
@@ -20,22 +20,36 @@ export function openStoreTarget(dir: string): RestoreTarget {
   const store = ChatStore.open(dir, { lean: true });
   return {
     hasMedia: (hash) => store.media.has(hash),
-    putMediaFile: async (file, hash) => {
-      const r = await store.media.putFile(file);
-      if (r.hash !== hash) {
-        throw new Error(`media store computed ${r.hash} for a file verified as ${hash}`);
-      }
+    workerMediaDir: store.media.dir,
+    mediaSink: () => store.media.batch(),
+    openIngest: () => {
+      const session = store.openIngestSession({ deferSearchIndex: true });
+      return {
+        add: (bundle) => session.add(bundle),
+        forgetMedia: (hashes) =>
+          hashes.length === 0
+            ? 0
+            : session.exec(
+                'UPDATE attachments SET hash = NULL WHERE hash IN (SELECT value FROM json_each(?))',
+                [JSON.stringify(hashes)],
+              ),
+        commit: () => session.commit(),
+        rollback: () => session.rollback(),
+      };
     },
-    putMediaBytes: async (bytes, hash) => {
-      const r = store.media.putBytes(bytes);
-      if (r.hash !== hash) {
-        throw new Error(`media store computed ${r.hash} for bytes verified as ${hash}`);
+    buildSearchIndex: async (onProgress, signal) => {
+      // Steps of a fraction of a second, with the event loop free in between (cancel, progress).
+      while (!signal?.aborted) {
+        const more = store.indexSearchBacklog(200, (st) => onProgress(st.done, st.total));
+        if (!more) return;
+        await new Promise((resolve) => setImmediate(resolve));
       }
-    },
-    // One call, one transaction: all or nothing.
-    ingest: async (bundles) => {
-      store.ingest(bundles);
     },
     close: () => store.close(),
   };
+}
+
+/** A media sink on a store's media folder, for a worker thread (see RestoreTarget.workerMediaDir). */
+export function openMediaSink(mediaDir: string): MediaSink {
+  return new MediaStore(mediaDir).batch();
 }

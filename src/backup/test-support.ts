@@ -14,7 +14,9 @@ import { createFolderBackend } from './backend/folder.js';
 import type {
   BackupSource,
   MediaRef,
+  MediaSink,
   MonthGroup,
+  RestoreIngest,
   RestoreTarget,
   StoreSnapshotReader,
 } from './source.js';
@@ -64,11 +66,71 @@ export class MemoryStore implements BackupSource, RestoreTarget {
     return fs.existsSync(this.mediaPath(hash));
   }
 
-  async putMediaFile(file: string, hash: string): Promise<void> {
-    const bytes = fs.readFileSync(file);
-    if (createHash('sha256').update(bytes).digest('hex') !== hash) throw new Error('hash mismatch');
-    fs.writeFileSync(this.mediaPath(hash), bytes);
+  /** Files land in place only at `commit`, each checked against its hash, like the store's. */
+  mediaSink(): MediaSink {
+    const done: { hash: string; bytes: Buffer }[] = [];
+    let cur: { hash: string; parts: Buffer[] } | null = null;
+    return {
+      start: (hash) => {
+        cur = { hash, parts: [] };
+      },
+      write: (chunk) => {
+        cur!.parts.push(Buffer.from(chunk));
+      },
+      end: () => {
+        const bytes = Buffer.concat(cur!.parts);
+        const ok = createHash('sha256').update(bytes).digest('hex') === cur!.hash;
+        if (ok) done.push({ hash: cur!.hash, bytes });
+        cur = null;
+        return ok;
+      },
+      abandon: () => {
+        cur = null;
+      },
+      get count() {
+        return done.length;
+      },
+      commit: async () => {
+        for (const f of done.splice(0)) fs.writeFileSync(this.mediaPath(f.hash), f.bytes);
+      },
+      discard: () => {
+        done.length = 0;
+        cur = null;
+      },
+    };
   }
+
+  /** Bundles are kept until commit, then merged: all or nothing, like the store's session. */
+  openIngest(): RestoreIngest {
+    const pending: ChatBundle[] = [];
+    return {
+      add: (bundle) => {
+        pending.push(structuredClone(bundle));
+      },
+      forgetMedia: (hashes) => {
+        const gone = new Set(hashes);
+        let n = 0;
+        for (const b of pending)
+          for (const m of b.messages)
+            for (const a of m.attachments)
+              if (a.hash && gone.has(a.hash)) {
+                a.hash = null;
+                n++;
+              }
+        return n;
+      },
+      commit: () => {
+        this.ingestNow(pending);
+        const messagesAdded = pending.reduce((a, b) => a + b.messages.length, 0);
+        return { chats: new Set(pending.map((b) => b.chat.key)).size, messagesAdded };
+      },
+      rollback: () => {
+        pending.length = 0;
+      },
+    };
+  }
+
+  async buildSearchIndex(): Promise<void> {}
 
   private find(b: ChatBundle): ChatState | undefined {
     return this.chats.find(
@@ -81,6 +143,10 @@ export class MemoryStore implements BackupSource, RestoreTarget {
 
   /** Merge by message key, like the store's idempotent ingest. */
   async ingest(bundles: Iterable<ChatBundle>): Promise<void> {
+    this.ingestNow(bundles);
+  }
+
+  private ingestNow(bundles: Iterable<ChatBundle>): void {
     for (const b of structuredClone([...bundles])) {
       const c = this.find(b);
       if (!c) {

@@ -54,6 +54,13 @@ export interface RestoreOptions {
    * keep arriving; give up after this long without progress. Default: do not wait.
    */
   waitForSyncMs?: number;
+  /**
+   * Into an empty store, the full-text index is built after the rows commit: `now` (default)
+   * builds it before the restore returns (progress phase `index`); `background` leaves it to
+   * whoever opens the store next (the app's store worker), so the chats are readable at once
+   * and search says it is still indexing.
+   */
+  searchIndex?: 'now' | 'background';
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
 }

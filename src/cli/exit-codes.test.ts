@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { BackupErrorCode } from '../backup/errors.js';
 import * as importErrors from '../importers/core/errors.js';
 import { IMPORT_ERROR_CODES, ImportError } from '../importers/core/errors.js';
+import { EXPORT_ERROR_CODES } from '../export/errors.js';
 import { STORE_ERROR_CODES } from '../store/errors.js';
 import { EXIT, EXIT_CODE_HELP, exitCodeFor, hasExitCode } from './exit-codes.js';
 import { ROOT } from './test-helpers.js';
@@ -43,15 +44,20 @@ const BACKUP_CODES = {
 } satisfies Record<BackupErrorCode, true>;
 
 describe('exit codes', () => {
-  it('every error code of the importers, the store, the backup engine and the CLI has its own entry', () => {
-    const codes = [...IMPORT_ERROR_CODES, ...STORE_ERROR_CODES, ...Object.keys(BACKUP_CODES)];
+  it('every error code of the importers, the store, the backup engine, the export and the CLI has its own entry', () => {
+    const codes = [
+      ...IMPORT_ERROR_CODES,
+      ...STORE_ERROR_CODES,
+      ...Object.keys(BACKUP_CODES),
+      ...EXPORT_ERROR_CODES,
+    ];
     expect(codes.filter((c) => !hasExitCode(c))).toEqual([]);
   });
 
   it('so does every `code` an error class declares in the modules the command line runs', () => {
     const files = [
       'src/cli/errors.ts',
-      'src/importers/cli.ts',
+      'src/cli/commands/import.ts',
       'src/importers/core/errors.ts',
       'src/store/errors.ts',
       'src/backup/errors.ts',

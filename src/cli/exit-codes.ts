@@ -91,6 +91,10 @@ const BY_ERROR_CODE: Record<string, ExitCode> = {
   INVALID_RECORD: EXIT.ERROR,
   INVALID_MEDIA_HASH: EXIT.ERROR,
   MESSAGE_NOT_FOUND: EXIT.ERROR,
+  // chatkeep export (src/export)
+  EXPORT_DESTINATION: EXIT.USAGE,
+  CHAT_NOT_FOUND: EXIT.USAGE,
+  EXPORT_FAILED: EXIT.ERROR,
 };
 
 /** Whether an error code has its own entry (a test keeps every known code listed). */
@@ -117,7 +121,8 @@ export const EXIT_CODE_HELP = `Exit codes:
   1   unexpected error
   2   usage error (bad option, unknown snapshot, no password source, a folder that is not empty,
       a --repo location Chatkeep does not understand;
-      import: a file Chatkeep does not read, an empty file, a missing key or --me)
+      import: a file Chatkeep does not read, an empty file, a missing key or --me;
+      export: no --out, an unknown chat, an --out folder that is not empty)
   3   wrong password or recovery key, or the storage server refused the sign-in
       (import: wrong backup key or passphrase)
   4   repository damaged (check found problems; restore or repair could not save everything;

@@ -7,6 +7,7 @@ import { CLI_VERSION } from './version.js';
 import { registerBackupCommand } from './commands/backup.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerCopyCommand } from './commands/copy.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerForgetCommands } from './commands/forget.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerKeyCommands } from './commands/key.js';
@@ -17,7 +18,7 @@ import { registerSnapshotsCommand } from './commands/snapshots.js';
 import { registerStatsCommand } from './commands/stats.js';
 
 /**
- * Adds subcommands from another module (e.g. `chatkeep import` from src/importers/cli.ts).
+ * Adds subcommands from another module (e.g. `chatkeep import` from src/cli/commands/import.ts).
  * Actions can read the global options with `cmd.optsWithGlobals()` (see GlobalOptions) and
  * should throw errors with a stable `code`; src/cli/main.ts turns those into exit codes.
  */
@@ -65,6 +66,7 @@ export function buildProgram(io: CliIo, extensions: ProgramExtension[] = []): Co
   registerUnlockCommand(program, io);
   registerKeyCommands(program, io);
   registerStatsCommand(program, io);
+  registerExportCommand(program, io);
   for (const extend of extensions) extend(program, io);
   return program;
 }

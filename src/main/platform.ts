@@ -1,5 +1,5 @@
 import type { BrowserWindow } from 'electron';
-import { app, dialog, Notification, powerMonitor } from 'electron';
+import { app, dialog, Notification, powerMonitor, shell } from 'electron';
 import { copyFile, writeFile } from 'node:fs/promises';
 import type { BackupPlatform } from '../services/backup-service';
 import type { PickPurpose, PlatformAdapter } from '../services/handlers';
@@ -17,6 +17,10 @@ const PICKERS: Record<
   'restore-folder': {
     title: 'Choose the folder of your Chatkeep backup',
     properties: ['openDirectory'],
+  },
+  'export-folder': {
+    title: 'Choose where to put the export (a new folder is made inside)',
+    properties: ['openDirectory', 'createDirectory'],
   },
 };
 
@@ -57,6 +61,9 @@ export function electronPlatform(
       if (result.canceled || !result.filePath) return false;
       await copyFile(sourcePath, result.filePath);
       return true;
+    },
+    revealPath(target) {
+      shell.showItemInFolder(target);
     },
     notify(title, body) {
       if (Notification.isSupported()) new Notification({ title, body }).show();

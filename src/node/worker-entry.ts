@@ -8,13 +8,14 @@ import { fileURLToPath } from 'node:url';
  * - from source (vitest, tsx, benchmarks): the TypeScript file, loaded through tsx.
  * Every worker is created through this so the bundlers and the tests agree on one layout.
  */
-export type WorkerName = 'store' | 'backup' | 'import' | 'media';
+export type WorkerName = 'store' | 'backup' | 'import' | 'media' | 'export';
 
 const SOURCES: Record<WorkerName, string> = {
   store: '../store/worker/store.worker.ts',
   backup: '../backup/worker/backup.worker.ts',
   media: '../backup/worker/media.worker.ts',
   import: '../services/import-worker/import.worker.ts',
+  export: '../export/worker/export.worker.ts',
 };
 
 export interface WorkerEntry {

@@ -4,6 +4,7 @@ import type { AppInfo } from '../shared/ipc/contract';
 import { BackupService, type BackupPlatform, type DetectedFolder } from './backup-service';
 import type { Handlers } from './dispatch';
 import { EventBus } from './events';
+import { createExportService } from './export-service';
 import { FileGrants } from './grants';
 import { createHandlers, type PlatformAdapter, type StoreApi } from './handlers';
 import { createImportService } from './import-service';
@@ -76,6 +77,14 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     kdf: options.kdf,
   });
   await backups.start();
+  const exports = createExportService({
+    storeDir: options.dataDir,
+    nativeBinding: options.nativeBinding,
+    grants,
+    tasks,
+    appVersion: options.info.version,
+    reveal: options.platform.revealPath ? (p) => options.platform.revealPath?.(p) : undefined,
+  });
   const handlers = createHandlers({
     info: options.info,
     store,
@@ -84,6 +93,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     tasks,
     imports,
     backups,
+    exports,
   });
   return {
     handlers,

@@ -782,6 +782,9 @@ export class BackupService {
         const result = await session.client.restore(request.snapshotId, this.o.storeDir, {
           chatKeys: request.chatRefs,
           mediaTypes: mediaTypesOf(request.mediaGroups),
+          // The chats are readable once the rows commit; the store worker builds the search
+          // index after that while search says it is indexing.
+          searchIndex: 'background',
           signal: ctx.signal,
           onProgress: (p) => ctx.progress(p),
         });

@@ -15,6 +15,7 @@ import type {
 } from '../shared/chat-types';
 import type { AppInfo } from '../shared/ipc/contract';
 import type { BackupService } from './backup-service';
+import type { ExportService } from './export-service';
 import type { Handlers } from './dispatch';
 import { safeExternalUrl } from './external-url';
 import type { FileGrants } from './grants';
@@ -56,7 +57,8 @@ export interface StoreApi {
   stats(): Promise<StoreStats>;
 }
 
-export type PickPurpose = 'import-file' | 'import-folder' | 'backup-folder' | 'restore-folder';
+export type PickPurpose =
+  'import-file' | 'import-folder' | 'backup-folder' | 'restore-folder' | 'export-folder';
 
 /** What only the shell (Electron, or the test bridge) can do. */
 export interface PlatformAdapter {
@@ -70,6 +72,8 @@ export interface PlatformAdapter {
    * shell without one (unit tests): "Save as…" then saves nothing.
    */
   saveFile?(suggestedName: string, sourcePath: string): Promise<boolean>;
+  /** Show a file or folder in the OS file manager ("Show in folder"); absent in unit tests. */
+  revealPath?(target: string): void;
 }
 
 export interface HandlerContext {
@@ -80,6 +84,7 @@ export interface HandlerContext {
   tasks: TaskRunner;
   imports: ImportService;
   backups: BackupService;
+  exports: ExportService;
 }
 
 export class NotFoundError extends Error {
@@ -116,7 +121,7 @@ export function suggestedFileName(a: { fileName: string | null; mediaType: strin
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
-  const { info, store, platform, grants, tasks, imports, backups } = ctx;
+  const { info, store, platform, grants, tasks, imports, backups, exports } = ctx;
   return {
     'app.getInfo': () => info,
     'app.openExternal': async ({ url }) => {
@@ -174,6 +179,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
     'import.inspect': (request) => imports.inspect(request),
     'import.start': (request) => imports.start(request),
+    'export.estimate': (request) => exports.estimate(request),
+    'export.start': (request) => exports.start(request),
+    'export.reveal': ({ taskId }) => exports.reveal(taskId),
     'task.cancel': ({ taskId }) => ({ cancelled: tasks.cancel(taskId) }),
 
     'backup.status': () => backups.status(),

@@ -155,6 +155,11 @@ export interface SearchPage {
   hits: SearchHit[];
   /** Pass as `before` for the next (older) page; null when there is none. */
   next: number | null;
+  /**
+   * Present while the search index of a restore is still being built (newest messages
+   * first): older matches may be missing until `done` reaches `total`.
+   */
+  indexing?: { done: number; total: number };
 }
 
 /** How many messages match a query; counting stops at a cap so a common word stays cheap. */

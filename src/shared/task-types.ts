@@ -1,5 +1,5 @@
-/** Long work (backup, restore, import, verify) runs as a task; its progress and end are events. */
-export type TaskKind = 'backup' | 'restore' | 'import' | 'verify' | 'repair';
+/** Long work (backup, restore, import, verify, export) runs as a task; its progress and end are events. */
+export type TaskKind = 'backup' | 'restore' | 'import' | 'verify' | 'repair' | 'export';
 
 export interface TaskProgress {
   taskId: string;

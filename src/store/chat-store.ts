@@ -24,7 +24,8 @@ import {
   StoreReadOnlyError,
 } from './errors.js';
 import { GalleryQueries, type GalleryOptions } from './gallery.js';
-import { Ingester, type IngestOptions, type IngestResult } from './ingest.js';
+import { Ingester, type IngestOptions, type IngestResult, type IngestSession } from './ingest.js';
+import { SearchBacklog, type SearchIndexState } from './search-backlog.js';
 import { probeDurationMs } from './media-probe.js';
 import { MediaStore } from './media-store.js';
 import { DB_FILE, openDatabase } from './open-db.js';
@@ -60,6 +61,7 @@ export class ChatStore {
   private readonly searches: SearchQueries;
   private readonly gallery: GalleryQueries;
   private ingester: Ingester | null = null;
+  private backlog: SearchBacklog | null = null;
   private snapshot: ReturnType<typeof createSnapshotReader> | null = null;
 
   private constructor(
@@ -153,6 +155,43 @@ export class ChatStore {
     return this.guard(() => ingester.run(bundles, opts));
   }
 
+  /**
+   * A restore's ingest: one transaction fed bundle by bundle (the caller may await between
+   * them), committed or rolled back by the caller. Into a store without messages the search
+   * index is built after the commit (indexSearchBacklog), so the chats are readable sooner.
+   * Nothing else may use this ChatStore until the session ends.
+   */
+  openIngestSession(opts?: IngestOptions & { deferSearchIndex?: boolean }): IngestSession {
+    const db = this.writable;
+    this.ingester ??= new Ingester(db);
+    const ingester = this.ingester;
+    return this.guard(() => ingester.openSession(opts));
+  }
+
+  /** How far the search index of a restore is built; null when it is complete. */
+  searchIndexState(): SearchIndexState | null {
+    const db = this.conn;
+    return this.guard(() => (this.backlog ??= new SearchBacklog(db)).state());
+  }
+
+  /**
+   * Builds the rest of a restore's search index, one step (one short transaction) at a time;
+   * returns whether more is left. `maxMs` bounds the time spent in this call.
+   */
+  indexSearchBacklog(maxMs = Infinity, onProgress?: (s: SearchIndexState) => void): boolean {
+    const db = this.writable;
+    const backlog = (this.backlog ??= new SearchBacklog(db));
+    const until = Date.now() + maxMs;
+    return this.guard(() => {
+      for (;;) {
+        if (!backlog.step()) return false;
+        const st = backlog.state();
+        if (st) onProgress?.(st);
+        if (Date.now() >= until) return true;
+      }
+    });
+  }
+
   /** Delete one message (and its attachments' and reactions' rows). Returns whether it existed. */
   deleteMessage(messageId: number): boolean {
     const db = this.writable;
@@ -194,7 +233,10 @@ export class ChatStore {
 
   searchPage(query: string, opts?: SearchOptions): SearchPage {
     this.assertOpen();
-    return this.guard(() => this.searches.search(query, opts));
+    const page = this.guard(() => this.searches.search(query, opts));
+    // While a restore's index is being built, say so: older messages are not found yet.
+    const indexing = this.searchIndexState();
+    return indexing ? { ...page, indexing } : page;
   }
 
   countMatches(query: string, chatId?: number): SearchCount {

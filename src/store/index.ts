@@ -1,6 +1,7 @@
 export { ChatStore, MEDIA_DIR, type OpenStoreOptions } from './chat-store.js';
 export { MediaStore, isMediaHash } from './media-store.js';
-export type { IngestOptions, IngestProgress, IngestResult } from './ingest.js';
+export type { IngestOptions, IngestProgress, IngestResult, IngestSession } from './ingest.js';
+export type { SearchIndexState } from './search-backlog.js';
 export type { GetMessagesOptions, ListChatsOptions } from './queries.js';
 export type { SearchOptions } from './search.js';
 export type { GalleryOptions } from './gallery.js';

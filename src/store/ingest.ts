@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { IngestCancelledError, InvalidRecordError } from './errors.js';
 import type { AttachmentRecord, ChatBundle, MessageRecord } from './records.js';
 import { BULK_INSERT_TRIGGERS, FTS_BODY, FTS_HAS_BODY, monthOf, monthRange } from './schema.js';
+import { SearchBacklog } from './search-backlog.js';
 import { validateBundle } from './validate.js';
 
 export interface IngestProgress {
@@ -186,133 +187,148 @@ export class Ingester {
   run(bundles: Iterable<ChatBundle>, opts: IngestOptions = {}): IngestResult {
     // IMMEDIATE: take the write lock up front so a concurrent writer makes us wait (busy_timeout)
     // instead of failing when our read snapshot turns stale at the first write.
-    return this.db.transaction(() => this.runInTransaction(bundles, opts)).immediate();
+    return this.db
+      .transaction(() => {
+        const run = this.start(opts);
+        try {
+          for (const bundle of bundles) run.add(bundle);
+          return run.end();
+        } finally {
+          run.release();
+        }
+      })
+      .immediate();
   }
 
-  private runInTransaction(bundles: Iterable<ChatBundle>, opts: IngestOptions): IngestResult {
-    const result: IngestResult = {
-      chats: 0,
-      messagesAdded: 0,
-      messagesUpdated: 0,
-      messagesSkipped: 0,
-      chatIds: [],
+  /**
+   * An ingest fed bundle by bundle, between which the caller may await (a restore reading its
+   * backup): one write transaction from here to `commit`, all or nothing. Nothing else may use
+   * this connection until the session is committed or rolled back.
+   */
+  openSession(
+    opts: IngestOptions & {
+      /**
+       * Into a store without messages, leave the full-text index to be built after the
+       * commit (SearchBacklog): the rows are readable sooner.
+       */
+      deferSearchIndex?: boolean;
+    } = {},
+  ): IngestSession {
+    this.db.exec('BEGIN IMMEDIATE');
+    let run: IngestRun;
+    try {
+      run = this.start(opts);
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+    let open = true;
+    const close = (sql: 'COMMIT' | 'ROLLBACK'): void => {
+      if (!open) return;
+      open = false;
+      run.release();
+      if (this.db.inTransaction) this.db.exec(sql);
     };
-    const chatState = new Map<number, { insertedKeys: Set<string> | null }>();
-    let processed = 0;
-    let bundleIndex = 0;
-    const checkpoint = (): void => {
-      if (opts.shouldCancel?.()) throw new IngestCancelledError();
-      opts.onProgress?.({ chats: result.chats, messages: processed });
+    return {
+      add: (bundle) => {
+        if (!open) throw new Error('ingest session is closed');
+        run.add(bundle);
+      },
+      exec: (sql, params) => {
+        if (!open) throw new Error('ingest session is closed');
+        run.flush();
+        return this.db.prepare(sql).run(...params).changes;
+      },
+      commit: () => {
+        if (!open) throw new Error('ingest session is closed');
+        let result: IngestResult;
+        try {
+          result = run.end();
+        } catch (error) {
+          close('ROLLBACK');
+          throw error;
+        }
+        close('COMMIT');
+        return result;
+      },
+      rollback: () => close('ROLLBACK'),
     };
-    /** Record paths are built only for error messages, never per message on the happy path. */
-    type PersonIdOf = (key: string, path: () => string) => number;
-    const work: Array<{
-      m: MessageRecord;
-      at: () => string;
-      chatId: number;
-      personId: PersonIdOf;
-      order: number;
-    }> = [];
-    // Source ids may be cached only for this transaction: a rollback would void them.
+  }
+
+  private start(opts: IngestOptions & { deferSearchIndex?: boolean }): IngestRun {
+    return new IngestRun(this, opts);
+  }
+
+  /** @internal for IngestRun */
+  get statements() {
+    return this.s;
+  }
+
+  /** @internal for IngestRun: clears the per-call caches (a rollback voids cached ids). */
+  resetCaches(): void {
     this.sourceIds.clear();
     this.toIndex.clear();
     this.touched.clear();
     this.addedPerChat.clear();
-    this.s.setBulk.run(1);
-    // Triggers are dropped (for big calls) when the first window is written, and put back at the end.
-    const triggers: { dropped: { name: string; sql: string }[] | null } = { dropped: null };
-    const writeWindow = (): void => {
-      // All messages of the window in time order, so the sort-key index and each chat's time
-      // index grow at their ends instead of splitting pages all over.
-      work.sort((a, b) => byTime(a.m, b.m) || a.order - b.order);
-      // Schema changes inside a transaction are part of it: on error or cancel the rollback
-      // restores the triggers, and other connections never see them missing.
-      if (triggers.dropped === null) {
-        triggers.dropped = work.length >= this.dropTriggersFrom ? this.s.triggerSql.all() : [];
-        for (const t of triggers.dropped) this.db.exec(`DROP TRIGGER ${t.name}`);
-      }
-      for (const { m, at, chatId, personId } of work) {
-        const insertedKeys = chatState.get(chatId)?.insertedKeys ?? null;
-        const senderId =
-          m.senderKey == null ? null : personId(m.senderKey, () => `${at()}.senderKey`);
-        const existing =
-          insertedKeys && !insertedKeys.has(m.key)
-            ? undefined
-            : this.s.findMessage.get(chatId, m.key);
-        if (existing) {
-          if (this.updateMessage(existing, m, at, personId)) result.messagesUpdated++;
-          else result.messagesSkipped++;
-        } else {
-          this.insertMessage(chatId, senderId, m, at, personId);
-          insertedKeys?.add(m.key);
-          result.messagesAdded++;
-        }
-        if (++processed % CHECK_EVERY === 0) checkpoint();
-      }
-      work.length = 0;
-      // Index the window's text now rather than remembering every message until the end.
-      this.indexDeferred();
-      this.toIndex.clear();
-    };
-    try {
-      // Phase 1: every bundle's source, people, chat and members.
-      for (const bundle of bundles) {
-        const where = `bundle[${bundleIndex++}]`;
-        validateBundle(bundle, where);
-        checkpoint();
-        const sourceId = this.upsertSource(bundle);
-        const people = this.upsertPeople(sourceId, bundle);
-        const { chatId, isNew } = this.upsertChat(sourceId, bundle);
-        if (!chatState.has(chatId)) {
-          // A chat created by this call has no stored messages to look up.
-          chatState.set(chatId, { insertedKeys: isNew ? new Set() : null });
-          result.chatIds.push(chatId);
-          result.chats++;
-        }
-        const personId: PersonIdOf = (key, path) => {
-          let id = people.get(key);
-          if (id === undefined) {
-            id = this.s.findPerson.get(sourceId, key)?.id;
-            if (id === undefined) {
-              throw new InvalidRecordError(
-                path(),
-                `person key ${JSON.stringify(key)} is not in the bundle's people`,
-              );
-            }
-            people.set(key, id);
-          }
-          return id;
-        };
-        bundle.chat.members.forEach((key, i) =>
-          this.s.addMember.run(
-            chatId,
-            personId(key, () => `${where}.chat.members[${i}]`),
-          ),
-        );
-        bundle.messages.forEach((m, i) =>
-          work.push({
-            m,
-            at: () => `${where}.messages[${i}]`,
-            chatId,
-            personId,
-            order: work.length,
-          }),
-        );
-        if (work.length >= this.windowMessages) writeWindow();
-      }
-      writeWindow();
+  }
 
-      checkpoint();
-      this.settle();
-      for (const t of triggers.dropped ?? []) this.db.exec(t.sql);
-      this.s.setBulk.run(0);
-    } finally {
-      this.sourceIds.clear();
-      this.toIndex.clear();
-      this.touched.clear();
-      this.addedPerChat.clear();
+  /** @internal for IngestRun */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  /** @internal for IngestRun */
+  get limits(): { dropTriggersFrom: number; windowMessages: number } {
+    return { dropTriggersFrom: this.dropTriggersFrom, windowMessages: this.windowMessages };
+  }
+
+  /** @internal for IngestRun: one message of a window. */
+  writeMessage(
+    m: MessageRecord,
+    at: () => string,
+    chatId: number,
+    personId: PersonIdOf,
+    insertedKeys: Set<string> | null,
+    result: IngestResult,
+    deferSearchIndex: boolean,
+  ): void {
+    const senderId = m.senderKey == null ? null : personId(m.senderKey, () => `${at()}.senderKey`);
+    const existing =
+      insertedKeys && !insertedKeys.has(m.key) ? undefined : this.s.findMessage.get(chatId, m.key);
+    if (existing) {
+      if (this.updateMessage(existing, m, at, personId)) result.messagesUpdated++;
+      else result.messagesSkipped++;
+    } else {
+      this.insertMessage(chatId, senderId, m, at, personId, deferSearchIndex);
+      insertedKeys?.add(m.key);
+      result.messagesAdded++;
     }
-    return result;
+  }
+
+  /** @internal for IngestRun: index the window's text now rather than remembering it all. */
+  flushSearchIndex(): void {
+    this.indexDeferred();
+    this.toIndex.clear();
+  }
+
+  /** @internal for IngestRun */
+  settleRun(): void {
+    this.settle();
+  }
+
+  /** @internal for IngestRun */
+  source(bundle: ChatBundle): number {
+    return this.upsertSource(bundle);
+  }
+
+  /** @internal for IngestRun */
+  peopleOf(sourceId: number, bundle: ChatBundle): Map<string, number> {
+    return this.upsertPeople(sourceId, bundle);
+  }
+
+  /** @internal for IngestRun */
+  chatOf(sourceId: number, bundle: ChatBundle): { chatId: number; isNew: boolean } {
+    return this.upsertChat(sourceId, bundle);
   }
 
   private touch(chatId: number, sentAt: number, added: number): void {
@@ -434,6 +450,7 @@ export class Ingester {
     m: MessageRecord,
     at: () => string,
     personId: (key: string, path: () => string) => number,
+    deferSearchIndex = false,
   ): void {
     const text = m.text ?? null;
     const replyToKey = m.replyToKey ?? null;
@@ -470,7 +487,9 @@ export class Ingester {
     }
     const id = Number(info.lastInsertRowid);
     const names = m.attachments.some((a) => a.fileName != null);
-    if (m.text != null || names) this.toIndex.set(sortKey, { stored: false, names });
+    // Deferred: the whole store's index is built after the rows (see SearchBacklog).
+    if (!deferSearchIndex && (m.text != null || names))
+      this.toIndex.set(sortKey, { stored: false, names });
     this.addedPerChat.set(chatId, (this.addedPerChat.get(chatId) ?? 0) + 1);
     this.touch(chatId, m.sentAt, 1);
     m.attachments.forEach((a, ordinal) => this.insertAttachment(id, ordinal, a));
@@ -591,5 +610,183 @@ export class Ingester {
       }
     });
     return changed;
+  }
+}
+
+/** Resolves a bundle's person key to its id; `path` names the record for error messages. */
+type PersonIdOf = (key: string, path: () => string) => number;
+
+/** Secondary indexes an empty store's bulk write builds after its rows (see IngestRun). */
+const DEFERRED_INDEXES = ['messages_by_chat_time', 'attachments_by_hash'];
+
+/** An ingest fed bundle by bundle inside one open write transaction (Ingester.openSession). */
+export interface IngestSession {
+  add(bundle: ChatBundle): void;
+  /**
+   * Runs a statement inside the session's transaction, after writing the messages added so far;
+   * returns the rows it changed.
+   */
+  exec(sql: string, params: unknown[]): number;
+  /** Writes what is left and commits. */
+  commit(): IngestResult;
+  /** Undoes everything the session wrote. */
+  rollback(): void;
+}
+
+/**
+ * The state of one ingest call (or session) inside its transaction: bundles are validated and
+ * their chats and people written as they come; messages are written in time-sorted windows.
+ */
+class IngestRun {
+  readonly result: IngestResult = {
+    chats: 0,
+    messagesAdded: 0,
+    messagesUpdated: 0,
+    messagesSkipped: 0,
+    chatIds: [],
+  };
+  private readonly chatState = new Map<number, { insertedKeys: Set<string> | null }>();
+  private processed = 0;
+  private bundleIndex = 0;
+  private readonly work: Array<{
+    m: MessageRecord;
+    at: () => string;
+    chatId: number;
+    personId: PersonIdOf;
+    order: number;
+  }> = [];
+  /** Triggers are dropped (for big calls) when the first window is written, and put back at the end. */
+  private dropped: { name: string; sql: string }[] | null = null;
+  private readonly deferSearchIndex: boolean;
+  /** Indexes dropped for an empty store's bulk write, put back before anything reads them. */
+  private droppedIndexes: { name: string; sql: string }[] = [];
+
+  constructor(
+    private readonly ing: Ingester,
+    private readonly opts: IngestOptions & { deferSearchIndex?: boolean },
+  ) {
+    // Source ids may be cached only for this transaction: a rollback would void them.
+    ing.resetCaches();
+    // A restore's index still being built: finished first, so no message is indexed twice.
+    const backlog = new SearchBacklog(ing.database);
+    if (backlog.state()) backlog.finish();
+    // Deferring is only for a store without messages: its backlog is then the whole store.
+    this.deferSearchIndex =
+      (opts.deferSearchIndex ?? false) &&
+      ing.database.prepare('SELECT 1 FROM messages LIMIT 1').get() === undefined;
+    ing.statements.setBulk.run(1);
+  }
+
+  private checkpoint(): void {
+    if (this.opts.shouldCancel?.()) throw new IngestCancelledError();
+    this.opts.onProgress?.({ chats: this.result.chats, messages: this.processed });
+  }
+
+  add(bundle: ChatBundle): void {
+    const ing = this.ing;
+    const where = `bundle[${this.bundleIndex++}]`;
+    validateBundle(bundle, where);
+    this.checkpoint();
+    const sourceId = ing.source(bundle);
+    const people = ing.peopleOf(sourceId, bundle);
+    const { chatId, isNew } = ing.chatOf(sourceId, bundle);
+    if (!this.chatState.has(chatId)) {
+      // A chat created by this call has no stored messages to look up.
+      this.chatState.set(chatId, { insertedKeys: isNew ? new Set() : null });
+      this.result.chatIds.push(chatId);
+      this.result.chats++;
+    }
+    const findPerson = ing.statements.findPerson;
+    const personId: PersonIdOf = (key, path) => {
+      let id = people.get(key);
+      if (id === undefined) {
+        id = findPerson.get(sourceId, key)?.id;
+        if (id === undefined) {
+          throw new InvalidRecordError(
+            path(),
+            `person key ${JSON.stringify(key)} is not in the bundle's people`,
+          );
+        }
+        people.set(key, id);
+      }
+      return id;
+    };
+    bundle.chat.members.forEach((key, i) =>
+      ing.statements.addMember.run(
+        chatId,
+        personId(key, () => `${where}.chat.members[${i}]`),
+      ),
+    );
+    const work = this.work;
+    bundle.messages.forEach((m, i) =>
+      work.push({
+        m,
+        at: () => `${where}.messages[${i}]`,
+        chatId,
+        personId,
+        order: work.length,
+      }),
+    );
+    if (work.length >= this.ing.limits.windowMessages) this.writeWindow();
+  }
+
+  private writeWindow(): void {
+    const ing = this.ing;
+    const work = this.work;
+    // All messages of the window in time order, so the sort-key index and each chat's time
+    // index grow at their ends instead of splitting pages all over.
+    work.sort((a, b) => byTime(a.m, b.m) || a.order - b.order);
+    // Schema changes inside a transaction are part of it: on error or cancel the rollback
+    // restores the triggers, and other connections never see them missing.
+    if (this.dropped === null) {
+      this.dropped =
+        work.length >= ing.limits.dropTriggersFrom ? ing.statements.triggerSql.all() : [];
+      for (const t of this.dropped) ing.database.exec(`DROP TRIGGER ${t.name}`);
+      // Into an empty store, the secondary indexes are built once after the rows (a sort)
+      // rather than kept up to date row by row; nothing reads them before end().
+      if (this.deferSearchIndex) {
+        this.droppedIndexes = ing.database
+          .prepare<[], { name: string; sql: string }>(
+            `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+             AND name IN (${DEFERRED_INDEXES.map((n) => `'${n}'`).join(', ')})`,
+          )
+          .all();
+        for (const i of this.droppedIndexes) ing.database.exec(`DROP INDEX ${i.name}`);
+      }
+    }
+    for (const { m, at, chatId, personId } of work) {
+      const insertedKeys = this.chatState.get(chatId)?.insertedKeys ?? null;
+      ing.writeMessage(m, at, chatId, personId, insertedKeys, this.result, this.deferSearchIndex);
+      if (++this.processed % CHECK_EVERY === 0) this.checkpoint();
+    }
+    work.length = 0;
+    ing.flushSearchIndex();
+  }
+
+  /** Writes the messages added so far, with every index in place (for the caller's statement). */
+  flush(): void {
+    this.writeWindow();
+    this.restoreIndexes();
+  }
+
+  private restoreIndexes(): void {
+    for (const i of this.droppedIndexes) this.ing.database.exec(i.sql);
+    this.droppedIndexes = [];
+  }
+
+  /** Writes the last window and the work bulk mode deferred; the caller commits. */
+  end(): IngestResult {
+    this.writeWindow();
+    this.restoreIndexes();
+    this.checkpoint();
+    this.ing.settleRun();
+    for (const t of this.dropped ?? []) this.ing.database.exec(t.sql);
+    this.ing.statements.setBulk.run(0);
+    if (this.deferSearchIndex) new SearchBacklog(this.ing.database).recordWholeStore();
+    return this.result;
+  }
+
+  release(): void {
+    this.ing.resetCaches();
   }
 }

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { InvalidMediaHashError } from './errors.js';
+import { fsyncDir } from './durable.js';
+import { MediaBatch } from './media-batch.js';
 
 const HASH = /^[0-9a-f]{64}$/;
 
@@ -106,6 +108,16 @@ export class MediaStore {
     return real.startsWith(this.realDir + path.sep) ? file : null;
   }
 
+  /** Files added together, made durable together (a restore's media; see MediaBatch). */
+  batch(): MediaBatch {
+    fs.mkdirSync(this.tmpDir, { recursive: true });
+    return new MediaBatch(
+      this.tmpDir,
+      () => this.tmpPath(),
+      (hash) => this.pathFor(hash),
+    );
+  }
+
   private tmpPath(): string {
     return path.join(this.tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}.part`);
   }
@@ -127,18 +139,5 @@ export class MediaStore {
     fs.mkdirSync(shard, { recursive: true });
     fs.renameSync(tmp, final);
     fsyncDir(shard);
-  }
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Directories cannot be opened for fsync on Windows; the rename is still atomic there.
   }
 }

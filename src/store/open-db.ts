@@ -19,7 +19,7 @@ export interface OpenDbOptions {
   /** How long a write waits for another writer's lock before StoreBusyError (default 10 s). */
   busyTimeoutMs?: number;
   /**
-   * A connection that reads or writes the whole store once (a backup, a restore, the CLI):
+   * A connection that reads or writes the whole store once (a backup, a restore, an export, the CLI):
    * a small page cache and no memory map, so its memory stays bounded whatever the store's
    * size (mapped pages count against the process's memory; the OS caches the file anyway).
    */

@@ -146,7 +146,7 @@ export async function readBlobCompact(
 export async function readBlob(
   backend: Backend,
   keys: RepoKeys,
-  index: MasterIndex,
+  index: Pick<MasterIndex, 'get'>,
   id: string,
 ): Promise<Buffer> {
   const e = index.get(id);

@@ -127,7 +127,7 @@ function workerPipeline(
       } else results.push(m.result);
     } else if (m.type === 'finished') {
       finished?.resolve({ packs: m.packs, bytesWritten: m.bytesWritten });
-    } else fail(deserializeError(m.error));
+    } else if (m.type === 'error') fail(deserializeError(m.error));
   });
   worker.on('error', (e) => fail(e));
   worker.on('exit', (code) => {

@@ -165,6 +165,10 @@ export async function runRepair(
   // 3. Blobs the snapshots use that no sound pack holds: made again from the chat store.
   const have = new Set([...sound.flatMap((p) => p.blobs.map((b) => b.id)), ...salvage.pending()]);
   if (opts.source) {
+    // The snapshots' lists may be among the salvaged blobs (a small backup is one pack): the
+    // salvage is written first and indexed in memory, so the lists can be read from it.
+    await salvage.flushPack();
+    state.index.add(SALVAGED, salvage.written);
     report.blobsRebuilt = await rebuildFromStore(state, opts.source, have, salvage);
   }
   await salvage.flushPack();
@@ -183,7 +187,8 @@ export async function runRepair(
   const damagedIndexFiles = problems
     .filter((p) => p.object.startsWith('index/') && p.state === 'damaged')
     .map((p) => p.object);
-  for (const f of [...state.index.files.keys()]) if (f !== name) await backend.delete(f);
+  for (const f of [...state.index.files.keys()])
+    if (f !== name && f !== SALVAGED && !f.startsWith('memory:')) await backend.delete(f);
   for (const object of [
     ...damagedPacks,
     ...damagedIndexFiles,
@@ -211,6 +216,9 @@ export async function runRepair(
   report.remaining = await runCheck(state, [], {});
   return report;
 }
+
+/** The in-memory index entry of packs salvaged by this repair (no file of that name). */
+const SALVAGED = 'memory:salvaged';
 
 /** Whether a content-named object is there and verifies. */
 async function verifiedContent(

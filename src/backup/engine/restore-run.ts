@@ -1,20 +1,15 @@
-import fs from 'node:fs/promises';
-import { decompress } from 'zstd-napi';
-import os from 'node:os';
-import path from 'node:path';
 import type { ChatBundle, MediaType } from '../../store/records.js';
-import { Sha256, sha256Hex } from '../crypto/primitives.js';
-import { RepositoryDamagedError } from '../errors.js';
-import { decodeMonthGroup } from '../format/month-group.js';
+import { decodeMonthGroupParts } from '../format/month-group.js';
 import {
   chatRefString,
   type ChatLine,
   type GroupLine,
   type MediaLine,
 } from '../format/snapshot.js';
-import type { RestoreTarget } from '../source.js';
+import type { RestoreIngest, RestoreTarget } from '../source.js';
 import type { RestoreOptions, RestoreResult } from '../types.js';
-import { readBlob, readBlobCompact } from './blob-store.js';
+import { BlobPrefetcher } from './blob-prefetch.js';
+import { startMediaRestore, type MediaRestoreOutcome } from './media-restore-pipeline.js';
 import { isReadFailure } from './object-read.js';
 import { ProgressReporter } from './progress.js';
 import { RestoreLosses } from './restore-losses.js';
@@ -24,20 +19,6 @@ import {
   type LoadedSnapshot,
   type RepoState,
 } from './state.js';
-
-const NEWLINE = Buffer.from('\n');
-/** Media up to this size are restored through memory rather than a scratch file. */
-const IN_MEMORY_MEDIA_BYTES = 16 * 1024 * 1024;
-
-/** A month group's chunks back into one text: chunk plaintexts joined by '\n'. */
-function joinLines(parts: Buffer[]): Buffer {
-  const out: Buffer[] = [];
-  parts.forEach((p, i) => {
-    if (i > 0) out.push(NEWLINE);
-    out.push(p);
-  });
-  return Buffer.concat(out);
-}
 
 /** UTC [start, end] of a "YYYY-MM" month, or null if the label is not one. */
 export function monthSpan(month: string): [number, number] | null {
@@ -59,52 +40,62 @@ function selectGroups(groups: GroupLine[], opts: RestoreOptions): GroupLine[] {
   });
 }
 
-/** Writes a media file from its blobs to `file`, checking the SHA-256 of the whole. */
-async function writeMediaFile(state: RepoState, line: MediaLine, file: string): Promise<void> {
-  const h = await fs.open(file, 'w');
-  const sha = new Sha256();
-  try {
-    for (const id of line.b) {
-      const chunk = await readBlob(state.backend, state.keys, state.index, id);
-      sha.update(chunk);
-      await h.write(chunk);
-    }
-    // No fsync: this is a scratch copy; the media store makes its own durable copy.
-  } finally {
-    await h.close();
-  }
-  if (sha.digestHex() !== line.h) {
-    throw new RepositoryDamagedError(
-      `media ${line.h}`,
-      'restored bytes do not match the file hash',
-    );
-  }
+/** A group's chunks as read: each chunk's plaintext, or null where it could not be read. */
+type Chunks = (Buffer | null)[];
+
+function splitHeader(chunk0: Buffer): { header: string; body: string } | null {
+  const text = chunk0.toString('utf8');
+  const nl = text.indexOf('\n');
+  return nl < 0
+    ? { header: text, body: '' }
+    : { header: text.slice(0, nl), body: text.slice(nl + 1) };
 }
 
 /**
- * A group as fetched in the first pass: its chunks' compressed plaintexts, null where a chunk
- * could not be read. The header line (source, chat, people) is the first line of chunk 0;
- * when that chunk is lost the header of another month of the same chat stands in.
+ * The group from what could be read, or null when its header is lost and no other month of
+ * the chat gave one. The header line (source, chat, people) is the first line of chunk 0.
  */
-interface FetchedGroup {
-  g: GroupLine;
-  chunks: (Buffer | null)[];
+function decodeGroup(chunks: Chunks, fallbackHeader: string | undefined): ChatBundle | null {
+  const first = chunks[0] ? splitHeader(chunks[0]) : null;
+  const header = first?.header ?? fallbackHeader;
+  if (header === undefined) return null;
+  const bodies: string[] = [];
+  if (first) bodies.push(first.body);
+  for (let i = 1; i < chunks.length; i++) {
+    const c = chunks[i];
+    if (c) bodies.push(c.toString('utf8'));
+  }
+  return decodeMonthGroupParts(header, bodies);
 }
 
-function isWhole(f: FetchedGroup): boolean {
-  return f.chunks.every((c) => c !== null);
-}
-
-function firstLine(buf: Buffer): string {
-  const i = buf.indexOf(0x0a);
-  return (i < 0 ? buf : buf.subarray(0, i)).toString('utf8');
+/** Reads each group's chunks, in order, through one prefetcher. */
+async function readChunks(
+  blobs: BlobPrefetcher,
+  g: GroupLine,
+  losses: RestoreLosses,
+): Promise<Chunks> {
+  const out: Chunks = [];
+  for (let i = 0; i < g.blobs.length; i++) {
+    const r = await blobs.next();
+    if ('error' in r) {
+      if (!isReadFailure(r.error)) throw r.error;
+      losses.blob(r.id, r.error);
+      out.push(null);
+    } else out.push(r.plain);
+  }
+  return out;
 }
 
 /**
- * Restores (part of) a snapshot: every blob is authenticated and its id re-derived from the
- * plaintext; media files are checked against their SHA-256 and placed in the target's media
- * folder before the single ingest transaction, so an interrupted restore leaves the store's
- * database exactly as it was (at most some unreferenced media files are added).
+ * Restores (part of) a snapshot into the store, streaming: each month group is read (a few
+ * large reads ahead), checked, decoded and written in turn, inside one write transaction,
+ * while the media files are written into the store's media folder by a worker on the other
+ * core. Every blob is authenticated and its id re-derived from the plaintext; every media file
+ * is checked against its SHA-256. The media are durable and in place before the transaction
+ * commits, so an interrupted restore leaves the store's database exactly as it was (at most
+ * some unreferenced media files are added). Into an empty store the search index is built
+ * after the commit, so the chats are readable sooner (progress phase `index`), or left to the
+ * next opener of the store (`searchIndex: 'background'`).
  *
  * Whatever cannot be read (a damaged pack, a file not yet synced) is left out and reported
  * by chat, month and file in `missing`; everything else is restored.
@@ -133,185 +124,165 @@ export async function runRestore(
   const groups = selectGroups(groupLines, opts);
   const mediaByHash = new Map(mediaLines.map((m) => [m.h, m]));
   const mediaTypes = opts.mediaTypes ? new Set<MediaType>(opts.mediaTypes) : null;
+  const typeWanted = (l: MediaLine): boolean => !mediaTypes || mediaTypes.has(l.t);
   const from = opts.from ?? -Infinity;
   const to = opts.to ?? Infinity;
+  const partial = opts.chatKeys !== undefined || opts.from !== undefined || opts.to !== undefined;
 
-  // Pass 1: fetch and verify every group's chunks, keep them compressed.
-  const fetched: FetchedGroup[] = [];
-  const headers = new Map<string, string>();
-  let done = 0;
-  for (const g of groups) {
-    const chunks: (Buffer | null)[] = [];
-    for (const id of g.blobs) {
-      try {
-        const b = await readBlobCompact(state.backend, state.keys, state.index, id);
-        chunks.push(b.compact);
-        if (chunks.length === 1) headers.set(chatRefString(g.ref), firstLine(b.plain));
-      } catch (err) {
-        if (!isReadFailure(err)) throw err;
-        chunks.push(null);
-        losses.blob(id, err);
+  // The media the restored messages refer to. A whole restore takes the snapshot's media list
+  // as it is; a restore of some chats or dates reads those groups once first to learn which.
+  let wanted: MediaLine[];
+  if (!partial) wanted = mediaLines.filter(typeWanted);
+  else {
+    const hashes = new Set<string>();
+    const blobs = new BlobPrefetcher(state.backend, state.keys, state.index);
+    for (const g of groups) blobs.push(g.blobs);
+    losses.muted = true; // the main pass below records what is lost
+    try {
+      const headers = new Map<string, string>();
+      for (const g of groups) {
+        const chunks = await readChunks(blobs, g, losses);
+        const ref = chatRefString(g.ref);
+        if (chunks[0]) headers.set(ref, splitHeader(chunks[0])?.header ?? '');
+        let bundle: ChatBundle | null = null;
+        try {
+          bundle = decodeGroup(chunks, headers.get(ref));
+        } catch {
+          // Reported by the main pass.
+        }
+        for (const m of bundle?.messages ?? []) {
+          if (m.sentAt < from || m.sentAt > to) continue;
+          for (const a of m.attachments) if (a.hash) hashes.add(a.hash);
+        }
+        progress.checkAbort();
       }
+    } finally {
+      losses.muted = false;
     }
-    fetched.push({ g, chunks });
+    wanted = [];
+    for (const h of hashes) {
+      const l = mediaByHash.get(h);
+      if (l && typeWanted(l)) wanted.push(l);
+    }
+  }
+  const wantedHashes = new Set(wanted.map((l) => l.h));
+  const todo = wanted.filter((l) => !target.hasMedia(l.h));
+
+  let groupsDone = 0;
+  let bytesDone = 0;
+  const bytesTotal = todo.reduce((a, l) => a + l.s, 0);
+  const report = (): void =>
     progress.report({
       phase: 'restore',
-      itemsDone: ++done,
+      itemsDone: groupsDone,
       itemsTotal: groups.length,
-      bytesDone: 0,
-      bytesTotal: 0,
+      bytesDone,
+      bytesTotal,
     });
-  }
+  const media = startMediaRestore(state, target, todo, {
+    onBytes: (n) => {
+      bytesDone += n;
+      report();
+    },
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
 
-  /** The group as a bundle, from what could be read; null when nothing usable is left. */
-  const decode = (f: FetchedGroup): ChatBundle | null => {
-    const { g } = f;
-    const ref = chatRefString(g.ref);
-    let text: Buffer;
-    if (isWhole(f)) {
-      text = joinLines(f.chunks.map((c) => decompress(c!)));
-    } else {
-      const header = headers.get(ref);
-      if (!header) return null;
-      const parts: Buffer[] = [Buffer.from(header, 'utf8')];
-      f.chunks.forEach((c, i) => {
-        if (!c) return;
-        const plain = decompress(c);
-        // Chunk 0 starts with the header line itself.
-        const body = i === 0 ? plain.subarray(plain.indexOf(0x0a) + 1) : plain;
-        if (i === 0 && plain.indexOf(0x0a) < 0) return;
-        parts.push(body);
-      });
-      text = joinLines(parts);
-    }
-    let bundle: ChatBundle;
-    try {
-      bundle = decodeMonthGroup(text);
-    } catch (err) {
-      losses.group(g, titles.get(ref) ?? g.ref[2], null, err);
-      return null;
-    }
-    if (!isWhole(f)) {
-      losses.group(g, titles.get(ref) ?? g.ref[2], g.n - bundle.messages.length, null);
-    }
-    bundle.messages = bundle.messages.filter((m) => m.sentAt >= from && m.sentAt <= to);
-    return bundle;
-  };
-
-  // Which media the restored messages need, and what is restored at all.
-  const neededMedia = new Map<string, MediaLine>();
   const chatSet = new Set<string>();
-  const kept: FetchedGroup[] = [];
   let messages = 0;
-  for (const f of fetched) {
-    const bundle = decode(f);
-    if (!bundle) {
-      if (!isWhole(f) && !headers.has(chatRefString(f.g.ref)))
-        losses.group(f.g, titles.get(chatRefString(f.g.ref)) ?? f.g.ref[2], f.g.n, null);
-      continue;
-    }
-    if (bundle.messages.length === 0) continue;
-    messages += bundle.messages.length;
-    for (const m of bundle.messages) {
-      for (const a of m.attachments) {
-        if (!a.hash) continue;
-        const line = mediaByHash.get(a.hash);
-        if (line && (!mediaTypes || mediaTypes.has(line.t))) neededMedia.set(a.hash, line);
-      }
-    }
-    chatSet.add(JSON.stringify([bundle.source.kind, bundle.source.accountKey, bundle.chat.key]));
-    kept.push(f);
-  }
-
-  // Media first: files land in the media folder before the database refers to them.
-  // Created only when a file is too large for memory, so a killed restore rarely leaves one behind.
-  let tmpDir: string | null = null;
-  let mediaFiles = 0;
-  let mediaBytes = 0;
-  const available = new Set<string>();
-  try {
-    const todo = [...neededMedia.values()].filter((l) => {
-      if (target.hasMedia(l.h)) {
-        available.add(l.h);
-        return false;
-      }
-      return true;
-    });
-    const bytesTotal = todo.reduce((a, l) => a + l.s, 0);
-    for (const line of todo) {
-      try {
-        if (target.putMediaBytes && line.s <= IN_MEMORY_MEDIA_BYTES) {
-          // Most chat media are small: verify in memory and hand the bytes over, no scratch file.
-          const parts: Buffer[] = [];
-          for (const id of line.b)
-            parts.push(await readBlob(state.backend, state.keys, state.index, id));
-          const bytes = Buffer.concat(parts);
-          if (sha256Hex(bytes) !== line.h) {
-            throw new RepositoryDamagedError(
-              `media ${line.h}`,
-              'restored bytes do not match the file hash',
-            );
-          }
-          await target.putMediaBytes(bytes, line.h);
-        } else {
-          tmpDir ??= await fs.mkdtemp(path.join(os.tmpdir(), 'ck-restore-'));
-          const file = path.join(tmpDir, line.h);
-          try {
-            await writeMediaFile(state, line, file);
-            await target.putMediaFile(file, line.h);
-          } finally {
-            await fs.rm(file, { force: true });
-          }
-        }
-      } catch (err) {
-        if (!isReadFailure(err)) throw err;
-        losses.media(line, err);
-        continue;
-      }
-      available.add(line.h);
-      mediaFiles++;
-      mediaBytes += line.s;
-      progress.report({
-        phase: 'restore',
-        itemsDone: mediaFiles,
-        itemsTotal: todo.length,
-        bytesDone: mediaBytes,
-        bytesTotal,
-      });
-    }
-  } finally {
-    if (tmpDir) await fs.rm(tmpDir, { recursive: true, force: true });
-  }
-
-  // Pass 2: one ingest over a lazy sequence, decoding each group as the store reaches it.
-  // Attachments whose file is not restored keep their metadata but no hash (the store's "not included").
   let mediaSkipped = 0;
-  function* bundles(): Generator<ChatBundle> {
-    for (const f of kept) {
-      const bundle = decodeQuiet(f);
-      if (!bundle) continue;
+  let outcome: MediaRestoreOutcome;
+  let ingest: RestoreIngest | null = null;
+  try {
+    // Inline (no worker), the media go first; with a worker, beside the messages.
+    const early = media.parallel ? null : await media.done;
+    ingest = target.openIngest();
+    const into = ingest;
+    const headers = new Map<string, string>();
+    const add = (g: GroupLine, chunks: Chunks): void => {
+      const ref = chatRefString(g.ref);
+      const title = titles.get(ref) ?? g.ref[2];
+      let bundle: ChatBundle | null;
+      try {
+        bundle = decodeGroup(chunks, headers.get(ref));
+      } catch (err) {
+        losses.group(g, title, null, err);
+        return;
+      }
+      if (!bundle) {
+        losses.group(g, title, g.n, null);
+        return;
+      }
+      if (chunks.some((c) => c === null))
+        losses.group(g, title, g.n - bundle.messages.length, null);
+      if (partial)
+        bundle.messages = bundle.messages.filter((m) => m.sentAt >= from && m.sentAt <= to);
+      if (bundle.messages.length === 0) return;
+      // Attachments whose file is not restored keep their metadata but no hash (the store's
+      // "not included"): a type not chosen, or a file the snapshot does not hold.
       for (const m of bundle.messages) {
         for (const a of m.attachments) {
-          if (a.hash && !available.has(a.hash)) {
+          if (a.hash && !wantedHashes.has(a.hash)) {
             a.hash = null;
             mediaSkipped++;
           }
         }
       }
-      yield bundle;
+      into.add(bundle);
+      messages += bundle.messages.length;
+      chatSet.add(JSON.stringify([bundle.source.kind, bundle.source.accountKey, bundle.chat.key]));
+    };
+
+    const blobs = new BlobPrefetcher(state.backend, state.keys, state.index);
+    for (const g of groups) blobs.push(g.blobs);
+    /** Groups whose first chunk is lost, read before any other month of their chat. */
+    const waiting: { g: GroupLine; chunks: Chunks }[] = [];
+    for (const g of groups) {
+      const chunks = await readChunks(blobs, g, losses);
+      const ref = chatRefString(g.ref);
+      if (chunks[0]) headers.set(ref, splitHeader(chunks[0])?.header ?? '');
+      if (!chunks[0] && !headers.has(ref)) waiting.push({ g, chunks });
+      else add(g, chunks);
+      groupsDone++;
+      report();
+      progress.checkAbort();
     }
+    // With the header of a later month of the same chat, if one was read.
+    for (const w of waiting) add(w.g, w.chunks);
+
+    outcome = early ?? (await media.done);
+    for (const [hash, err] of outcome.failed) {
+      const line = mediaByHash.get(hash);
+      if (line) losses.media(line, err);
+    }
+    mediaSkipped += into.forgetMedia([...outcome.failed.keys()]);
+    progress.checkAbort();
+    into.commit();
+  } catch (err) {
+    ingest?.rollback();
+    await media.abort();
+    throw err;
   }
-  // Pass 1 already recorded every loss; decoding again must not count them twice.
-  const decodeQuiet = (f: FetchedGroup): ChatBundle | null => {
-    losses.muted = true;
-    try {
-      return decode(f);
-    } finally {
-      losses.muted = false;
-    }
-  };
-  progress.checkAbort();
-  await target.ingest(bundles());
+  let mediaFiles = 0;
+  let mediaBytes = 0;
+  for (const l of todo) {
+    if (outcome.failed.has(l.h)) continue;
+    mediaFiles++;
+    mediaBytes += l.s;
+  }
+
+  // The chats are readable from here on; search finds everything once this is done.
+  if (opts.searchIndex !== 'background')
+    await target.buildSearchIndex(
+      (done, total) =>
+        progress.report({
+          phase: 'index',
+          itemsDone: done,
+          itemsTotal: total,
+          bytesDone: 0,
+          bytesTotal: 0,
+        }),
+      opts.signal,
+    );
   const missing = losses.report(titles);
   return {
     snapshot: snap.hash,

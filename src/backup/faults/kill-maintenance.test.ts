@@ -101,7 +101,7 @@ async function timed(from: string, args: string[]): Promise<number> {
   reset(from);
   const t0 = Date.now();
   const r = await cli(b, args);
-  expect(r.status, r.stderr).toBe(0);
+  expect(r.status, r.stderr + r.stdout).toBe(0);
   return Date.now() - t0;
 }
 

@@ -127,3 +127,26 @@ export function decodeMonthGroup(bytes: Buffer): ChatBundle {
   }
   return { source: head.source, chat: head.chat, people: head.people, messages };
 }
+
+/**
+ * A month group from its parts: the header line and the message lines of whatever chunks
+ * could be read (each chunk's plaintext, with the header line taken off the first).
+ */
+export function decodeMonthGroupParts(header: string, bodies: Iterable<string>): ChatBundle {
+  const head = JSON.parse(header) as Partial<ChatBundle> & { v?: unknown };
+  if (head.v !== MONTH_GROUP_VERSION)
+    throw new MonthGroupFormatError(`unknown month group version ${String(head.v)}`);
+  if (!head.source || !head.chat || !Array.isArray(head.people))
+    throw new MonthGroupFormatError('missing header fields');
+  const messages: MessageRecord[] = [];
+  for (const body of bodies) {
+    if (body.length === 0) continue;
+    for (const line of body.split('\n')) {
+      const m = JSON.parse(line) as MessageRecord;
+      if (typeof m.key !== 'string' || typeof m.sentAt !== 'number')
+        throw new MonthGroupFormatError(`bad message line`);
+      messages.push(m);
+    }
+  }
+  return { source: head.source, chat: head.chat, people: head.people, messages };
+}

@@ -2,20 +2,27 @@ import { parentPort } from 'node:worker_threads';
 import type { Backend } from '../backend/backend.js';
 import { createFolderBackend } from '../backend/folder.js';
 import { RepoKeys } from '../crypto/repo-keys.js';
+import type { IndexEntry } from '../engine/master-index.js';
+import { restoreMediaFiles } from '../engine/media-restorer.js';
 import { MediaSealer } from '../engine/media-sealer.js';
+import { openMediaSink } from '../store-adapter.js';
 import { deserializeError, serializeError } from './protocol.js';
 import type { MediaJob, MediaWorkerReply } from './media-protocol.js';
 
 /**
- * The media half of a backup, on a core of its own: reads media files, cuts, hashes, seals and
- * packs them (engine/media-sealer.ts) while the backup's own thread does the messages. Jobs
- * run one at a time in the order they arrive; `abort` drops the rest.
+ * The media half of a backup or a restore, on a core of its own. A backup's media files are
+ * read, cut, hashed, sealed and packed (engine/media-sealer.ts) while the backup's own thread
+ * does the messages; a restore's are read, opened, checked and written into the store's media
+ * folder (engine/media-restorer.ts) while the restore's thread writes the messages. Jobs run
+ * one at a time in the order they arrive; `abort` drops the rest.
  */
 if (!parentPort) throw new Error('media.worker.ts must run as a worker thread');
 const port = parentPort;
 
-let sealer: MediaSealer | null = null;
+let backend: Backend | null = null;
 let keys: RepoKeys | null = null;
+let known: Set<string> = new Set();
+let sealer: MediaSealer | null = null;
 let aborted = false;
 let queue: Promise<void> = Promise.resolve();
 
@@ -30,10 +37,11 @@ let nextWrite = 1;
 /**
  * For a network repository the worker holds no connection (nor its credentials): each sealed
  * pack goes back to the backup's thread, which uploads it, and the next waits for the answer.
+ * (Restores use this worker only for a folder repository: see media-restore-pipeline.ts.)
  */
 function handBack(): Backend {
   const refuse = (): never => {
-    throw new Error('the media worker only writes packs');
+    throw new Error('the media worker only writes packs to a network repository');
   };
   return {
     writeAtomic: (name, data) =>
@@ -47,6 +55,75 @@ function handBack(): Backend {
     delete: refuse,
     stat: refuse,
   };
+}
+
+/** Progress in steps of a few MB, not one message per chunk. */
+function bytesReporter(): { add: (n: number) => void; flush: () => void } {
+  let pending = 0;
+  return {
+    add(n) {
+      pending += n;
+      if (pending >= 4 * 1024 * 1024) {
+        post({ type: 'bytes', n: pending });
+        pending = 0;
+      }
+    },
+    flush() {
+      if (pending) post({ type: 'bytes', n: pending });
+      pending = 0;
+    },
+  };
+}
+
+async function run(job: MediaJob): Promise<void> {
+  if (job.type === 'init') {
+    keys = new RepoKeys(Buffer.from(job.master), Buffer.from(job.repoId));
+    backend = job.dir === null ? handBack() : createFolderBackend(job.dir);
+    known = new Set(job.known);
+    return;
+  }
+  if (!keys || !backend) throw new Error('media worker used before init');
+  if (job.type === 'seal') {
+    sealer ??= new MediaSealer(backend, keys, known);
+    for (const file of job.files) {
+      if (aborted) return;
+      const bytes = bytesReporter();
+      const result = await sealer.seal(file, bytes.add);
+      bytes.flush();
+      post({ type: 'sealed', result });
+    }
+    return;
+  }
+  if (job.type === 'restore') {
+    const entries = new Map<string, IndexEntry>(job.entries);
+    const bytes = bytesReporter();
+    await restoreMediaFiles(
+      backend,
+      keys,
+      { get: (id) => entries.get(id) },
+      job.files,
+      openMediaSink(job.mediaDir),
+      {
+        failed: (hash, error) =>
+          post({ type: 'restore-failed', hash, error: serializeError(error) }),
+        bytes: bytes.add,
+        aborted: () => aborted,
+      },
+    );
+    bytes.flush();
+    post({ type: 'restored' });
+    return;
+  }
+  if (job.type === 'finish') {
+    const packs = sealer ? await sealer.finish() : [];
+    post({ type: 'finished', packs, bytesWritten: sealer?.bytesWritten ?? 0 });
+    wipeKeys();
+  }
+}
+
+function wipeKeys(): void {
+  for (const k of [keys?.master, keys?.blobKey, keys?.idKey, keys?.metaKey, keys?.chunkerKey])
+    k?.fill(0);
 }
 
 port.on('message', (job: MediaJob) => {
@@ -63,40 +140,11 @@ port.on('message', (job: MediaJob) => {
   }
   queue = queue.then(async () => {
     try {
-      if (job.type === 'init') {
-        keys = new RepoKeys(Buffer.from(job.master), Buffer.from(job.repoId));
-        const backend = job.dir === null ? handBack() : createFolderBackend(job.dir);
-        sealer = new MediaSealer(backend, keys, new Set(job.known));
-        return;
-      }
-      if (!sealer) throw new Error('media worker used before init');
-      if (job.type === 'seal') {
-        for (const file of job.files) {
-          if (aborted) return;
-          let pending = 0;
-          const result = await sealer.seal(file, (n) => {
-            pending += n;
-            if (pending >= 4 * 1024 * 1024) {
-              post({ type: 'bytes', n: pending });
-              pending = 0;
-            }
-          });
-          if (pending) post({ type: 'bytes', n: pending });
-          post({ type: 'sealed', result });
-        }
-        return;
-      }
-      const packs = await sealer.finish();
-      post({ type: 'finished', packs, bytesWritten: sealer.bytesWritten });
+      await run(job);
     } catch (error) {
-      // The first error ends the pipeline: the backup fails or is retried as a whole.
+      // The first error ends the pipeline: the backup or restore fails or is retried whole.
       aborted = true;
       post({ type: 'error', error: serializeError(error) });
-    } finally {
-      if (job.type === 'finish') {
-        for (const k of [keys?.master, keys?.blobKey, keys?.idKey, keys?.metaKey, keys?.chunkerKey])
-          k?.fill(0);
-      }
     }
   });
 });

@@ -52,6 +52,8 @@ export function registerRestoreCommand(program: Command, io: CliIo): void {
         const waitS = parseNonNegativeInt(opts.waitForSync, '--wait-for-sync');
         const started = Date.now();
         const progress = ctx.progress();
+        // When the chats became readable: the rows committed, before the search index is built.
+        let readableAt: number | undefined;
         const result = await withRepository(
           ctx,
           async (repo) => {
@@ -62,7 +64,10 @@ export function registerRestoreCommand(program: Command, io: CliIo): void {
                 to,
                 mediaTypes,
                 waitForSyncMs: waitS * 1000,
-                onProgress: (p) => progress.update(p),
+                onProgress: (p) => {
+                  if (p.phase === 'index') readableAt ??= Date.now();
+                  progress.update(p);
+                },
                 signal: io.signal,
               });
             } finally {
@@ -76,7 +81,11 @@ export function registerRestoreCommand(program: Command, io: CliIo): void {
           target,
           restore: result,
           elapsedMs,
-          timings: { ...ctx.timings, totalMs: elapsedMs },
+          timings: {
+            ...ctx.timings,
+            readableMs: (readableAt ?? Date.now()) - started,
+            totalMs: elapsedMs,
+          },
           ...(ctx.transfer ? { transfer: ctx.transfer } : {}),
         };
         if (!result.complete) {

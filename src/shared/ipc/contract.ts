@@ -17,6 +17,7 @@ import type {
   SearchPage,
   StoreStats,
 } from '../chat-types';
+import type { ExportEstimateView } from '../export-types';
 import type { ImportPreviewView } from '../import-types';
 import type { TaskFinished, TaskProgress } from '../task-types';
 
@@ -59,6 +60,24 @@ const galleryCursor = z
   .object({ sentAt: z.number().int(), id, ordinal: z.number().int().min(0).max(10_000) })
   .strict();
 const query = z.string().max(500);
+/** What to export: the same fields for the estimate and the export itself. */
+const exportRequest = {
+  chats: z.union([z.literal('all'), z.array(id).min(1).max(100_000)]),
+  format: z.enum(['html', 'txt', 'json']),
+  from: z.number().int().nullable().optional(),
+  to: z.number().int().nullable().optional(),
+  mediaTypes: z
+    .array(z.enum(['photo', 'video', 'audio', 'voice', 'document', 'sticker', 'gif']))
+    .max(7),
+  search: z.string().max(500).optional(),
+  singleFile: z.boolean().default(false),
+};
+const exportChecks = <
+  T extends { from?: number | null; to?: number | null; format: string; singleFile: boolean },
+>(
+  r: T,
+) => (r.from ?? -Infinity) < (r.to ?? Infinity) && (!r.singleFile || r.format === 'html');
+const EXPORT_CHECK_MESSAGE = 'from must come before to, and only HTML can be a single file';
 /** A position from a previous search page (a sort key: a whole number below 2^53). */
 const position = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -183,7 +202,13 @@ export const channels = {
   'files.pick': {
     request: z
       .object({
-        purpose: z.enum(['import-file', 'import-folder', 'backup-folder', 'restore-folder']),
+        purpose: z.enum([
+          'import-file',
+          'import-folder',
+          'backup-folder',
+          'restore-folder',
+          'export-folder',
+        ]),
       })
       .strict(),
     reply: reply<{ grantId: string; name: string; path: string } | null>(),
@@ -217,6 +242,29 @@ export const channels = {
       })
       .strict(),
     reply: reply<{ taskId: string }>(),
+  },
+
+  // Export chats (src/export, in an export worker)
+  /** How big an export would be, for the dialog (and its single-file warning). */
+  'export.estimate': {
+    request: z
+      .object(exportRequest)
+      .strict()
+      .refine(exportChecks, { message: EXPORT_CHECK_MESSAGE }),
+    reply: reply<ExportEstimateView>(),
+  },
+  /** Export into a new folder inside the one the person picked (files.pick 'export-folder'). */
+  'export.start': {
+    request: z
+      .object({ ...exportRequest, destinationGrantId: grantId })
+      .strict()
+      .refine(exportChecks, { message: EXPORT_CHECK_MESSAGE }),
+    reply: reply<{ taskId: string }>(),
+  },
+  /** Show a finished export's folder in the file manager. */
+  'export.reveal': {
+    request: z.object({ taskId }).strict(),
+    reply: reply<{ shown: boolean }>(),
   },
 
   // Tasks

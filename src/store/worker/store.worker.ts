@@ -48,6 +48,7 @@ try {
   post({ type: 'ready', storeId: store.storeId, dir: store.dir, dbPath: store.dbPath });
   // While the app starts, so the first voice note shown does not wait for it.
   void warmUpProbe();
+  if (!opts.readonly) indexBacklogInBackground();
 } catch (error) {
   post({ type: 'open-failed', error: toWire(error) });
   port.close();
@@ -82,4 +83,27 @@ async function handle(message: ToWorker): Promise<void> {
   } catch (error) {
     post({ type: 'error', id, error: toWire(error) });
   }
+}
+
+/** How often to look for a search index left to build (one read of the meta table). */
+const BACKLOG_POLL_MS = 3000;
+
+/**
+ * A restore's search index: restores leave it to be built after the rows commit (and an app
+ * closed or crashed while building it leaves the rest). Built here in short steps between
+ * requests, so the store stays responsive; looked for at open and every few seconds, since a
+ * restore writes through another connection while this worker keeps the store open.
+ */
+function indexBacklogInBackground(): void {
+  const step = (): void => {
+    if (!store) return;
+    let delay = BACKLOG_POLL_MS;
+    try {
+      if (store.searchIndexState() && store.indexSearchBacklog(150)) delay = 20;
+    } catch {
+      // Busy (the restore's connection writes) or closed: try again a little later.
+    }
+    setTimeout(step, delay).unref();
+  };
+  setTimeout(step, 500).unref();
 }

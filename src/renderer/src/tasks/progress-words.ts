@@ -50,6 +50,8 @@ const PHASES: Record<string, string> = {
   'read-data': 'Reading back a sample of the data',
   import: 'Importing',
   prune: 'Tidying up old backups',
+  export: 'Exporting messages',
+  finishing: 'Writing the index pages',
 };
 
 /** The phase word main sends, as a sentence start; unknown phases are shown capitalized. */

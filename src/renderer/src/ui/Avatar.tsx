@@ -1,25 +1,6 @@
-import { tintOf } from './tint';
+import { initialsOf, tintOf } from '../../../shared/look';
 
-/** The letters of a name an avatar shows: "Ana Sousa" → "AS", "王美" → "王", "+44 7700" → "#". */
-export function initialsOf(name: string): string {
-  const words = name
-    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean);
-  const letter = (w: string | undefined) => (w ? ([...w][0] ?? '') : '');
-  if (words.length === 0) return '#';
-  const first = letter(words[0]);
-  if (/\p{N}/u.test(first)) return '#';
-  // Scripts without capitals or spaces (CJK) read best as one character.
-  if (
-    words.length === 1 ||
-    /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(first)
-  ) {
-    return first.toLocaleUpperCase();
-  }
-  return (first + letter(words[words.length - 1])).toLocaleUpperCase();
-}
+export { initialsOf };
 
 interface Props {
   name: string;

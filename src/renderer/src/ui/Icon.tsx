@@ -37,6 +37,9 @@ const PATHS = {
   goTo: 'M4 12h13 M12 6l6 6-6 6',
   ban: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z M5.6 5.6l12.8 12.8',
   sticker: 'M4 4h10l6 6v10H4z M14 4v6h6',
+  more: 'M5.5 12h1 M11.5 12h1 M17.5 12h1',
+  select: 'M5 5h14v14H5z M8.5 12l2.5 2.5 4.5-5',
+  export: 'M12 15V4 M7.5 8.5 12 4l4.5 4.5 M5 14v6h14v-6',
 } as const;
 
 export type IconName = keyof typeof PATHS;

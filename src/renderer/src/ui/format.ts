@@ -85,14 +85,8 @@ export function formatBytes(bytes: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
-/** A play length as a player shows it: "0:07", "12:41", "1:02:03" (to the nearest second). */
-export function formatClock(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
+/** A play length as a player shows it (shared with the exported archive). */
+export { formatClock } from '../../../shared/message-labels';
 
 const count = new Intl.NumberFormat();
 export const formatCount = (n: number) => count.format(n);

@@ -6,6 +6,7 @@ import { useAppInfo } from '../../app-info';
 import { Icon } from '../../ui/Icon';
 import { SINGLE_PANE, useMediaQuery } from '../../ui/useMediaQuery';
 import { Conversation, type SidePanel } from './conversation/Conversation';
+import { ExportDialog } from './export/ExportDialog';
 import { ChatInfo } from './info/ChatInfo';
 import { ChatList } from './list/ChatList';
 import { Lightbox } from './media/Lightbox';
@@ -45,6 +46,11 @@ export function ChatsSection({ onNavigate, initialChatId = null, searchFocusRequ
   const [viewer, setViewer] = useState<Viewer | null>(null);
   const [chatSearchRequest, setChatSearchRequest] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
+  // Choosing chats to export: the chosen ids, or null when not choosing.
+  const [chosen, setChosen] = useState<Set<number> | null>(null);
+  const [exporting, setExporting] = useState<{ chats: number[] | 'all'; what: string } | null>(
+    null,
+  );
   const singlePane = useMediaQuery(SINGLE_PANE);
   const searchBox = useRef<HTMLInputElement>(null);
   const search = useUnifiedSearch(query, version);
@@ -83,6 +89,15 @@ export function ChatsSection({ onNavigate, initialChatId = null, searchFocusRequ
   const openChat = useCallback((chatId: number, focus: number | null = null) => {
     setOpen({ chatId, focus });
     setViewer(null);
+  }, []);
+
+  const toggleChosen = useCallback((chatId: number) => {
+    setChosen((previous) => {
+      const next = new Set(previous ?? []);
+      if (next.has(chatId)) next.delete(chatId);
+      else next.add(chatId);
+      return next;
+    });
   }, []);
 
   const onOpenHit = useCallback(
@@ -182,6 +197,16 @@ export function ChatsSection({ onNavigate, initialChatId = null, searchFocusRequ
         <div className="chat-list-pane">
           <div className="pane-header">
             <h1>Chats</h1>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Choose chats to export"
+              title="Choose chats to export (or Ctrl+click them)"
+              aria-pressed={chosen !== null}
+              onClick={() => setChosen((c) => (c ? null : new Set()))}
+            >
+              <Icon name="select" />
+            </button>
           </div>
           <div className="pane-search" role="search">
             <Icon name="search" size={18} className="pane-search-icon" />
@@ -219,7 +244,41 @@ export function ChatsSection({ onNavigate, initialChatId = null, searchFocusRequ
               onSelect={(chatId) => openChat(chatId)}
               version={version}
               onTotal={setTotal}
+              selection={chosen}
+              onToggle={toggleChosen}
             />
+          )}
+          {chosen && (
+            <div className="selection-bar" role="toolbar" aria-label="Chosen chats">
+              <span role="status">
+                {chosen.size === 0
+                  ? 'Choose chats to export'
+                  : `${chosen.size} chat${chosen.size === 1 ? '' : 's'} chosen`}
+              </span>
+              <button
+                type="button"
+                className="button primary"
+                disabled={chosen.size === 0}
+                onClick={() =>
+                  setExporting({
+                    chats: [...chosen],
+                    what: `${chosen.size} chat${chosen.size === 1 ? '' : 's'}`,
+                  })
+                }
+              >
+                Export…
+              </button>
+              <button
+                type="button"
+                className="button"
+                onClick={() => setExporting({ chats: 'all', what: 'all chats' })}
+              >
+                Export all…
+              </button>
+              <button type="button" className="button" onClick={() => setChosen(null)}>
+                Done
+              </button>
+            </div>
           )}
         </div>
       )}
@@ -239,6 +298,7 @@ export function ChatsSection({ onNavigate, initialChatId = null, searchFocusRequ
             searchRequest={chatSearchRequest}
             onOpenMedia={onOpenMedia}
             onNotice={setNotice}
+            onExport={(title) => setExporting({ chats: [open.chatId], what: title || 'this chat' })}
           />
         ) : (
           <div className="empty-state conversation-empty">
@@ -294,6 +354,13 @@ export function ChatsSection({ onNavigate, initialChatId = null, searchFocusRequ
           onClose={() => setViewer(null)}
           onShowInChat={showInChat}
           onNotice={setNotice}
+        />
+      )}
+      {exporting && (
+        <ExportDialog
+          chats={exporting.chats}
+          what={exporting.what}
+          onClose={() => setExporting(null)}
         />
       )}
       <div className="toast" role="status" aria-live="polite">

@@ -10,6 +10,7 @@ import { Icon } from '../../../ui/Icon';
 import { SourceBadge } from '../list/SourceBadge';
 import { MessageActionsContext, type MessageActions } from '../messages/actions';
 import { Message } from '../messages/Message';
+import { ChatMenu } from './ChatMenu';
 import { ChatSearchBar } from './ChatSearchBar';
 import { DateJump } from './DateJump';
 import { runPlace, startsDay } from './grouping';
@@ -36,6 +37,8 @@ interface Props {
   onOpenMedia(message: MessageView, attachmentIndex: number): void;
   /** Say something (a save, an error) in the section's status line. */
   onNotice(text: string): void;
+  /** "Export…" in the chat's menu. */
+  onExport(title: string): void;
 }
 
 /**
@@ -53,6 +56,7 @@ export function Conversation({
   searchRequest,
   onOpenMedia,
   onNotice,
+  onExport,
 }: Props) {
   const info = useAppInfo();
   const [chat, setChat] = useState<ChatDetail | null>(null);
@@ -282,6 +286,7 @@ export function Conversation({
           >
             <Icon name="info" />
           </button>
+          <ChatMenu disabled={!chat} onExport={() => onExport(title)} />
         </div>
       </header>
       {searching && (

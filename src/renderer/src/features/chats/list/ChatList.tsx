@@ -13,6 +13,10 @@ interface Props {
   /** Bumped when the store changed, to reload. */
   version: number;
   onTotal(total: number): void;
+  /** Choosing several chats (to export them): the chosen ids, or null when not choosing. */
+  selection?: ReadonlySet<number> | null;
+  /** Add or remove a chat from the selection (Ctrl/Cmd+click starts one). */
+  onToggle?(chatId: number): void;
 }
 
 /**
@@ -20,7 +24,14 @@ interface Props {
  * what the visible rows cost. The open chat is scrolled into view whenever the list (re)loads.
  * One Tab stop: arrows move through the chats and open them, as in every messenger.
  */
-export function ChatList({ selectedId, onSelect, version, onTotal }: Props) {
+export function ChatList({
+  selectedId,
+  onSelect,
+  version,
+  onTotal,
+  selection = null,
+  onToggle,
+}: Props) {
   const [total, setTotal] = useState<number | null>(null);
   const [rows, setRows] = useState<Map<number, ChatSummary>>(new Map());
   const [error, setError] = useState<string | null>(null);
@@ -93,7 +104,11 @@ export function ChatList({ selectedId, onSelect, version, onTotal }: Props) {
     if (event.key in keys)
       target = Math.max(0, Math.min(count - 1, current + (keys[event.key] ?? 0)));
     else if (event.key === 'Home') target = 0;
-    else if (event.key === 'End') target = count - 1;
+    else if (event.key === ' ' && selection && selectedId !== null) {
+      event.preventDefault();
+      onToggle?.(selectedId);
+      return;
+    } else if (event.key === 'End') target = count - 1;
     if (target === null) return;
     event.preventDefault();
     virtualizer.scrollToIndex(target);
@@ -110,6 +125,7 @@ export function ChatList({ selectedId, onSelect, version, onTotal }: Props) {
       ref={scroller}
       role="listbox"
       aria-label="Chats"
+      aria-multiselectable={selection ? true : undefined}
       tabIndex={0}
       aria-activedescendant={
         selectedIndex !== undefined ? `chat-option-${selectedIndex}` : undefined
@@ -124,13 +140,29 @@ export function ChatList({ selectedId, onSelect, version, onTotal }: Props) {
               key={item.key}
               id={`chat-option-${item.index}`}
               role="option"
-              aria-selected={chat !== undefined && chat.id === selectedId}
+              aria-selected={
+                chat !== undefined && (selection ? selection.has(chat.id) : chat.id === selectedId)
+              }
               aria-posinset={item.index + 1}
               aria-setsize={total ?? 0}
-              className="chat-row"
+              className={`chat-row${selection ? ' choosing' : ''}${chat && chat.id === selectedId ? ' open' : ''}`}
               style={{ transform: `translateY(${item.start}px)`, height: item.size }}
-              onClick={() => chat && onSelect(chat.id)}
+              onClick={(event) => {
+                if (!chat) return;
+                if (selection || event.ctrlKey || event.metaKey) onToggle?.(chat.id);
+                else onSelect(chat.id);
+              }}
             >
+              {selection && chat && (
+                <input
+                  type="checkbox"
+                  className="chat-row-check"
+                  checked={selection.has(chat.id)}
+                  readOnly
+                  tabIndex={-1}
+                  aria-hidden="true"
+                />
+              )}
               {chat ? <ChatRow chat={chat} /> : <span className="chat-row-loading" />}
             </div>
           );

@@ -48,6 +48,7 @@ function search(over: Partial<UnifiedSearch> = {}): UnifiedSearch & { calls: str
     ],
     count: { count: 740, capped: false },
     hasMore: true,
+    indexing: null,
     loadingMore: false,
     error: null,
     loadMore: () => void calls.push('loadMore'),
@@ -132,6 +133,35 @@ describe('search results', () => {
     );
     expect(screen.getByText('No chats or messages match “zzz”.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Show more' })).toBeNull();
+  });
+
+  it('say while the search index is still being built, with and without results', () => {
+    render(
+      <SearchResults
+        query="dinner"
+        search={search({ indexing: { done: 250_000, total: 1_000_000 } })}
+        onOpenChat={() => {}}
+        onOpenHit={() => {}}
+      />,
+    );
+    expect(screen.getByTestId('search-indexing').textContent).toMatch(
+      /Still indexing messages for search \(25%\)/,
+    );
+    cleanup();
+    render(
+      <SearchResults
+        query="zzz"
+        search={search({ chats: [], hits: [], indexing: { done: 1, total: 3 } })}
+        onOpenChat={() => {}}
+        onOpenHit={() => {}}
+      />,
+    );
+    expect(screen.getByTestId('search-indexing').textContent).toContain('33%');
+    cleanup();
+    render(
+      <SearchResults query="dinner" search={search()} onOpenChat={() => {}} onOpenHit={() => {}} />,
+    );
+    expect(screen.queryByTestId('search-indexing')).toBeNull();
   });
 
   it('say "10,000+" when the count stopped at its cap', () => {

@@ -106,12 +106,22 @@ export function SearchResults({ query, search, onOpenChat, onOpenHit }: Props) {
         Searching…
       </p>
     );
+  const indexingNote = search.indexing && (
+    <p className="notice search-indexing" role="status" data-testid="search-indexing">
+      Still indexing messages for search (
+      {Math.floor((100 * search.indexing.done) / Math.max(1, search.indexing.total))}%): older
+      messages may be missing from the results for a little while.
+    </p>
+  );
   const nothing = (chats?.length ?? 0) === 0 && (hits?.length ?? 0) === 0;
   if (nothing && hits !== null && chats !== null) {
     return (
-      <p className="notice" role="status">
-        No chats or messages match “{query}”.
-      </p>
+      <>
+        {indexingNote}
+        <p className="notice" role="status">
+          No chats or messages match “{query}”.
+        </p>
+      </>
     );
   }
   const countText = count
@@ -133,6 +143,7 @@ export function SearchResults({ query, search, onOpenChat, onOpenHit }: Props) {
 
   return (
     <div className="search-results scroller">
+      {indexingNote}
       <p className="sr-only" role="status">
         {`${chatTotal} chats and ${countText} found`}
       </p>
