@@ -324,7 +324,7 @@ const STORAGE_ADVICE: Record<StorageProblem, string> = {
   'disk-full':
     'The disk (or server, or storage quota) holding the backup is full. Free some space and try again.',
   'permission-denied':
-    "Chatkeep may not write to the backup location. Check the folder permissions (or the sync app, or the account's rights on the server) and try again.",
+    "Chatkeep may not write to the backup folder. Check the folder permissions (or the sync app, or the account's rights on the server) and try again.",
   'read-only':
     'The backup folder is on a read-only disk. Choose a writable folder or remount the disk.',
   'io-error': 'The disk reported an input/output error. Check the disk and try again.',
