@@ -49,7 +49,9 @@ await build({
   entryPoints,
   outdir,
   bundle: true,
-  splitting: false,
+  // Code split: the network backends (with the AWS SDK and ssh2, loaded from node_modules)
+  // are chunks loaded when a command first reaches such a location, not at every start.
+  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',

@@ -4,11 +4,7 @@ import { createFolderBackend } from './folder.js';
 import { describeLocation, locationKey, type BackendLocation } from './location.js';
 import { newStats, type RetryPolicy, type TransferStats } from './network.js';
 import { withObjectCache } from './object-cache.js';
-import { createRcloneBackend } from './rclone.js';
-import { createS3Backend } from './s3.js';
-import { createSftpBackend } from './sftp.js';
 import { DEFAULT_PARALLEL_UPLOADS, withUploadQueue } from './upload-queue.js';
-import { createWebdavBackend } from './webdav.js';
 
 /**
  * The secrets (and the one trust decision) a location needs, kept apart from the location so
@@ -59,7 +55,10 @@ export async function openBackend(
   };
   let base: Backend;
   switch (loc.kind) {
-    case 'webdav':
+    // Each network backend is loaded when first used: the AWS SDK and ssh2 are large, and a
+    // command on a folder (most of them, and the app's) should not pay for loading them.
+    case 'webdav': {
+      const { createWebdavBackend } = await import('./webdav.js');
       base = createWebdavBackend({
         ...common,
         url: loc.url,
@@ -67,7 +66,9 @@ export async function openBackend(
         ...(creds.password !== undefined ? { password: creds.password } : {}),
       });
       break;
-    case 'sftp':
+    }
+    case 'sftp': {
+      const { createSftpBackend } = await import('./sftp.js');
       base = createSftpBackend({
         ...common,
         host: loc.host,
@@ -77,7 +78,9 @@ export async function openBackend(
         ...pick(creds, ['password', 'privateKey', 'passphrase', 'agent', 'hostKey']),
       });
       break;
-    case 's3':
+    }
+    case 's3': {
+      const { createS3Backend } = await import('./s3.js');
       base = createS3Backend({
         ...common,
         endpoint: loc.endpoint,
@@ -88,7 +91,9 @@ export async function openBackend(
         ...pick(creds, ['accessKeyId', 'secretAccessKey', 'sessionToken']),
       });
       break;
-    case 'rclone':
+    }
+    case 'rclone': {
+      const { createRcloneBackend } = await import('./rclone.js');
       base = await createRcloneBackend({
         stats,
         remote: loc.remote,
@@ -98,6 +103,7 @@ export async function openBackend(
         ...(opts.requestTimeoutMs ? { timeoutMs: opts.requestTimeoutMs } : {}),
       });
       break;
+    }
   }
   let backend = withUploadQueue(base, opts.parallelUploads ?? DEFAULT_PARALLEL_UPLOADS);
   if (opts.cacheDir) backend = withObjectCache(backend, path.join(opts.cacheDir, locationKey(loc)));
