@@ -32,11 +32,23 @@ const entryPoints = Object.fromEntries(
   Object.entries(entries).filter(([, file]) => existsSync(path.join(root, file))),
 );
 
+const base = nodeBundleOptions({ root, version: pkg.version });
 await build({
-  ...nodeBundleOptions({ root, version: pkg.version }),
+  ...base,
   entryPoints,
   outdir,
   sourcemap: true,
+  // The CLI runs beside node_modules: ssh2 (optional native crypto) and the AWS SDK (large) load
+  // from there, and the bundle is code split, so the network backends are chunks loaded only
+  // when a command first reaches such a location, not at every start.
+  splitting: true,
+  external: [
+    ...base.external,
+    'ssh2',
+    'cpu-features',
+    '@aws-sdk/client-s3',
+    '@smithy/node-http-handler',
+  ],
 });
 
 process.stdout.write(

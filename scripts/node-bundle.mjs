@@ -20,7 +20,9 @@ export function nodeBundleOptions({ root, version }) {
     target: 'node20',
     // Error classes are matched by name across the worker boundary.
     keepNames: true,
-    external: [...NATIVE_MODULES, 'electron'],
+    // ssh2's optional native crypto (a `.node` file it requires inside try/catch, and
+    // cpu-features) is left out: without it ssh2 uses its JavaScript implementation.
+    external: [...NATIVE_MODULES, 'electron', 'cpu-features', '*.node'],
     define: { __CHATKEEP_VERSION__: JSON.stringify(version) },
     // Bundled CommonJS dependencies call require() for Node built-ins; ESM has no require.
     banner: {

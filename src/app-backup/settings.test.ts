@@ -29,7 +29,10 @@ const CLIENT_ID = '0123456789abcdef0123456789abcdef';
 const configured = (): BackupSettings => ({
   ...defaultBackupSettings(),
   clientId: CLIENT_ID,
-  destination: { path: path.join(dir, 'Dropbox', 'Chatkeep Backup'), repoId: 'r_0123abcd' },
+  destination: {
+    location: { kind: 'folder', path: path.join(dir, 'Dropbox', 'Chatkeep Backup') },
+    repoId: 'r_0123abcd',
+  },
   schedule: { frequency: 'weekly', timeOfDay: '21:05', onlyOnAcPower: true },
 });
 
@@ -83,6 +86,21 @@ describe('BackupSettingsFile', () => {
       { ...configured(), retention: { daily: 0, weekly: 0, monthly: 0 } },
       { ...configured(), password: 'hunter2' },
       { ...configured(), destination: { path: '/abs', repoId: 'r1', masterKey: 'x' } },
+      // A password never goes into the settings file, not even inside a location's URL.
+      {
+        ...configured(),
+        destination: {
+          location: { kind: 'webdav', url: 'https://me:secret@cloud.example.org/dav' },
+          repoId: 'r1',
+        },
+      },
+      {
+        ...configured(),
+        destination: {
+          location: { kind: 'sftp', host: 'nas.local', path: '/b', password: 'x' },
+          repoId: 'r1',
+        },
+      },
     ];
     for (const attempt of attempts) {
       expect(() => file.save(attempt as BackupSettings)).toThrow(InvalidSettingsError);
@@ -119,13 +137,47 @@ describe('BackupSettingsFile', () => {
   });
 
   it('reads what it understands from a newer version, says so, and copes with non-object JSON', async () => {
-    writeRaw(JSON.stringify({ ...configured(), version: 2, cloudProvider: 'x' }));
+    writeRaw(JSON.stringify({ ...configured(), version: 3, cloudProvider: 'x' }));
     const newer = await file.load();
     expect(newer.settings.destination).toEqual(configured().destination);
     expect(newer.problems.map((p) => p.code)).toEqual(['SETTINGS_TOO_NEW']);
 
     writeRaw('[1,2,3]');
     expect((await file.load()).problems.map((p) => p.code)).toEqual(['SETTINGS_CORRUPT']);
+  });
+
+  it('reads a format-1 file (a folder path) as a folder location, and saves format 2', async () => {
+    const legacy = JSON.parse(JSON.stringify(configured())) as Record<string, unknown>;
+    const folder = path.join(dir, 'Dropbox', 'Chatkeep Backup');
+    legacy.version = 1;
+    legacy.destination = { path: folder, repoId: 'r_0123abcd' };
+    writeRaw(JSON.stringify(legacy));
+    const { settings, problems } = await file.load();
+    expect(problems).toEqual([]);
+    expect(settings.destination).toEqual({
+      location: { kind: 'folder', path: folder },
+      repoId: 'r_0123abcd',
+    });
+    await file.save(settings);
+    const saved = JSON.parse(raw()) as { version: number; destination: unknown };
+    expect(saved.version).toBe(2);
+    expect(saved.destination).toEqual(settings.destination);
+  });
+
+  it('keeps a network location, without any secret', async () => {
+    const webdav = {
+      ...configured(),
+      destination: {
+        location: {
+          kind: 'webdav' as const,
+          url: 'https://cloud.example.org/remote.php/dav/files/me/Chatkeep',
+          user: 'me',
+        },
+        repoId: 'r_0123abcd',
+      },
+    };
+    await file.save(webdav);
+    expect((await file.load()).settings.destination).toEqual(webdav.destination);
   });
 
   it('applies concurrent updates one after another without losing any', async () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { locationSchema, type BackendLocation } from '../backup/backend/location.js';
 import type { MediaType } from '../store/records.js';
 import { writeFileAtomic } from './atomic-file.js';
 import {
@@ -25,7 +26,7 @@ import { INITIAL_SCHEDULER_STATE, sanitizeState, type SchedulerState } from './s
 
 export const SETTINGS_FILE_NAME = 'backup-settings.json';
 export const CORRUPT_COPY_NAME = 'backup-settings.corrupt.json';
-export const SETTINGS_VERSION = 1;
+export const SETTINGS_VERSION = 2;
 
 /** Media the person can include or leave out, grouped as the settings page shows them. */
 export const MEDIA_GROUPS = ['photo', 'video', 'audio', 'document', 'sticker'] as const;
@@ -68,8 +69,11 @@ export const DEFAULT_RETENTION: Readonly<Retention> = Object.freeze({
 });
 
 export interface BackupDestinationSetting {
-  /** Absolute path of the backup folder (the repository). */
-  path: string;
+  /**
+   * Where the repository lives: a folder on this computer, or a WebDAV, SFTP, S3 or rclone
+   * place. Never a secret (those are in the OS keychain).
+   */
+  location: BackendLocation;
   /** The repository's id: names its keychain entries. */
   repoId: string;
 }
@@ -110,14 +114,28 @@ export function includedMediaTypes(media: Record<MediaGroup, boolean>): MediaTyp
 const keepCount = z.number().int().min(0).max(10_000);
 const time = z.number().finite().nullable();
 
+const repoIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
+
+/**
+ * Settings format 1 kept a folder path (`{path, repoId}`); it is read as a folder location.
+ * Format 2 keeps a location.
+ */
 const destinationSchema = z
-  .strictObject({
-    path: z
-      .string()
-      .min(1)
-      .refine((p) => path.isAbsolute(p), 'must be an absolute path'),
-    repoId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
-  })
+  .union([
+    z.strictObject({ location: locationSchema, repoId: repoIdSchema }),
+    z
+      .strictObject({
+        path: z
+          .string()
+          .min(1)
+          .refine((p) => path.isAbsolute(p), 'must be an absolute path'),
+        repoId: repoIdSchema,
+      })
+      .transform((v) => ({
+        location: { kind: 'folder' as const, path: v.path },
+        repoId: v.repoId,
+      })),
+  ])
   .nullable();
 
 const scheduleSchema = z.strictObject({

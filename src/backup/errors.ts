@@ -27,7 +27,15 @@ export type BackupErrorCode =
   | 'NOT_MAINTENANCE_OWNER'
   | 'SECRET_KIND_MISSING'
   | 'NOT_ARRIVED'
-  | 'NO_KEY_FILES';
+  | 'NO_KEY_FILES'
+  | 'INVALID_LOCATION'
+  | 'BACKEND_AUTH'
+  | 'BACKEND_NOT_FOUND'
+  | 'BACKEND_ERROR'
+  | 'BACKEND_UNAVAILABLE'
+  | 'OFFLINE'
+  | 'HOST_KEY_UNKNOWN'
+  | 'HOST_KEY_CHANGED';
 
 export abstract class BackupError extends Error {
   abstract readonly code: BackupErrorCode;
@@ -313,9 +321,10 @@ export class BackupCancelledError extends BackupError {
 export type StorageProblem = 'disk-full' | 'permission-denied' | 'read-only' | 'io-error';
 
 const STORAGE_ADVICE: Record<StorageProblem, string> = {
-  'disk-full': 'The disk holding the backup folder is full. Free some space and try again.',
+  'disk-full':
+    'The disk (or server, or storage quota) holding the backup is full. Free some space and try again.',
   'permission-denied':
-    'Chatkeep may not write to the backup folder. Check the folder permissions (or the sync app) and try again.',
+    "Chatkeep may not write to the backup folder. Check the folder permissions (or the sync app, or the account's rights on the server) and try again.",
   'read-only':
     'The backup folder is on a read-only disk. Choose a writable folder or remount the disk.',
   'io-error': 'The disk reported an input/output error. Check the disk and try again.',
@@ -353,4 +362,115 @@ export function toStorageError(err: unknown, object: string): unknown {
     if (problem) return new StorageError(problem, object, code, { cause: err });
   }
   return err;
+}
+
+/**
+ * A backup location written wrongly (`--repo webdav:…` without a host, an unknown `xyz:`
+ * prefix, a password inside a URL): refused before anything is created anywhere.
+ */
+export class InvalidLocationError extends BackupError {
+  readonly code = 'INVALID_LOCATION' as const;
+  constructor(
+    readonly location: string,
+    detail: string,
+  ) {
+    super(`"${location}" is not a backup location Chatkeep understands: ${detail}`);
+  }
+}
+
+/** The storage server refused the sign-in (wrong user name, password, key or access key). */
+export class BackendAuthError extends BackupError {
+  readonly code = 'BACKEND_AUTH' as const;
+  constructor(
+    readonly location: string,
+    detail: string,
+  ) {
+    super(
+      `${location} refused the sign-in (${detail}). Check the user name and password (or key) for it and try again.`,
+    );
+  }
+}
+
+/** The server has no such share, bucket or remote (as opposed to an empty place). */
+export class BackendNotFoundError extends BackupError {
+  readonly code = 'BACKEND_NOT_FOUND' as const;
+  constructor(
+    readonly location: string,
+    detail: string,
+  ) {
+    super(`${location}: ${detail}`);
+  }
+}
+
+/** The server answered with an error Chatkeep does not expect (and retrying did not help). */
+export class BackendProtocolError extends BackupError {
+  readonly code = 'BACKEND_ERROR' as const;
+  constructor(
+    readonly location: string,
+    readonly object: string,
+    detail: string,
+  ) {
+    super(`${location} answered with an error on "${object}": ${detail}`);
+  }
+}
+
+/** A tool Chatkeep needs for this location is missing or failed to start (rclone). */
+export class BackendUnavailableError extends BackupError {
+  readonly code = 'BACKEND_UNAVAILABLE' as const;
+}
+
+/**
+ * The storage server could not be reached, or the connection kept dropping, for longer than
+ * Chatkeep retries within one operation. Nothing is damaged: the next try resumes where this
+ * one stopped (packs already uploaded are kept and adopted).
+ */
+export class BackendOfflineError extends BackupError {
+  readonly code = 'OFFLINE' as const;
+  constructor(
+    readonly location: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `${location} cannot be reached (${detail}). This computer may be offline or the server down; ` +
+        'Chatkeep will try again, and nothing already uploaded is lost.',
+      options,
+    );
+  }
+}
+
+/**
+ * An SSH server Chatkeep has not met before: its key's fingerprint must be confirmed by the
+ * person (compared with what the server's owner shows) before anything is sent to it.
+ */
+export class HostKeyUnknownError extends BackupError {
+  readonly code = 'HOST_KEY_UNKNOWN' as const;
+  constructor(
+    readonly host: string,
+    readonly fingerprint: string,
+  ) {
+    super(
+      `Chatkeep has not connected to ${host} before. Its host key fingerprint is ${fingerprint}: ` +
+        'check that it matches the one your server shows (ssh-keygen -lf on its host key), then trust it.',
+    );
+  }
+}
+
+/**
+ * The SSH server's key is not the one pinned on first use: someone may be intercepting the
+ * connection, or the server was reinstalled. Never accepted silently.
+ */
+export class HostKeyChangedError extends BackupError {
+  readonly code = 'HOST_KEY_CHANGED' as const;
+  constructor(
+    readonly host: string,
+    readonly fingerprint: string,
+    readonly expected: string,
+  ) {
+    super(
+      `The host key of ${host} has changed (it is now ${fingerprint}, Chatkeep trusted ${expected}). ` +
+        'Someone may be intercepting the connection. If the server was reinstalled, confirm the new ' +
+        'fingerprint with its owner before trusting it.',
+    );
+  }
 }

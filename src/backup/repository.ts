@@ -30,6 +30,7 @@ import { chatRefString, type GroupLine, type SnapshotDoc } from './format/snapsh
 import { adoptUnindexedPacks, indexUnindexedInMemory } from './engine/adopt.js';
 import { waitForSync } from './engine/availability.js';
 import { runBackup } from './engine/backup-run.js';
+import { copyObjects, type CopyOptions, type CopyReport } from './engine/copy.js';
 import { runCheck } from './engine/check.js';
 import { selectForget } from './engine/forget.js';
 import {
@@ -89,6 +90,9 @@ export interface OpenOptions {
   lastSeen?: SnapshotMarker | null;
 }
 
+/** Set in a network repository's local cache while a backup runs: see mayHaveUnindexedPacks. */
+const BACKUP_RUNNING = 'backup-running';
+
 /** Everything a new repository needs must be absent: these are the folders that say otherwise. */
 const REPOSITORY_PARTS = ['keys/', 'copies/', 'data/', 'index/', 'snapshots/'] as const;
 
@@ -110,6 +114,11 @@ export class Repository {
   private state: RepoState;
   private closed = false;
   private kdfOverride: { params: Argon2Params; allowWeak: boolean } | null = null;
+  /**
+   * Locks of this repository object whose release failed (the server went offline): removed
+   * before the next operation, or this process would wait out its own lock for 30 minutes.
+   */
+  private readonly unreleased = new Set<string>();
 
   private constructor(
     readonly backend: Backend,
@@ -312,6 +321,12 @@ export class Repository {
     fn: (lock: HeldLock | null) => Promise<T>,
   ): Promise<T> {
     this.assertOpen();
+    for (const name of [...this.unreleased]) {
+      await this.backend.delete(name, { durable: false }).then(
+        () => this.unreleased.delete(name),
+        () => undefined,
+      );
+    }
     let lock: HeldLock | null = null;
     try {
       lock = await wrapStorage('locks/', () => acquireLock(this.backend, this.keys, exclusive));
@@ -328,7 +343,10 @@ export class Repository {
     try {
       return await wrapStorage('repository', () => fn(lock));
     } finally {
-      await lock?.release().catch(() => undefined);
+      const held = lock;
+      await held?.release().catch(() => {
+        if (held) this.unreleased.add(held.object);
+      });
     }
   }
 
@@ -381,10 +399,27 @@ export class Repository {
   async backupFrom(source: BackupSource, opts: BackupOptions): Promise<SnapshotSummary> {
     return this.exclusive(async () => {
       await this.reload();
-      await adoptUnindexedPacks(this.state);
+      const local = this.backend.local;
+      if (await this.mayHaveUnindexedPacks()) await adoptUnindexedPacks(this.state);
+      await local?.setFlag(BACKUP_RUNNING, true);
       const snap = await runBackup(this.state, source, opts);
+      await local?.setFlag(BACKUP_RUNNING, false);
       return this.summarize(snap);
     });
+  }
+
+  /**
+   * Whether a backup should look for packs no index names (left by a backup that stopped, or
+   * named by a damaged index file) to adopt them. Always in a folder, where listing is cheap.
+   * A network repository lists `data/` (hundreds of requests) only when this computer's
+   * backup did not finish last time, or an index file could not be read: otherwise there is
+   * nothing of ours to adopt, and a pack another computer left is merely uploaded again.
+   */
+  private async mayHaveUnindexedPacks(): Promise<boolean> {
+    const local = this.backend.local;
+    if (!this.backend.remote || !local) return true;
+    if (this.problems.some((p) => p.object.startsWith('index/'))) return true;
+    return local.getFlag(BACKUP_RUNNING);
   }
 
   async snapshots(): Promise<SnapshotSummary[]> {
@@ -523,6 +558,15 @@ export class Repository {
       }
       return runRestore(this.state, snap, target, opts);
     });
+  }
+
+  /**
+   * Copies this repository, object for object, to another place (an empty one, or an earlier
+   * interrupted copy, which it completes), under a shared lock so no prune deletes packs while
+   * they are copied. The copy is the same repository: same id, same passwords and keys.
+   */
+  async copyTo(target: Backend, opts: CopyOptions = {}): Promise<CopyReport> {
+    return this.withLock(false, () => copyObjects(this.backend, target, opts));
   }
 
   async check(

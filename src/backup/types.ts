@@ -22,7 +22,8 @@ export interface Progress {
     | 'check'
     | 'prune'
     | 'repair'
-    | 'download';
+    | 'download'
+    | 'copy';
   itemsDone: number;
   itemsTotal: number;
   bytesDone: number;

@@ -47,3 +47,24 @@ export function defaultStateDir(
     xdg && path.posix.isAbsolute(xdg) ? xdg : path.posix.join(home, '.local', 'state');
   return path.posix.join(stateHome, 'chatkeep');
 }
+
+/**
+ * Where the CLI keeps its verified cache of network repositories (index and snapshot files,
+ * list blobs), so that an incremental backup to WebDAV, SFTP, S3 or rclone downloads almost
+ * nothing. Safe to delete. `CHATKEEP_CACHE_DIR` overrides it.
+ */
+export function defaultCacheDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = os.homedir(),
+): string {
+  if (env.CHATKEEP_CACHE_DIR) return env.CHATKEEP_CACHE_DIR;
+  if (platform === 'win32') {
+    const local = env.LOCALAPPDATA || path.win32.join(home, 'AppData', 'Local');
+    return path.win32.join(local, APP_NAME, 'cache');
+  }
+  if (platform === 'darwin') return path.posix.join(home, 'Library', 'Caches', APP_NAME);
+  const xdg = env.XDG_CACHE_HOME;
+  const cacheHome = xdg && path.posix.isAbsolute(xdg) ? xdg : path.posix.join(home, '.cache');
+  return path.posix.join(cacheHome, 'chatkeep');
+}

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { TransferStats } from '../backup/backend/network.js';
 import type { Writable } from 'node:stream';
 import { Output } from './output.js';
 import { createProgress, progressMode, type ProgressSink } from './progress.js';
@@ -37,6 +38,8 @@ export interface CommandContext {
   progress: () => ProgressSink;
   /** Filled in as the command runs; reported in --json so benchmarks can split the time. */
   timings: { openMs?: number; operationMs?: number };
+  /** For a network repository: requests and bytes each way (reported in --json). */
+  transfer?: TransferStats | undefined;
 }
 
 /** Everything a subcommand's action needs, from its Command object. */

@@ -33,6 +33,14 @@ const BACKUP_CODES = {
   SECRET_KIND_MISSING: true,
   NOT_ARRIVED: true,
   NO_KEY_FILES: true,
+  INVALID_LOCATION: true,
+  BACKEND_AUTH: true,
+  BACKEND_NOT_FOUND: true,
+  BACKEND_ERROR: true,
+  BACKEND_UNAVAILABLE: true,
+  OFFLINE: true,
+  HOST_KEY_UNKNOWN: true,
+  HOST_KEY_CHANGED: true,
 } satisfies Record<BackupErrorCode, true>;
 
 describe('exit codes', () => {

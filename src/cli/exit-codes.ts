@@ -16,6 +16,8 @@ export const EXIT = {
   NOT_FOUND: 9,
   TOO_NEW: 10,
   NOT_SYNCED: 11,
+  OFFLINE: 12,
+  HOST_KEY: 13,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -48,6 +50,15 @@ const BY_ERROR_CODE: Record<string, ExitCode> = {
   CANCELLED: EXIT.CANCELLED,
   REPO_NOT_FOUND: EXIT.NOT_FOUND,
   REPO_TOO_NEW: EXIT.TOO_NEW,
+  // Backup locations on other computers (WebDAV, SFTP, S3, rclone).
+  INVALID_LOCATION: EXIT.USAGE,
+  BACKEND_AUTH: EXIT.WRONG_SECRET,
+  BACKEND_NOT_FOUND: EXIT.NOT_FOUND,
+  BACKEND_ERROR: EXIT.STORAGE,
+  BACKEND_UNAVAILABLE: EXIT.STORAGE,
+  OFFLINE: EXIT.OFFLINE,
+  HOST_KEY_UNKNOWN: EXIT.HOST_KEY,
+  HOST_KEY_CHANGED: EXIT.HOST_KEY,
   // chatkeep import (src/importers): the same meanings for a phone backup's key and input.
   WRONG_KEY: EXIT.WRONG_SECRET,
   INVALID_KEY: EXIT.USAGE,
@@ -108,16 +119,20 @@ export function errorCode(error: unknown): string | undefined {
 export const EXIT_CODE_HELP = `Exit codes:
   0   success
   1   unexpected error
-  2   usage error (bad option, unknown snapshot, no password source, a folder that is not empty;
+  2   usage error (bad option, unknown snapshot, no password source, a folder that is not empty,
+      a --repo location Chatkeep does not understand;
       import: a file Chatkeep does not read, an empty file, a missing key or --me;
       export: no --out, an unknown chat, an --out folder that is not empty)
-  3   wrong password or recovery key (import: wrong backup key or passphrase)
+  3   wrong password or recovery key, or the storage server refused the sign-in
+      (import: wrong backup key or passphrase)
   4   repository damaged (check found problems; restore or repair could not save everything;
       import: the phone's file is cut short or damaged)
   5   repository locked by another running chatkeep or the app
   6   rollback detected (the repository is older than the last one this store saw)
   7   storage error (disk full, permission denied, folder unavailable)
   8   cancelled (Ctrl-C or SIGTERM)
-  9   repository not found (run "chatkeep init" first)
+  9   repository not found (run "chatkeep init" first), or no such bucket or rclone remote
   10  repository written by a newer Chatkeep (update first)
-  11  backup folder not fully synced to this computer yet (files still in the cloud or arriving)`;
+  11  backup folder not fully synced to this computer yet (files still in the cloud or arriving)
+  12  the storage server cannot be reached (offline, or it kept dropping the connection): try later
+  13  an SSH server's host key is not trusted yet, or it changed (see docs/cli.md)`;

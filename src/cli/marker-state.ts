@@ -19,7 +19,7 @@ export interface SnapshotMarkerLike {
 interface RepoEntry {
   marker: SnapshotMarkerLike;
   seenAt: string;
-  /** Where it was last opened, for people reading the file. */
+  /** Where it was last opened (a folder or a location such as webdav:…), for people reading the file. */
   location: string;
 }
 
@@ -58,7 +58,7 @@ export class MarkerState {
     state.repositories[repoId] = {
       marker: { seq: marker.seq, id: marker.id, hash: marker.hash },
       seenAt: new Date().toISOString(),
-      location: path.resolve(location),
+      location,
     };
     await this.save(state);
   }

@@ -6,6 +6,7 @@ import { PASSWORD_ENV } from './secrets.js';
 import { CLI_VERSION } from './version.js';
 import { registerBackupCommand } from './commands/backup.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerCopyCommand } from './commands/copy.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerForgetCommands } from './commands/forget.js';
 import { registerInitCommand } from './commands/init.js';
@@ -29,7 +30,10 @@ export function buildProgram(io: CliIo, extensions: ProgramExtension[] = []): Co
     .version(CLI_VERSION, '-V, --version')
     .showHelpAfterError('(run "chatkeep --help" for usage)')
     .configureHelp({ showGlobalOptions: true })
-    .option('-r, --repo <path>', 'backup repository folder (or CHATKEEP_REPO)')
+    .option(
+      '-r, --repo <location>',
+      'backup repository: a folder, webdav:URL, sftp:user@host:/path, s3:URL/bucket/prefix or rclone:remote:path (or CHATKEEP_REPO)',
+    )
     .option(
       '-s, --store <dir>',
       "chat store folder (default: the desktop app's)",
@@ -56,6 +60,7 @@ export function buildProgram(io: CliIo, extensions: ProgramExtension[] = []): Co
   registerSnapshotsCommand(program, io);
   registerRestoreCommand(program, io);
   registerCheckCommand(program, io);
+  registerCopyCommand(program, io);
   registerForgetCommands(program, io);
   registerRepairCommand(program, io);
   registerUnlockCommand(program, io);

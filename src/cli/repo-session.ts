@@ -1,29 +1,22 @@
-import { statSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { createFolderBackend, Repository, type Backend } from '../backup/index.js';
+import { formatLocation, type BackendLocation } from '../backup/backend/location.js';
+import { Repository, type Backend } from '../backup/index.js';
 import { defaultStateDir } from './app-paths.js';
+import { openLocation, requireLocation } from './backend-access.js';
 import type { CommandContext } from './context.js';
 import { CliUsageError } from './errors.js';
 import { errorCode } from './exit-codes.js';
 import { MarkerState } from './marker-state.js';
 import { secretToOpen } from './secrets.js';
 
-export function requireRepoPath(ctx: CommandContext): string {
-  const repo = ctx.g.repo ?? ctx.io.secrets.env.CHATKEEP_REPO;
-  if (!repo) throw new CliUsageError('Which repository? Pass --repo PATH (or set CHATKEEP_REPO).');
-  const resolved = path.resolve(repo);
-  const st = statSync(resolved, { throwIfNoEntry: false });
-  if (st && !st.isDirectory()) {
-    throw new CliUsageError(`--repo ${repo} is a file, not a folder: pass the backup folder.`);
-  }
-  return resolved;
-}
-
-/** The backend for `--repo`. */
-export function repoBackend(ctx: CommandContext): { repoPath: string; backend: Backend } {
-  const repoPath = requireRepoPath(ctx);
-  return { repoPath, backend: createFolderBackend(repoPath) };
+/** The storage behind `--repo`, opened (the caller closes it), with its location as text. */
+export async function repoBackend(
+  ctx: CommandContext,
+  location: BackendLocation = requireLocation(ctx),
+): Promise<{ location: BackendLocation; repoPath: string; backend: Backend }> {
+  const backend = await openLocation(ctx, location);
+  ctx.transfer = backend.stats;
+  return { location, repoPath: formatLocation(location), backend };
 }
 
 export function markerState(ctx: CommandContext): MarkerState {
@@ -47,8 +40,7 @@ export async function withRepository<T>(
   fn: (repo: Repository, repoPath: string) => Promise<T>,
   opts: SessionOptions = {},
 ): Promise<T> {
-  const { repoPath, backend } = repoBackend(ctx);
-  const markers = markerState(ctx);
+  const location = requireLocation(ctx);
   const secret = await secretToOpen(
     {
       passwordFile: ctx.g.passwordFile,
@@ -57,6 +49,23 @@ export async function withRepository<T>(
     },
     ctx.io.secrets,
   );
+  const { repoPath, backend } = await repoBackend(ctx, location);
+  try {
+    return await withOpenRepository(ctx, backend, repoPath, secret, fn, opts);
+  } finally {
+    await backend.close?.();
+  }
+}
+
+async function withOpenRepository<T>(
+  ctx: CommandContext,
+  backend: Backend,
+  repoPath: string,
+  secret: Awaited<ReturnType<typeof secretToOpen>>,
+  fn: (repo: Repository, repoPath: string) => Promise<T>,
+  opts: SessionOptions,
+): Promise<T> {
+  const markers = markerState(ctx);
   const openStarted = Date.now();
   const repo = await Repository.open(backend, secret);
   // Key derivation (Argon2id) dominates opening: worth seeing apart from the work itself.

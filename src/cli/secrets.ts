@@ -19,6 +19,8 @@ export interface SecretIo {
   env: NodeJS.ProcessEnv;
   interactive: boolean;
   prompt: (message: string) => Promise<string>;
+  /** A yes/no question on the terminal (trusting an SSH server's key); default no. */
+  confirm?: (message: string) => Promise<boolean>;
 }
 
 export const PASSWORD_ENV = 'CHATKEEP_PASSWORD';
@@ -29,7 +31,19 @@ export function defaultSecretIo(): SecretIo {
     env: process.env,
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     prompt: promptHidden,
+    confirm: confirmOnTerminal,
   };
+}
+
+async function confirmOnTerminal(message: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${message} (yes/no) `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
 }
 
 async function promptHidden(message: string): Promise<string> {

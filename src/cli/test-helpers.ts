@@ -55,6 +55,8 @@ export interface CliResult {
 export interface CliRunOptions {
   env?: NodeJS.ProcessEnv;
   password?: string | null;
+  /** The working folder (default: the test's). */
+  cwd?: string;
 }
 
 /**
@@ -78,7 +80,11 @@ export function spawnCli(args: string[], o: CliRunOptions = {}): ChildProcess {
   delete env.CHATKEEP_REPO;
   if (o.password !== null) env.CHATKEEP_PASSWORD = o.password ?? TEST_PASSWORD;
   else delete env.CHATKEEP_PASSWORD;
-  return spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [BIN, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(o.cwd ? { cwd: o.cwd } : {}),
+  });
 }
 
 export function collect(child: ChildProcess): Promise<CliResult> {

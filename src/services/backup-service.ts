@@ -11,9 +11,15 @@ import {
   type BackupSettingsFile,
   type MediaGroup as StoredMediaGroup,
 } from '../app-backup/settings';
+import {
+  describeLocation,
+  formatLocation,
+  isRemote,
+  type BackendLocation,
+} from '../backup/backend/location';
 import { formatRecoveryKey } from '../backup/format/key-slot';
 import type { ObjectProblemView, Secret, SnapshotSummary } from '../backup/types';
-import { BackupClient } from '../backup/worker/backup-client';
+import { BackupClient, folderTarget, type RepoTarget } from '../backup/worker/backup-client';
 import { MEDIA_TYPES } from '../store/records';
 import {
   MEDIA_GROUPS,
@@ -269,7 +275,9 @@ export class BackupService {
       lastError?.code === 'REPO_LOCKED' && !locked ? await this.otherComputersLock() : null;
     return {
       configured: this.repoId !== null,
-      destination: dest ? { path: dest.path, label: labelOf(dest.path) } : null,
+      destination: dest
+        ? { path: formatLocation(dest.location), label: labelOf(dest.location) }
+        : null,
       repoId: this.repoId,
       lastSuccess:
         run.lastSuccessAt !== null
@@ -478,7 +486,7 @@ export class BackupService {
     this.pendingRecoveryKeys.clear();
     const client = await this.repoClient();
     const { repoId } = await client.init(
-      dir,
+      folderTarget(dir),
       request.secret,
       this.o.kdf ? { kdf: this.o.kdf, insecureTestKdf: true } : undefined,
     );
@@ -501,7 +509,7 @@ export class BackupService {
     };
     await this.save({
       ...this.applyView(request.settings ?? {}),
-      destination: { path: dir, repoId },
+      destination: { location: { kind: 'folder', path: dir }, repoId },
     });
     this.o.platform?.setStartAtLogin?.(request.settings?.startAtLogin ?? true);
     this.scheduler?.updateSettings(this.settings.schedule);
@@ -661,18 +669,31 @@ export class BackupService {
     return this.client;
   }
 
+  /**
+   * Where the worker opens the configured backup. A network location gets its verified cache
+   * beside the store. (The app sets up folder destinations only so far: a network location
+   * here has no credentials to sign in with, and its server answers with a sign-in error.)
+   */
+  private destinationTarget(): RepoTarget | null {
+    const location = this.settings.destination?.location;
+    if (!location) return null;
+    return isRemote(location)
+      ? { location, cacheDir: path.join(this.o.storeDir, 'backup-cache') }
+      : { location };
+  }
+
   /** The repository, opened with the key this computer keeps, checked against rollback. */
   private async openRepository(): Promise<BackupClient> {
     const repoId = this.repoId;
-    const dir = this.settings.destination?.path;
-    if (!repoId || !dir) throw new BackupNotConfiguredError();
+    const target = this.destinationTarget();
+    if (!repoId || !target) throw new BackupNotConfiguredError();
     const client = await this.repoClient();
     if (this.openRepoId === repoId) return client;
     const masterKey = await this.keys.loadMasterKey(repoId);
     if (!masterKey) throw new PasswordNeededError();
     try {
       const lastSeen = await this.keys.loadLastSnapshot(repoId);
-      await client.openWithMasterKey(dir, masterKey, { lastSeen });
+      await client.openWithMasterKey(target, masterKey, { lastSeen });
       this.openRepoId = repoId;
     } finally {
       masterKey.fill(0);
@@ -693,11 +714,11 @@ export class BackupService {
   /** Opens the repository with what the person typed, proving they know it. */
   private async openWithSecret(secret: Secret): Promise<BackupClient> {
     const repoId = this.repoId;
-    const dir = this.settings.destination?.path;
-    if (!repoId || !dir) throw new BackupNotConfiguredError();
+    const target = this.destinationTarget();
+    if (!repoId || !target) throw new BackupNotConfiguredError();
     const client = await this.repoClient();
     const lastSeen = await this.keys.loadLastSnapshot(repoId).catch(() => null);
-    await client.open(dir, secret, { lastSeen });
+    await client.open(target, secret, { lastSeen });
     this.openRepoId = repoId;
     return client;
   }
@@ -784,7 +805,8 @@ export class BackupService {
   async turnOff(current: Secret | undefined): Promise<{ turnedOff: true; backupFolder: string }> {
     if (!this.repoId) throw new BackupNotConfiguredError();
     await this.verifySecret(current, 'turn-off');
-    const folder = this.settings.destination?.path ?? '';
+    const dest = this.settings.destination?.location;
+    const folder = dest ? formatLocation(dest) : '';
     await this.forgetComputer();
     await this.scheduler?.stop();
     await this.save({
@@ -816,7 +838,7 @@ export class BackupService {
     const dir = this.o.grants.resolve(folderGrantId, 'restore-source');
     const client = BackupClient.start();
     try {
-      const repoId = await client.peekRepoId(dir);
+      const repoId = await client.peekRepoId(folderTarget(dir));
       let lastSeen = null;
       let warning: string | null = null;
       if (repoId) {
@@ -828,7 +850,7 @@ export class BackupService {
             'holds your newest backup rather than an older copy. Check the dates below.';
         }
       }
-      const opened = await client.open(dir, secret, { lastSeen });
+      const opened = await client.open(folderTarget(dir), secret, { lastSeen });
       if (!lastSeen && !warning) {
         warning =
           'This computer has not opened this backup before, so it cannot tell whether the folder ' +
@@ -924,7 +946,9 @@ export class BackupService {
   }
 }
 
-function labelOf(dir: string): string {
+function labelOf(location: BackendLocation): string {
+  if (location.kind !== 'folder') return describeLocation(location);
+  const dir = location.path;
   const known: [RegExp, string][] = [
     [/Mobile Documents|iCloudDrive/i, 'iCloud Drive'],
     [/Google ?Drive|My Drive/i, 'Google Drive'],

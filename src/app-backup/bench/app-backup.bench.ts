@@ -53,7 +53,10 @@ try {
   const settingsFile = new BackupSettingsFile(path.join(tmp, 'store'));
   const settings = {
     ...defaultBackupSettings(),
-    destination: { path: path.join(tmp, 'dest'), repoId: 'bench' },
+    destination: {
+      location: { kind: 'folder' as const, path: path.join(tmp, 'dest') },
+      repoId: 'bench',
+    },
   };
   rows.push([
     'BackupSettingsFile.save (atomic: tmp + fsync + rename + dir fsync)',

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
+import type { TransferStats } from './network.js';
 
 /**
  * Where a repository's objects live. Objects are immutable once written: a name is written at
@@ -42,6 +43,36 @@ export interface Backend {
   move?(from: string | ObjectVariant, to: string): Promise<void>;
   /** Asks the sync client to download an object that is not local yet (no-op where impossible). */
   requestDownload?(name: string): Promise<void>;
+  /**
+   * Objects live on another computer (WebDAV, SFTP, S3, rclone): every listing costs round
+   * trips, and an object is visible whole or not at all (never "still arriving").
+   */
+  readonly remote?: boolean;
+  /** What crossed the wire so far (network backends). */
+  readonly stats?: TransferStats;
+  /** This computer's verified copies of what a network backend would download again. */
+  readonly local?: LocalCache;
+  /** Free space at the location, where the storage says (WebDAV quota, SFTP statvfs). */
+  freeBytes?(): Promise<number | null>;
+  /**
+   * Waits until every write accepted so far is stored (a backend that uploads in the
+   * background); its failure is thrown here.
+   */
+  flush?(): Promise<void>;
+  /** Ends connections and helper processes (rclone); the backend is unusable afterwards. */
+  close?(): Promise<void>;
+}
+
+/**
+ * What this computer keeps of a network repository besides the index and snapshot files (which
+ * a caching backend keeps itself): list (tree) blobs, and small flags. Hits are only hints: the
+ * engine checks a blob's id against its content before using it.
+ */
+export interface LocalCache {
+  getBlob(id: string): Promise<Buffer | null>;
+  putBlob(id: string, plain: Uint8Array): Promise<void>;
+  getFlag(name: string): Promise<boolean>;
+  setFlag(name: string, on: boolean): Promise<void>;
 }
 
 export interface WriteOptions {

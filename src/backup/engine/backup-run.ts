@@ -270,7 +270,7 @@ export async function runBackup(
     if (reusable && lines.length === before.length && lines.every((l, i) => l === before[i])) {
       return parent!.doc.lists[which];
     }
-    return writeList(writer, keys.chunkerKey, lines);
+    return writeList(writer, keys.chunkerKey, lines, backend.local);
   };
   const { groupsUnchanged, mediaUnchanged } = scanned;
   const lists = {

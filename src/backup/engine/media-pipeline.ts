@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../../node/spawn-worker.js';
 import { BackupCancelledError } from '../errors.js';
 import type { MediaJob, MediaWorkerReply } from '../worker/media-protocol.js';
-import { deserializeError } from '../worker/protocol.js';
+import { deserializeError, serializeError } from '../worker/protocol.js';
 import type { PackWriter } from './blob-store.js';
 import type { IndexedPack } from './master-index.js';
 import { MediaSealer, type SealedFile } from './media-sealer.js';
@@ -13,10 +13,11 @@ export const MEDIA_WORKER_MIN_BYTES = 32 * 1024 * 1024;
 
 /**
  * Media files sealed while the caller does something else (the backup's messages): in a
- * worker thread when the backup is big enough and the repository is a folder the worker can
- * open, inline otherwise. Files are queued at once, in order; their results are taken in the
- * same order. No promise or job object is held per file, so a media folder of a few hundred
- * thousand files costs only its paths and results.
+ * worker thread when the backup is big enough, inline otherwise. The worker writes a folder
+ * repository itself; for a network repository it hands each sealed pack back to be uploaded
+ * through this thread's connection (credentials never reach the worker). Files are queued at
+ * once, in order; their results are taken in the same order. No promise or job object is held
+ * per file, so a media folder of a few hundred thousand files costs only its paths and results.
  */
 export interface MediaPipeline {
   /** Queues files to seal; results come out of `next()` in the same order. */
@@ -41,8 +42,8 @@ export function startMediaPipeline(
 ): MediaPipeline {
   const known = new Set<string>();
   for (const id of state.index.mediaBlobIds()) known.add(id);
-  const folder = state.backend.folder;
-  if (folder && opts.totalBytes >= MEDIA_WORKER_MIN_BYTES) {
+  const folder = state.backend.folder ?? null;
+  if (opts.totalBytes >= MEDIA_WORKER_MIN_BYTES) {
     try {
       return workerPipeline(state, folder, known, opts);
     } catch {
@@ -85,7 +86,7 @@ const BATCH = 256;
 
 function workerPipeline(
   state: RepoState,
-  folder: string,
+  folder: string | null,
   known: Set<string>,
   opts: { onBytes: (n: number) => void; signal?: AbortSignal },
 ): MediaPipeline {
@@ -108,6 +109,13 @@ function workerPipeline(
     finished?.reject(error);
   };
   worker.on('message', (m: MediaWorkerReply) => {
+    if (m.type === 'write') {
+      state.backend.writeAtomic(m.name, m.bytes).then(
+        () => send({ type: 'written', seq: m.seq }),
+        (error: unknown) => send({ type: 'written', seq: m.seq, error: serializeError(error) }),
+      );
+      return;
+    }
     if (m.type === 'bytes') opts.onBytes(m.n);
     else if (m.type === 'sealed') {
       received++;

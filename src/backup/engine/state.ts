@@ -1,4 +1,4 @@
-import type { Backend } from '../backend/backend.js';
+import type { Backend, LocalCache } from '../backend/backend.js';
 import type { RepoKeys } from '../crypto/repo-keys.js';
 import type { ChatLine, GroupLine, ListRef, MediaLine, SnapshotDoc } from '../format/snapshot.js';
 import { joinChunks, splitLines } from './tree-list.js';
@@ -40,8 +40,24 @@ export const ROOT_IDS_MAX = 16;
 
 async function readChunks(state: RepoState, ids: string[]): Promise<string[]> {
   const chunks: Buffer[] = [];
-  for (const id of ids) chunks.push(await readBlob(state.backend, state.keys, state.index, id));
+  for (const id of ids) chunks.push(await readTree(state, id));
   return joinChunks(chunks);
+}
+
+/**
+ * A list blob, from this computer's cache of a network repository when it holds it: every
+ * backup reads its parent's lists, which would otherwise cost one ranged download per chunk.
+ * A cached blob is used only if its content still gives its id.
+ */
+async function readTree(state: RepoState, id: string): Promise<Buffer> {
+  const cache = state.backend.local;
+  if (cache) {
+    const hit = await cache.getBlob(id);
+    if (hit && state.keys.blobId('tree', hit) === id) return hit;
+  }
+  const plain = await readBlob(state.backend, state.keys, state.index, id);
+  await cache?.putBlob(id, plain);
+  return plain;
 }
 
 /** The leaf chunk ids of a list and the ids of the levels above them. */
@@ -169,19 +185,25 @@ export async function referencedBlobs(
   return used;
 }
 
+/** Writes a list's chunks as tree blobs (kept in `cache` too, for the next backup to read). */
 export async function writeList(
   writer: PackWriter,
   key: Uint8Array,
   lines: string[],
+  cache?: LocalCache,
 ): Promise<ListRef> {
+  const add = async (chunk: string): Promise<string> => {
+    const plain = Buffer.from(chunk, 'utf8');
+    const id = await writer.add('tree', plain);
+    await cache?.putBlob(id, plain);
+    return id;
+  };
   let ids: string[] = [];
-  for (const chunk of splitLines(lines, key))
-    ids.push(await writer.add('tree', Buffer.from(chunk, 'utf8')));
+  for (const chunk of splitLines(lines, key)) ids.push(await add(chunk));
   let d = 0;
   while (ids.length > ROOT_IDS_MAX) {
     const next: string[] = [];
-    for (const chunk of splitLines(ids, key))
-      next.push(await writer.add('tree', Buffer.from(chunk, 'utf8')));
+    for (const chunk of splitLines(ids, key)) next.push(await add(chunk));
     ids = next;
     d++;
   }

@@ -13,8 +13,13 @@ import { storeDigest } from './store-fixture.js';
 
 export interface Bench {
   root: string;
+  /** The --repo location: a folder, or a network location (webdav:…, sftp:…, s3:…, rclone:…). */
   repo: string;
   store: string;
+  /** For a network location: what the CLI needs to reach it (passwords, keys). */
+  env?: NodeJS.ProcessEnv;
+  /** For a network location: the folder where its server keeps the objects. */
+  dataDir?: string;
 }
 
 export function tempBench(): Bench {
@@ -27,7 +32,12 @@ export function tempBench(): Bench {
  * repository in several benches are not taken for rollbacks of each other.
  */
 function benchEnv(b: Bench, env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { CHATKEEP_STATE_DIR: path.join(b.root, 'state'), ...env };
+  return {
+    CHATKEEP_STATE_DIR: path.join(b.root, 'state'),
+    CHATKEEP_CACHE_DIR: path.join(b.root, 'cache'),
+    ...b.env,
+    ...env,
+  };
 }
 
 export function cli(b: Bench, args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult> {
@@ -112,7 +122,7 @@ export async function killWhen(b: Bench, args: string[], when: () => boolean): P
 
 /** Bytes of committed pack objects (a pack still being written is a `.tmp-` file). */
 export function dataBytes(b: Bench): number {
-  const dir = path.join(b.repo, 'data');
+  const dir = path.join(b.dataDir ?? b.repo, 'data');
   if (!fs.existsSync(dir)) return 0;
   let total = 0;
   for (const e of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {

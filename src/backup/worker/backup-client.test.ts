@@ -3,13 +3,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  APACHE,
+  missingBinary,
+  startApacheWebdav,
+  type TestServer,
+} from '../backend/testing/servers.js';
+import {
   BackupCancelledError,
   RepositoryLockedError,
   SnapshotNotFoundError,
   WrongSecretError,
 } from '../errors.js';
 import { fillStore, storeDigest } from '../faults/store-fixture.js';
-import { BackupClient, BackupClientClosedError, WorkerCrashedError } from './backup-client.js';
+import {
+  BackupClient,
+  BackupClientClosedError,
+  folderTarget,
+  WorkerCrashedError,
+} from './backup-client.js';
 import type { ProgressLike } from './types.js';
 
 /** The engine in a real worker thread on real stores and folders. */
@@ -37,7 +48,7 @@ afterAll(async () => {
 
 describe('BackupClient', () => {
   it('initializes, backs up with progress, lists and restores exactly', async () => {
-    const init = await client.init(repo, { password: PASSWORD }, FAST_KDF);
+    const init = await client.init(folderTarget(repo), { password: PASSWORD }, FAST_KDF);
     expect(init.repoId).toMatch(/^[0-9a-f]{32}$/);
 
     const events: ProgressLike[] = [];
@@ -66,25 +77,27 @@ describe('BackupClient', () => {
   });
 
   it('re-creates typed errors on this side, with their code and data', async () => {
-    const wrong = await client.open(repo, { password: 'nope' }).catch((e: unknown) => e);
+    const wrong = await client
+      .open(folderTarget(repo), { password: 'nope' })
+      .catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(WrongSecretError);
     expect((wrong as WrongSecretError).code).toBe('WRONG_SECRET');
     expect((wrong as WrongSecretError).secretKind).toBe('password');
     expect(String((wrong as Error).message)).not.toContain('nope');
 
-    await client.open(repo, { password: PASSWORD });
+    await client.open(folderTarget(repo), { password: PASSWORD });
     const missing = await client.restore('ffff', path.join(root, 'x')).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(SnapshotNotFoundError);
     expect((missing as SnapshotNotFoundError).snapshot).toBe('ffff');
   });
 
   it('opens with an exported master key (the OS keychain path)', async () => {
-    await client.open(repo, { password: PASSWORD });
+    await client.open(folderTarget(repo), { password: PASSWORD });
     const key = await client.exportMasterKey();
     expect(key).toBeInstanceOf(Uint8Array);
     expect(key.byteLength).toBe(32);
     const copy = Uint8Array.from(key);
-    const opened = await client.openWithMasterKey(repo, key);
+    const opened = await client.openWithMasterKey(folderTarget(repo), key);
     expect(opened.latestMarker?.seq).toBe(1);
     expect(key).toEqual(copy); // the caller's buffer is not consumed
   });
@@ -98,7 +111,7 @@ describe('BackupClient', () => {
       photos: 20,
       photoBytes: 500_000,
     });
-    await client.open(repo, { password: PASSWORD });
+    await client.open(folderTarget(repo), { password: PASSWORD });
     const controller = new AbortController();
     let aborted = false;
     const result = await client
@@ -126,10 +139,10 @@ describe('BackupClient', () => {
   });
 
   it('two clients backing up at once: the repository lock keeps them apart', async () => {
-    await client.open(repo, { password: PASSWORD });
+    await client.open(folderTarget(repo), { password: PASSWORD });
     const other = BackupClient.start();
     try {
-      await other.open(repo, { password: PASSWORD });
+      await other.open(folderTarget(repo), { password: PASSWORD });
       const [a, b] = await Promise.allSettled([
         client.backup(store, { mediaTypes: ['photo'] }),
         other.backup(store, { mediaTypes: ['photo'] }),
@@ -149,10 +162,10 @@ describe('BackupClient', () => {
   });
 
   it('manages key slots, forgets and prunes through the worker', async () => {
-    await client.open(repo, { password: PASSWORD });
+    await client.open(folderTarget(repo), { password: PASSWORD });
     const { slot, recoveryKey } = await client.addRecoveryKey();
     expect(slot.kind).toBe('recovery');
-    await client.open(repo, { recoveryKey });
+    await client.open(folderTarget(repo), { recoveryKey });
     const slots = await client.listKeys();
     expect(slots.map((k) => k.kind).sort()).toEqual(['password', 'recovery']);
     await client.removeKey(slot.id);
@@ -177,7 +190,11 @@ describe('BackupClient', () => {
 
   it('rejects pending calls with WorkerCrashedError when the worker dies, and refuses calls once closed', async () => {
     const doomed = BackupClient.start();
-    const pending = doomed.init(path.join(root, 'repo-doomed'), { password: PASSWORD }, FAST_KDF);
+    const pending = doomed.init(
+      folderTarget(path.join(root, 'repo-doomed')),
+      { password: PASSWORD },
+      FAST_KDF,
+    );
     await (doomed as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
     await expect(pending).rejects.toBeInstanceOf(WorkerCrashedError);
     await expect(doomed.snapshots()).rejects.toBeInstanceOf(WorkerCrashedError);
@@ -188,3 +205,45 @@ describe('BackupClient', () => {
     await closed.close(); // twice is fine
   });
 });
+
+const apacheSkip = missingBinary(APACHE, 'apache2');
+(apacheSkip ? describe.skip : describe)(
+  `BackupClient on a network location${apacheSkip ? ` (skipped: ${apacheSkip})` : ''}`,
+  () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startApacheWebdav();
+    }, 60_000);
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it('the location and its credentials travel to the worker: init, back up, restore', async () => {
+      const target = {
+        location: server.location,
+        credentials: server.credentials,
+        cacheDir: path.join(root, 'webdav-cache'),
+      };
+      const worker = BackupClient.start();
+      try {
+        expect(await worker.peekRepoId(target)).toBeNull();
+        const { repoId } = await worker.init(target, { password: PASSWORD }, FAST_KDF);
+        expect(await worker.peekRepoId(target)).toBe(repoId);
+        const snap = await worker.backup(store, { mediaTypes: ['photo'] });
+        // The objects are on the server, not in any folder of this computer but its cache.
+        expect(fs.readdirSync(path.join(server.dataDir, 'snapshots'))).toHaveLength(1);
+        await worker.closeRepository();
+        await worker.open(target, { password: PASSWORD });
+        const restored = path.join(root, 'from-webdav');
+        await worker.restore(snap.id, restored);
+        expect(await storeDigest(restored)).toEqual(await storeDigest(store));
+        const wrong = await worker
+          .open({ ...target, credentials: { password: 'not it' } }, { password: PASSWORD })
+          .catch((e: unknown) => e);
+        expect((wrong as { code?: string }).code).toBe('BACKEND_AUTH');
+      } finally {
+        await worker.close();
+      }
+    });
+  },
+);

@@ -25,9 +25,11 @@ import {
   type ClientMessage,
   type WorkerMessage,
 } from './protocol.js';
+import type { RepoTarget } from './repo-target.js';
 import type { ProgressLike } from './types.js';
 
 export { BackupClientClosedError, WorkerCrashedError } from './protocol.js';
+export { folderTarget, type RepoTarget } from './repo-target.js';
 
 /** Per-call options that stay on the caller's side: progress callback and cancellation. */
 export interface CallControls {
@@ -81,20 +83,20 @@ export class BackupClient {
   }
 
   init(
-    dir: string,
+    target: RepoTarget,
     secret: Secret,
     opts?: InitOpts,
   ): Promise<{ repoId: string; recoveryKey: string | null }> {
-    return this.call('init', [dir, secret, opts]);
+    return this.call('init', [target, secret, opts]);
   }
 
-  open(dir: string, secret: Secret, opts?: OpenOpts): Promise<OpenedRepository> {
-    return this.call('open', [dir, secret, opts]);
+  open(target: RepoTarget, secret: Secret, opts?: OpenOpts): Promise<OpenedRepository> {
+    return this.call('open', [target, secret, opts]);
   }
 
-  /** The repository id in a folder, read without a secret; null when there is none. */
-  peekRepoId(dir: string): Promise<string | null> {
-    return this.call('peekRepoId', [dir]);
+  /** The repository id at a location, read without a secret; null when there is none. */
+  peekRepoId(target: RepoTarget): Promise<string | null> {
+    return this.call('peekRepoId', [target]);
   }
 
   verifyNotRolledBack(marker: SnapshotMarker): Promise<void> {
@@ -103,11 +105,11 @@ export class BackupClient {
 
   /** For the OS keychain path: the key is copied into the message, the caller's copy is untouched. */
   openWithMasterKey(
-    dir: string,
+    target: RepoTarget,
     masterKey: Uint8Array,
     opts?: OpenOpts,
   ): Promise<OpenedRepository> {
-    return this.call('openWithMasterKey', [dir, Uint8Array.from(masterKey), opts]);
+    return this.call('openWithMasterKey', [target, Uint8Array.from(masterKey), opts]);
   }
 
   exportMasterKey(): Promise<Uint8Array> {

@@ -1,8 +1,11 @@
 import { parentPort } from 'node:worker_threads';
-import { createFolderBackend, Repository } from '../index.js';
+import type { Backend } from '../backend/backend.js';
+import { openBackend } from '../backend/open.js';
+import { Repository } from '../index.js';
 import { openStoreSource } from '../store-adapter.js';
 import { InvalidArgumentError } from '../errors.js';
 import { serializeError, type ClientMessage, type WorkerMessage } from './protocol.js';
+import type { RepoTarget } from './repo-target.js';
 import type { ProgressLike } from './types.js';
 
 /**
@@ -15,6 +18,8 @@ if (!parentPort) throw new Error('backup.worker.ts must run as a worker thread')
 const port = parentPort;
 
 let repo: Repository | null = null;
+/** The open repository's storage (connections, an rclone process), closed with it. */
+let storage: Backend | null = null;
 const running = new Map<number, AbortController>();
 
 /** Progress is throttled so a fast phase cannot flood the caller's event loop. */
@@ -31,10 +36,32 @@ function current(): Repository {
   return repo;
 }
 
-async function replace(next: Repository): Promise<void> {
+async function replace(next: Repository, nextStorage: Backend): Promise<void> {
   const previous = repo;
+  const previousStorage = storage;
   repo = next;
+  storage = nextStorage;
   if (previous) await previous.close();
+  await previousStorage?.close?.().catch(() => undefined);
+}
+
+function openTarget(target: RepoTarget): Promise<Backend> {
+  return openBackend(
+    target.location,
+    target.credentials ?? {},
+    target.cacheDir ? { cacheDir: target.cacheDir } : {},
+  );
+}
+
+/** Runs `fn` on freshly opened storage, closing it again if `fn` fails. */
+async function withStorage<T>(target: RepoTarget, fn: (b: Backend) => Promise<T>): Promise<T> {
+  const backend = await openTarget(target);
+  try {
+    return await fn(backend);
+  } catch (err) {
+    await backend.close?.().catch(() => undefined);
+    throw err;
+  }
 }
 
 function withExtras<T extends object>(opts: T | undefined, extras: CallExtras): T {
@@ -42,43 +69,53 @@ function withExtras<T extends object>(opts: T | undefined, extras: CallExtras): 
 }
 
 const handlers: Record<string, Handler> = {
-  async init([dir, secret, opts]) {
-    const { repo: created, recoveryKey } = await Repository.init(
-      createFolderBackend(dir as string),
-      secret as Parameters<typeof Repository.init>[1],
-      opts as Parameters<typeof Repository.init>[2],
-    );
-    await replace(created);
-    return { repoId: created.repoId, recoveryKey: recoveryKey ?? null };
+  async init([target, secret, opts]) {
+    return withStorage(target as RepoTarget, async (backend) => {
+      const { repo: created, recoveryKey } = await Repository.init(
+        backend,
+        secret as Parameters<typeof Repository.init>[1],
+        opts as Parameters<typeof Repository.init>[2],
+      );
+      await replace(created, backend);
+      return { repoId: created.repoId, recoveryKey: recoveryKey ?? null };
+    });
   },
-  async open([dir, secret, opts]) {
-    const opened = await Repository.open(
-      createFolderBackend(dir as string),
-      secret as Parameters<typeof Repository.open>[1],
-      opts as Parameters<typeof Repository.open>[2],
-    );
-    await replace(opened);
-    return openedFacts(opened);
+  async open([target, secret, opts]) {
+    return withStorage(target as RepoTarget, async (backend) => {
+      const opened = await Repository.open(
+        backend,
+        secret as Parameters<typeof Repository.open>[1],
+        opts as Parameters<typeof Repository.open>[2],
+      );
+      await replace(opened, backend);
+      return openedFacts(opened);
+    });
   },
-  async openWithMasterKey([dir, masterKey, opts]) {
+  async openWithMasterKey([target, masterKey, opts]) {
     // The message's copy of the key: the repository keeps its own.
     const key = masterKey as Uint8Array;
-    let opened: Repository;
     try {
-      opened = await Repository.openWithMasterKey(
-        createFolderBackend(dir as string),
-        key,
-        opts as Parameters<typeof Repository.openWithMasterKey>[2],
-      );
+      return await withStorage(target as RepoTarget, async (backend) => {
+        const opened = await Repository.openWithMasterKey(
+          backend,
+          key,
+          opts as Parameters<typeof Repository.openWithMasterKey>[2],
+        );
+        await replace(opened, backend);
+        return openedFacts(opened);
+      });
     } finally {
       key.fill(0);
     }
-    await replace(opened);
-    return openedFacts(opened);
   },
-  /** The repository id a folder holds, read without any secret (for the keychain marker). */
-  async peekRepoId([dir]) {
-    return Repository.peekRepoId(createFolderBackend(dir as string));
+  /** The repository id a location holds, read without any secret (for the keychain marker). */
+  async peekRepoId([target]) {
+    const backend = await openTarget(target as RepoTarget);
+    try {
+      return await Repository.peekRepoId(backend);
+    } finally {
+      await backend.close?.().catch(() => undefined);
+    }
   },
   async verifyNotRolledBack([marker]) {
     return current().verifyNotRolledBack(
@@ -161,8 +198,11 @@ const handlers: Record<string, Handler> = {
   },
   async close() {
     const previous = repo;
+    const previousStorage = storage;
     repo = null;
+    storage = null;
     if (previous) await previous.close();
+    await previousStorage?.close?.().catch(() => undefined);
     return null;
   },
 };

@@ -7,8 +7,11 @@ import type { SerializedError } from './protocol.js';
 export type MediaJob =
   | {
       type: 'init';
-      /** The repository folder. */
-      dir: string;
+      /**
+       * The repository folder, which the worker writes itself; null for a network repository,
+       * whose packs the worker hands back to be uploaded by the backup's own connection.
+       */
+      dir: string | null;
       master: Uint8Array;
       repoId: Uint8Array;
       /** Media blob ids already stored: not written again (backups only). */
@@ -27,7 +30,9 @@ export type MediaJob =
       files: MediaToRestore[];
       entries: [string, IndexEntry][];
     }
-  | { type: 'abort' };
+  | { type: 'abort' }
+  /** A pack handed back with `write` is stored (or failed). */
+  | { type: 'written'; seq: number; error?: SerializedError };
 
 export type MediaWorkerReply =
   | { type: 'sealed'; result: SealedFile }
@@ -36,4 +41,6 @@ export type MediaWorkerReply =
   | { type: 'restore-failed'; hash: string; error: SerializedError }
   /** A `restore` job is done: its files (but those reported failed) are durable and in place. */
   | { type: 'restored' }
-  | { type: 'error'; error: SerializedError };
+  | { type: 'error'; error: SerializedError }
+  /** Network repositories: store this pack, then answer `written`. */
+  | { type: 'write'; seq: number; name: string; bytes: Uint8Array };

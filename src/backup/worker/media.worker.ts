@@ -6,7 +6,7 @@ import type { IndexEntry } from '../engine/master-index.js';
 import { restoreMediaFiles } from '../engine/media-restorer.js';
 import { MediaSealer } from '../engine/media-sealer.js';
 import { openMediaSink } from '../store-adapter.js';
-import { serializeError } from './protocol.js';
+import { deserializeError, serializeError } from './protocol.js';
 import type { MediaJob, MediaWorkerReply } from './media-protocol.js';
 
 /**
@@ -28,6 +28,33 @@ let queue: Promise<void> = Promise.resolve();
 
 function post(reply: MediaWorkerReply): void {
   port.postMessage(reply);
+}
+
+/** Packs waiting for the parent to store them (network repositories). */
+const writes = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+let nextWrite = 1;
+
+/**
+ * For a network repository the worker holds no connection (nor its credentials): each sealed
+ * pack goes back to the backup's thread, which uploads it, and the next waits for the answer.
+ * (Restores use this worker only for a folder repository: see media-restore-pipeline.ts.)
+ */
+function handBack(): Backend {
+  const refuse = (): never => {
+    throw new Error('the media worker only writes packs to a network repository');
+  };
+  return {
+    writeAtomic: (name, data) =>
+      new Promise<void>((resolve, reject) => {
+        const seq = nextWrite++;
+        writes.set(seq, { resolve, reject });
+        post({ type: 'write', seq, name, bytes: data });
+      }),
+    list: refuse,
+    read: refuse,
+    delete: refuse,
+    stat: refuse,
+  };
 }
 
 /** Progress in steps of a few MB, not one message per chunk. */
@@ -53,7 +80,7 @@ async function run(job: MediaJob): Promise<void> {
     keys = new RepoKeys(job.master, Buffer.from(job.repoId));
     // The key was moved here (transferred); the repository's keys hold their own copy.
     job.master.fill(0);
-    backend = createFolderBackend(job.dir);
+    backend = job.dir === null ? handBack() : createFolderBackend(job.dir);
     known = new Set(job.known);
     return;
   }
@@ -104,6 +131,13 @@ function wipeKeys(): void {
 port.on('message', (job: MediaJob) => {
   if (job.type === 'abort') {
     aborted = true;
+    return;
+  }
+  if (job.type === 'written') {
+    const w = writes.get(job.seq);
+    writes.delete(job.seq);
+    if (job.error) w?.reject(deserializeError(job.error));
+    else w?.resolve();
     return;
   }
   queue = queue.then(async () => {

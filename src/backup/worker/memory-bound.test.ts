@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillStore, storeDigest } from '../faults/store-fixture.js';
-import { BackupClient } from './backup-client.js';
+import { BackupClient, folderTarget } from './backup-client.js';
 
 /**
  * Memory bounds, held at a size CI can afford: 200,000 messages and 300 photos backed up and
@@ -45,7 +45,7 @@ describe(`backup and restore of 200,000 messages under a ${HEAP_CAP_MB} MB heap 
     });
     try {
       const repo = path.join(root, 'repo');
-      await client.init(repo, { password: 'memory bound' }, FAST_KDF);
+      await client.init(folderTarget(repo), { password: 'memory bound' }, FAST_KDF);
       const first = await client.backup(store, { mediaTypes: ['photo'] });
       expect(first.messageCount).toBe(200_000);
       const again = await client.backup(store, { mediaTypes: ['photo'] });

@@ -43,6 +43,7 @@ export function registerBackupCommand(program: Command, io: CliIo): void {
           snapshot: summaryForJson(summary),
           elapsedMs,
           timings: { ...ctx.timings, totalMs: elapsedMs },
+          ...(ctx.transfer ? { transfer: ctx.transfer } : {}),
         },
         () =>
           [

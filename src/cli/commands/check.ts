@@ -57,8 +57,13 @@ export function registerCheckCommand(program: Command, io: CliIo): void {
           report,
         );
       }
-      ctx.out.result({ check: report, timings: ctx.timings }, () =>
-        ['No problems found.', ...report.notes.map((n) => `  note: ${n}`)].join('\n'),
+      ctx.out.result(
+        {
+          check: report,
+          timings: ctx.timings,
+          ...(ctx.transfer ? { transfer: ctx.transfer } : {}),
+        },
+        () => ['No problems found.', ...report.notes.map((n) => `  note: ${n}`)].join('\n'),
       );
     });
 }

@@ -86,6 +86,7 @@ export function registerRestoreCommand(program: Command, io: CliIo): void {
             readableMs: (readableAt ?? Date.now()) - started,
             totalMs: elapsedMs,
           },
+          ...(ctx.transfer ? { transfer: ctx.transfer } : {}),
         };
         if (!result.complete) {
           if (!ctx.out.json)
