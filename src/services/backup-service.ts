@@ -433,12 +433,12 @@ export class BackupService {
     why: Parameters<typeof secretRequired>[0],
   ): Promise<void> {
     if (!secret) throw secretRequired(why);
-    const dir = this.settings.destination?.path;
+    const target = this.destinationTarget();
     const repoId = this.repoId;
-    if (!dir || !repoId) throw new BackupNotConfiguredError();
+    if (!target || !repoId) throw new BackupNotConfiguredError();
     const client = BackupClient.start();
     try {
-      const opened = await client.open(dir, secret);
+      const opened = await client.open(target, secret);
       if (opened.repoId !== repoId) {
         throw new CodedError(
           'REPO_NOT_FOUND',
