@@ -73,6 +73,17 @@ const handlers: Record<string, Handler> = {
   async peekRepoId([dir]) {
     return Repository.peekRepoId(createFolderBackend(dir as string));
   },
+  /** Repository id and key slot kinds, read without any secret (the restore's folder check). */
+  async inspectFolder([dir]) {
+    return Repository.inspectFolder(createFolderBackend(dir as string));
+  },
+  /** Does this secret open the folder's key slots? Nothing is kept open. */
+  async checkSecret([dir, secret]) {
+    return Repository.checkSecret(
+      createFolderBackend(dir as string),
+      secret as Parameters<typeof Repository.checkSecret>[1],
+    );
+  },
   async verifyNotRolledBack([marker]) {
     return current().verifyNotRolledBack(
       marker as Parameters<Repository['verifyNotRolledBack']>[0],
