@@ -500,7 +500,7 @@ export class BackupService {
           const { summary, totalSize } = await this.performBackup(ctx);
           size = totalSize;
           return {
-            summary: `Backed up ${summary.chats.count} chats and ${summary.messageCount.toLocaleString('en')} messages (${bytesText(summary.sizeAdded)} new).`,
+            summary: `Backed up ${plural(summary.chats.count, 'chat', 'chats')} and ${plural(summary.messageCount, 'message', 'messages')} (${bytesText(summary.sizeAdded)} new).`,
           };
         },
         (finished) => {
@@ -581,9 +581,9 @@ export class BackupService {
         throw new CodedError(
           'REPO_DAMAGED',
           `Repair saved what it could, but part of your older backups cannot be restored` +
-            (chats.length ? ` (${chats.length} chat${chats.length === 1 ? '' : 's'}` : ' (') +
+            (chats.length ? ` (${plural(chats.length, 'chat', 'chats')}` : ' (') +
             (media.length
-              ? `${chats.length ? ', ' : ''}${media.length} media file${media.length === 1 ? '' : 's'})`
+              ? `${chats.length ? ', ' : ''}${plural(media.length, 'media file', 'media files')})`
               : ')') +
             '. New backups are complete again.',
         );
