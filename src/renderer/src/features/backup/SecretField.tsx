@@ -15,6 +15,8 @@ interface Props {
    * kind the backup does not have is not offered.
    */
   opensWith?: { password: boolean; recoveryKey: boolean };
+  /** The person switched between password and key (an error about the other one should go). */
+  onSwitch?(): void;
 }
 
 /**
@@ -29,6 +31,7 @@ export function SecretField({
   autoFocus,
   disabled,
   opensWith,
+  onSwitch,
 }: Props) {
   const id = useId();
   const typed = useRef<Record<SecretDraft['kind'], string>>({ password: '', recoveryKey: '' });
@@ -36,6 +39,7 @@ export function SecretField({
   const switchTo = (kind: SecretDraft['kind']) => {
     typed.current[value.kind] = value.text;
     onChange({ kind, text: typed.current[kind] });
+    onSwitch?.();
   };
   const canSwitch = opensWith ? opensWith.password && opensWith.recoveryKey : true;
   return (
