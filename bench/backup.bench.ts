@@ -167,12 +167,17 @@ interface RunResult {
 }
 type Op = 'open' | 'first' | 'incr' | 'incrPhotos' | 'restore' | 'check';
 
+/** Set from --weak-kdf for the whole run. */
+let weakKdf = false;
+
 function chatkeep(repo: string, store: string, args: string[]): Measured {
   const r = measure(
     process.execPath,
     [CLI, '--repo', repo, '--store', store, '--quiet', '--json', ...args],
     {
       CHATKEEP_PASSWORD: PASSWORD,
+      // The CLI accepts a repository with the weakest KDF only when told it is a test.
+      ...(weakKdf ? { CHATKEEP_INSECURE_TEST_KDF: '1' } : {}),
     },
   );
   const doc = JSON.parse(r.stdout) as {
@@ -391,6 +396,7 @@ function report(a: Args, results: RunResult[]): string {
 
 async function mainBench(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
+  weakKdf = a.weakKdf;
   execFileSync(
     process.execPath,
     [path.join(ROOT, 'scripts', 'build-cli.mjs'), '--outdir', CLI_DIR],

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChatSummary, SearchCount, SearchHit } from '../../../../../shared/chat-types';
 import { api } from '../../../api';
 
 export const CHAT_RESULTS = 5;
 const HITS_PAGE = 50;
+const INDEXING_RETRY_MS = 2000;
 
 export interface UnifiedSearch {
   /** Null while the first answer is on its way. */
@@ -35,15 +36,26 @@ export function useUnifiedSearch(query: string, version: number): UnifiedSearch 
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  // While the search index is still being built (after a restore), the first page is asked
+  // for again every few seconds, so results fill in without typing again.
+  const [refresh, setRefresh] = useState(0);
+  const asked = useRef({ query: '', version: -1 });
+
   useEffect(() => {
     const q = query.trim();
-    setChats(null);
-    setHits(null);
-    setCount(null);
-    setNext(null);
-    setError(null);
+    const again = asked.current.query === query && asked.current.version === version;
+    asked.current = { query, version };
+    if (!again) {
+      setChats(null);
+      setHits(null);
+      setCount(null);
+      setNext(null);
+      setError(null);
+      setIndexing(null);
+    }
     if (!q) return;
     let live = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const timer = setTimeout(() => {
       void api.invoke('chats.list', { filter: q, limit: CHAT_RESULTS }).then(
         (r) => {
@@ -59,6 +71,7 @@ export function useUnifiedSearch(query: string, version: number): UnifiedSearch 
           setHits(page.hits);
           setNext(page.next);
           setIndexing(page.indexing ?? null);
+          if (page.indexing) retry = setTimeout(() => setRefresh((n) => n + 1), INDEXING_RETRY_MS);
         },
         (e: Error) => {
           if (!live) return;
@@ -74,8 +87,9 @@ export function useUnifiedSearch(query: string, version: number): UnifiedSearch 
     return () => {
       live = false;
       clearTimeout(timer);
+      clearTimeout(retry);
     };
-  }, [query, version]);
+  }, [query, version, refresh]);
 
   const loadMore = useCallback(() => {
     const q = query.trim();
