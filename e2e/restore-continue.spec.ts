@@ -132,12 +132,10 @@ test('restore on a new computer, keep backing up: the next backup needs no set-u
   await expect(status.getByRole('status')).toHaveText(/^Backed up 1 chat and 2 messages/, SLOW);
   await expect(page.getByRole('dialog')).toHaveCount(0);
   const added = folderBytes(folder) - before;
-  test
-    .info()
-    .annotations.push({
-      type: 'bytes',
-      description: `first backup ${firstBytes} B, next backup added ${added} B`,
-    });
+  test.info().annotations.push({
+    type: 'bytes',
+    description: `first backup ${firstBytes} B, next backup added ${added} B`,
+  });
   expect(added).toBeGreaterThan(0);
   expect(added).toBeLessThan(firstBytes * 0.1);
 });
