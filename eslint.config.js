@@ -140,6 +140,63 @@ function featureBoundaries() {
   return configs;
 }
 
+/**
+ * Layers of the Node cores, bottom up: node < store < backup, importers < export, seed,
+ * app-backup < services, cli (the composition roots, with src/main). Production files of a
+ * layer import nothing from a layer beside or above it; tests, fixtures and the backup engine's
+ * fault tests (which drive the CLI binary) are exempt. ESLint replaces a rule's options per
+ * file, so each layer repeats the Node-core rules.
+ */
+const TEST_FILES = [
+  'src/**/*.test.ts',
+  'src/**/testing/**',
+  'src/**/fixtures/**',
+  'src/**/test-support.ts',
+  'src/**/test-helpers.ts',
+  'src/backup/faults/**',
+];
+const SHELL = ['main', 'preload', 'renderer'];
+const LAYERS = {
+  node: [
+    'shared',
+    'store',
+    'backup',
+    'importers',
+    'export',
+    'seed',
+    'app-backup',
+    'services',
+    'cli',
+  ],
+  store: ['backup', 'importers', 'export', 'seed', 'app-backup', 'services', 'cli'],
+  backup: ['importers', 'export', 'seed', 'app-backup', 'services', 'cli'],
+  importers: ['backup', 'export', 'seed', 'app-backup', 'services', 'cli'],
+  seed: ['backup', 'importers', 'export', 'app-backup', 'services', 'cli'],
+  'app-backup': ['importers', 'export', 'seed', 'services', 'cli'],
+};
+
+function coreLayers() {
+  return Object.entries(LAYERS).map(([layer, forbidden]) => ({
+    files: [`src/${layer}/**/*.ts`],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...noElectron,
+          patterns: [
+            { group: folders(...SHELL), message: 'Node cores do not reach into the app shell.' },
+            {
+              group: folders(...forbidden),
+              message: `src/${layer} is below ${forbidden.map((f) => `src/${f}`).join(', ')}: pass what you need in, or move the code down.`,
+            },
+          ],
+        },
+      ],
+    },
+  }));
+}
+
 const noElectron = {
   paths: [
     { name: 'electron', message: 'Node cores must not depend on Electron: pass what you need in.' },
@@ -236,6 +293,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...coreLayers(),
   {
     // src/export is a layer over the store: it reads through src/store and uses src/node and
     // src/shared, and nothing above it (the CLI, the services and the app call it, never the

@@ -93,6 +93,37 @@ describe('process boundaries', () => {
       'src/renderer/src/Bad.tsx',
       "import { runExport } from '../../export';\nexport const x = runExport;\n",
     ],
+    // Layers of the Node cores: nothing from beside or above.
+    [
+      'src/node/bad.ts',
+      "import { ChatStore } from '../store/index.js';\nexport const x = ChatStore;\n",
+    ],
+    [
+      'src/store/bad.ts',
+      "import { Repository } from '../backup/repository.js';\nexport const x = Repository;\n",
+    ],
+    [
+      'src/backup/engine/bad.ts',
+      "import { commandContext } from '../../cli/context.js';\nexport const x = commandContext;\n",
+    ],
+    [
+      'src/backup/bad.ts',
+      "import { IMPORTERS } from '../importers/index.js';\nexport const x = IMPORTERS;\n",
+    ],
+    [
+      'src/importers/core/bad.ts',
+      "import { runImportJob } from '../../services/import-worker/import-client.js';\nexport const x = runImportJob;\n",
+    ],
+    [
+      'src/importers/bad.ts',
+      "import { Repository } from '../backup/repository.js';\nexport const x = Repository;\n",
+    ],
+    [
+      'src/app-backup/bad.ts',
+      "import { BackupService } from '../services/backup-service.js';\nexport const x = BackupService;\n",
+    ],
+    ['src/seed/bad.ts', "import { EXIT } from '../cli/exit-codes.js';\nexport const x = EXIT;\n"],
+    ['src/store/bad.ts', "import { app } from 'electron';\nexport const x = app;\n"],
   ])('%s may not import that', async (filePath, code) => {
     expect(await ruleIdsFor(filePath, code)).toContain('no-restricted-imports');
   });
@@ -131,6 +162,23 @@ describe('process boundaries', () => {
     [
       'src/export/good.ts',
       "import { ChatStore } from '../store/index.js';\nexport const x = ChatStore;\n",
+    ],
+    [
+      'src/backup/good.ts',
+      "import { ChatStore } from '../store/index.js';\nexport const x = ChatStore;\n",
+    ],
+    [
+      'src/app-backup/good.ts',
+      "import { Repository } from '../backup/repository.js';\nexport const x = Repository;\n",
+    ],
+    // Tests and the engine's fault tests may drive the CLI.
+    [
+      'src/backup/faults/good.ts',
+      "import { runCli } from '../../cli/test-helpers.js';\nexport const x = runCli;\n",
+    ],
+    [
+      'src/store/good.test.ts',
+      "import { generateBundles } from '../seed/generate.js';\nexport const x = generateBundles;\n",
     ],
     [
       'src/export/html/good.ts',

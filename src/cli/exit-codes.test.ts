@@ -49,7 +49,7 @@ describe('exit codes', () => {
   it('so does every `code` an error class declares in the modules the command line runs', () => {
     const files = [
       'src/cli/errors.ts',
-      'src/importers/cli.ts',
+      'src/cli/commands/import.ts',
       'src/importers/core/errors.ts',
       'src/store/errors.ts',
       'src/backup/errors.ts',

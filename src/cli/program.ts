@@ -17,7 +17,7 @@ import { registerSnapshotsCommand } from './commands/snapshots.js';
 import { registerStatsCommand } from './commands/stats.js';
 
 /**
- * Adds subcommands from another module (e.g. `chatkeep import` from src/importers/cli.ts).
+ * Adds subcommands from another module (e.g. `chatkeep import` from src/cli/commands/import.ts).
  * Actions can read the global options with `cmd.optsWithGlobals()` (see GlobalOptions) and
  * should throw errors with a stable `code`; src/cli/main.ts turns those into exit codes.
  */

@@ -3,7 +3,7 @@ import { CommanderError } from 'commander';
 import { defaultIo } from './context.js';
 import { errorCode, EXIT, exitCodeFor } from './exit-codes.js';
 import { Output } from './output.js';
-import { registerImportCommand } from '../importers/cli.js';
+import { registerImportCommand } from './commands/import.js';
 import { buildProgram, type ProgramExtension } from './program.js';
 
 /**

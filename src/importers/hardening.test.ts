@@ -20,7 +20,7 @@ import { MAX_MESSAGE_CHARS } from './whatsapp-export/parse.js';
 
 /**
  * The importers against the unusual files people really have (issue 15, points 1, 6, 8 and the
- * Android system messages); the process-level points are in cli-hostile.test.ts.
+ * Android system messages); the process-level points are in src/cli/commands/import-hostile.test.ts.
  */
 
 let dir: string;

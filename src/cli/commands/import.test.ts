@@ -3,12 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../cli/context.js';
-import { exitCodeFor } from '../cli/exit-codes.js';
-import { buildProgram } from '../cli/program.js';
-import { ChatStore } from '../store/index.js';
-import { registerImportCommand, SIGNAL_PASSPHRASE_ENV } from './cli.js';
-import { TEST_PASSPHRASE, sampleSignalDb, writeSignalBackup } from './fixtures/signal-backup.js';
+import type { CliIo } from '../context.js';
+import { exitCodeFor } from '../exit-codes.js';
+import { buildProgram } from '../program.js';
+import { ChatStore } from '../../store/index.js';
+import { registerImportCommand, SIGNAL_PASSPHRASE_ENV } from './import.js';
+import {
+  TEST_PASSPHRASE,
+  sampleSignalDb,
+  writeSignalBackup,
+} from '../../importers/fixtures/signal-backup.js';
 
 const REAL = '/work/shared/fixtures/whatsapp-export-ios/chat-export.zip';
 

@@ -1,18 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { IngestResult } from '../store/index.js';
-import { DB_FILE } from '../store/open-db.js';
-import { MEDIA_DIR } from '../store/chat-store.js';
-import { commandContext, defaultIo, type CliIo } from '../cli/context.js';
-import { CliUsageError } from '../cli/errors.js';
-import { formatBytes } from '../cli/format.js';
-import { readSecretFile } from '../cli/secrets.js';
-import { runImportJob } from '../services/import-worker/import-client.js';
-import type { PlainImportOptions } from '../services/import-worker/protocol.js';
-import { NeedsKeyError } from './core/errors.js';
-import type { Detection, ImportPreview, ImportResult } from './core/types.js';
-import { recogniseImport } from './index.js';
+import type { IngestResult } from '../../store/index.js';
+import { DB_FILE } from '../../store/open-db.js';
+import { MEDIA_DIR } from '../../store/chat-store.js';
+import { commandContext, defaultIo, type CliIo } from '../context.js';
+import { CliUsageError } from '../errors.js';
+import { formatBytes } from '../format.js';
+import { readSecretFile } from '../secrets.js';
+import { runImportJob } from '../../services/import-worker/import-client.js';
+import type { PlainImportOptions } from '../../services/import-worker/protocol.js';
+import { NeedsKeyError } from '../../importers/core/errors.js';
+import type { Detection, ImportPreview, ImportResult } from '../../importers/core/types.js';
+import { recogniseImport } from '../../importers/index.js';
 
 /**
  * `chatkeep import PATH`: the same importers the app runs, in the same kind of worker thread, so

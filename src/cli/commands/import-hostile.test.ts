@@ -3,15 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
-import { EXIT } from '../cli/exit-codes.js';
-import { collect, ensureCliBuilt, folderBytes, runCli, spawnCli } from '../cli/test-helpers.js';
-import { encryptBackup, sampleWaChats, writeNewSchema } from './fixtures/msgstore.js';
+import { EXIT } from '../exit-codes.js';
+import { collect, ensureCliBuilt, folderBytes, runCli, spawnCli } from '../test-helpers.js';
+import { encryptBackup, sampleWaChats, writeNewSchema } from '../../importers/fixtures/msgstore.js';
 import {
   fakeJpeg,
   renderExport,
   writeExportZip,
   type FixtureMessage,
-} from './fixtures/whatsapp-export.js';
+} from '../../importers/fixtures/whatsapp-export.js';
 
 /**
  * `chatkeep import` against hostile and unusual files, through the real binary: the process
