@@ -72,7 +72,16 @@ export function makeDataDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'ck-e2e-'));
 }
 
-export async function launchApp(options: { dataDir?: string } = {}): Promise<RunningApp> {
+export interface LaunchOptions {
+  dataDir?: string;
+  /**
+   * A test clock for the services' date-driven features (the password reminder). Bridge mode
+   * only: the real app reads the OS clock; specs that need it skip in Electron mode.
+   */
+  now?: () => number;
+}
+
+export async function launchApp(options: LaunchOptions = {}): Promise<RunningApp> {
   const dataDir = options.dataDir ?? makeDataDir();
   const mode = chooseMode();
   if (mode === 'electron') {
@@ -113,7 +122,7 @@ export async function launchApp(options: { dataDir?: string } = {}): Promise<Run
     };
   }
 
-  const bridge = await startBridge({ dataDir });
+  const bridge = await startBridge({ dataDir, now: options.now });
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [

@@ -38,11 +38,16 @@ test('a wrong password is refused in words; the right one restores the chats cho
   await submitSecret(second.page, { password: `${PASSWORD}!` });
   await expect(wizard.getByRole('alert')).toHaveText(/^That password is not right/, SLOW);
   await second.page.screenshot({ path: screenshotPath('restore-wrong-password') });
-  // Still on the password step, and a key of the wrong length cannot even be sent.
-  await wizard.getByRole('radio', { name: 'Recovery key', exact: true }).check();
+  // Still on the password step. "Use your 64-digit key instead" clears the password's error,
+  // and a key of the wrong length cannot even be sent.
+  await wizard.getByRole('button', { name: 'Use your 64-digit key instead' }).click();
+  await expect(wizard.getByRole('alert')).toHaveCount(0);
   await wizard.getByLabel('Recovery key (64 digits)').fill('1234 5678');
   await expect(wizard.getByText('8 of 64 digits and letters')).toBeVisible();
   await expect(wizard.getByRole('button', { name: 'Open backup' })).toBeDisabled();
+  // Back to the password: what was typed there is still there.
+  await wizard.getByRole('button', { name: 'Use your password instead' }).click();
+  await expect(wizard.getByLabel('Backup password')).toHaveValue(`${PASSWORD}!`);
   await submitSecret(second.page, { password: PASSWORD });
   await expect(wizard.getByLabel('Backup from')).toBeVisible(SLOW);
   // Only the chats I choose: filter, tick one, restore just that one.

@@ -140,6 +140,8 @@ function serveFile(req: IncomingMessage, res: ServerResponse, file: string, type
 export async function startBridge(options: {
   dataDir: string;
   rendererDir?: string;
+  /** A test clock for the services (the password reminder's due date); the OS clock if absent. */
+  now?: () => number;
 }): Promise<Bridge> {
   const rendererDir = options.rendererDir ?? path.join(repoRoot, 'out/renderer');
   const indexFile = path.join(rendererDir, 'index.html');
@@ -202,6 +204,7 @@ export async function startBridge(options: {
     folders: { detect: () => detectSyncedFolders(), validate: (dir) => validateDestination(dir) },
     // Specs press "Back up now"; timers firing mid-spec would make them flaky.
     schedule: false,
+    now: options.now,
     logError: (where, error) => console.error(`[bridge] ${where} failed`, error),
   });
 

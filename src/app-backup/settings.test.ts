@@ -66,8 +66,28 @@ describe('BackupSettingsFile', () => {
     expect(fs.statSync(path.join(dir, SETTINGS_FILE_NAME)).mode & 0o777).toBe(0o600);
     expect(fs.readdirSync(dir)).toEqual([SETTINGS_FILE_NAME]);
     expect(Object.keys(JSON.parse(raw()) as object).sort()).toEqual(
-      ['clientId', 'destination', 'media', 'retention', 'runState', 'schedule', 'version'].sort(),
+      [
+        'clientId',
+        'destination',
+        'media',
+        'retention',
+        'runState',
+        'schedule',
+        'secretCheck',
+        'version',
+      ].sort(),
     );
+  });
+
+  it('reads a file from before the password reminder: no reminder planned, no problem reported', async () => {
+    await file.save(configured());
+    const doc = JSON.parse(raw()) as Record<string, unknown>;
+    delete doc.secretCheck;
+    fs.writeFileSync(path.join(dir, SETTINGS_FILE_NAME), JSON.stringify(doc));
+    const loaded = await file.load();
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.settings.secretCheck).toEqual({ nextDueAt: null, passed: 0 });
+    expect(loaded.settings.destination).toEqual(configured().destination);
   });
 
   it('refuses to save invalid settings or anything extra (like a password), leaving the file as it was', async () => {

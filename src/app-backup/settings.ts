@@ -92,7 +92,24 @@ export interface BackupSettings {
   retention: Retention;
   /** The scheduler's memory: last success (time, size, duration), last error, retries. */
   runState: SchedulerState;
+  /**
+   * The "do you still remember your password?" reminder: when it is next due and how many
+   * reminders were answered correctly (two weeks apart at first, then monthly). Never what was
+   * typed, and a wrong answer changes nothing.
+   */
+  secretCheck: SecretCheckState;
 }
+
+export interface SecretCheckState {
+  /** null: not planned yet (backups off, or settings from before the reminder existed). */
+  nextDueAt: number | null;
+  passed: number;
+}
+
+export const INITIAL_SECRET_CHECK: Readonly<SecretCheckState> = Object.freeze({
+  nextDueAt: null,
+  passed: 0,
+});
 
 export function defaultBackupSettings(): BackupSettings {
   return {
@@ -103,6 +120,7 @@ export function defaultBackupSettings(): BackupSettings {
     media: { ...DEFAULT_MEDIA },
     retention: { ...DEFAULT_RETENTION },
     runState: { ...INITIAL_SCHEDULER_STATE },
+    secretCheck: { ...INITIAL_SECRET_CHECK },
   };
 }
 
@@ -170,6 +188,11 @@ const runStateSchema = z.strictObject({
   lastNotifiedCode: z.string().max(100).nullable(),
 });
 
+const secretCheckSchema = z.strictObject({
+  nextDueAt: time,
+  passed: z.number().int().min(0).max(1_000_000),
+});
+
 const SECTIONS = {
   clientId: z.string().regex(/^[0-9a-f]{32}$/),
   destination: destinationSchema,
@@ -177,6 +200,7 @@ const SECTIONS = {
   media: mediaSchema,
   retention: retentionSchema,
   runState: runStateSchema,
+  secretCheck: secretCheckSchema,
 } as const;
 type Section = keyof typeof SECTIONS;
 
@@ -262,6 +286,7 @@ const SECTION_LABELS: Record<Section, string> = {
   media: 'media choices',
   retention: 'retention settings',
   runState: 'history (last backup, last error)',
+  secretCheck: 'password reminder dates',
 };
 
 export class BackupSettingsFile {

@@ -195,6 +195,40 @@ export class Repository {
     return ids.size === 1 ? [...ids][0]! : null;
   }
 
+  /**
+   * What a folder shows without any secret: its repository id (null when it holds no readable
+   * config) and the kinds of its key slots, so a restore can say "Backup found, opens with a
+   * password or its 64-digit key" before asking for either. Slot headers are not secret.
+   */
+  static async inspectFolder(
+    backend: Backend,
+  ): Promise<{ repoId: string | null; slotKinds: KeySlotKind[] }> {
+    const repoId = await Repository.peekRepoId(backend);
+    const slots = await wrapStorage('keys/', () => listSlots(backend));
+    const kinds = new Set(slots.map((slot) => slot.kind));
+    return { repoId, slotKinds: (['password', 'recovery'] as const).filter((k) => kinds.has(k)) };
+  }
+
+  /**
+   * Proves a password or recovery key opens this folder's key slots, and answers the
+   * repository id it opened, without loading the index or keeping the master key (the
+   * "do you still remember your password?" check). A wrong secret throws WrongSecretError.
+   */
+  static async checkSecret(backend: Backend, secret: Secret): Promise<{ repoId: string }> {
+    const kind: KeySlotKind = 'password' in secret ? 'password' : 'recovery';
+    const secretBytes =
+      kind === 'password'
+        ? passwordBytes((secret as { password: string }).password)
+        : parseRecoveryKey((secret as { recoveryKey: string }).recoveryKey);
+    try {
+      const opened = await wrapStorage('keys/', () => openWithSecret(backend, kind, secretBytes));
+      opened.master.fill(0);
+      return { repoId: opened.config.repoId };
+    } finally {
+      secretBytes.fill(0);
+    }
+  }
+
   static async open(backend: Backend, secret: Secret, opts: OpenOptions = {}): Promise<Repository> {
     const kind: KeySlotKind = 'password' in secret ? 'password' : 'recovery';
     const secretBytes =

@@ -30,6 +30,8 @@ export interface AppServicesOptions {
   schedule?: boolean;
   /** Argon2id cost for new password slots; only tests lower it. */
   kdf?: { opsLimit: number; memLimit: number };
+  /** The wall clock for the password reminder; only tests inject one. */
+  now?: () => number;
   logError?(where: string, error: unknown): void;
 }
 
@@ -78,6 +80,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     validateFolder: options.folders.validate,
     schedule: options.schedule,
     kdf: options.kdf,
+    now: options.now,
   });
   await backups.start();
   const exports = createExportService({

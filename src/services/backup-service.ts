@@ -1,9 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PasswordNeededError } from '../app-backup/failure-advice';
 import { RepoKeyStore, type SecretVault } from '../app-backup/keychain';
-import { BackupScheduler } from '../app-backup/scheduler';
+import { BackupScheduler, INITIAL_SCHEDULER_STATE } from '../app-backup/scheduler';
+import {
+  afterCorrect,
+  afterSkip,
+  ensurePlanned,
+  firstPlan,
+  isDue,
+} from '../app-backup/secret-check';
 import {
   defaultBackupSettings,
   includedMediaTypes,
@@ -26,6 +34,7 @@ import {
   type BackupSettingsView,
   type BackupStatusView,
   type MediaGroup,
+  type RestoreFolderView,
   type RestoreSessionView,
   type SnapshotView,
 } from '../shared/backup-types';
@@ -77,6 +86,8 @@ export interface BackupServiceOptions {
   kdf?: { opsLimit: number; memLimit: number };
   /** Run the scheduler's timers (the app: yes; most tests: no). */
   schedule?: boolean;
+  /** The wall clock for the password reminder; tests inject one to make it come due. */
+  now?: () => number;
 }
 
 /** A lock from another computer not renewed for this long can be taken over by the person. */
@@ -149,8 +160,17 @@ export class BackupService {
   private taskStarted: ((taskId: string) => void) | null = null;
   private readonly restoreSessions = new Map<
     string,
-    { client: BackupClient; dir: string; lastUsed: number }
+    {
+      client: BackupClient;
+      dir: string;
+      repoId: string;
+      lastUsed: number;
+      /** The snapshot last restored from this session, for "keep backing up" afterwards. */
+      restored: string | null;
+    }
   >();
+  /** What opens the backup (its key slot kinds), read in the background; null until known. */
+  private protection: BackupStatusView['protection'] = null;
   private pendingRecoveryKeys = new Set<string>();
   /** Keys shown to the person in this run, which main copies to the clipboard when asked. */
   private readonly shownKeys = new Map<string, number>();
@@ -159,6 +179,10 @@ export class BackupService {
 
   constructor(private readonly o: BackupServiceOptions) {
     this.keys = new RepoKeyStore(o.vault);
+  }
+
+  private now(): number {
+    return this.o.now?.() ?? Date.now();
   }
 
   async start(): Promise<void> {
@@ -176,6 +200,37 @@ export class BackupService {
       },
     });
     if (this.o.schedule !== false && this.repoId) await this.scheduler.start();
+    if (this.repoId) {
+      // Backups set up before the reminder existed: the first one comes a fortnight from now.
+      const planned = ensurePlanned(this.settings.secretCheck, this.now());
+      if (planned !== this.settings.secretCheck)
+        await this.save({ ...this.settings, secretCheck: planned });
+      void this.refreshProtection();
+    }
+  }
+
+  /**
+   * Reads which secrets open the backup (its key slots, not secret) for the status card. In the
+   * background: the engine's worker runs one call at a time, and status must not wait for a
+   * backup to finish.
+   */
+  private async refreshProtection(): Promise<void> {
+    const dir = this.destinationFolder();
+    if (!dir) {
+      this.protection = null;
+      return;
+    }
+    try {
+      const client = await this.repoClient();
+      const { slotKinds } = await client.inspectFolder(dir);
+      this.protection = {
+        password: slotKinds.includes('password'),
+        recoveryKey: slotKinds.includes('recovery'),
+      };
+      await this.emitChanged();
+    } catch {
+      // Unknown for now (the folder is unreachable): the card leaves the line out.
+    }
   }
 
   private get repoId(): string | null {
@@ -329,6 +384,11 @@ export class BackupService {
       mediaSizes,
       // Messages compress to roughly a fifth of their size in the database.
       messagesBytesEstimate: Math.round(stats.dbBytes / 5),
+      protection: this.repoId ? this.protection : null,
+      secretCheck: {
+        due: this.repoId !== null && isDue(this.settings.secretCheck, this.now()),
+        nextDueAt: this.repoId ? this.settings.secretCheck.nextDueAt : null,
+      },
     };
   }
 
@@ -510,7 +570,9 @@ export class BackupService {
     await this.save({
       ...this.applyView(request.settings ?? {}),
       destination: { location: { kind: 'folder', path: dir }, repoId },
+      secretCheck: firstPlan(this.now()),
     });
+    void this.refreshProtection();
     this.o.platform?.setStartAtLogin?.(request.settings?.startAtLogin ?? true);
     this.scheduler?.updateSettings(this.settings.schedule);
     if (this.o.schedule !== false) await this.scheduler?.start();
@@ -544,7 +606,7 @@ export class BackupService {
           const { summary, totalSize } = await this.performBackup(ctx);
           size = totalSize;
           return {
-            summary: `Backed up ${summary.chats.count} chats and ${summary.messageCount.toLocaleString('en')} messages (${bytesText(summary.sizeAdded)} new).`,
+            summary: `Backed up ${plural(summary.chats.count, 'chat', 'chats')} and ${plural(summary.messageCount, 'message', 'messages')} (${bytesText(summary.sizeAdded)} new).`,
           };
         },
         (finished) => {
@@ -625,9 +687,9 @@ export class BackupService {
         throw new CodedError(
           'REPO_DAMAGED',
           `Repair saved what it could, but part of your older backups cannot be restored` +
-            (chats.length ? ` (${chats.length} chat${chats.length === 1 ? '' : 's'}` : ' (') +
+            (chats.length ? ` (${plural(chats.length, 'chat', 'chats')}` : ' (') +
             (media.length
-              ? `${chats.length ? ', ' : ''}${media.length} media file${media.length === 1 ? '' : 's'})`
+              ? `${chats.length ? ', ' : ''}${plural(media.length, 'media file', 'media files')})`
               : ')') +
             '. New backups are complete again.',
         );
@@ -674,6 +736,15 @@ export class BackupService {
    * beside the store. (The app sets up folder destinations only so far: a network location
    * here has no credentials to sign in with, and its server answers with a sign-in error.)
    */
+  /**
+   * The backup's folder, for what reads key slots without opening the repository (which secrets
+   * open it, the password reminder): the app sets up folder destinations only so far.
+   */
+  private destinationFolder(): string | null {
+    const location = this.settings.destination?.location;
+    return location?.kind === 'folder' ? location.path : null;
+  }
+
   private destinationTarget(): RepoTarget | null {
     const location = this.settings.destination?.location;
     if (!location) return null;
@@ -775,7 +846,7 @@ export class BackupService {
         );
       }
       return {
-        summary: `Your backup is healthy: ${report.snapshots} backups checked, ${report.packsRead} of ${report.packs} data files read back and verified.`,
+        summary: `Your backup is healthy: ${plural(report.snapshots, 'backup', 'backups')} checked, ${report.packsRead.toLocaleString('en')} of ${plural(report.packs, 'data file', 'data files')} read back and verified.`,
       };
     });
     return { taskId };
@@ -790,6 +861,7 @@ export class BackupService {
     const passwordSlot = slots.find((slot) => slot.kind === 'password');
     if (passwordSlot) await client.changePassword(passwordSlot.id, newPassword);
     else await client.addPassword(newPassword);
+    void this.refreshProtection();
     return { changed: true };
   }
 
@@ -799,6 +871,7 @@ export class BackupService {
     const { recoveryKey } = await client.addRecoveryKey();
     for (const slot of old) await client.removeKey(slot.id);
     this.rememberShownKey(recoveryKey);
+    void this.refreshProtection();
     return { recoveryKey };
   }
 
@@ -815,8 +888,51 @@ export class BackupService {
       media: this.settings.media,
       retention: this.settings.retention,
     });
+    this.protection = null;
     void this.emitChanged();
     return { turnedOff: true, backupFolder: folder };
+  }
+
+  // ---- do you still remember your password? ----
+
+  /**
+   * Checks a password or key the person typed against the backup's key slots, in a worker of
+   * its own (nothing is kept open, nothing is stored). Right: the next reminder is planned.
+   * Wrong: the answer says so and nothing changes.
+   */
+  async checkSecret(secret: Secret): Promise<{ correct: boolean }> {
+    const repoId = this.repoId;
+    const dir = this.destinationFolder();
+    if (!repoId || !dir) throw new BackupNotConfiguredError();
+    const client = BackupClient.start();
+    let correct: boolean;
+    try {
+      correct = (await client.checkSecret(dir, secret)).repoId === repoId;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'WRONG_SECRET') throw error;
+      correct = false;
+    } finally {
+      await client.close();
+    }
+    if (correct) {
+      await this.save({
+        ...this.settings,
+        secretCheck: afterCorrect(this.settings.secretCheck, this.now()),
+      });
+      void this.emitChanged();
+    }
+    return { correct };
+  }
+
+  /** "Not now": the reminder goes away until its next date. */
+  async skipSecretCheck(): Promise<BackupStatusView> {
+    if (!this.repoId) throw new BackupNotConfiguredError();
+    await this.save({
+      ...this.settings,
+      secretCheck: afterSkip(this.settings.secretCheck, this.now()),
+    });
+    void this.emitChanged();
+    return this.status();
   }
 
   async forgetComputer(): Promise<{ forgotten: true }> {
@@ -828,6 +944,139 @@ export class BackupService {
   }
 
   // ---- restore ----
+
+  /**
+   * The folder check that comes before any password: is there a Chatkeep backup here, and what
+   * opens it? Read from what a backup keeps unencrypted (its config and key slot headers).
+   */
+  async inspectRestoreFolder(folderGrantId: string): Promise<RestoreFolderView> {
+    const dir = this.o.grants.resolve(folderGrantId, 'restore-source');
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return {
+        found: false,
+        reason: 'missing',
+        message:
+          'This folder cannot be opened: it may have been moved, renamed or disconnected. Choose it again.',
+      };
+    }
+    const visible = names.filter((n) => !n.startsWith('.'));
+    if (visible.length === 0) {
+      return {
+        found: false,
+        reason: 'empty',
+        message:
+          'This folder is empty, so it has no Chatkeep backup. Choose the folder you picked when you turned on backups on your other computer.',
+      };
+    }
+    const client = BackupClient.start();
+    try {
+      const { repoId, slotKinds } = await client.inspectFolder(dir);
+      if (repoId && slotKinds.length > 0) {
+        return {
+          found: true,
+          opensWith: {
+            password: slotKinds.includes('password'),
+            recoveryKey: slotKinds.includes('recovery'),
+          },
+        };
+      }
+      const looksLikeBackup = ['keys', 'data', 'index', 'snapshots', 'config'].some((n) =>
+        visible.includes(n),
+      );
+      return looksLikeBackup
+        ? {
+            found: false,
+            reason: 'incomplete',
+            message:
+              'This folder holds part of a Chatkeep backup, but the files that unlock it are missing or not on this computer yet. If your sync app is still downloading, wait for it to finish and try again.',
+          }
+        : {
+            found: false,
+            reason: 'not-a-backup',
+            message:
+              'This folder has no Chatkeep backup. Choose the folder you picked when you turned on backups on your other computer.',
+          };
+    } catch {
+      return {
+        found: false,
+        reason: 'incomplete',
+        message:
+          'This folder holds part of a Chatkeep backup, but the files that unlock it could not be read. If your sync app is still downloading, wait for it to finish and try again.',
+      };
+    } finally {
+      await client.close();
+    }
+  }
+
+  /**
+   * "Keep backing up to this folder": after a restore, this computer takes over the backup it
+   * restored from, with the same password or key and no new set-up. The secret is asked again
+   * (checked against the key slots) because this stores the backup's key in this computer's
+   * keychain. The next backup is incremental: the engine keeps every blob it already has.
+   */
+  async adoptRestored(sessionId: string, secret: Secret): Promise<BackupStatusView> {
+    const session = this.restoreSessions.get(sessionId);
+    if (!session)
+      throw new CodedError('NOT_FOUND', 'Open the backup again to keep backing up to it.');
+    if (this.repoId && this.repoId !== session.repoId) {
+      throw new CodedError(
+        'BACKUP_ON',
+        'This computer already backs up to another folder. Turn that backup off first to back up here instead.',
+      );
+    }
+    session.lastUsed = Date.now();
+    const { client } = session;
+    const proved = await client.checkSecret(session.dir, secret);
+    if (proved.repoId !== session.repoId) {
+      throw new CodedError('WRONG_SECRET', 'That password or key does not open this backup.');
+    }
+    const masterKey = await client.exportMasterKey();
+    try {
+      await this.keys.saveMasterKey(session.repoId, masterKey);
+    } finally {
+      masterKey.fill(0);
+    }
+    const marker = await client.latestMarker();
+    if (marker) await this.keys.saveLastSnapshot(session.repoId, marker).catch(() => undefined);
+    const snapshots = await client.snapshots();
+    const restored =
+      snapshots.find((s) => s.id === session.restored) ?? snapshots[snapshots.length - 1];
+    const packBytes = (await client.stats()).packBytes;
+    // Media the backup held stay in it: a group it included is kept on, so later backups do
+    // not silently drop what was restored (this computer's defaults add to that, never remove).
+    const media = { ...this.settings.media };
+    for (const [group, stored] of Object.entries(GROUP_NAMES) as [MediaGroup, StoredMediaGroup][]) {
+      if (MEDIA_GROUPS[group].kinds.some((kind) => (restored?.media[kind]?.count ?? 0) > 0))
+        media[stored] = true;
+    }
+    await this.client?.closeRepository().catch(() => {});
+    this.openRepoId = null;
+    await this.save({
+      ...this.settings,
+      destination: { location: { kind: 'folder', path: session.dir }, repoId: session.repoId },
+      media,
+      // The newest backup is the one restored from: the schedule counts from it.
+      runState: {
+        ...INITIAL_SCHEDULER_STATE,
+        lastSuccessAt: restored?.time ?? null,
+        lastSuccessSizeBytes: restored ? packBytes : null,
+        lastSuccessDurationMs: restored ? 0 : null,
+      },
+      secretCheck: firstPlan(this.now()),
+    });
+    this.o.platform?.setStartAtLogin?.(true);
+    this.scheduler?.updateSettings(this.settings.schedule);
+    if (this.o.schedule !== false) {
+      await this.scheduler?.stop();
+      await this.scheduler?.start();
+    }
+    void this.refreshProtection();
+    await this.emitChanged();
+    return this.status();
+  }
 
   /**
    * Opens a backup to restore from. The newest snapshot this computer saw in it (kept in the
@@ -866,7 +1115,13 @@ export class BackupService {
       const snapshots = await client.snapshots();
       await this.closeIdleRestoreSessions();
       const sessionId = randomBytes(12).toString('base64url');
-      this.restoreSessions.set(sessionId, { client, dir, lastUsed: Date.now() });
+      this.restoreSessions.set(sessionId, {
+        client,
+        dir,
+        repoId: opened.repoId,
+        lastUsed: Date.now(),
+        restored: null,
+      });
       return {
         sessionId,
         warning,
@@ -908,6 +1163,7 @@ export class BackupService {
           signal: ctx.signal,
           onProgress: (p) => ctx.progress(p),
         });
+        session.restored = request.snapshotId;
         this.o.bus.emit('store.changed', { chatIds: [] });
         const count = (n: number, one: string, many: string) =>
           `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
@@ -944,6 +1200,10 @@ export class BackupService {
       }
     }
   }
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 }
 
 function labelOf(location: BackendLocation): string {

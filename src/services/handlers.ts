@@ -217,6 +217,10 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'backup.forgetComputer': () => backups.forgetComputer(),
     'backup.repair': () => backups.repair(),
     'backup.takeOverLock': () => backups.takeOverLock(),
+    'backup.checkSecret': ({ secret }) => backups.checkSecret(secret),
+    'backup.skipSecretCheck': () => backups.skipSecretCheck(),
+    'restore.inspect': ({ folderGrantId }) => backups.inspectRestoreFolder(folderGrantId),
+    'restore.adopt': ({ sessionId, secret }) => backups.adoptRestored(sessionId, secret),
     'restore.open': ({ folderGrantId, secret }) => backups.openRestore(folderGrantId, secret),
     'restore.start': (request) => backups.startRestore(request),
   };

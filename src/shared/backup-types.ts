@@ -60,7 +60,31 @@ export interface BackupStatusView {
   /** Bytes in the local store per media kind: what a backup would hold. */
   mediaSizes: Record<MediaKind, number>;
   messagesBytesEstimate: number;
+  /**
+   * What opens the backup, read from its key slots (null until known): the status card says
+   * "Password", "64-digit key" or both.
+   */
+  protection: { password: boolean; recoveryKey: boolean } | null;
+  /**
+   * The "do you still remember your password?" reminder: due when its date has passed (every
+   * two weeks at first, then monthly). Only the date is kept, never what was typed.
+   */
+  secretCheck: { due: boolean; nextDueAt: number | null };
 }
+
+/** What a folder chosen for a restore holds, told before any password is asked for. */
+export type RestoreFolderView =
+  | {
+      found: true;
+      /** Which secrets its key slots take. */
+      opensWith: { password: boolean; recoveryKey: boolean };
+    }
+  | {
+      found: false;
+      reason: 'missing' | 'empty' | 'not-a-backup' | 'incomplete';
+      /** A sentence for the wizard: what is wrong and what to do. */
+      message: string;
+    };
 
 export interface SnapshotView {
   id: string;

@@ -99,6 +99,16 @@ export class BackupClient {
     return this.call('peekRepoId', [target]);
   }
 
+  /** The repository id and key slot kinds a folder shows without a secret. */
+  inspectFolder(dir: string): Promise<{ repoId: string | null; slotKinds: KeySlotInfo['kind'][] }> {
+    return this.call('inspectFolder', [dir]);
+  }
+
+  /** Whether `secret` opens the folder's key slots (rejects with WRONG_SECRET if not). */
+  checkSecret(dir: string, secret: Secret): Promise<{ repoId: string }> {
+    return this.call('checkSecret', [dir, secret]);
+  }
+
   verifyNotRolledBack(marker: SnapshotMarker): Promise<void> {
     return this.call('verifyNotRolledBack', [marker]);
   }

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { Backend } from '../backend/backend.js';
 import { openBackend } from '../backend/open.js';
+import { createFolderBackend } from '../backend/folder.js';
 import { Repository } from '../index.js';
 import { openStoreSource } from '../store-adapter.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -116,6 +117,17 @@ const handlers: Record<string, Handler> = {
     } finally {
       await backend.close?.().catch(() => undefined);
     }
+  },
+  /** Repository id and key slot kinds, read without any secret (the restore's folder check). */
+  async inspectFolder([dir]) {
+    return Repository.inspectFolder(createFolderBackend(dir as string));
+  },
+  /** Does this secret open the folder's key slots? Nothing is kept open. */
+  async checkSecret([dir, secret]) {
+    return Repository.checkSecret(
+      createFolderBackend(dir as string),
+      secret as Parameters<typeof Repository.checkSecret>[1],
+    );
   },
   async verifyNotRolledBack([marker]) {
     return current().verifyNotRolledBack(

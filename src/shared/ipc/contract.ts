@@ -3,6 +3,7 @@ import type {
   BackupSettingsView,
   BackupStatusView,
   DestinationView,
+  RestoreFolderView,
   RestoreSessionView,
   SnapshotView,
 } from '../backup-types';
@@ -34,6 +35,7 @@ const reply = <T>() => undefined as unknown as T;
 const id = z.number().int().positive();
 const grantId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 const taskId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 const mediaGroups = z.array(z.enum(['photos', 'videos', 'audio', 'documents', 'stickers'])).max(5);
 /** Passwords and keys are bounded so a bad renderer cannot make main hash megabytes. */
 const password = z.string().min(1).max(1024);
@@ -338,8 +340,23 @@ export const channels = {
   'backup.forgetComputer': { request: z.object({}).strict(), reply: reply<{ forgotten: true }>() },
   'backup.repair': { request: z.object({}).strict(), reply: reply<{ taskId: string }>() },
   'backup.takeOverLock': { request: z.object({}).strict(), reply: reply<BackupStatusView>() },
+  /**
+   * "Do you still remember your password?": checks what was typed against the backup's key
+   * slots. Nothing typed is stored; a wrong answer changes nothing.
+   */
+  'backup.checkSecret': {
+    request: z.object({ secret }).strict(),
+    reply: reply<{ correct: boolean }>(),
+  },
+  /** "Not now" on the password reminder: it comes back at its next date. */
+  'backup.skipSecretCheck': { request: z.object({}).strict(), reply: reply<BackupStatusView>() },
 
   // Restore from a Chatkeep backup
+  /** Is there a Chatkeep backup in this folder, and what opens it? Asked before any password. */
+  'restore.inspect': {
+    request: z.object({ folderGrantId: grantId }).strict(),
+    reply: reply<RestoreFolderView>(),
+  },
   'restore.open': {
     request: z.object({ folderGrantId: grantId, secret }).strict(),
     reply: reply<RestoreSessionView>(),
@@ -354,6 +371,14 @@ export const channels = {
       })
       .strict(),
     reply: reply<{ taskId: string }>(),
+  },
+  /**
+   * "Keep backing up to this folder" after a restore: this computer takes over the backup it
+   * restored from. It stores the backup's key in the keychain, so the secret is asked again.
+   */
+  'restore.adopt': {
+    request: z.object({ sessionId, secret }).strict(),
+    reply: reply<BackupStatusView>(),
   },
 } as const;
 

@@ -24,6 +24,13 @@ describe('progress words', () => {
     expect(formatTimeLeft(null)).toBeNull();
     expect(formatTimeLeft(-1)).toBeNull();
     expect(formatTimeLeft(2000)).toBe('almost done');
+    // A phase nearly over is not the task nearly over: at 22 % nothing is claimed.
+    expect(formatTimeLeft(2000, 22)).toBeNull();
+    expect(formatTimeLeft(2000, null)).toBeNull();
+    expect(formatTimeLeft(2000, 95)).toBe('almost done');
+    expect(progressDetail({ ...base, itemsDone: 22, itemsTotal: 100, etaMs: 3000 })).toBe(
+      '22 of 100 items',
+    );
     expect(formatTimeLeft(42_000)).toBe('about 42 seconds left');
     expect(formatTimeLeft(60_000)).toBe('about 1 minute left');
     expect(formatTimeLeft(3 * 3_600_000 + 15 * 60_000)).toBe('about 3 hours 15 min left');

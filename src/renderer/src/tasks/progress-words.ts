@@ -1,11 +1,15 @@
 import type { TaskProgress } from '../../../shared/task-types';
 import { formatBytes } from '../ui/format';
 
-/** Time left in words a person reads at a glance: "about 3 minutes left". */
-export function formatTimeLeft(etaMs: number | null): string | null {
+/**
+ * Time left in words a person reads at a glance: "about 3 minutes left". A task's estimate is
+ * for its current phase, and later phases may follow: "almost done" is said only once the bar
+ * is nearly full (`percent` at 90 or more); before that, a few seconds left says nothing.
+ */
+export function formatTimeLeft(etaMs: number | null, percent: number | null = 100): string | null {
   if (etaMs === null || !Number.isFinite(etaMs) || etaMs < 0) return null;
   const seconds = Math.round(etaMs / 1000);
-  if (seconds < 5) return 'almost done';
+  if (seconds < 5) return percent !== null && percent >= 90 ? 'almost done' : null;
   if (seconds < 60) return `about ${seconds} seconds left`;
   const minutes = Math.round(seconds / 60);
   if (minutes < 60) return `about ${minutes} minute${minutes === 1 ? '' : 's'} left`;
@@ -70,7 +74,7 @@ export function progressDetail(p: TaskProgress): string {
   else if (p.itemsDone > 0) parts.push(`${p.itemsDone.toLocaleString()} items`);
   if (p.bytesTotal > 0) parts.push(`${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`);
   else if (p.bytesDone > 0) parts.push(formatBytes(p.bytesDone));
-  const left = formatTimeLeft(p.etaMs);
+  const left = formatTimeLeft(p.etaMs, progressPercent(p));
   if (left) parts.push(left);
   return parts.join(' · ');
 }

@@ -7,6 +7,7 @@ import { RestoreWizard } from './RestoreWizard';
 import { ScheduleCard } from './ScheduleCard';
 import { SecurityCard } from './SecurityCard';
 import { SetupWizard, type SetupResult } from './SetupWizard';
+import { PasswordCheckCard } from './PasswordCheckCard';
 import { StatusCard } from './StatusCard';
 import { useBackupStatus, useStoreIsEmpty } from './useBackupStatus';
 import { VerifyCard } from './VerifyCard';
@@ -58,7 +59,20 @@ export function BackupPage({ onNavigate }: Props) {
 
   let body;
   if (restoring) {
-    body = <RestoreWizard onClose={onRestoreClosed} onNavigate={onNavigate} />;
+    body = (
+      <RestoreWizard
+        onClose={onRestoreClosed}
+        onNavigate={onNavigate}
+        offerKeepBackingUp={status !== null && !status.configured}
+        onBackupsOn={(next) => {
+          replace(next);
+          setNotice({
+            text: `Backups are on again: this computer keeps backing up to ${next.destination?.label ?? 'the folder you restored from'}.`,
+            error: false,
+          });
+        }}
+      />
+    );
   } else if (!status) {
     body = error ? (
       <div className="card" role="alert">
@@ -95,6 +109,7 @@ export function BackupPage({ onNavigate }: Props) {
     body = (
       <>
         <StatusCard status={status} onStatus={replace} />
+        <PasswordCheckCard status={status} onStatus={replace} />
         <MediaCard status={status} onSettings={onSettings} />
         <ScheduleCard status={status} onSettings={onSettings} />
         <HistoryCard status={status} onSettings={onSettings} />

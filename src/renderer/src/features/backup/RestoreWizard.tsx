@@ -1,5 +1,10 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { MediaGroup, RestoreSessionView } from '../../../../shared/backup-types';
+import type {
+  BackupStatusView,
+  MediaGroup,
+  RestoreFolderView,
+  RestoreSessionView,
+} from '../../../../shared/backup-types';
 import type { Section } from '../../../../shared/ipc/contract';
 import type { NotRestoredView } from '../../../../shared/task-types';
 import { ChatkeepError } from '../../../../shared/ipc/errors';
@@ -19,6 +24,12 @@ import { useStepFocus } from './useStepFocus';
 interface Props {
   onClose(): void;
   onNavigate?(section: Section): void;
+  /**
+   * Offer "Keep backing up to this folder" at the end (backups are off on this computer).
+   * Called with the new status when the person kept it.
+   */
+  offerKeepBackingUp?: boolean;
+  onBackupsOn?(status: BackupStatusView): void;
 }
 
 type Step = 'folder' | 'secret' | 'choose' | 'running' | 'done';
@@ -41,7 +52,7 @@ interface Outcome {
 }
 
 /** "Restore from a Chatkeep backup": folder, password or key, what to restore, progress, done. */
-export function RestoreWizard({ onClose, onNavigate }: Props) {
+export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBackupsOn }: Props) {
   const id = useId();
   const [step, setStep] = useState<Step>('folder');
   const stepRef = useStepFocus<HTMLDivElement>(step);
@@ -57,6 +68,9 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
   const [error, setError] = useState<{ text: string; code: string | undefined } | null>(null);
   const [taskId, setTaskId] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  /** What the chosen folder holds, checked before any password is asked for. */
+  const [found, setFound] = useState<Extract<RestoreFolderView, { found: true }> | null>(null);
+  const [keepBackingUp, setKeepBackingUp] = useState(true);
   /**
    * The secret that opened the backup, kept only while this wizard is open: a restore session
    * closes after ten idle minutes, and restoring again from another backup after that needs a
@@ -142,6 +156,69 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
     return reply.sessionId;
   };
 
+  /** The folder step's Continue: is there a backup here at all? Said in words, no password yet. */
+  const checkFolder = async () => {
+    if (!folder) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const reply = await api.invoke('restore.inspect', { folderGrantId: folder.grantId });
+      if (!reply.found) {
+        setError({ text: reply.message, code: 'NO_BACKUP_HERE' });
+        return;
+      }
+      setFound(reply);
+      // A backup made with only a 64-digit key opens with the key: start there.
+      if (!reply.opensWith.password) setDraft({ kind: 'recoveryKey', text: '' });
+      else setDraft(EMPTY_SECRET);
+      setStep('secret');
+    } catch (e) {
+      setError({ text: errorWords(e), code: errorCode(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /** Switching between password and key clears the other one's error. */
+  const changeDraft = (next: SecretDraft) => {
+    if (next.kind !== draft.kind) setError(null);
+    setDraft(next);
+  };
+
+  /**
+   * Leaving the finished wizard: with "Keep backing up" ticked, this computer first takes over
+   * the backup (the secret is checked again by main: it stores the backup's key here).
+   */
+  const leave = async (then: () => void) => {
+    const secret = secretRef.current;
+    if (!offerKeepBackingUp || !keepBackingUp || outcome?.cancelled || !secret || !folder) {
+      then();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      let sessionId = session?.sessionId;
+      let status: BackupStatusView;
+      try {
+        if (!sessionId) throw new ChatkeepError({ code: 'NOT_FOUND', message: 'closed' });
+        status = await api.invoke('restore.adopt', { sessionId, secret });
+      } catch (e) {
+        if (errorCode(e) !== 'NOT_FOUND') throw e;
+        // The restore session closed (idle): open the backup again with the same secret.
+        sessionId = (await api.invoke('restore.open', { folderGrantId: folder.grantId, secret }))
+          .sessionId;
+        status = await api.invoke('restore.adopt', { sessionId, secret });
+      }
+      onBackupsOn?.(status);
+      then();
+    } catch (e) {
+      setError({ text: errorWords(e), code: errorCode(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const open = async () => {
     const secret = toSecret(draft);
     if (!folder || !secret) return;
@@ -205,7 +282,7 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
           <form
             onSubmit={(e) => {
               e.preventDefault();
-              if (folder) setStep('secret');
+              void checkFolder();
             }}
           >
             <p>Choose the folder that holds your Chatkeep backup.</p>
@@ -213,14 +290,23 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
               purpose="restore-folder"
               legend="Where is your backup?"
               value={folder}
-              onChange={setFolder}
+              onChange={(next) => {
+                setError(null);
+                setFolder(next);
+              }}
             />
+            {busy && <p className="ck-muted">Looking for a backup in this folder…</p>}
+            {error && (
+              <p className="error" role="alert">
+                {error.text}
+              </p>
+            )}
             <div className="ck-actions">
               <button type="button" className="button" onClick={onClose}>
                 Cancel
               </button>
-              <button type="submit" className="button primary" disabled={!folder}>
-                Continue
+              <button type="submit" className="button primary" disabled={!folder || busy}>
+                {busy ? 'Checking…' : 'Continue'}
               </button>
             </div>
           </form>
@@ -233,11 +319,19 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
               void open();
             }}
           >
-            <p>
-              Backup in <strong>{folder?.label}</strong>{' '}
+            <p className="ck-found">
+              <span aria-hidden="true">✅ </span>
+              Chatkeep backup found in <strong>{folder?.label}</strong>{' '}
               <span className="ck-muted ck-path">({folder?.path})</span>
             </p>
-            <SecretField value={draft} onChange={setDraft} autoFocus disabled={busy} />
+            <p>{opensWithWords(found?.opensWith)}</p>
+            <SecretField
+              value={draft}
+              onChange={changeDraft}
+              autoFocus
+              disabled={busy}
+              opensWith={found?.opensWith}
+            />
             {busy && (
               <p className="ck-muted">
                 Opening the backup… (checking a password takes a moment on purpose: it slows down
@@ -421,11 +515,36 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
           <div role="status">
             <h3 className="ck-done-title">
               {outcome.cancelled
-                ? `Restore stopped: ${outcome.restored} chat${outcome.restored === 1 ? '' : 's'} restored`
-                : `Restored ${outcome.restored} chat${outcome.restored === 1 ? '' : 's'}`}
+                ? `Restore stopped: ${outcome.restored.toLocaleString()} chat${outcome.restored === 1 ? '' : 's'} restored`
+                : `Restored ${outcome.restored.toLocaleString()} chat${outcome.restored === 1 ? '' : 's'}`}
             </h3>
             {outcome.summary && <p>{outcome.summary}</p>}
             {outcome.notRestored && <NotRestored missing={outcome.notRestored} />}
+            {offerKeepBackingUp && !outcome.cancelled && secretRef.current && (
+              <div className="ck-keep-backing-up">
+                <label className="ck-check">
+                  <input
+                    type="checkbox"
+                    checked={keepBackingUp}
+                    disabled={busy}
+                    onChange={(e) => setKeepBackingUp(e.target.checked)}
+                  />{' '}
+                  Keep backing up to this folder with the same{' '}
+                  {'password' in secretRef.current ? 'password' : '64-digit key'}
+                </label>
+                <p className="ck-muted">
+                  {keepBackingUp
+                    ? `This computer takes over the backup in ${folder?.label ?? 'this folder'}: no new set-up, and the next backup adds only what changes.`
+                    : 'Backups stay off on this computer until you turn them on.'}
+                </p>
+              </div>
+            )}
+            {busy && <p className="ck-muted">Turning on backups on this computer…</p>}
+            {error && (
+              <p className="error" role="alert">
+                {error.text}
+              </p>
+            )}
             <div className="ck-actions">
               {outcome.notRestored?.reason === 'damaged' && (
                 <button
@@ -440,14 +559,20 @@ export function RestoreWizard({ onClose, onNavigate }: Props) {
                   Restore from another backup…
                 </button>
               )}
-              <button type="button" className="button" onClick={onClose}>
+              <button
+                type="button"
+                className="button"
+                disabled={busy}
+                onClick={() => void leave(onClose)}
+              >
                 Close
               </button>
               {onNavigate && (
                 <button
                   type="button"
                   className="button primary"
-                  onClick={() => onNavigate('chats')}
+                  disabled={busy}
+                  onClick={() => void leave(() => onNavigate('chats'))}
                 >
                   Open chats
                 </button>
@@ -503,6 +628,14 @@ function NotRestored({ missing }: { missing: NotRestoredView }) {
       </p>
     </div>
   );
+}
+
+function opensWithWords(opensWith: { password: boolean; recoveryKey: boolean } | undefined) {
+  if (!opensWith || (opensWith.password && opensWith.recoveryKey))
+    return 'It opens with its password or its 64-digit recovery key.';
+  return opensWith.password
+    ? 'It opens with its password.'
+    : 'It opens with its 64-digit recovery key.';
 }
 
 function monthName(month: string): string {

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useRef } from 'react';
 import { keyCharacters } from './recovery-key';
 import type { SecretDraft } from './secret';
 
@@ -10,9 +10,19 @@ interface Props {
   keyLabel?: string;
   autoFocus?: boolean;
   disabled?: boolean;
+  /**
+   * What opens this backup, when known (a restore reads it from the folder): the switch to a
+   * kind the backup does not have is not offered.
+   */
+  opensWith?: { password: boolean; recoveryKey: boolean };
+  /** The person switched between password and key (an error about the other one should go). */
+  onSwitch?(): void;
 }
 
-/** Type the password, or switch to the 64-digit recovery key: either opens a backup. */
+/**
+ * Type the password, or "Use your 64-digit key instead": either opens a backup. Switching back
+ * finds the text typed before (kept only in this component while it is shown).
+ */
 export function SecretField({
   value,
   onChange,
@@ -20,32 +30,20 @@ export function SecretField({
   keyLabel = 'Recovery key (64 digits)',
   autoFocus,
   disabled,
+  opensWith,
+  onSwitch,
 }: Props) {
   const id = useId();
+  const typed = useRef<Record<SecretDraft['kind'], string>>({ password: '', recoveryKey: '' });
   const typedKeyLength = value.kind === 'recoveryKey' ? keyCharacters(value.text).length : 0;
+  const switchTo = (kind: SecretDraft['kind']) => {
+    typed.current[value.kind] = value.text;
+    onChange({ kind, text: typed.current[kind] });
+    onSwitch?.();
+  };
+  const canSwitch = opensWith ? opensWith.password && opensWith.recoveryKey : true;
   return (
     <div className="ck-secret-field">
-      <fieldset className="ck-choice-row" disabled={disabled}>
-        <legend className="sr-only">Open with</legend>
-        <label>
-          <input
-            type="radio"
-            name={`${id}-kind`}
-            checked={value.kind === 'password'}
-            onChange={() => onChange({ kind: 'password', text: '' })}
-          />{' '}
-          Password
-        </label>
-        <label>
-          <input
-            type="radio"
-            name={`${id}-kind`}
-            checked={value.kind === 'recoveryKey'}
-            onChange={() => onChange({ kind: 'recoveryKey', text: '' })}
-          />{' '}
-          Recovery key
-        </label>
-      </fieldset>
       {value.kind === 'password' ? (
         <div className="ck-field">
           <label htmlFor={`${id}-password`}>{passwordLabel}</label>
@@ -81,6 +79,32 @@ export function SecretField({
             {typedKeyLength} of 64 digits and letters
           </span>
         </div>
+      )}
+      {canSwitch && (
+        <p className="ck-secret-switch">
+          {value.kind === 'password' ? (
+            <>
+              Forgot your password?{' '}
+              <button
+                type="button"
+                className="link-button"
+                disabled={disabled}
+                onClick={() => switchTo('recoveryKey')}
+              >
+                Use your 64-digit key instead
+              </button>
+            </>
+          ) : (
+            <button
+              type="button"
+              className="link-button"
+              disabled={disabled}
+              onClick={() => switchTo('password')}
+            >
+              Use your password instead
+            </button>
+          )}
+        </p>
       )}
     </div>
   );

@@ -107,7 +107,9 @@ function useSubmit() {
       setBusy(false);
     }
   };
-  return { busy, error, run };
+  /** Switching between password and key: the other one's error no longer applies. */
+  const clearError = () => setError(null);
+  return { busy, error, run, clearError };
 }
 
 function Actions({
@@ -150,7 +152,7 @@ function ErrorLine({ error }: { error: string | null }) {
 function ChangePasswordDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) {
   const [current, setCurrent] = useState<SecretDraft>(EMPTY_SECRET);
   const [next, setNext] = useState<NewPassword>({ password: '', valid: false });
-  const { busy, error, run } = useSubmit();
+  const { busy, error, run, clearError } = useSubmit();
   const secret = toSecret(current);
   return (
     <Dialog title="Change the backup password" onClose={onClose}>
@@ -170,6 +172,7 @@ function ChangePasswordDialog({ onClose, onDone }: { onClose(): void; onDone(): 
         <SecretField
           value={current}
           onChange={setCurrent}
+          onSwitch={clearError}
           passwordLabel="Current password"
           keyLabel="Recovery key (64 digits)"
           autoFocus
@@ -198,7 +201,7 @@ function NewKeyDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) 
   const [current, setCurrent] = useState<SecretDraft>(EMPTY_SECRET);
   const [key, setKey] = useState<string | null>(null);
   const [confirmed, setConfirmed] = useState(false);
-  const { busy, error, run } = useSubmit();
+  const { busy, error, run, clearError } = useSubmit();
   const secret = toSecret(current);
   return (
     <Dialog title="New recovery key" onClose={key && !confirmed ? () => {} : onClose}>
@@ -233,6 +236,7 @@ function NewKeyDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) 
           <SecretField
             value={current}
             onChange={setCurrent}
+            onSwitch={clearError}
             passwordLabel="Current password"
             autoFocus
             disabled={busy}
@@ -255,7 +259,7 @@ function TurnOffDialog({
   onDone(folder: string): void;
 }) {
   const [current, setCurrent] = useState<SecretDraft>(EMPTY_SECRET);
-  const { busy, error, run } = useSubmit();
+  const { busy, error, run, clearError } = useSubmit();
   const secret = toSecret(current);
   return (
     <Dialog title="Turn off backups?" onClose={onClose}>
@@ -281,7 +285,13 @@ function TurnOffDialog({
           )}{' '}
           and can still be restored with your password or recovery key.
         </p>
-        <SecretField value={current} onChange={setCurrent} autoFocus disabled={busy} />
+        <SecretField
+          value={current}
+          onChange={setCurrent}
+          onSwitch={clearError}
+          autoFocus
+          disabled={busy}
+        />
         <ErrorLine error={error} />
         <Actions
           busy={busy}

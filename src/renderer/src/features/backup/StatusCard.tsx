@@ -174,6 +174,12 @@ export function StatusCard({ status, onStatus }: Props) {
               ? `${formatDateTime(status.nextRunAt)} (${FREQUENCY_WORDS[status.settings.frequency]})`
               : FREQUENCY_WORDS[status.settings.frequency]}
         </dd>
+        {status.protection && (
+          <>
+            <dt>Protected by</dt>
+            <dd data-testid="protection">{protectionWords(status.protection)}</dd>
+          </>
+        )}
         <dt>Saved to</dt>
         <dd>
           {status.destination ? (
@@ -235,4 +241,12 @@ export function StatusCard({ status, onStatus }: Props) {
       )}
     </section>
   );
+}
+
+/** What opens the backup, as the status card says it. */
+export function protectionWords(p: { password: boolean; recoveryKey: boolean }): string {
+  if (p.password && p.recoveryKey) return 'Password and 64-digit key';
+  if (p.password) return 'Password';
+  if (p.recoveryKey) return '64-digit key';
+  return 'Nothing this computer can read';
 }

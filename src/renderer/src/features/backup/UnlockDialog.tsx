@@ -42,7 +42,13 @@ export function UnlockDialog({ keychainAvailable, onUnlocked, onClose }: Props) 
         }}
       >
         <p>Chatkeep needs your backup password or recovery key to make backups on this computer.</p>
-        <SecretField value={draft} onChange={setDraft} autoFocus disabled={busy} />
+        <SecretField
+          value={draft}
+          onChange={setDraft}
+          onSwitch={() => setError(null)}
+          autoFocus
+          disabled={busy}
+        />
         {keychainAvailable && (
           <label className="ck-check">
             <input

@@ -1,0 +1,196 @@
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EARLY_INTERVAL_MS } from '../app-backup/secret-check';
+import { detectSyncedFolders, validateDestination } from '../app-backup/destinations';
+import { generateStore } from '../seed';
+import type { BackupStatusView, RestoreFolderView } from '../shared/backup-types';
+import type { TaskFinished } from '../shared/task-types';
+import { createAppServices, type AppServices } from './app-services';
+import { dispatch } from './dispatch';
+
+/**
+ * After a restore on a new computer: the folder check that comes before any password, "keep
+ * backing up to this folder" (adoption, no new set-up, an incremental next backup) and the
+ * "do you still remember your password?" check with an injected clock. Real workers, real
+ * folders, the system keychain (gnome-keyring in CI).
+ */
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+const PASSWORD = 'correct horse battery staple 42';
+const ALL_MEDIA = ['photos', 'videos', 'audio', 'documents', 'stickers'];
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function folderBytes(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .reduce((sum, e) => sum + statSync(path.join(e.parentPath, e.name)).size, 0);
+}
+
+async function start(dataDir: string, picks: string[], now?: () => number): Promise<AppServices> {
+  const services = await createAppServices({
+    dataDir,
+    info: {
+      name: 'Chatkeep',
+      version: '0.0.0-test',
+      platform: process.platform,
+      shell: 'bridge',
+      mediaBaseUrl: '/media/',
+    },
+    platform: {
+      openExternal: async () => {},
+      pickPath: async () => picks.shift() ?? null,
+      saveText: async () => true,
+    },
+    folders: { detect: () => detectSyncedFolders(), validate: (dir) => validateDestination(dir) },
+    schedule: false,
+    kdf: { opsLimit: 1, memLimit: 8192 },
+    now,
+  });
+  cleanup.push(() => services.close());
+  return services;
+}
+
+async function call<T>(services: AppServices, channel: string, payload: unknown): Promise<T> {
+  const reply = await dispatch(services.handlers, channel, payload);
+  if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
+  return reply.value as T;
+}
+
+function finished(services: AppServices, taskId: string): Promise<TaskFinished> {
+  return new Promise((resolve) => {
+    const off = services.bus.subscribe((event, payload) => {
+      if (event === 'task.finished' && (payload as TaskFinished).taskId === taskId) {
+        off();
+        resolve(payload as TaskFinished);
+      }
+    });
+  });
+}
+
+async function pick(services: AppServices, purpose: string): Promise<string> {
+  return (await call<{ grantId: string }>(services, 'files.pick', { purpose })).grantId;
+}
+
+/** A computer that backed up `repo` with PASSWORD, then forgot it (keychain entries removed). */
+async function oldComputer(repo: string): Promise<void> {
+  const store = tempDir('ck-adopt-a-');
+  generateStore({ out: store, messages: 600, chats: 4, mediaMb: 2, seed: 11 });
+  const a = await start(store, [repo]);
+  const { taskId } = await call<{ taskId: string }>(a, 'backup.setup', {
+    destinationGrantId: await pick(a, 'backup-folder'),
+    secret: { password: PASSWORD },
+    settings: { mediaGroups: ALL_MEDIA },
+  });
+  const done = await finished(a, taskId);
+  expect(done.outcome, done.error?.message).toBe('done');
+  // The lost laptop's keychain is not on the new computer.
+  await call(a, 'backup.forgetComputer', {});
+  await a.close();
+}
+
+describe('restore, then keep backing up', () => {
+  it('says what a folder holds before any password', async () => {
+    const repo = tempDir('ck-adopt-repo-');
+    const empty = tempDir('ck-adopt-empty-');
+    const photos = tempDir('ck-adopt-photos-');
+    writeFileSync(path.join(photos, 'holiday.jpg'), 'not a backup');
+    await oldComputer(repo);
+    const b = await start(tempDir('ck-adopt-b-'), [empty, photos, repo, path.join(empty, 'gone')]);
+    const inspect = async () =>
+      call<RestoreFolderView>(b, 'restore.inspect', {
+        folderGrantId: await pick(b, 'restore-folder'),
+      });
+    expect(await inspect()).toMatchObject({ found: false, reason: 'empty' });
+    const other = await inspect();
+    expect(other).toMatchObject({ found: false, reason: 'not-a-backup' });
+    expect(other.found === false && other.message).toMatch(/^This folder has no Chatkeep backup/);
+    expect(await inspect()).toEqual({
+      found: true,
+      opensWith: { password: true, recoveryKey: false },
+    });
+    expect(await inspect()).toMatchObject({ found: false, reason: 'missing' });
+    await expect(
+      call(b, 'restore.inspect', { folderGrantId: '/etc', extra: 1 }),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+  });
+
+  it('adopts the backup it restored from; the next backup adds well under 10 %', async () => {
+    const repo = tempDir('ck-adopt-repo-');
+    await oldComputer(repo);
+    const firstBytes = folderBytes(repo);
+
+    let clock = Date.UTC(2026, 5, 1, 9);
+    const b = await start(tempDir('ck-adopt-b-'), [repo], () => clock);
+    const folderGrantId = await pick(b, 'restore-folder');
+    const session = await call<{ sessionId: string; snapshots: { id: string; time: number }[] }>(
+      b,
+      'restore.open',
+      { folderGrantId, secret: { password: PASSWORD } },
+    );
+    const restore = await call<{ taskId: string }>(b, 'restore.start', {
+      sessionId: session.sessionId,
+      snapshotId: session.snapshots[0]!.id,
+      mediaGroups: ALL_MEDIA,
+    });
+    expect((await finished(b, restore.taskId)).outcome).toBe('done');
+
+    // Adoption stores the key: a wrong password is refused and changes nothing.
+    await expect(
+      call(b, 'restore.adopt', { sessionId: session.sessionId, secret: { password: 'nope' } }),
+    ).rejects.toMatchObject({ code: 'WRONG_SECRET' });
+    expect((await call<BackupStatusView>(b, 'backup.status', {})).configured).toBe(false);
+
+    const adopted = await call<BackupStatusView>(b, 'restore.adopt', {
+      sessionId: session.sessionId,
+      secret: { password: PASSWORD },
+    });
+    expect(adopted.configured).toBe(true);
+    expect(adopted.locked).toBe(false);
+    expect(adopted.lastSuccess?.time).toBe(session.snapshots[0]!.time);
+    expect(adopted.settings.mediaGroups).toContain('videos');
+    expect(adopted.secretCheck).toEqual({ due: false, nextDueAt: clock + EARLY_INTERVAL_MS });
+
+    // "Back up now" with no password: the key is in this computer's keychain now.
+    const before = folderBytes(repo);
+    const run = await call<{ taskId: string }>(b, 'backup.runNow', {});
+    const done = await finished(b, run.taskId);
+    expect(done.outcome, done.error?.message).toBe('done');
+    const added = folderBytes(repo) - before;
+    expect(added).toBeGreaterThan(0);
+    expect(added).toBeLessThan(firstBytes * 0.1);
+
+    const status = await call<BackupStatusView>(b, 'backup.status', {});
+    expect(status.protection).toEqual({ password: true, recoveryKey: false });
+
+    // The reminder: not due yet; due after two weeks; a wrong answer changes nothing.
+    expect(status.secretCheck.due).toBe(false);
+    clock += EARLY_INTERVAL_MS;
+    const due = await call<BackupStatusView>(b, 'backup.status', {});
+    expect(due.secretCheck.due).toBe(true);
+    expect(await call(b, 'backup.checkSecret', { secret: { password: `${PASSWORD}!` } })).toEqual({
+      correct: false,
+    });
+    expect((await call<BackupStatusView>(b, 'backup.status', {})).secretCheck).toEqual(
+      due.secretCheck,
+    );
+    expect(await call(b, 'backup.checkSecret', { secret: { password: PASSWORD } })).toEqual({
+      correct: true,
+    });
+    const after = await call<BackupStatusView>(b, 'backup.status', {});
+    expect(after.secretCheck).toEqual({ due: false, nextDueAt: clock + EARLY_INTERVAL_MS });
+    // "Not now" postpones without counting.
+    clock += EARLY_INTERVAL_MS;
+    const skipped = await call<BackupStatusView>(b, 'backup.skipSecretCheck', {});
+    expect(skipped.secretCheck).toEqual({ due: false, nextDueAt: clock + EARLY_INTERVAL_MS });
+  });
+});
