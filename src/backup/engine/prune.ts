@@ -4,6 +4,7 @@ import { packIdFromName, packObjectName } from '../format/pack.js';
 import type { Progress, PruneReport } from '../types.js';
 import { readPacksByTrailer, readUnindexedPacks } from './adopt.js';
 import { openBlobBox, PackWriter, readObject } from './blob-store.js';
+import { isReadFailure } from './object-read.js';
 import {
   encodeIndex,
   MasterIndex,
@@ -132,9 +133,20 @@ export async function runPrune(state: RepoState, opts: PruneOptions): Promise<Pr
   // 1. New packs holding the needed blobs of sparse packs; the old packs are then marked.
   const writer = new PackWriter(backend, keys, new MasterIndex());
   let done = 0;
+  const repacked: IndexedPack[] = [];
   for (const p of repack) {
     const object = packObjectName(p.id);
-    const bytes = await readObject(backend, object);
+    let bytes: Buffer;
+    try {
+      bytes = await readObject(backend, object);
+    } catch (err) {
+      // Not here (another computer's prune removed it, or it has not synced yet) or damaged:
+      // left as it is, neither copied nor condemned. Repacking only saves space; check and
+      // repair deal with a pack that cannot be read.
+      if (isReadFailure(err)) continue;
+      throw err;
+    }
+    repacked.push(p);
     for (const b of p.blobs) {
       const plain = openBlobBox(
         keys,
@@ -157,7 +169,7 @@ export async function runPrune(state: RepoState, opts: PruneOptions): Promise<Pr
   // The copies are the needed blobs' new homes.
   for (const w of writer.written)
     for (const b of w.blobs) homes.set(b.id, (homes.get(b.id) ?? new Set()).add(w.id));
-  for (const p of repack) {
+  for (const p of repacked) {
     condemn(p.id, packs.get(p.id)!.blobs);
     packsMarked++;
   }
