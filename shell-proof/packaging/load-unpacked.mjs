@@ -38,7 +38,8 @@ const workers = {
         type: 'call',
         id: 1,
         method: 'peekRepoId',
-        args: [job.emptyDir],
+        // A RepoTarget: where the repository is (here an empty folder, so the answer is null).
+        args: [{ location: { kind: 'folder', path: job.emptyDir } }],
         progress: false,
         cancellable: false,
       },
