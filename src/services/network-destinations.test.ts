@@ -214,7 +214,7 @@ describe('network destinations in the app', { timeout: 120_000 }, () => {
       const keyDir = tempDir('ck-net-key-');
       const keyFile = path.join(keyDir, 'id_ed25519');
       writeFileSync(keyFile, sshd.userKey, { mode: 0o600 });
-      const a = await start(tempDir('ck-net-sftp-'), [keyFile, keyFile, keyFile]);
+      const a = await start(tempDir('ck-net-sftp-'), Array<string>(5).fill(keyFile));
       const keyGrant = async () =>
         (await call<{ grantId: string }>(a, 'files.pick', { purpose: 'ssh-key' })).grantId;
 
@@ -257,6 +257,21 @@ describe('network destinations in the app', { timeout: 120_000 }, () => {
         problem: 'host-key-changed',
         fingerprint: sshd.fingerprint,
       });
+      // Only the explicit "the server was reinstalled" answer, with the key it shows, gets in.
+      const replaced = await test(a, {
+        purpose: 'backup-destination',
+        location: sshd.location,
+        credentials: { privateKeyGrantId: await keyGrant() },
+        replaceHostKey: sshd.fingerprint,
+      });
+      expect(replaced).toMatchObject({ ok: true });
+      const wrongReplacement = await test(a, {
+        purpose: 'backup-destination',
+        location: sshd.location,
+        credentials: { privateKeyGrantId: await keyGrant() },
+        replaceHostKey: `SHA256:${'B'.repeat(43)}`,
+      });
+      expect(wrongReplacement).toMatchObject({ ok: false, problem: 'host-key-changed' });
     },
   );
 

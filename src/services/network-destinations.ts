@@ -26,6 +26,7 @@ export interface TestConnectionRequest {
     secretAccessKey?: string | undefined;
   };
   trustHostKey?: string | undefined;
+  replaceHostKey?: string | undefined;
 }
 
 export interface TestedConnection {
@@ -113,9 +114,10 @@ export async function credentialsFor(
     credentials.privateKey = await readFile(file, 'utf8');
   }
   if (location.kind === 'sftp') {
-    // A key pinned on an earlier run wins: a changed key must never be accepted silently.
+    // A key pinned on an earlier run wins over trustHostKey: a changed key is never accepted
+    // silently, only through replaceHostKey, which the person sends after the warning.
     const pinned = (await secrets.load(location).catch(() => ({}))) as BackendCredentials;
-    const hostKey = pinned.hostKey ?? request.trustHostKey;
+    const hostKey = request.replaceHostKey ?? pinned.hostKey ?? request.trustHostKey;
     if (hostKey) credentials.hostKey = hostKey;
   }
   return { location, credentials };
@@ -160,7 +162,7 @@ export function describeProblem(
     case 'HOST_KEY_CHANGED':
       return fail(
         'host-key-changed',
-        `The identity of ${host} (its host key) has changed since Chatkeep last connected, so Chatkeep did not connect: someone may be intercepting the connection. If the server was reinstalled, ask its owner to confirm the new fingerprint below, then set up this destination again.`,
+        `The identity of ${host} (its host key) has changed since Chatkeep last connected, so Chatkeep did not connect: someone may be intercepting the connection. Trust the new key only if the server was reinstalled and its owner confirms the new fingerprint below.`,
         String(e.fingerprint),
       );
     case 'BACKEND_NOT_FOUND':

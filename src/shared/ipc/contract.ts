@@ -367,7 +367,7 @@ export const channels = {
    * object there. Problems come back as a value with plain words (wrong password, host key
    * changed, bucket missing, no space, offline, server not found). An SSH server met for the
    * first time answers with its fingerprint; the person confirms it and the test is sent again
-   * with `trustHostKey`. A passing test gives a `connectionId` (main keeps the location and its
+   * with `trustHostKey` (a changed key: `replaceHostKey`, after a warning). A passing test gives a `connectionId` (main keeps the location and its
    * credentials) for backup.setup or restore.inspect/open.
    */
   'backup.testConnection': {
@@ -377,6 +377,12 @@ export const channels = {
         location: networkLocation,
         credentials: destinationCredentials.default({}),
         trustHostKey: fingerprint.optional(),
+        /**
+         * The person confirmed that the server was reinstalled and checked its new fingerprint
+         * with its owner: this replaces the key pinned for it (saved at set-up). Only ever sent
+         * from the "host key changed" answer, with the fingerprint that answer showed.
+         */
+        replaceHostKey: fingerprint.optional(),
       })
       .strict(),
     reply: reply<ConnectionTestView>(),

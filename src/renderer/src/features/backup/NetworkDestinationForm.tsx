@@ -163,7 +163,9 @@ export function NetworkDestinationForm({ kind, purpose, onTested }: Props) {
 
   const request = toRequest(kind, f, purpose);
 
-  const runTest = async (trustHostKey?: string) => {
+  const [replaceConfirmed, setReplaceConfirmed] = useState(false);
+
+  const runTest = async (hostKey?: { trust: string } | { replace: string }) => {
     if (!request) return;
     setBusy(true);
     setError(null);
@@ -172,8 +174,10 @@ export function NetworkDestinationForm({ kind, purpose, onTested }: Props) {
     try {
       const reply = await api.invoke('backup.testConnection', {
         ...request,
-        ...(trustHostKey ? { trustHostKey } : {}),
+        ...(hostKey && 'trust' in hostKey ? { trustHostKey: hostKey.trust } : {}),
+        ...(hostKey && 'replace' in hostKey ? { replaceHostKey: hostKey.replace } : {}),
       });
+      setReplaceConfirmed(false);
       setResult(reply);
       if (reply.ok)
         onTested({
@@ -369,9 +373,30 @@ export function NetworkDestinationForm({ kind, purpose, onTested }: Props) {
             type="button"
             className="button primary"
             disabled={busy}
-            onClick={() => void runTest(result.fingerprint)}
+            onClick={() => result.fingerprint && void runTest({ trust: result.fingerprint })}
           >
             The fingerprint matches: trust this server
+          </button>
+        </div>
+      )}
+      {result && !result.ok && result.problem === 'host-key-changed' && result.fingerprint && (
+        <div className="ck-warning">
+          <label className="ck-check">
+            <input
+              type="checkbox"
+              checked={replaceConfirmed}
+              disabled={busy}
+              onChange={(e) => setReplaceConfirmed(e.target.checked)}
+            />
+            The server was reinstalled, and its owner confirmed this new fingerprint
+          </label>
+          <button
+            type="button"
+            className="button"
+            disabled={busy || !replaceConfirmed}
+            onClick={() => result.fingerprint && void runTest({ replace: result.fingerprint })}
+          >
+            Trust the new key
           </button>
         </div>
       )}
