@@ -1,11 +1,14 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { SETTINGS_FILE_NAME } from '../src/app-backup/settings';
 import {
   missingBinary,
   RCLONE,
+  SSHD,
   startRcloneWebdav,
+  startSshd,
   type TestServer,
 } from '../src/backup/backend/testing/servers';
 import { screenshotPath } from './app';
@@ -38,11 +41,15 @@ test.afterEach(async ({}, testInfo) => {
   dav = null;
 });
 
-/** Light and dark screenshots of the whole page as it is now (the form runs below the fold). */
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: screenshotPath(name), fullPage: true });
+/**
+ * Light and dark screenshots of the page as it is now, scrolled to `focus` (the page scrolls
+ * inside its main area, so a full-page shot would not reach below the fold).
+ */
+async function shoot(page: Page, name: string, focus?: Locator): Promise<void> {
+  await focus?.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: screenshotPath(name) });
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: screenshotPath(`${name}-dark`), fullPage: true });
+  await page.screenshot({ path: screenshotPath(`${name}-dark`) });
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
@@ -76,7 +83,7 @@ test('backs up to a WebDAV server set up in the app, and restores from it on a n
     SLOW,
   );
   await expect(wizard.getByRole('button', { name: 'Continue' })).toBeDisabled();
-  await shoot(page, 'destinations-webdav-wrong-password');
+  await shoot(page, 'destinations-webdav-wrong-password', wizard.getByRole('alert'));
 
   // The right one: a test file is written, read back and deleted on the server.
   await wizard.getByLabel('Password', { exact: true }).fill(password);
@@ -86,7 +93,11 @@ test('backs up to a WebDAV server set up in the app, and restores from it on a n
     /Connected to WebDAV on 127\.0\.0\.1:\d+\/repo: a test file was written, read back and deleted\./,
     SLOW,
   );
-  await shoot(page, 'destinations-webdav-connected');
+  await shoot(
+    page,
+    'destinations-webdav-connected',
+    wizard.getByRole('button', { name: 'Continue' }),
+  );
   // Changing a field after the test asks for a new test.
   await wizard.getByLabel('User name').fill('someone-else');
   await expect(wizard.getByRole('button', { name: 'Continue' })).toBeDisabled();
@@ -127,7 +138,7 @@ test('backs up to a WebDAV server set up in the app, and restores from it on a n
   await expect(restore.getByRole('status').filter({ hasText: /Connected to WebDAV/ })).toBeVisible(
     SLOW,
   );
-  await shoot(p2, 'destinations-restore-webdav');
+  await shoot(p2, 'destinations-restore-webdav', restore.getByRole('button', { name: 'Continue' }));
   await restore.getByRole('button', { name: 'Continue' }).click();
   await expect(restore.getByText(/Chatkeep backup found in/)).toContainText(
     /WebDAV on 127\.0\.0\.1/,
@@ -143,4 +154,49 @@ test('backs up to a WebDAV server set up in the app, and restores from it on a n
   await openSection(p2, 'Backup');
   await expect(p2.getByRole('heading', { name: 'Backups are on' })).toBeVisible(SLOW);
   await expect(p2.getByText(/WebDAV on 127\.0\.0\.1/).first()).toBeVisible();
+});
+
+test('an SSH server met for the first time shows its fingerprint to confirm before anything is sent', async () => {
+  const skip = missingBinary(SSHD, 'openssh-server');
+  test.skip(skip !== null, skip ?? '');
+  const sshd = await startSshd();
+  dav = sshd;
+  const keyDir = mkdtempSync(path.join(os.tmpdir(), 'ck-e2e-key-'));
+  const keyFile = path.join(keyDir, 'id_ed25519');
+  writeFileSync(keyFile, sshd.userKey, { mode: 0o600 });
+  try {
+    const app = await sessions.launch(seedLisbonStore);
+    const { page } = app;
+    await openSection(page, 'Backup');
+    const wizard = page.getByRole('region', { name: 'Turn on end-to-end encrypted backup' });
+    if (sshd.location.kind !== 'sftp') throw new Error('an SFTP server was expected');
+    await wizard.getByRole('radio', { name: /^NAS or server \(SFTP\)/ }).check();
+    await wizard.getByRole('textbox', { name: 'Server', exact: true }).fill(sshd.location.host);
+    await wizard
+      .getByRole('textbox', { name: 'Port', exact: true })
+      .fill(String(sshd.location.port));
+    await wizard.getByLabel('User name').fill(sshd.location.user ?? '');
+    await wizard.getByLabel('Folder on the server').fill(sshd.location.path);
+    await wizard.getByRole('radio', { name: 'An SSH key file' }).check();
+    await app.queuePick(keyFile);
+    await wizard.getByRole('button', { name: 'Choose your key file…' }).click();
+    await expect(wizard.getByText('id_ed25519', { exact: true })).toBeVisible();
+
+    await wizard.getByRole('button', { name: 'Test connection' }).click();
+    const alert = wizard.getByRole('alert');
+    await expect(alert).toContainText(/has not connected to 127\.0\.0\.1 before/, SLOW);
+    await expect(alert.getByText(sshd.fingerprint, { exact: true })).toBeVisible();
+    await expect(wizard.getByRole('button', { name: 'Continue' })).toBeDisabled();
+    const trust = wizard.getByRole('button', {
+      name: 'The fingerprint matches: trust this server',
+    });
+    await shoot(page, 'destinations-sftp-fingerprint', trust);
+    await trust.click();
+    await expect(
+      wizard.getByRole('status').filter({ hasText: /Connected to SFTP on/ }),
+    ).toBeVisible(SLOW);
+    await expect(wizard.getByRole('button', { name: 'Continue' })).toBeEnabled();
+  } finally {
+    rmSync(keyDir, { recursive: true, force: true });
+  }
 });

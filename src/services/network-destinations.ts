@@ -151,7 +151,9 @@ export function describeProblem(
         'wrong-password',
         location.kind === 's3'
           ? 'The server did not accept the access key and secret key. Check both and try again.'
-          : 'The server did not accept the user name and password (or key). Check them and try again.',
+          : location.kind === 'sftp'
+            ? 'The server did not accept the user name and the password or key. Check them and try again.'
+            : 'The server did not accept the user name and password. Check them and try again.',
       );
     case 'HOST_KEY_UNKNOWN':
       return fail(
