@@ -4,6 +4,7 @@ import { RepoKeys } from './crypto/repo-keys.js';
 import {
   FolderInUseError,
   InvalidArgumentError,
+  KeysChangedError,
   KeySlotNotFoundError,
   LastKeySlotError,
   type LockHolder,
@@ -15,12 +16,15 @@ import {
 import { CONFIG_OBJECT, type RepoConfig } from './format/config.js';
 import {
   deriveSlotKey,
-  encodeKeySlot,
+  encodeKeySlotV2,
   formatRecoveryKey,
   newSlotKdf,
+  newSlotKeyPair,
   parseRecoveryKey,
   passwordBytes,
   slotInfo,
+  wrappedSecretKey,
+  wrapSlotSecretKey,
   type Argon2Params,
   type KeySlotHeader,
   type KeySlotInfo,
@@ -37,6 +41,7 @@ import {
   deleteSlotFiles,
   healKeyFiles,
   listSlots,
+  readSlotCandidates,
   openWithMasterKey,
   openWithSecret,
   peekConfigs,
@@ -85,6 +90,10 @@ export interface InitOptions {
   insecureTestKdf?: boolean;
 }
 
+/** What a password change or key removal did to the data key. */
+export type KeyChangeResult =
+  { rotated: true; epoch: number } | { rotated: false; epoch: number; reason: string };
+
 export interface OpenOptions {
   /** The newest snapshot this computer saw: a folder rolled back behind it is refused. */
   lastSeen?: SnapshotMarker | null;
@@ -123,7 +132,7 @@ export class Repository {
   private constructor(
     readonly backend: Backend,
     private readonly config: RepoConfig,
-    private readonly keys: RepoKeys,
+    private keys: RepoKeys,
   ) {
     this.state = {
       backend,
@@ -245,12 +254,19 @@ export class Repository {
     return repo;
   }
 
+  /**
+   * Opens with the keyring this computer kept (the OS keychain): one or more keys of 32 bytes.
+   * A keyring older than the one the folder's key slots hold (the password was changed on
+   * another computer) is refused with KeysChangedError: writing with it would let the old
+   * password read what is written next.
+   */
   static async openWithMasterKey(
     backend: Backend,
     masterKey: Uint8Array,
     opts: OpenOptions = {},
   ): Promise<Repository> {
-    if (masterKey.length !== 32) throw new InvalidArgumentError('A master key is 32 bytes');
+    if (masterKey.length === 0 || masterKey.length % 32 !== 0)
+      throw new InvalidArgumentError('A master key is one or more keys of 32 bytes');
     const master = Buffer.from(masterKey);
     let opened: Awaited<ReturnType<typeof openWithMasterKey>>;
     let keys: RepoKeys;
@@ -263,6 +279,11 @@ export class Repository {
     const { config, warnings } = opened;
     const repo = new Repository(backend, config, keys);
     repo.warnings.push(...warnings);
+    const newest = Math.max(-1, ...(await repo.listKeys()).map((s) => s.epoch ?? 0));
+    if (newest > keys.epoch) {
+      keys.dispose();
+      throw new KeysChangedError();
+    }
     await repo.finishOpen(opts);
     return repo;
   }
@@ -284,7 +305,11 @@ export class Repository {
     this.problems.splice(0, this.problems.length, ...problems);
   }
 
-  /** A copy the caller zeroes; in an ArrayBuffer of its own (never Buffer's shared pool), so it can be transferred. */
+  /**
+   * The keyring (every epoch's data key; see crypto/repo-keys.ts), for the OS keychain. A copy
+   * the caller zeroes; in an ArrayBuffer of its own (never Buffer's shared pool), so it can be
+   * transferred.
+   */
   exportMasterKey(): Uint8Array {
     this.assertOpen();
     return Uint8Array.from(this.keys.master);
@@ -292,15 +317,84 @@ export class Repository {
 
   // ---------- key slots ----------
 
-  private async writeSlot(kind: KeySlotKind, secret: Buffer): Promise<KeySlotInfo> {
+  /** A new version 2 slot for `secret`, holding the keyring of `keys` (the current one). */
+  private async writeSlot(
+    kind: KeySlotKind,
+    secret: Buffer,
+    keys: RepoKeys = this.keys,
+  ): Promise<KeySlotInfo> {
     const kdf = newSlotKdf(kind, this.kdfOverride?.params, this.kdfOverride?.allowWeak ?? false);
-    const h: KeySlotHeader = { kind, createdAt: Date.now(), kdf, config: this.config };
+    const pair = newSlotKeyPair();
+    const h = {
+      kind,
+      createdAt: Date.now(),
+      kdf,
+      config: this.config,
+      epoch: keys.epoch,
+      pk: pair.pk.toString('hex'),
+    } satisfies KeySlotHeader;
     const slotKey = await deriveSlotKey(kdf, secret);
-    const id = randomBytes(32).toString('hex');
-    const bytes = encodeKeySlot(h, slotKey, this.keys.master, this.keys.repoId);
+    const wrapped = wrapSlotSecretKey(slotKey, pair, keys.repoId);
     slotKey.fill(0);
+    pair.sk.fill(0);
+    const id = randomBytes(32).toString('hex');
+    const bytes = encodeKeySlotV2(h, wrapped, keys.master, keys.slotTagKey, keys.repoId);
     await wrapStorage(`keys/${id}`, () => writeSlotFiles(this.backend, id, bytes));
     return slotInfo(id, h);
+  }
+
+  /**
+   * A new key epoch: a new data key for everything written from now on, held by the slots that
+   * stay (each re-written, as a new slot file, with the whole new keyring sealed to its public
+   * key, so no other secret is needed) and by `newSlot`, but never by `dropped`. New slot files
+   * are written before any old one is deleted: an interruption leaves extra slots, and the
+   * older ones open only what was written before.
+   *
+   * Null (nothing changed) when a slot that stays was written before key epochs (version 1,
+   * no public key): it cannot receive a new key without its own secret.
+   */
+  private async rotateKeys(
+    dropped: string[],
+    newSlot?: { kind: KeySlotKind; secret: Buffer },
+  ): Promise<{ epoch: number; legacySlots: string[] } | null> {
+    const candidates = await wrapStorage('keys/', () => readSlotCandidates(this.backend));
+    const stay = new Map<string, (typeof candidates)[number]>();
+    for (const c of candidates) {
+      if (dropped.includes(c.id)) continue;
+      const seen = stay.get(c.id);
+      if (!seen || (!seen.slot.checksumOk && c.slot.checksumOk)) stay.set(c.id, c);
+    }
+    const legacy = [...stay.values()].filter((c) => wrappedSecretKey(c.slot) === null);
+    if (legacy.length > 0) return null;
+    const next = this.keys.withNewEpoch();
+    try {
+      const written: string[] = [];
+      for (const c of stay.values()) {
+        const h = { ...c.slot.header, epoch: next.epoch, pk: c.slot.header.pk! };
+        const id = randomBytes(32).toString('hex');
+        const bytes = encodeKeySlotV2(
+          h,
+          wrappedSecretKey(c.slot)!,
+          next.master,
+          next.slotTagKey,
+          next.repoId,
+        );
+        await wrapStorage(`keys/${id}`, () => writeSlotFiles(this.backend, id, bytes));
+        written.push(id);
+      }
+      if (newSlot) await this.writeSlot(newSlot.kind, newSlot.secret, next);
+      for (const id of [...dropped, ...stay.keys()]) {
+        await wrapStorage(`keys/${id}`, () => deleteSlotFiles(this.backend, id));
+      }
+    } catch (err) {
+      next.dispose();
+      throw err;
+    }
+    const old = this.keys;
+    this.keys = next;
+    this.state.keys = next;
+    old.dispose();
+    return { epoch: next.epoch, legacySlots: [] };
   }
 
   /** TEST ONLY: lets tests add slots with cheap Argon2 parameters. */
@@ -326,26 +420,65 @@ export class Repository {
     });
   }
 
-  async removeKey(slotId: string): Promise<void> {
-    await this.exclusive(async () => {
+  /**
+   * Removes a key slot and, where every other slot can receive one, moves to a new data key
+   * (see rotateKeys): a copy of the removed slot kept elsewhere (a cloud's version history)
+   * then opens nothing written from now on. `rotated` is false in a backup whose other slots
+   * were made before key epochs: the slot is removed, the data key stays.
+   */
+  async removeKey(slotId: string): Promise<KeyChangeResult> {
+    return this.exclusive(async () => {
       const slots = await this.listKeys();
       if (!slots.some((s) => s.id === slotId)) throw new KeySlotNotFoundError(slotId);
       if (slots.length <= 1) throw new LastKeySlotError();
-      await deleteSlotFiles(this.backend, slotId);
+      const rotated = await this.rotateKeys([slotId]);
+      if (!rotated) await deleteSlotFiles(this.backend, slotId);
+      return this.keyChangeResult(rotated !== null);
     });
   }
 
-  /** Rewraps the master key under a new password: a new slot is written before the old one is deleted. */
-  async changePassword(slotId: string, newPassword: string): Promise<void> {
+  /**
+   * A new password for a password slot: a new data key for everything written from now on
+   * (see removeKey), held by the new password's slot and the other slots; the old slot is
+   * deleted after the new ones are written.
+   */
+  async changePassword(slotId: string, newPassword: string): Promise<KeyChangeResult> {
     if (newPassword.length === 0) throw new InvalidArgumentError('The password is empty');
-    await this.exclusive(async () => {
+    return this.exclusive(async () => {
       const slot = (await this.listKeys()).find((s) => s.id === slotId);
       if (!slot) throw new KeySlotNotFoundError(slotId);
       if (slot.kind !== 'password')
         throw new InvalidArgumentError('Only a password slot can change its password');
-      await this.writeSlot('password', passwordBytes(newPassword));
-      await deleteSlotFiles(this.backend, slotId);
+      const secret = passwordBytes(newPassword);
+      try {
+        const rotated = await this.rotateKeys([slotId], { kind: 'password', secret });
+        if (!rotated) {
+          await this.writeSlot('password', secret);
+          await deleteSlotFiles(this.backend, slotId);
+        }
+        return this.keyChangeResult(rotated !== null);
+      } finally {
+        secret.fill(0);
+      }
     });
+  }
+
+  private keyChangeResult(rotated: boolean): KeyChangeResult {
+    return rotated
+      ? { rotated: true, epoch: this.keys.epoch }
+      : {
+          rotated: false,
+          epoch: this.keys.epoch,
+          reason:
+            'A key of this backup was made by an older Chatkeep and cannot receive a new data ' +
+            'key without its own secret: make a new recovery key (and remove the old one) so that ' +
+            'the next change moves the backup to a new key.',
+        };
+  }
+
+  /** The key epoch everything is written with now (0 until the first password change). */
+  get keyEpoch(): number {
+    return this.keys.epoch;
   }
 
   // ---------- locks ----------
