@@ -120,6 +120,11 @@ export class Repository {
   readonly warnings: string[] = [];
   /** Opened without a lock because the folder cannot be written (read-only share or disk). */
   readOnly = false;
+  /**
+   * Opened with a key slot older than the folder's newest (see keysBehind): it reads what its
+   * keys open and changes nothing (KeysChangedError).
+   */
+  private readOnlyKeys = false;
   private state: RepoState;
   private closed = false;
   private kdfOverride: { params: Argon2Params; allowWeak: boolean } | null = null;
@@ -250,6 +255,9 @@ export class Repository {
     opened.master.fill(0);
     const repo = new Repository(backend, opened.config, keys);
     repo.warnings.push(...opened.warnings);
+    // An old slot still opens what was written before the change, but nothing written with
+    // its older key may change the folder (a repair would take newer files for damage).
+    repo.readOnlyKeys = await repo.keysBehind();
     await repo.finishOpen(opts);
     return repo;
   }
@@ -279,13 +287,21 @@ export class Repository {
     const { config, warnings } = opened;
     const repo = new Repository(backend, config, keys);
     repo.warnings.push(...warnings);
-    const newest = Math.max(-1, ...(await repo.listKeys()).map((s) => s.epoch ?? 0));
-    if (newest > keys.epoch) {
+    if (await repo.keysBehind()) {
       keys.dispose();
       throw new KeysChangedError();
     }
     await repo.finishOpen(opts);
     return repo;
+  }
+
+  /**
+   * Whether the folder's key slots hold a newer data key than this keyring: opened with a
+   * copy of an old slot (a cloud's version history), or with a key kept from before a change.
+   */
+  private async keysBehind(): Promise<boolean> {
+    const newest = Math.max(-1, ...(await this.listKeys()).map((s) => s.epoch ?? 0));
+    return newest > this.keys.epoch;
   }
 
   private async finishOpen(opts: OpenOptions): Promise<void> {
@@ -518,6 +534,7 @@ export class Repository {
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.readOnlyKeys) return Promise.reject(new KeysChangedError());
     return this.withLock(true, fn);
   }
 

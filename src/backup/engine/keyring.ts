@@ -173,11 +173,19 @@ export async function listSlots(backend: Backend): Promise<KeySlotInfo[]> {
   return [...byId.values()].sort((a, b) => a.createdAt - b.createdAt);
 }
 
-/** Chatkeep's own parameters first, then the cheapest: a crafted slot cannot go first. */
+/**
+ * Chatkeep's own parameters first, then the newest key epoch (a copy of an older slot that the
+ * same secret opens, put back by a cloud's version history, must not win: it holds older keys
+ * only), then the cheapest: a crafted slot cannot go first. A slot claiming a newer epoch
+ * than it holds does not open (its keyring's tag fails), and the next is tried.
+ */
 function tryOrder(a: SlotCandidate, b: SlotCandidate): number {
   const da = isDefaultKdf(a.slot.header.kdf) ? 0 : 1;
   const db = isDefaultKdf(b.slot.header.kdf) ? 0 : 1;
   if (da !== db) return da - db;
+  const ea = a.slot.header.epoch ?? 0;
+  const eb = b.slot.header.epoch ?? 0;
+  if (ea !== eb) return eb - ea;
   if (a.slot.checksumOk !== b.slot.checksumOk) return a.slot.checksumOk ? -1 : 1;
   return cost(a) - cost(b);
 }

@@ -1,0 +1,252 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MEDIA_TYPES } from '../store/records.js';
+import { createFolderBackend } from './backend/folder.js';
+import { padme } from './crypto/repo-keys.js';
+import { KeysChangedError, SnapshotNotFoundError } from './errors.js';
+import { legacyStore } from './fixtures/legacy-store.js';
+import { Repository } from './repository.js';
+import { folderRepo, MemoryStore, sampleStore, TEST_KDF, tmpDir } from './test-support.js';
+
+const dirs: string[] = [];
+const track = (d: string): string => (dirs.push(d), d);
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+const OPTS = { mediaTypes: [...MEDIA_TYPES], host: 'h1' };
+const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'format-v1');
+
+async function setup() {
+  const { dir, backend } = folderRepo();
+  track(dir);
+  const store = sampleStore(track(tmpDir()));
+  const { repo } = await Repository.init(
+    backend,
+    { password: 'old password' },
+    { kdf: TEST_KDF, insecureTestKdf: true },
+  );
+  repo.setTestKdf(TEST_KDF);
+  const { recoveryKey } = await repo.addRecoveryKey();
+  return { dir, backend, store, repo, recoveryKey };
+}
+
+/** Every key slot file (and its copy), as a cloud's version history would keep them. */
+function slotFiles(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const sub of ['keys', path.join('copies', 'keys')]) {
+    const d = path.join(dir, sub);
+    if (!fs.existsSync(d)) continue;
+    for (const f of fs.readdirSync(d)) out.set(path.join(sub, f), fs.readFileSync(path.join(d, f)));
+  }
+  return out;
+}
+
+function putBack(dir: string, files: Map<string, Buffer>): void {
+  for (const [name, bytes] of files) fs.writeFileSync(path.join(dir, name), bytes);
+}
+
+async function addMessage(store: MemoryStore, key: string, text: string): Promise<void> {
+  await store.ingest([
+    {
+      ...store.chats[0]!.bundle,
+      messages: [
+        {
+          key,
+          senderKey: null,
+          sentAt: Date.UTC(2025, 5, 1),
+          text,
+          kind: 'text',
+          attachments: [],
+          reactions: [],
+        },
+      ],
+    },
+  ]);
+}
+
+function sorted(s: MemoryStore) {
+  return s.allMessages().sort((a, b) => (a.key < b.key ? -1 : 1));
+}
+
+async function restoredMessages(repo: Repository, snapshot: string) {
+  const target = new MemoryStore(track(tmpDir()));
+  const result = await repo.restoreInto(snapshot, target);
+  expect(result.mediaSkipped).toBe(0);
+  return sorted(target);
+}
+
+describe('key epochs', () => {
+  it('after a password change, a copy of the old slot opens the snapshots made before it and none made after', async () => {
+    const { dir, backend, store, repo, recoveryKey } = await setup();
+    const before = await repo.backupFrom(store, OPTS);
+    const beforeMessages = sorted(store);
+    const oldSlots = slotFiles(dir);
+    const oldKeyring = repo.exportMasterKey();
+
+    const slot = (await repo.listKeys()).find((k) => k.kind === 'password')!;
+    expect(await repo.changePassword(slot.id, 'new password')).toEqual({
+      rotated: true,
+      epoch: 1,
+    });
+    expect((await repo.listKeys()).map((k) => k.epoch)).toEqual([1, 1]);
+    await addMessage(store, 'after-1', 'written after the change');
+    const after = await repo.backupFrom(store, OPTS);
+    expect(repo.keyEpoch).toBe(1);
+
+    // The cloud's version history hands the old slot back.
+    putBack(dir, oldSlots);
+    const old = await Repository.open(backend, { password: 'old password' });
+    expect((await old.snapshots()).map((s) => s.id)).toEqual([before.id]);
+    const skipped = old.problems.find((p) => p.object === `snapshots/${after.id}`);
+    expect(skipped?.message).toMatch(/newer key/);
+    expect(await restoredMessages(old, before.id)).toEqual(beforeMessages);
+    await expect(old.restoreInto(after.id, new MemoryStore(track(tmpDir())))).rejects.toThrow(
+      SnapshotNotFoundError,
+    );
+    // It reads; it never writes (a repair would take the newer files for damage).
+    await expect(old.repair()).rejects.toThrow(KeysChangedError);
+    await expect(old.backupFrom(store, OPTS)).rejects.toThrow(KeysChangedError);
+    await old.close();
+
+    // The old keyring a computer kept is refused: it must not write with it.
+    await expect(Repository.openWithMasterKey(backend, oldKeyring)).rejects.toThrow(
+      KeysChangedError,
+    );
+
+    // The new password and the recovery key (given the new key without its secret) open all.
+    for (const secret of [{ password: 'new password' }, { recoveryKey }]) {
+      const cur = await Repository.open(backend, secret);
+      expect((await cur.snapshots()).map((s) => s.id)).toEqual([before.id, after.id]);
+      expect(await restoredMessages(cur, before.id)).toEqual(beforeMessages);
+      expect(await restoredMessages(cur, after.id)).toEqual(sorted(store));
+      expect((await cur.check({ readData: true })).ok).toBe(true);
+      await cur.close();
+    }
+    const exported = repo.exportMasterKey();
+    expect(exported.length).toBe(64);
+    const kept = await Repository.openWithMasterKey(backend, exported);
+    expect((await kept.snapshots()).length).toBe(2);
+    await kept.close();
+  });
+
+  it('removing the recovery key moves to a new key: its old slot opens nothing written after', async () => {
+    const { dir, backend, store, repo, recoveryKey } = await setup();
+    const before = await repo.backupFrom(store, OPTS);
+    const oldSlots = slotFiles(dir);
+    const rec = (await repo.listKeys()).find((k) => k.kind === 'recovery')!;
+    expect(await repo.removeKey(rec.id)).toMatchObject({ rotated: true, epoch: 1 });
+    await addMessage(store, 'after-2', 'after the recovery key went');
+    const after = await repo.backupFrom(store, OPTS);
+    // Prune, forget and the rest work across epochs.
+    await repo.forget({ keepLast: 1 });
+    await repo.prune({ graceMs: 0 });
+    expect((await repo.check({ readData: true })).ok).toBe(true);
+
+    putBack(dir, oldSlots);
+    const old = await Repository.open(backend, { recoveryKey });
+    expect(await old.snapshots()).toEqual([]);
+    expect(old.problems.map((p) => p.object)).toContain(`snapshots/${after.id}`);
+    await old.close();
+    const cur = await Repository.open(backend, { password: 'old password' });
+    expect((await cur.snapshots()).map((s) => s.id)).toEqual([after.id]);
+    expect(await restoredMessages(cur, after.id)).toEqual(sorted(store));
+    expect(before.id).not.toBe(after.id);
+    await cur.close();
+  });
+
+  it('a format 1 folder opens, restores, takes new backups and moves to key epochs', async () => {
+    const dir = track(tmpDir());
+    fs.cpSync(FIXTURE, dir, { recursive: true });
+    fs.rmSync(path.join(dir, 'README.md'));
+    const backend = createFolderBackend(dir);
+    const store = legacyStore(track(tmpDir()));
+    const repo = await Repository.open(backend, { password: 'format one' });
+    repo.setTestKdf(TEST_KDF);
+    const [first] = await repo.snapshots();
+    expect(first).toMatchObject({ seq: 1, host: 'old-host', messageCount: 2 });
+    expect(await restoredMessages(repo, first!.id)).toEqual(sorted(store));
+    expect((await repo.check({ readData: true })).ok).toBe(true);
+
+    await addMessage(store, 'new-1', 'written by format 2');
+    const second = await repo.backupFrom(store, { mediaTypes: ['photo'], host: 'old-host' });
+    expect(await restoredMessages(repo, second.id)).toEqual(sorted(store));
+
+    // The format 1 recovery slot cannot receive a new key without its secret: the password
+    // changes, the data key stays, and the result says why.
+    const pw = (await repo.listKeys()).find((k) => k.kind === 'password')!;
+    const changed = await repo.changePassword(pw.id, 'format two');
+    expect(changed).toMatchObject({ rotated: false, epoch: 0 });
+    // A new recovery key, then removing the old one: every slot left can receive a new key.
+    const oldRecovery = (await repo.listKeys()).find((k) => k.kind === 'recovery')!;
+    const { recoveryKey } = await repo.addRecoveryKey();
+    expect(await repo.removeKey(oldRecovery.id)).toMatchObject({ rotated: true, epoch: 1 });
+    await addMessage(store, 'new-2', 'written with key 1');
+    const third = await repo.backupFrom(store, { mediaTypes: ['photo'], host: 'old-host' });
+    await repo.close();
+
+    for (const secret of [{ password: 'format two' }, { recoveryKey }]) {
+      const r = await Repository.open(backend, secret);
+      expect((await r.snapshots()).map((s) => s.id)).toEqual([first!.id, second.id, third.id]);
+      expect(await restoredMessages(r, third.id)).toEqual(sorted(store));
+      expect((await r.check({ readData: true })).ok).toBe(true);
+      await r.close();
+    }
+  });
+});
+
+describe('padding', () => {
+  it('Padmé keeps powers of two and adds at most 12 %', () => {
+    expect(padme(1024 * 1024)).toBe(1024 * 1024);
+    expect(padme(1000)).toBe(1024);
+    expect(padme(1025)).toBe(1088);
+    for (let n = 2; n < 200_000; n += 997) {
+      expect(padme(n)).toBeGreaterThanOrEqual(n);
+      expect(padme(n) / n).toBeLessThanOrEqual(1.12);
+    }
+  });
+
+  it('a pack does not show the exact size of the media file it carries, nor how many blobs it holds', async () => {
+    const sizes: number[] = [];
+    for (const extra of [0, 7]) {
+      const { dir, backend } = folderRepo();
+      track(dir);
+      const store = new MemoryStore(track(tmpDir()));
+      const bytes = Buffer.alloc(300_001 + extra);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761 + extra) >>> 24;
+      const hash = store.addMedia(bytes, 'photo', 'image/jpeg');
+      await store.ingest([
+        {
+          source: { kind: 'whatsapp', accountKey: 'me', label: 'WhatsApp' },
+          chat: { key: 'c', type: 'direct', title: 'C', members: ['c'] },
+          people: [],
+          messages: [
+            {
+              key: 'm',
+              senderKey: 'c',
+              sentAt: Date.UTC(2025, 0, 1),
+              text: null,
+              kind: 'media',
+              attachments: [
+                { mediaType: 'photo', mime: 'image/jpeg', size: bytes.length, hash, fileName: 'x' },
+              ],
+              reactions: [],
+            },
+          ],
+        },
+      ]);
+      const { repo } = await Repository.init(
+        backend,
+        { password: 'pw' },
+        { kdf: TEST_KDF, insecureTestKdf: true },
+      );
+      await repo.backupFrom(store, OPTS);
+      const packs = await backend.list('data/');
+      const media = await Promise.all(packs.map(async (p) => (await backend.stat(p))!.size));
+      sizes.push(Math.max(...media));
+      await repo.close();
+    }
+    expect(sizes[0]).toBe(sizes[1]);
+  });
+});
