@@ -53,6 +53,7 @@ import { isReadFailure } from './engine/object-read.js';
 import { acquireLock, listLocks, removeLocks, type HeldLock } from './engine/locks.js';
 import { MasterIndex } from './engine/master-index.js';
 import { pruneDue, runPrune, type PruneOptions } from './engine/prune.js';
+import { runReencrypt, type ReencryptOptions, type ReencryptReport } from './engine/reencrypt.js';
 import { moveAside, runRepair, type RepairOptions } from './engine/repair.js';
 import { runRestore } from './engine/restore-run.js';
 import { checkRollback } from './engine/rollback.js';
@@ -785,6 +786,22 @@ export class Repository {
     return this.exclusive(async () => {
       await this.reload();
       const report = await runPrune(this.state, opts);
+      await this.reload();
+      return report;
+    });
+  }
+
+  /**
+   * "Re-encrypt everything" (see engine/reencrypt.ts): rewrites every pack, index file and
+   * snapshot sealed with an older key with the newest one, so copies of old key slots (a
+   * cloud's version history) open nothing. Resumable: running it again finishes the job. The
+   * old files go in prune's stages (`graceMs`, 24 hours by default; 0 when no other computer
+   * uses the folder), so `remaining` may say some wait for a later run.
+   */
+  async reencrypt(opts: ReencryptOptions = {}): Promise<ReencryptReport> {
+    return this.exclusive(async () => {
+      await this.reload();
+      const report = await runReencrypt(this.state, opts);
       await this.reload();
       return report;
     });

@@ -766,6 +766,17 @@ export class BackupService {
       const lastSeen = await this.keys.loadLastSnapshot(repoId);
       await client.openWithMasterKey(target, masterKey, { lastSeen });
       this.openRepoId = repoId;
+    } catch (err) {
+      // The password was changed (or a key removed) on another computer: the key kept here is
+      // older than the backup's, and writing with it would let the old password read the new
+      // backups. The person types the current password once; it is kept again then.
+      if ((err as { code?: string }).code === 'KEYS_CHANGED') {
+        await this.keys.forgetMasterKey(repoId).catch(() => undefined);
+        throw new PasswordNeededError(
+          'The backup password was changed on another computer: enter the current password',
+        );
+      }
+      throw err;
     } finally {
       masterKey.fill(0);
     }
@@ -780,6 +791,13 @@ export class BackupService {
     } finally {
       key.fill(0);
     }
+  }
+
+  /** After a key change: the keychain's copy of the keyring, where one is kept, is replaced. */
+  private async refreshKeptKey(client: BackupClient): Promise<void> {
+    const repoId = this.repoId;
+    if (!repoId || (await this.keys.loadMasterKey(repoId).catch(() => null)) === null) return;
+    await this.rememberMasterKey(client, repoId);
   }
 
   /** Opens the repository with what the person typed, proving they know it. */
@@ -861,6 +879,8 @@ export class BackupService {
     const passwordSlot = slots.find((slot) => slot.kind === 'password');
     if (passwordSlot) await client.changePassword(passwordSlot.id, newPassword);
     else await client.addPassword(newPassword);
+    // A change moves the backup to a new data key: the key kept here must follow it.
+    await this.refreshKeptKey(client);
     void this.refreshProtection();
     return { changed: true };
   }
@@ -870,6 +890,7 @@ export class BackupService {
     const old = (await client.listKeys()).filter((slot) => slot.kind === 'recovery');
     const { recoveryKey } = await client.addRecoveryKey();
     for (const slot of old) await client.removeKey(slot.id);
+    await this.refreshKeptKey(client);
     this.rememberShownKey(recoveryKey);
     void this.refreshProtection();
     return { recoveryKey };

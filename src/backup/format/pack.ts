@@ -13,7 +13,6 @@ import {
   header,
   headerEpoch,
   headerLength,
-  HEADER_BYTES,
 } from './header.js';
 
 /**

@@ -188,6 +188,10 @@ const handlers: Record<string, Handler> = {
     type Opts = NonNullable<Parameters<Repository['prune']>[0]>;
     return current().prune(withExtras(opts as Opts, { onProgress: extras.onProgress }));
   },
+  async reencrypt([opts], extras) {
+    type Opts = NonNullable<Parameters<Repository['reencrypt']>[0]>;
+    return current().reencrypt(withExtras(opts as Opts, { onProgress: extras.onProgress }));
+  },
   async pruneDue([graceMs]) {
     return current().pruneDue(graceMs as number | undefined);
   },
