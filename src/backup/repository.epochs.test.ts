@@ -156,6 +156,43 @@ describe('key epochs', () => {
     await cur.close();
   });
 
+  it('repair (a damaged pack of the older key, a damaged index) and copy work across key epochs', async () => {
+    const { dir, backend, store, repo } = await setup();
+    await repo.backupFrom(store, OPTS);
+    const oldPacks = await backend.list('data/');
+    const pw = (await repo.listKeys()).find((k) => k.kind === 'password')!;
+    await repo.changePassword(pw.id, 'new password');
+    await addMessage(store, 'r1', 'after the change');
+    await repo.backupFrom(store, OPTS);
+    await repo.close();
+    // A flipped byte in the middle of the older key's largest pack (the video), settled.
+    const sizes = oldPacks.map((p) => fs.statSync(path.join(dir, p)).size);
+    const victim = path.join(dir, oldPacks[sizes.indexOf(Math.max(...sizes))]!);
+    const bytes = fs.readFileSync(victim);
+    bytes[Math.floor(bytes.length * 0.6)]! ^= 0x10;
+    fs.writeFileSync(victim, bytes);
+    const [index] = await backend.list('index/');
+    fs.writeFileSync(path.join(dir, index!), Buffer.from('not an index'));
+    const hourAgo = new Date(Date.now() - 3600_000);
+    for (const f of [victim, path.join(dir, index!)]) fs.utimesSync(f, hourAgo, hourAgo);
+
+    const r = await Repository.open(backend, { password: 'new password' });
+    const report = await r.repair({ source: store });
+    expect(report.remaining?.ok).toBe(true);
+    expect(report.blobsRebuilt).toBeGreaterThan(0);
+    expect((await r.check({ readData: true })).ok).toBe(true);
+    expect(await restoredMessages(r, 'latest')).toEqual(sorted(store));
+
+    const { dir: copyDir, backend: copyBackend } = folderRepo();
+    track(copyDir);
+    await r.copyTo(copyBackend);
+    await r.close();
+    const copy = await Repository.open(copyBackend, { password: 'new password' });
+    expect((await copy.check({ readData: true })).ok).toBe(true);
+    expect(await restoredMessages(copy, 'latest')).toEqual(sorted(store));
+    await copy.close();
+  });
+
   it('a format 1 folder opens, restores, takes new backups and moves to key epochs', async () => {
     const dir = track(tmpDir());
     fs.cpSync(FIXTURE, dir, { recursive: true });

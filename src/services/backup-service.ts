@@ -885,6 +885,34 @@ export class BackupService {
     return { changed: true };
   }
 
+  /**
+   * "Re-encrypt everything": after a password change, copies of the old key file that the
+   * cloud keeps still open the backups made before it; this writes them again with the newest
+   * key. The old files go in prune's stages (24 hours apart: another computer may be using
+   * them), so the regular prune after later backups finishes what this run leaves.
+   */
+  async reencrypt(current: Secret): Promise<{ taskId: string }> {
+    if (!this.repoId) throw new BackupNotConfiguredError();
+    const client = await this.openWithSecret(current);
+    const taskId = this.o.tasks.start('reencrypt', async (ctx) => {
+      const report = await client.reencrypt({
+        client: { clientId: this.settings.clientId, host: os.hostname() },
+        onProgress: (p) => ctx.progress(p),
+      });
+      const marker = await client.latestMarker(os.hostname());
+      if (marker) await this.keys.saveLastSnapshot(this.repoId!, marker).catch(() => undefined);
+      const left =
+        report.remaining.packs + report.remaining.indexFiles + report.remaining.snapshots;
+      return {
+        summary:
+          left === 0
+            ? 'Your whole backup now uses the newest key: old passwords and recovery keys open nothing in it.'
+            : 'Your backup is written again with the newest key. The old files are removed within two days, after later backups.',
+      };
+    });
+    return { taskId };
+  }
+
   async regenerateRecoveryKey(current: Secret): Promise<{ recoveryKey: string }> {
     const client = await this.openWithSecret(current);
     const old = (await client.listKeys()).filter((slot) => slot.kind === 'recovery');

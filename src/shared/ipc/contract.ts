@@ -332,6 +332,14 @@ export const channels = {
     request: z.object({ current: secret }).strict(),
     reply: reply<{ recoveryKey: string }>(),
   },
+  /**
+   * "Re-encrypt everything" with the newest key, so copies of old key files (a cloud's version
+   * history) open nothing: a task. Needs the current password or key.
+   */
+  'backup.reencrypt': {
+    request: z.object({ current: secret }).strict(),
+    reply: reply<{ taskId: string }>(),
+  },
   /** Needs `current`: without it the request is refused with SECRET_REQUIRED. */
   'backup.turnOff': {
     request: z.object({ current: secret.optional() }).strict(),

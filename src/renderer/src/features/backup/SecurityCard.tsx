@@ -8,6 +8,8 @@ import { NewPasswordFields, type NewPassword } from './NewPasswordFields';
 import { RecoveryKeyPanel } from './RecoveryKeyPanel';
 import { EMPTY_SECRET, toSecret, type SecretDraft } from './secret';
 import { SecretField } from './SecretField';
+import { useTask } from '../../tasks/tasks';
+import { TaskProgressBar } from '../../tasks/TaskProgressBar';
 
 interface Props {
   status: BackupStatusView;
@@ -16,7 +18,7 @@ interface Props {
   onChanged(): void;
 }
 
-type Open = 'change-password' | 'new-key' | 'turn-off' | 'forget' | null;
+type Open = 'change-password' | 'new-key' | 'reencrypt' | 'turn-off' | 'forget' | null;
 
 /** Password and key management, turning backups off, and forgetting this computer. */
 export function SecurityCard({ status, onNotice, onChanged }: Props) {
@@ -31,6 +33,9 @@ export function SecurityCard({ status, onNotice, onChanged }: Props) {
         </button>
         <button type="button" className="button" onClick={() => setOpen('new-key')}>
           New recovery key…
+        </button>
+        <button type="button" className="button" onClick={() => setOpen('reencrypt')}>
+          Re-encrypt everything…
         </button>
         {status.keychain.available && (
           <button type="button" className="button" onClick={() => setOpen('forget')}>
@@ -47,7 +52,8 @@ export function SecurityCard({ status, onNotice, onChanged }: Props) {
           onDone={() => {
             close();
             onNotice(
-              'Password changed. Use the new password from now on; the old one no longer opens the backup.',
+              'Password changed. Backups from now on use a new key the old password never had. ' +
+                OLD_COPIES,
             );
           }}
         />
@@ -57,10 +63,11 @@ export function SecurityCard({ status, onNotice, onChanged }: Props) {
           onClose={close}
           onDone={() => {
             close();
-            onNotice('Your new recovery key is ready. Keep it safe.');
+            onNotice(`Your new recovery key is ready. Keep it safe. ${OLD_COPIES}`);
           }}
         />
       )}
+      {open === 'reencrypt' && <ReencryptDialog onClose={close} />}
       {open === 'turn-off' && (
         <TurnOffDialog
           folder={status.destination?.path ?? null}
@@ -87,6 +94,83 @@ export function SecurityCard({ status, onNotice, onChanged }: Props) {
         />
       )}
     </section>
+  );
+}
+
+/** What copies of old key files still open, said after every change (issue 12). */
+const OLD_COPIES =
+  'Copies of the old key file that your cloud keeps (version history, trash) can still open ' +
+  'the backups made before this change, with the old password or key, until you choose ' +
+  '"Re-encrypt everything".';
+
+/**
+ * "Re-encrypt everything": writes the whole backup again with the newest key, so copies of
+ * old key files open nothing. Needs the current password or key; shows the task's progress.
+ */
+function ReencryptDialog({ onClose }: { onClose(): void }) {
+  const [current, setCurrent] = useState<SecretDraft>(EMPTY_SECRET);
+  const [taskId, setTaskId] = useState<string | null>(null);
+  const { finished } = useTask(taskId);
+  const { busy, error, run, clearError } = useSubmit();
+  const secret = toSecret(current);
+  return (
+    <Dialog title="Re-encrypt everything" onClose={onClose}>
+      {taskId ? (
+        <div role="status" data-testid="reencrypt-progress">
+          {!finished && <TaskProgressBar taskId={taskId} label="Re-encrypting the backup" />}
+          {finished?.outcome === 'done' && <p className="ck-ok">✓ {finished.summary}</p>}
+          {finished?.outcome === 'failed' && (
+            <p className="error">
+              {finished.error ? errorWords(finished.error) : finished.summary} Your backup is as it
+              was, or partly re-encrypted: every backup in it can still be restored. Try again
+              later.
+            </p>
+          )}
+          {finished?.outcome === 'cancelled' && <p className="ck-muted">Stopped.</p>}
+          {finished && (
+            <div className="ck-actions">
+              <button type="button" className="button primary" onClick={onClose}>
+                Close
+              </button>
+            </div>
+          )}
+        </div>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!secret) return;
+            void run(async () => {
+              const reply = await api.invoke('backup.reencrypt', { current: secret });
+              setTaskId(reply.taskId);
+            }, current.kind);
+          }}
+        >
+          <p>
+            After a password change or a new recovery key, copies of the old key file that your
+            cloud keeps in its version history or trash can still open the backups made before the
+            change. Re-encrypting writes the whole backup again with the newest key, so those copies
+            open nothing.
+          </p>
+          <p className="ck-muted">
+            This uploads about as much as your backup&apos;s size again. The old files are removed
+            over the next two days (another computer may still be reading them). Copies your cloud
+            keeps of deleted files stay until its history expires or you empty it.
+          </p>
+          <SecretField
+            value={current}
+            onChange={setCurrent}
+            onSwitch={clearError}
+            passwordLabel="Current password"
+            keyLabel="Recovery key (64 digits)"
+            autoFocus
+            disabled={busy}
+          />
+          <ErrorLine error={error} />
+          <Actions busy={busy} label="Re-encrypt" disabled={!secret} onCancel={onClose} />
+        </form>
+      )}
+    </Dialog>
   );
 }
 
