@@ -86,9 +86,10 @@ describe('key epochs', () => {
     const oldKeyring = repo.exportMasterKey();
 
     const slot = (await repo.listKeys()).find((k) => k.kind === 'password')!;
-    expect(await repo.changePassword(slot.id, 'new password')).toEqual({
+    expect(await repo.changePassword(slot.id, 'new password')).toMatchObject({
       rotated: true,
       epoch: 1,
+      newSlot: { kind: 'password', epoch: 1 },
     });
     expect((await repo.listKeys()).map((k) => k.epoch)).toEqual([1, 1]);
     await addMessage(store, 'after-1', 'written after the change');

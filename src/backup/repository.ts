@@ -92,8 +92,12 @@ export interface InitOptions {
 }
 
 /** What a password change or key removal did to the data key. */
-export type KeyChangeResult =
-  { rotated: true; epoch: number } | { rotated: false; epoch: number; reason: string };
+export type KeyChangeResult = (
+  { rotated: true; epoch: number } | { rotated: false; epoch: number; reason: string }
+) & {
+  /** The new password's slot (changePassword). */
+  newSlot?: KeySlotInfo;
+};
 
 export interface OpenOptions {
   /** The newest snapshot this computer saw: a folder rolled back behind it is refused. */
@@ -373,7 +377,7 @@ export class Repository {
   private async rotateKeys(
     dropped: string[],
     newSlot?: { kind: KeySlotKind; secret: Buffer },
-  ): Promise<{ epoch: number; legacySlots: string[] } | null> {
+  ): Promise<{ epoch: number; newSlot: KeySlotInfo | null } | null> {
     const candidates = await wrapStorage('keys/', () => readSlotCandidates(this.backend));
     const stay = new Map<string, (typeof candidates)[number]>();
     for (const c of candidates) {
@@ -384,8 +388,8 @@ export class Repository {
     const legacy = [...stay.values()].filter((c) => wrappedSecretKey(c.slot) === null);
     if (legacy.length > 0) return null;
     const next = this.keys.withNewEpoch();
+    let added: KeySlotInfo | null = null;
     try {
-      const written: string[] = [];
       for (const c of stay.values()) {
         const h = { ...c.slot.header, epoch: next.epoch, pk: c.slot.header.pk! };
         const id = randomBytes(32).toString('hex');
@@ -397,9 +401,8 @@ export class Repository {
           next.repoId,
         );
         await wrapStorage(`keys/${id}`, () => writeSlotFiles(this.backend, id, bytes));
-        written.push(id);
       }
-      if (newSlot) await this.writeSlot(newSlot.kind, newSlot.secret, next);
+      if (newSlot) added = await this.writeSlot(newSlot.kind, newSlot.secret, next);
       for (const id of [...dropped, ...stay.keys()]) {
         await wrapStorage(`keys/${id}`, () => deleteSlotFiles(this.backend, id));
       }
@@ -411,7 +414,7 @@ export class Repository {
     this.keys = next;
     this.state.keys = next;
     old.dispose();
-    return { epoch: next.epoch, legacySlots: [] };
+    return { epoch: next.epoch, newSlot: added };
   }
 
   /** TEST ONLY: lets tests add slots with cheap Argon2 parameters. */
@@ -469,11 +472,12 @@ export class Repository {
       const secret = passwordBytes(newPassword);
       try {
         const rotated = await this.rotateKeys([slotId], { kind: 'password', secret });
+        let newSlot = rotated?.newSlot ?? null;
         if (!rotated) {
-          await this.writeSlot('password', secret);
+          newSlot = await this.writeSlot('password', secret);
           await deleteSlotFiles(this.backend, slotId);
         }
-        return this.keyChangeResult(rotated !== null);
+        return { ...this.keyChangeResult(rotated !== null), ...(newSlot ? { newSlot } : {}) };
       } finally {
         secret.fill(0);
       }

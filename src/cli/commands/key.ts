@@ -103,16 +103,10 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
         const changed = await withRepository(ctx, async (repo) => {
           if (opts.insecureTestKdf) repo.setTestKdf(TEST_KDF);
           const slotId = id ? await resolveSlot(repo, id) : await onlyPasswordSlot(repo);
-          const before = await repo.listKeys();
-          const result = await repo.changePassword(slotId, password);
           // The new password lives in a new slot (written before the old one is deleted); a new
           // key moves the other slots to new files too.
-          const ids = new Set(before.map((k) => k.id));
-          const added = (await repo.listKeys()).filter(
-            (k) => !ids.has(k.id) && k.kind === 'password',
-          );
-          const newSlotId = added.length === 1 ? added[0]!.id : null;
-          return { slotId, newSlotId, ...result };
+          const { newSlot, ...result } = await repo.changePassword(slotId, password);
+          return { slotId, newSlotId: newSlot?.id ?? null, ...result };
         });
         ctx.out.result(changed, () =>
           [
