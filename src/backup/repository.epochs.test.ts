@@ -17,6 +17,8 @@ afterEach(() => {
 
 const OPTS = { mediaTypes: [...MEDIA_TYPES], host: 'h1' };
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'format-v1');
+const FIXTURE_RECOVERY_KEY =
+  '1111-2222-3333-4444-5555-6666-7777-8888-9999-aaaa-bbbb-cccc-dddd-eeee-ffff-0000';
 
 async function setup() {
   const { dir, backend } = folderRepo();
@@ -231,6 +233,54 @@ describe('key epochs', () => {
       expect((await r.check({ readData: true })).ok).toBe(true);
       await r.close();
     }
+  });
+});
+
+describe('format 1 slots', () => {
+  it('a format 1 folder opened with its recovery key moves to key epochs at the first password change', async () => {
+    const dir = track(tmpDir());
+    fs.cpSync(FIXTURE, dir, { recursive: true });
+    fs.rmSync(path.join(dir, 'README.md'));
+    fs.rmSync(path.join(dir, '.gitattributes'), { force: true });
+    const oldSlots = slotFiles(dir);
+    const backend = createFolderBackend(dir);
+    const store = legacyStore(track(tmpDir()));
+    const repo = await Repository.open(backend, { recoveryKey: FIXTURE_RECOVERY_KEY });
+    repo.setTestKdf(TEST_KDF);
+    const [first] = await repo.snapshots();
+    const pw = (await repo.listKeys()).find((k) => k.kind === 'password')!;
+    // The recovery slot is format 1, but this session opened it: it is written again in
+    // format 2 with the new key.
+    expect(await repo.changePassword(pw.id, 'format two')).toMatchObject({
+      rotated: true,
+      epoch: 1,
+    });
+    expect((await repo.listKeys()).map((k) => k.epoch)).toEqual([1, 1]);
+    await addMessage(store, 'n1', 'written with key 1');
+    const second = await repo.backupFrom(store, { mediaTypes: ['photo'], host: 'old-host' });
+    await repo.close();
+
+    const rec = await Repository.open(backend, { recoveryKey: FIXTURE_RECOVERY_KEY });
+    expect((await rec.snapshots()).map((s) => s.id)).toEqual([first!.id, second.id]);
+    await rec.close();
+    // The format 1 slots, given back by a cloud's history, open only the first snapshot.
+    putBack(dir, oldSlots);
+    const old = await Repository.open(backend, { password: 'format one' });
+    expect((await old.snapshots()).map((s) => s.id)).toEqual([first!.id]);
+    await old.close();
+  });
+
+  it('a backup another computer keeps open stops writing once the password changed elsewhere', async () => {
+    const { backend, store, repo } = await setup();
+    await repo.backupFrom(store, OPTS);
+    const other = await Repository.open(backend, { password: 'old password' });
+    const slot = (await repo.listKeys()).find((k) => k.kind === 'password')!;
+    await repo.changePassword(slot.id, 'new password');
+    const before = await backend.list('data/');
+    await addMessage(store, 'o1', 'must not be written with the old key');
+    await expect(other.backupFrom(store, OPTS)).rejects.toThrow(KeysChangedError);
+    expect(await backend.list('data/')).toEqual(before);
+    await other.close();
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Backend } from './backend/backend.js';
 import { randomBytes } from './crypto/primitives.js';
+import { KeyRegion } from './crypto/key-memory.js';
 import { RepoKeys } from './crypto/repo-keys.js';
 import {
   FolderInUseError,
@@ -130,6 +131,11 @@ export class Repository {
    * keys open and changes nothing (KeysChangedError).
    */
   private readOnlyKeys = false;
+  /**
+   * The slot the secret opened and its slot key (Repository.open only): a key change can then
+   * write that slot again in version 2 if it predates key epochs. Zeroed on close.
+   */
+  private openedSlot: { id: string; key: KeyRegion } | null = null;
   private state: RepoState;
   private closed = false;
   private kdfOverride: { params: Argon2Params; allowWeak: boolean } | null = null;
@@ -242,6 +248,7 @@ export class Repository {
     try {
       const opened = await wrapStorage('keys/', () => openWithSecret(backend, kind, secretBytes));
       opened.master.fill(0);
+      opened.slot.key.fill(0);
       return { repoId: opened.config.repoId };
     } finally {
       secretBytes.fill(0);
@@ -259,6 +266,8 @@ export class Repository {
     const keys = new RepoKeys(opened.master, Buffer.from(opened.config.repoId, 'hex'));
     opened.master.fill(0);
     const repo = new Repository(backend, opened.config, keys);
+    repo.openedSlot = { id: opened.slot.id, key: KeyRegion.copyOf(opened.slot.key) };
+    opened.slot.key.fill(0);
     repo.warnings.push(...opened.warnings);
     // An old slot still opens what was written before the change, but nothing written with
     // its older key may change the folder (a repair would take newer files for damage).
@@ -385,22 +394,29 @@ export class Repository {
       const seen = stay.get(c.id);
       if (!seen || (!seen.slot.checksumOk && c.slot.checksumOk)) stay.set(c.id, c);
     }
+    // A slot made before key epochs has no public key: it can receive the new keyring only
+    // when this session opened it (its slot key is at hand) and it is written again.
+    const opened = this.openedSlot;
     const legacy = [...stay.values()].filter((c) => wrappedSecretKey(c.slot) === null);
-    if (legacy.length > 0) return null;
+    if (legacy.some((c) => c.id !== opened?.id)) return null;
     const next = this.keys.withNewEpoch();
     let added: KeySlotInfo | null = null;
     try {
       for (const c of stay.values()) {
-        const h = { ...c.slot.header, epoch: next.epoch, pk: c.slot.header.pk! };
+        let wrapped = wrappedSecretKey(c.slot);
+        let pk = c.slot.header.pk;
+        if (!wrapped || !pk) {
+          // The version 1 slot this session opened: a key pair of its own, wrapped by its key.
+          const pair = newSlotKeyPair();
+          wrapped = wrapSlotSecretKey(opened!.key.bytes, pair, next.repoId);
+          pk = pair.pk.toString('hex');
+          pair.sk.fill(0);
+        }
+        const h = { ...c.slot.header, epoch: next.epoch, pk };
         const id = randomBytes(32).toString('hex');
-        const bytes = encodeKeySlotV2(
-          h,
-          wrappedSecretKey(c.slot)!,
-          next.master,
-          next.slotTagKey,
-          next.repoId,
-        );
+        const bytes = encodeKeySlotV2(h, wrapped, next.master, next.slotTagKey, next.repoId);
         await wrapStorage(`keys/${id}`, () => writeSlotFiles(this.backend, id, bytes));
+        if (opened && c.id === opened.id) opened.id = id;
       }
       if (newSlot) added = await this.writeSlot(newSlot.kind, newSlot.secret, next);
       for (const id of [...dropped, ...stay.keys()]) {
@@ -447,12 +463,21 @@ export class Repository {
    * were made before key epochs: the slot is removed, the data key stays.
    */
   async removeKey(slotId: string): Promise<KeyChangeResult> {
+    return this.removeKeys([slotId]);
+  }
+
+  /**
+   * Removes several slots with one key change (removing them one by one would rewrite the
+   * others, and their ids, in between).
+   */
+  async removeKeys(slotIds: string[]): Promise<KeyChangeResult> {
     return this.exclusive(async () => {
       const slots = await this.listKeys();
-      if (!slots.some((s) => s.id === slotId)) throw new KeySlotNotFoundError(slotId);
-      if (slots.length <= 1) throw new LastKeySlotError();
-      const rotated = await this.rotateKeys([slotId]);
-      if (!rotated) await deleteSlotFiles(this.backend, slotId);
+      for (const id of slotIds)
+        if (!slots.some((s) => s.id === id)) throw new KeySlotNotFoundError(id);
+      if (slots.every((s) => slotIds.includes(s.id))) throw new LastKeySlotError();
+      const rotated = await this.rotateKeys(slotIds);
+      if (!rotated) for (const id of slotIds) await deleteSlotFiles(this.backend, id);
       return this.keyChangeResult(rotated !== null);
     });
   }
@@ -538,9 +563,20 @@ export class Repository {
     }
   }
 
+  /**
+   * Every change to the folder. A repository stays open between scheduled backups, and another
+   * computer may change the password meanwhile: checked under the lock each time, since writing
+   * with the older key would let the old password read what is written now.
+   */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     if (this.readOnlyKeys) return Promise.reject(new KeysChangedError());
-    return this.withLock(true, fn);
+    return this.withLock(true, async () => {
+      if (await this.keysBehind()) {
+        this.readOnlyKeys = true;
+        throw new KeysChangedError();
+      }
+      return fn();
+    });
   }
 
   private assertOpen(): void {
@@ -850,6 +886,7 @@ export class Repository {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.openedSlot?.key.release();
     this.keys.dispose();
   }
 }

@@ -629,13 +629,15 @@ export class BackupService {
     ctx: TaskContext,
   ): Promise<{ summary: SnapshotSummary; totalSize: number }> {
     const client = await this.openRepository();
-    const summary = await client.backup(this.o.storeDir, {
-      mediaTypes: includedMediaTypes(this.settings.media),
-      host: os.hostname(),
-      appVersion: this.o.appVersion,
-      signal: ctx.signal,
-      onProgress: (p) => ctx.progress(p),
-    });
+    const summary = await client
+      .backup(this.o.storeDir, {
+        mediaTypes: includedMediaTypes(this.settings.media),
+        host: os.hostname(),
+        appVersion: this.o.appVersion,
+        signal: ctx.signal,
+        onProgress: (p) => ctx.progress(p),
+      })
+      .catch((err: unknown) => this.keysChanged(err));
     const marker = await client.latestMarker(os.hostname());
     if (marker) await this.keys.saveLastSnapshot(this.repoId!, marker);
     const { daily, weekly, monthly } = this.settings.retention;
@@ -793,6 +795,20 @@ export class BackupService {
     }
   }
 
+  /**
+   * The repository stayed open here while another computer changed the password (or removed a
+   * key): the engine refused to write with the older key. The kept key is dropped and the
+   * person asked for the current password; other errors pass through.
+   */
+  private async keysChanged(err: unknown): Promise<never> {
+    if ((err as { code?: string }).code !== 'KEYS_CHANGED' || !this.repoId) throw err;
+    this.openRepoId = null;
+    await this.keys.forgetMasterKey(this.repoId).catch(() => undefined);
+    throw new PasswordNeededError(
+      'The backup password was changed on another computer: enter the current password',
+    );
+  }
+
   /** After a key change: the keychain's copy of the keyring, where one is kept, is replaced. */
   private async refreshKeptKey(client: BackupClient): Promise<void> {
     const repoId = this.repoId;
@@ -872,17 +888,21 @@ export class BackupService {
 
   // ---- secrets ----
 
-  async changePassword(current: Secret, newPassword: string): Promise<{ changed: true }> {
+  async changePassword(
+    current: Secret,
+    newPassword: string,
+  ): Promise<{ changed: true; newKey: boolean }> {
     await assertStrongPassword(newPassword);
     const client = await this.openWithSecret(current);
     const slots = await client.listKeys();
     const passwordSlot = slots.find((slot) => slot.kind === 'password');
-    if (passwordSlot) await client.changePassword(passwordSlot.id, newPassword);
-    else await client.addPassword(newPassword);
+    const result = passwordSlot
+      ? await client.changePassword(passwordSlot.id, newPassword)
+      : (await client.addPassword(newPassword), null);
     // A change moves the backup to a new data key: the key kept here must follow it.
     await this.refreshKeptKey(client);
     void this.refreshProtection();
-    return { changed: true };
+    return { changed: true, newKey: result?.rotated ?? false };
   }
 
   /**
@@ -913,15 +933,17 @@ export class BackupService {
     return { taskId };
   }
 
-  async regenerateRecoveryKey(current: Secret): Promise<{ recoveryKey: string }> {
+  async regenerateRecoveryKey(current: Secret): Promise<{ recoveryKey: string; newKey: boolean }> {
     const client = await this.openWithSecret(current);
     const old = (await client.listKeys()).filter((slot) => slot.kind === 'recovery');
     const { recoveryKey } = await client.addRecoveryKey();
-    for (const slot of old) await client.removeKey(slot.id);
+    // All at once: removing one rewrites the others (a new key), under new ids.
+    const newKey =
+      old.length > 0 ? (await client.removeKeys(old.map((slot) => slot.id))).rotated : false;
     await this.refreshKeptKey(client);
     this.rememberShownKey(recoveryKey);
     void this.refreshProtection();
-    return { recoveryKey };
+    return { recoveryKey, newKey };
   }
 
   async turnOff(current: Secret | undefined): Promise<{ turnedOff: true; backupFolder: string }> {

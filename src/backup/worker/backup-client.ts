@@ -156,6 +156,11 @@ export class BackupClient {
     return this.call('removeKey', [slotId]);
   }
 
+  /** Several slots, with one key change. */
+  removeKeys(slotIds: string[]): Promise<KeyChangeResult> {
+    return this.call('removeKeys', [slotIds]);
+  }
+
   changePassword(slotId: string, newPassword: string): Promise<KeyChangeResult> {
     return this.call('changePassword', [slotId, newPassword]);
   }

@@ -156,6 +156,9 @@ const handlers: Record<string, Handler> = {
   async removeKey([slotId]) {
     return current().removeKey(slotId as string);
   },
+  async removeKeys([slotIds]) {
+    return current().removeKeys(slotIds as string[]);
+  },
   async changePassword([slotId, password]) {
     return current().changePassword(slotId as string, password as string);
   },

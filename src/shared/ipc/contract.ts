@@ -324,13 +324,17 @@ export const channels = {
     request: z.object({ readDataPercent: z.number().min(0).max(100).default(10) }).strict(),
     reply: reply<{ taskId: string }>(),
   },
+  /**
+   * `newKey`: backups from now on use a new key the old password never had (false only in a
+   * backup whose recovery key predates key epochs: then the old password's copies keep working).
+   */
   'backup.changePassword': {
     request: z.object({ current: secret, newPassword: password }).strict(),
-    reply: reply<{ changed: true }>(),
+    reply: reply<{ changed: true; newKey: boolean }>(),
   },
   'backup.regenerateRecoveryKey': {
     request: z.object({ current: secret }).strict(),
-    reply: reply<{ recoveryKey: string }>(),
+    reply: reply<{ recoveryKey: string; newKey: boolean }>(),
   },
   /**
    * "Re-encrypt everything" with the newest key, so copies of old key files (a cloud's version

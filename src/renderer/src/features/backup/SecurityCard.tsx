@@ -49,11 +49,15 @@ export function SecurityCard({ status, onNotice, onChanged }: Props) {
       {open === 'change-password' && (
         <ChangePasswordDialog
           onClose={close}
-          onDone={() => {
+          onDone={(newKey) => {
             close();
             onNotice(
-              'Password changed. Backups from now on use a new key the old password never had. ' +
-                OLD_COPIES,
+              newKey
+                ? `Password changed. Backups from now on use a new key the old password never had. ${OLD_COPIES}`
+                : 'Password changed. Your recovery key was made by an older Chatkeep, so your ' +
+                    'backups keep their key for now, and copies of the old key file your cloud ' +
+                    'keeps still open them with the old password. Make a new recovery key to ' +
+                    'move your backups to a new key.',
             );
           }}
         />
@@ -61,9 +65,11 @@ export function SecurityCard({ status, onNotice, onChanged }: Props) {
       {open === 'new-key' && (
         <NewKeyDialog
           onClose={close}
-          onDone={() => {
+          onDone={(newKey) => {
             close();
-            onNotice(`Your new recovery key is ready. Keep it safe. ${OLD_COPIES}`);
+            onNotice(
+              `Your new recovery key is ready. Keep it safe.${newKey ? ` ${OLD_COPIES}` : ''}`,
+            );
           }}
         />
       )}
@@ -233,7 +239,13 @@ function ErrorLine({ error }: { error: string | null }) {
   ) : null;
 }
 
-function ChangePasswordDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) {
+function ChangePasswordDialog({
+  onClose,
+  onDone,
+}: {
+  onClose(): void;
+  onDone(newKey: boolean): void;
+}) {
   const [current, setCurrent] = useState<SecretDraft>(EMPTY_SECRET);
   const [next, setNext] = useState<NewPassword>({ password: '', valid: false });
   const { busy, error, run, clearError } = useSubmit();
@@ -245,11 +257,11 @@ function ChangePasswordDialog({ onClose, onDone }: { onClose(): void; onDone(): 
           e.preventDefault();
           if (!secret || !next.valid) return;
           void run(async () => {
-            await api.invoke('backup.changePassword', {
+            const reply = await api.invoke('backup.changePassword', {
               current: secret,
               newPassword: next.password,
             });
-            onDone();
+            onDone(reply.newKey);
           }, current.kind);
         }}
       >
@@ -281,9 +293,10 @@ function ChangePasswordDialog({ onClose, onDone }: { onClose(): void; onDone(): 
   );
 }
 
-function NewKeyDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) {
+function NewKeyDialog({ onClose, onDone }: { onClose(): void; onDone(newKey: boolean): void }) {
   const [current, setCurrent] = useState<SecretDraft>(EMPTY_SECRET);
   const [key, setKey] = useState<string | null>(null);
+  const [newKey, setNewKey] = useState(false);
   const [confirmed, setConfirmed] = useState(false);
   const { busy, error, run, clearError } = useSubmit();
   const secret = toSecret(current);
@@ -293,7 +306,7 @@ function NewKeyDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) 
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (confirmed) onDone();
+            if (confirmed) onDone(newKey);
           }}
         >
           <p>This key replaces your previous recovery key.</p>
@@ -313,6 +326,7 @@ function NewKeyDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) 
             void run(async () => {
               const reply = await api.invoke('backup.regenerateRecoveryKey', { current: secret });
               setKey(reply.recoveryKey);
+              setNewKey(reply.newKey);
             }, current.kind);
           }}
         >
