@@ -927,7 +927,7 @@ export class BackupService {
         summary:
           left === 0
             ? 'Your whole backup now uses the newest key: old passwords and recovery keys open nothing in it.'
-            : 'Your backup is written again with the newest key. The old files are removed within two days, after later backups.',
+            : 'Your backup is written again with the newest key. The old files are removed over the next two days, as later backups run.',
       };
     });
     return { taskId };
