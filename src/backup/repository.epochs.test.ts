@@ -396,4 +396,22 @@ describe('padding', () => {
     }
     expect(sizes[0]).toBe(sizes[1]);
   });
+
+  it('index and snapshot files are padded too, and still read back', async () => {
+    const { backend, store, repo } = await setup();
+    await repo.backupFrom(store, OPTS);
+    await addMessage(store, 'p1', 'another');
+    await repo.backupFrom(store, OPTS);
+    const files = [...(await backend.list('index/')), ...(await backend.list('snapshots/'))];
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const f of files) {
+      // 9-byte header, then a box: 40 bytes around a plaintext of Padmé length.
+      const plaintext = (await backend.stat(f))!.size - 9 - 40;
+      expect(padme(plaintext), f).toBe(plaintext);
+    }
+    const again = await Repository.open(backend, { password: 'old password' });
+    expect(again.problems).toEqual([]);
+    expect(await restoredMessages(again, 'latest')).toEqual(sorted(store));
+    await again.close();
+  });
 });

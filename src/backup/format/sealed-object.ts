@@ -1,6 +1,6 @@
 import { compress, decompress } from 'zstd-napi';
 import { blake2b256 } from '../crypto/primitives.js';
-import type { RepoKeys } from '../crypto/repo-keys.js';
+import { padme, type RepoKeys } from '../crypto/repo-keys.js';
 import { KeyEpochUnknownError, RepositoryDamagedError } from '../errors.js';
 import {
   checkHeader,
@@ -36,8 +36,24 @@ export function encodeSealed(
 ): Buffer {
   const h = header(kind, keys.epoch);
   const json = Buffer.from(JSON.stringify(value), 'utf8');
-  const body = compressed ? compress(json, { compressionLevel: 3 }) : json;
+  const body = compressed ? padZstd(compress(json, { compressionLevel: 3 })) : json;
   return Buffer.concat([h, keys.sealMeta(label(kind), h, body)]);
+}
+
+/** zstd's skippable-frame magic (the first of sixteen): every zstd decoder skips such a frame. */
+const SKIPPABLE_MAGIC = 0x184d2a50;
+
+/**
+ * Pads a zstd body to its Padmé length with a skippable frame (8-byte frame header, then
+ * zeros), so an index or snapshot file's size shows only about its top bits: decoders skip
+ * the frame, so readers need nothing special.
+ */
+export function padZstd(body: Buffer): Buffer {
+  const total = padme(body.length + 8);
+  const frame = Buffer.alloc(total - body.length);
+  frame.writeUInt32LE(SKIPPABLE_MAGIC, 0);
+  frame.writeUInt32LE(frame.length - 8, 4);
+  return Buffer.concat([body, frame]);
 }
 
 export function contentName(prefix: string, bytes: Uint8Array): string {
