@@ -9,6 +9,7 @@ import type { PackBlob } from '../format/pack.js';
 import { ProgressReporter } from './progress.js';
 import { runPrune, type PruneOptions } from './prune.js';
 import { loadState } from './load.js';
+import { encodeIndex } from './master-index.js';
 import { referencedBlobs, type LoadedSnapshot, type RepoState } from './state.js';
 
 export interface ReencryptOptions extends Omit<PruneOptions, 'onProgress'> {
@@ -36,7 +37,7 @@ function packEpoch(blobs: PackBlob[]): number | undefined {
   return blobs[0]?.epoch;
 }
 
-/** Snapshots share one pack rewrite per blob: this many new packs are indexed at a time. */
+/** New packs are named by an index file every this many: a stopped run leaves few to adopt. */
 const INDEX_EVERY_PACKS = 8;
 
 /**
@@ -50,8 +51,9 @@ const INDEX_EVERY_PACKS = 8;
  * 2. each snapshot sealed with an older key is written again with the newest one, recording the
  *    old name in `was` (rollback markers keep matching), and only then the old file is deleted;
  *    a snapshot already rewritten by an interrupted run is recognised by `was` and removed;
- * 3. a prune condemns the old packs (every blob they hold that is needed is stored elsewhere
- *    now) and replaces the index files, in its stages: with a grace period of 0 all in this run.
+ * 3. an index file marks the old packs whose needed blobs all have new copies (condemned:
+ *    still readable, never de-duplicated against), and a prune moves them through its stages
+ *    and replaces the index files: with a grace period of 0 all in this run.
  *
  * Every step writes before it deletes, so an interruption anywhere leaves every snapshot
  * readable, and running it again finishes the job.
@@ -141,10 +143,25 @@ export async function runReencrypt(
     await backend.delete(s.name);
   }
 
-  // 3. The old packs and index files go, in prune's stages.
+  // 3. The old packs are marked (condemned) by an index file of their own, so that prune,
+  // which keeps whichever copy of a blob it meets first, keeps the new copies and lets the old
+  // packs go; then the old packs and index files go, in prune's stages. A marked pack that
+  // some snapshot still needs is taken back by prune.
   await loadState(state);
+  const now = opts.now ?? Date.now();
+  const marks = new Map<string, number>();
+  for (const [id, p] of index.packs) {
+    if (packEpoch(p.blobs) === current || index.condemned(id)) continue;
+    if (p.blobs.every((b) => !used.has(b.id) || copied.has(b.id))) marks.set(id, now);
+  }
+  if (marks.size > 0) {
+    const { name, bytes } = encodeIndex(keys, [], { marked: marks });
+    await backend.writeAtomic(name, bytes);
+    index.add(name, [], { marked: marks });
+  }
   const prune = await runPrune(state, {
     ...opts,
+    now,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   await loadState(state);

@@ -131,7 +131,11 @@ describe(`re-encryption killed with SIGKILL at random moments (seed ${SEED})`, (
       const again = await cli(b, ARGS);
       expect(again.status, again.stderr + again.stdout).toBe(0);
       const after = (again.json as { reencrypt: { remaining: Remaining } }).reencrypt;
-      expect(after.remaining).toEqual({ packs: 0, indexFiles: 0, snapshots: 0 });
+      expect(after.remaining, `kill ${i}: ${JSON.stringify(after)}`).toEqual({
+        packs: 0,
+        indexFiles: 0,
+        snapshots: 0,
+      });
       await verify();
     }
     expect(interrupted).toBeGreaterThan(KILLS / 4);
