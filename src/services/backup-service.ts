@@ -709,13 +709,15 @@ export class BackupService {
     ctx: TaskContext,
   ): Promise<{ summary: SnapshotSummary; totalSize: number }> {
     const client = await this.openRepository();
-    const summary = await client.backup(this.o.storeDir, {
-      mediaTypes: includedMediaTypes(this.settings.media),
-      host: os.hostname(),
-      appVersion: this.o.appVersion,
-      signal: ctx.signal,
-      onProgress: (p) => ctx.progress(p),
-    });
+    const summary = await client
+      .backup(this.o.storeDir, {
+        mediaTypes: includedMediaTypes(this.settings.media),
+        host: os.hostname(),
+        appVersion: this.o.appVersion,
+        signal: ctx.signal,
+        onProgress: (p) => ctx.progress(p),
+      })
+      .catch((err: unknown) => this.keysChanged(err));
     const marker = await client.latestMarker(os.hostname());
     if (marker) await this.keys.saveLastSnapshot(this.repoId!, marker);
     const { daily, weekly, monthly } = this.settings.retention;
@@ -841,6 +843,17 @@ export class BackupService {
       const lastSeen = await this.keys.loadLastSnapshot(repoId);
       await client.openWithMasterKey(target, masterKey, { lastSeen });
       this.openRepoId = repoId;
+    } catch (err) {
+      // The password was changed (or a key removed) on another computer: the key kept here is
+      // older than the backup's, and writing with it would let the old password read the new
+      // backups. The person types the current password once; it is kept again then.
+      if ((err as { code?: string }).code === 'KEYS_CHANGED') {
+        await this.keys.forgetMasterKey(repoId).catch(() => undefined);
+        throw new PasswordNeededError(
+          'The backup password was changed on another computer: enter the current password',
+        );
+      }
+      throw err;
     } finally {
       masterKey.fill(0);
     }
@@ -855,6 +868,27 @@ export class BackupService {
     } finally {
       key.fill(0);
     }
+  }
+
+  /**
+   * The repository stayed open here while another computer changed the password (or removed a
+   * key): the engine refused to write with the older key. The kept key is dropped and the
+   * person asked for the current password; other errors pass through.
+   */
+  private async keysChanged(err: unknown): Promise<never> {
+    if ((err as { code?: string }).code !== 'KEYS_CHANGED' || !this.repoId) throw err;
+    this.openRepoId = null;
+    await this.keys.forgetMasterKey(this.repoId).catch(() => undefined);
+    throw new PasswordNeededError(
+      'The backup password was changed on another computer: enter the current password',
+    );
+  }
+
+  /** After a key change: the keychain's copy of the keyring, where one is kept, is replaced. */
+  private async refreshKeptKey(client: BackupClient): Promise<void> {
+    const repoId = this.repoId;
+    if (!repoId || (await this.keys.loadMasterKey(repoId).catch(() => null)) === null) return;
+    await this.rememberMasterKey(client, repoId);
   }
 
   /** Opens the repository with what the person typed, proving they know it. */
@@ -929,25 +963,62 @@ export class BackupService {
 
   // ---- secrets ----
 
-  async changePassword(current: Secret, newPassword: string): Promise<{ changed: true }> {
+  async changePassword(
+    current: Secret,
+    newPassword: string,
+  ): Promise<{ changed: true; newKey: boolean }> {
     await assertStrongPassword(newPassword);
     const client = await this.openWithSecret(current);
     const slots = await client.listKeys();
     const passwordSlot = slots.find((slot) => slot.kind === 'password');
-    if (passwordSlot) await client.changePassword(passwordSlot.id, newPassword);
-    else await client.addPassword(newPassword);
+    const result = passwordSlot
+      ? await client.changePassword(passwordSlot.id, newPassword)
+      : (await client.addPassword(newPassword), null);
+    // A change moves the backup to a new data key: the key kept here must follow it.
+    await this.refreshKeptKey(client);
     void this.refreshProtection();
-    return { changed: true };
+    return { changed: true, newKey: result?.rotated ?? false };
   }
 
-  async regenerateRecoveryKey(current: Secret): Promise<{ recoveryKey: string }> {
+  /**
+   * "Re-encrypt everything": after a password change, copies of the old key file that the
+   * cloud keeps still open the backups made before it; this writes them again with the newest
+   * key. The old files go in prune's stages (24 hours apart: another computer may be using
+   * them), so the regular prune after later backups finishes what this run leaves.
+   */
+  async reencrypt(current: Secret): Promise<{ taskId: string }> {
+    if (!this.repoId) throw new BackupNotConfiguredError();
+    const client = await this.openWithSecret(current);
+    const taskId = this.o.tasks.start('reencrypt', async (ctx) => {
+      const report = await client.reencrypt({
+        client: { clientId: this.settings.clientId, host: os.hostname() },
+        onProgress: (p) => ctx.progress(p),
+      });
+      const marker = await client.latestMarker(os.hostname());
+      if (marker) await this.keys.saveLastSnapshot(this.repoId!, marker).catch(() => undefined);
+      const left =
+        report.remaining.packs + report.remaining.indexFiles + report.remaining.snapshots;
+      return {
+        summary:
+          left === 0
+            ? 'Your whole backup now uses the newest key: old passwords and recovery keys open nothing in it.'
+            : 'Your backup is written again with the newest key. The old files are removed over the next two days, as later backups run.',
+      };
+    });
+    return { taskId };
+  }
+
+  async regenerateRecoveryKey(current: Secret): Promise<{ recoveryKey: string; newKey: boolean }> {
     const client = await this.openWithSecret(current);
     const old = (await client.listKeys()).filter((slot) => slot.kind === 'recovery');
     const { recoveryKey } = await client.addRecoveryKey();
-    for (const slot of old) await client.removeKey(slot.id);
+    // All at once: removing one rewrites the others (a new key), under new ids.
+    const newKey =
+      old.length > 0 ? (await client.removeKeys(old.map((slot) => slot.id))).rotated : false;
+    await this.refreshKeptKey(client);
     this.rememberShownKey(recoveryKey);
     void this.refreshProtection();
-    return { recoveryKey };
+    return { recoveryKey, newKey };
   }
 
   async turnOff(current: Secret | undefined): Promise<{ turnedOff: true; backupFolder: string }> {

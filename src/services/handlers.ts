@@ -223,6 +223,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'backup.turnOff': ({ current }) => backups.turnOff(current),
     'backup.forgetComputer': () => backups.forgetComputer(),
     'backup.repair': () => backups.repair(),
+    'backup.reencrypt': ({ current }) => backups.reencrypt(current),
     'backup.takeOverLock': () => backups.takeOverLock(),
     'backup.checkSecret': ({ secret }) => backups.checkSecret(secret),
     'backup.skipSecretCheck': () => backups.skipSecretCheck(),

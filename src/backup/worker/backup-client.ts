@@ -3,11 +3,14 @@ import { spawnWorker } from '../../node/spawn-worker.js';
 import type {
   BackupOptions,
   CheckReport,
+  KeyChangeResult,
   KeySlotInfo,
   LockHolder,
   ObjectProblemView,
   PruneOptions,
   PruneReport,
+  ReencryptOptions,
+  ReencryptReport,
   RepairReport,
   RepoStats,
   RestoreOptions,
@@ -157,11 +160,16 @@ export class BackupClient {
     return this.call('addRecoveryKey', [recoveryKey]);
   }
 
-  removeKey(slotId: string): Promise<void> {
+  removeKey(slotId: string): Promise<KeyChangeResult> {
     return this.call('removeKey', [slotId]);
   }
 
-  changePassword(slotId: string, newPassword: string): Promise<void> {
+  /** Several slots, with one key change. */
+  removeKeys(slotIds: string[]): Promise<KeyChangeResult> {
+    return this.call('removeKeys', [slotIds]);
+  }
+
+  changePassword(slotId: string, newPassword: string): Promise<KeyChangeResult> {
     return this.call('changePassword', [slotId, newPassword]);
   }
 
@@ -209,6 +217,14 @@ export class BackupClient {
   ): Promise<PruneReport> {
     const { onProgress, ...rest } = opts;
     return this.call('prune', [rest], { onProgress });
+  }
+
+  /** "Re-encrypt everything" with the newest key (see Repository.reencrypt). */
+  reencrypt(
+    opts: Omit<ReencryptOptions, 'onProgress'> & { onProgress?: (p: ProgressLike) => void } = {},
+  ): Promise<ReencryptReport> {
+    const { onProgress, ...rest } = opts;
+    return this.call('reencrypt', [rest], { onProgress });
   }
 
   pruneDue(graceMs?: number): Promise<boolean> {

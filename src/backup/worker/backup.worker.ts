@@ -189,6 +189,9 @@ const handlers: Record<string, Handler> = {
   async removeKey([slotId]) {
     return current().removeKey(slotId as string);
   },
+  async removeKeys([slotIds]) {
+    return current().removeKeys(slotIds as string[]);
+  },
   async changePassword([slotId, password]) {
     return current().changePassword(slotId as string, password as string);
   },
@@ -220,6 +223,10 @@ const handlers: Record<string, Handler> = {
   async prune([opts], extras) {
     type Opts = NonNullable<Parameters<Repository['prune']>[0]>;
     return current().prune(withExtras(opts as Opts, { onProgress: extras.onProgress }));
+  },
+  async reencrypt([opts], extras) {
+    type Opts = NonNullable<Parameters<Repository['reencrypt']>[0]>;
+    return current().reencrypt(withExtras(opts as Opts, { onProgress: extras.onProgress }));
   },
   async pruneDue([graceMs]) {
     return current().pruneDue(graceMs as number | undefined);

@@ -429,13 +429,25 @@ export const channels = {
     request: z.object({ readDataPercent: z.number().min(0).max(100).default(10) }).strict(),
     reply: reply<{ taskId: string }>(),
   },
+  /**
+   * `newKey`: backups from now on use a new key the old password never had (false only in a
+   * backup whose recovery key predates key epochs: then the old password's copies keep working).
+   */
   'backup.changePassword': {
     request: z.object({ current: secret, newPassword: password }).strict(),
-    reply: reply<{ changed: true }>(),
+    reply: reply<{ changed: true; newKey: boolean }>(),
   },
   'backup.regenerateRecoveryKey': {
     request: z.object({ current: secret }).strict(),
-    reply: reply<{ recoveryKey: string }>(),
+    reply: reply<{ recoveryKey: string; newKey: boolean }>(),
+  },
+  /**
+   * "Re-encrypt everything" with the newest key, so copies of old key files (a cloud's version
+   * history) open nothing: a task. Needs the current password or key.
+   */
+  'backup.reencrypt': {
+    request: z.object({ current: secret }).strict(),
+    reply: reply<{ taskId: string }>(),
   },
   /** Needs `current`: without it the request is refused with SECRET_REQUIRED. */
   'backup.turnOff': {
