@@ -14,6 +14,11 @@ export interface IngestOptions {
   onProgress?: (p: IngestProgress) => void;
   /** Polled between messages; returning true rolls the whole call back. */
   shouldCancel?: () => boolean;
+  /**
+   * Into a store without messages, leave the full-text index to be built after the commit
+   * (SearchBacklog), as a restore does: the rows are readable sooner. Ignored otherwise.
+   */
+  deferSearchIndex?: boolean;
 }
 
 export interface IngestResult {
