@@ -39,9 +39,32 @@ async function run(): Promise<unknown> {
     ChatStore.open(job.storeDir, { nativeBinding: job.nativeBinding }),
   );
   try {
-    return await importer.import(job.path, store, options);
+    const result = await importer.import(job.path, store, options);
+    const written = store.openedStore;
+    if (job.buildSearchIndex && written) await buildSearchIndex(written, options.onProgress);
+    return result;
   } finally {
     store.close();
+  }
+}
+
+/**
+ * Steps of a fraction of a second, with the event loop free in between. A cancel here stops the
+ * indexing only: the rows are committed, and whoever opens the store next goes on with it.
+ */
+async function buildSearchIndex(
+  store: ChatStore,
+  onProgress: (p: { phase: string; items: number; bytes: number; bytesTotal: number }) => void,
+): Promise<void> {
+  const report = (st: { done: number; total: number }) =>
+    onProgress({ phase: 'indexing', items: st.done, bytes: st.done, bytesTotal: st.total });
+  const left = store.searchIndexState();
+  if (!left) return;
+  report(left);
+  while (!signal.aborted) {
+    const more = store.indexSearchBacklog(200, report);
+    if (!more) return;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
