@@ -36,7 +36,9 @@ async function run(): Promise<unknown> {
     return { detection, preview: await importer.inspect(job.path, options) };
   }
   const store = new LazyStore(() =>
-    ChatStore.open(job.storeDir, { nativeBinding: job.nativeBinding }),
+    // Lean: an import writes the store once, start to end; a small page cache and no memory map
+    // keep the worker's memory bounded (bench:importers measures it).
+    ChatStore.open(job.storeDir, { nativeBinding: job.nativeBinding, lean: true }),
   );
   try {
     const result = await importer.import(job.path, store, options);
