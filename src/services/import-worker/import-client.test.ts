@@ -58,7 +58,7 @@ describe('import worker', () => {
       { ...job, storeDir: cliStore, buildSearchIndex: true },
       { onProgress: (p) => phases.add(p.phase) },
     );
-    expect(phases).toContain('indexing');
+    expect(phases).toContain('index');
     store = ChatStore.open(cliStore);
     try {
       expect(store.searchIndexState()).toBeNull();

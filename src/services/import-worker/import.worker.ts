@@ -59,7 +59,7 @@ async function buildSearchIndex(
   onProgress: (p: { phase: string; items: number; bytes: number; bytesTotal: number }) => void,
 ): Promise<void> {
   const report = (st: { done: number; total: number }) =>
-    onProgress({ phase: 'indexing', items: st.done, bytes: st.done, bytesTotal: st.total });
+    onProgress({ phase: 'index', items: st.done, bytes: st.done, bytesTotal: st.total });
   const left = store.searchIndexState();
   if (!left) return;
   report(left);

@@ -20,7 +20,7 @@ export interface ImportJob {
   /**
    * After the rows commit, build the search index a first import left for later (into an empty
    * store the rows are written without it, see ChatStore.ingest) before the job ends, reporting
-   * phase 'indexing'. The CLI asks for it; the app leaves it to its store worker, which builds it
+   * phase 'index'. The CLI asks for it; the app leaves it to its store worker, which builds it
    * in the background while search says it is indexing, so the chats show at once.
    */
   buildSearchIndex?: boolean;
