@@ -717,6 +717,15 @@ export class Ingester {
 /** Resolves a bundle's person key to its id; `path` names the record for error messages. */
 type PersonIdOf = (key: string, path: () => string) => number;
 
+/**
+ * Names message `i` of a bundle for error messages, built only if one is raised. A function,
+ * not an arrow written as the work item's `at: () => ...`: bundled with keepNames (as our
+ * bundles and tsx are), such an arrow is wrapped in a renaming helper call for every message.
+ */
+function messagePath(where: string, i: number): () => string {
+  return () => `${where}.messages[${i}]`;
+}
+
 /** A message of a chat this call created, not seen before in it (see insertNewMessages). */
 interface NewMessage {
   m: MessageRecord;
@@ -834,7 +843,7 @@ class IngestRun {
     bundle.messages.forEach((m, i) =>
       work.push({
         m,
-        at: () => `${where}.messages[${i}]`,
+        at: messagePath(where, i),
         chatId,
         personId,
         order: work.length,
