@@ -68,12 +68,12 @@ describe('import worker', () => {
     }
   }, 60_000);
 
-  it('imports 200,000 messages under a 160 MB heap cap', async () => {
+  it('imports 200,000 messages under a 96 MB heap cap', async () => {
     const before = new Set(jobTemps());
     const storeDir = path.join(dir, 'store');
     const result = (await runImportJob(
       { op: 'import', path: crypt, options: { key: KEY.toString('hex') }, storeDir },
-      { heapMb: 160 },
+      { heapMb: 96 },
     )) as { messages: number };
     expect(result.messages).toBe(200_000);
     const store = ChatStore.open(storeDir);
