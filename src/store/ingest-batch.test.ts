@@ -1,80 +1,135 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatStore } from './chat-store.js';
-import { SORT_SLOTS_PER_MS } from './ingest.js';
-import type { ChatBundle } from './records.js';
+import type { ChatBundle, MessageRecord } from './records.js';
+import { T0, groupBundle, message, tempDir } from './testing/fixtures.js';
 
 /**
- * New messages of a new chat are written many rows per statement. A row whose millisecond's
- * first sort key is already taken (by a message stored before) makes the statement fail as a
- * whole; the batch must then go through the one-row path and end exactly as it would have.
+ * New chats' messages are written many rows per statement (Ingester.writeNewMessages). A row
+ * the statement leaves out, because its millisecond's first sort key is taken or its key is
+ * repeated in the same call, is written on its own afterwards; these tests put such rows at
+ * every position of a batch, the last one included, and check that every message, attachment
+ * and reaction ends up on the right row.
  */
 
 let dir: string;
+let cleanup: () => void;
+let store: ChatStore;
+
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-batch-'));
+  ({ dir, cleanup } = tempDir());
+  store = ChatStore.open(dir);
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  store.close();
+  cleanup();
+});
 
-const T0 = Date.UTC(2024, 0, 1);
-
-function chat(key: string, count: number, from = 0): ChatBundle {
-  return {
-    source: { kind: 'whatsapp', accountKey: 'phone', label: 'WhatsApp' },
-    chat: { key, type: 'direct', title: key, members: [key] },
-    people: [{ key, displayName: key }],
-    messages: Array.from({ length: count }, (_, i) => ({
-      key: `${key}-${from + i}`,
-      senderKey: i % 2 ? key : null,
-      sentAt: T0 + (from + i) * 1000,
-      text: `message ${from + i} of ${key}`,
-      kind: 'text' as const,
-      attachments: [],
-      reactions: [],
-    })),
-  };
+/** Three messages a minute (WhatsApp exports have minute times), each with a file or a reaction. */
+function chat(key: string, n: number): ChatBundle {
+  const messages: MessageRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    messages.push(
+      message(`${key}-${i}`, {
+        sentAt: T0 + Math.floor(i / 3) * 60_000,
+        text: `${key} text ${i}`,
+        senderKey: i % 2 ? 'ana' : 'boris',
+        attachments:
+          i % 4 === 0
+            ? [
+                {
+                  mediaType: 'photo',
+                  mime: 'image/jpeg',
+                  size: 1000 + i,
+                  hash: null,
+                  fileName: `${key}-${i}.jpg`,
+                },
+              ]
+            : [],
+        reactions: i % 5 === 0 ? [{ senderKey: 'ana', emoji: '👍' }] : [],
+      }),
+    );
+  }
+  // The same key again later in the call (an export listing a message twice): the later one wins.
+  messages.push(message(`${key}-7`, { sentAt: T0 + 2 * 60_000, text: `${key} text 7 edited` }));
+  return groupBundle(messages, { key, title: key });
 }
 
-describe('batched inserts of new messages', () => {
-  it('fall back to the one-row path on a taken sort key, with the same ids and keys', () => {
-    const store = ChatStore.open(dir);
-    try {
-      // Every other second of the new chat's span is taken by a chat stored before.
-      store.ingest([chat('a@s.whatsapp.net', 100)]);
-      const result = store.ingest([
-        chat('b@s.whatsapp.net', 150),
-        { ...chat('b@s.whatsapp.net', 0), messages: [chat('b@s.whatsapp.net', 1, 7).messages[0]!] },
-      ]);
-      expect(result.messagesAdded).toBe(150);
-      expect(result.messagesUpdated + result.messagesSkipped).toBe(1);
-    } finally {
+interface Row {
+  key: string;
+  chat: string;
+  text: string;
+  sentAt: number;
+  sortKey: number;
+  files: string | null;
+  reactions: number;
+}
+
+function rows(): Row[] {
+  const db = new Database(store.dbPath, { readonly: true });
+  try {
+    return db
+      .prepare<[], Row>(
+        `SELECT m.key, c.key AS chat, m.text, m.sent_at AS sentAt, m.sort_key AS sortKey,
+           (SELECT group_concat(file_name) FROM attachments a WHERE a.message_id = m.id) AS files,
+           (SELECT count(*) FROM reactions r WHERE r.message_id = m.id) AS reactions
+         FROM messages m JOIN chats c ON c.id = m.chat_id ORDER BY m.sort_key`,
+      )
+      .all();
+  } finally {
+    db.close();
+  }
+}
+
+function expectEveryRowRight(chats: string[], n: number): void {
+  const all = rows();
+  expect(all).toHaveLength(chats.length * n);
+  const byKey = new Map(all.map((r) => [`${r.chat}/${r.key}`, r]));
+  for (const c of chats) {
+    for (let i = 0; i < n; i++) {
+      const r = byKey.get(`${c}/${c}-${i}`);
+      expect(r, `${c}-${i}`).toBeDefined();
+      expect(r!.text).toBe(i === 7 ? `${c} text 7 edited` : `${c} text ${i}`);
+      expect(r!.sentAt).toBe(T0 + Math.floor(i / 3) * 60_000);
+      expect(r!.files).toBe(i % 4 === 0 ? `${c}-${i}.jpg` : null);
+      expect(r!.reactions).toBe(i % 5 === 0 ? 1 : 0);
+    }
+  }
+  // Sort keys are unique (the column says so) and follow the times.
+  for (let i = 1; i < all.length; i++)
+    expect(all[i]!.sentAt).toBeGreaterThanOrEqual(all[i - 1]!.sentAt);
+  for (const r of all) expect(Math.floor(r.sortKey / 1024)).toBeGreaterThanOrEqual(r.sentAt);
+}
+
+describe('new messages written many rows per statement', () => {
+  it('keeps every message, file and reaction on its row when sort keys clash and keys repeat', () => {
+    // 3 chats with the same minutes: most rows of a batch clash with another chat's.
+    const chats = ['a', 'b', 'c'];
+    for (const n of [31, 32, 33, 97]) {
       store.close();
+      cleanup();
+      ({ dir, cleanup } = tempDir());
+      store = ChatStore.open(dir);
+      const result = store.ingest(chats.map((c) => chat(c, n)));
+      expect(result.messagesAdded).toBe(chats.length * n);
+      expect(result.messagesUpdated + result.messagesSkipped).toBe(chats.length);
+      expectEveryRowRight(chats, n);
     }
-    const db = new Database(path.join(dir, 'chatkeep.db'), { readonly: true });
-    try {
-      const rows = db
-        .prepare(
-          `SELECT m.id, m.sort_key, m.sent_at, m.key FROM messages m JOIN chats c ON c.id = m.chat_id
-           WHERE c.key = 'b@s.whatsapp.net' ORDER BY m.id`,
-        )
-        .all() as { id: number; sort_key: number; sent_at: number; key: string }[];
-      expect(rows).toHaveLength(150);
-      rows.forEach((r, i) => {
-        // Ids follow the first chat's, in time order, with no gap.
-        expect(r.id).toBe(101 + i);
-        expect(r.key).toBe(`b@s.whatsapp.net-${i}`);
-        // The first 100 seconds clash with chat a: the next slot of that millisecond.
-        expect(r.sort_key).toBe(r.sent_at * SORT_SLOTS_PER_MS + (i < 100 ? 1 : 0));
-      });
-      const total = db
-        .prepare('SELECT count(*) AS n, count(DISTINCT sort_key) AS k FROM messages')
-        .get();
-      expect(total).toEqual({ n: 250, k: 250 });
-    } finally {
-      db.close();
-    }
+  });
+
+  it('does the same inside a restore session into an empty store', () => {
+    const chats = ['x', 'y'];
+    const session = store.openIngestSession({ deferSearchIndex: true });
+    for (const c of chats) session.add(chat(c, 200));
+    const result = session.commit();
+    expect(result.messagesAdded).toBe(400);
+    expectEveryRowRight(chats, 200);
+  });
+
+  it('writes an existing chat row by row and still finds its stored messages', () => {
+    store.ingest([chat('a', 40)]);
+    const again = store.ingest([chat('a', 40), chat('b', 40)]);
+    expect(again.messagesAdded).toBe(40);
+    expectEveryRowRight(['a', 'b'], 40);
   });
 });
