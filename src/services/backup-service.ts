@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PasswordNeededError } from '../app-backup/failure-advice';
+import { DestinationSecretStore } from '../app-backup/destination-secrets';
 import { RepoKeyStore, type SecretVault } from '../app-backup/keychain';
 import { BackupScheduler, INITIAL_SCHEDULER_STATE } from '../app-backup/scheduler';
 import {
@@ -22,9 +23,10 @@ import {
 import {
   describeLocation,
   formatLocation,
-  isRemote,
+  isSameLocation,
   type BackendLocation,
 } from '../backup/backend/location';
+import type { BackendCredentials } from '../backup/backend/open';
 import { formatRecoveryKey } from '../backup/format/key-slot';
 import type { ObjectProblemView, Secret, SnapshotSummary } from '../backup/types';
 import { BackupClient, folderTarget, type RepoTarget } from '../backup/worker/backup-client';
@@ -33,6 +35,7 @@ import {
   MEDIA_GROUPS,
   type BackupSettingsView,
   type BackupStatusView,
+  type ConnectionTestView,
   type MediaGroup,
   type RestoreFolderView,
   type RestoreSessionView,
@@ -41,6 +44,14 @@ import {
 import type { StoreStats } from '../shared/chat-types';
 import type { EventBus } from './events';
 import type { FileGrants } from './grants';
+import {
+  ConnectionProblemError,
+  credentialsFor,
+  describeProblem,
+  networkTarget,
+  TestedConnections,
+  type TestConnectionRequest,
+} from './network-destinations';
 import { assertStrongPassword } from './password-policy';
 import { guardedChanges, secretRequired } from './secret-guard';
 import type { TaskContext, TaskRunner } from './tasks';
@@ -153,6 +164,10 @@ const bytesText = (n: number) =>
 export class BackupService {
   private settings: BackupSettings = defaultBackupSettings();
   private readonly keys: RepoKeyStore;
+  /** Network destinations' passwords and keys, in the keychain next to the master key. */
+  private readonly destinationSecrets: DestinationSecretStore;
+  /** Network locations that passed "Test connection", waiting for set-up or a restore. */
+  private readonly connections = new TestedConnections();
   private client: BackupClient | null = null;
   private openRepoId: string | null = null;
   private scheduler: BackupScheduler | null = null;
@@ -162,7 +177,7 @@ export class BackupService {
     string,
     {
       client: BackupClient;
-      dir: string;
+      target: RepoTarget;
       repoId: string;
       lastUsed: number;
       /** The snapshot last restored from this session, for "keep backing up" afterwards. */
@@ -179,6 +194,7 @@ export class BackupService {
 
   constructor(private readonly o: BackupServiceOptions) {
     this.keys = new RepoKeyStore(o.vault);
+    this.destinationSecrets = new DestinationSecretStore(o.vault);
   }
 
   private now(): number {
@@ -215,14 +231,14 @@ export class BackupService {
    * backup to finish.
    */
   private async refreshProtection(): Promise<void> {
-    const dir = this.destinationFolder();
-    if (!dir) {
-      this.protection = null;
-      return;
-    }
     try {
+      const target = await this.destinationTarget();
+      if (!target) {
+        this.protection = null;
+        return;
+      }
       const client = await this.repoClient();
-      const { slotKinds } = await client.inspectFolder(dir);
+      const { slotKinds } = await client.inspectFolder(target);
       this.protection = {
         password: slotKinds.includes('password'),
         recoveryKey: slotKinds.includes('recovery'),
@@ -445,6 +461,51 @@ export class BackupService {
     }));
   }
 
+  /**
+   * "Test connection" for a network destination: a throwaway worker writes, reads back and
+   * deletes a test object there. Problems are an answer in plain words, not an error; a pass
+   * keeps the location and its credentials in memory for set-up or a restore, under an id.
+   */
+  async testConnection(request: TestConnectionRequest): Promise<ConnectionTestView> {
+    let prepared: Awaited<ReturnType<typeof credentialsFor>>;
+    try {
+      prepared = await credentialsFor(request, this.o.grants, this.destinationSecrets);
+    } catch (error) {
+      if (error instanceof ConnectionProblemError)
+        return { ok: false, problem: 'invalid', message: error.message };
+      throw error;
+    }
+    const { location, credentials } = prepared;
+    const client = BackupClient.start();
+    try {
+      const probe = await client.testConnection({ location, credentials });
+      if (request.purpose === 'backup-destination' && probe.hasRepository) {
+        return {
+          ok: false,
+          problem: 'invalid',
+          message:
+            'There is already a Chatkeep backup there. Choose an empty folder, or restore from it instead.',
+        };
+      }
+      const connectionId = this.connections.add({
+        location,
+        credentials,
+        purpose: request.purpose,
+      });
+      return {
+        ok: true,
+        connectionId,
+        label: describeLocation(location),
+        freeBytes: probe.freeBytes,
+        hasBackup: probe.hasRepository,
+      };
+    } catch (error) {
+      return describeProblem(error, location);
+    } finally {
+      await client.close();
+    }
+  }
+
   generateRecoveryKey(): { recoveryKey: string } {
     const recoveryKey = formatRecoveryKey(randomBytes(32));
     this.pendingRecoveryKeys.add(recoveryKey);
@@ -493,7 +554,7 @@ export class BackupService {
     why: Parameters<typeof secretRequired>[0],
   ): Promise<void> {
     if (!secret) throw secretRequired(why);
-    const target = this.destinationTarget();
+    const target = await this.destinationTarget();
     const repoId = this.repoId;
     if (!target || !repoId) throw new BackupNotConfiguredError();
     const client = BackupClient.start();
@@ -516,25 +577,40 @@ export class BackupService {
    * forgotten password or one damaged key file loses everything.
    */
   async setup(request: {
-    destinationGrantId: string;
+    /** A folder (a grant)… */
+    destinationGrantId?: string | undefined;
+    /** …or a network location that passed testConnection. */
+    connectionId?: string | undefined;
     secret: Secret;
-    recoveryKey?: string;
-    settings?: Partial<BackupSettingsView>;
+    recoveryKey?: string | undefined;
+    settings?: Partial<BackupSettingsView> | undefined;
     /** The current backup's password or key, when backups are on: setting up again moves them. */
-    current?: Secret;
+    current?: Secret | undefined;
   }): Promise<{ taskId: string }> {
-    const grant = this.o.grants.use(request.destinationGrantId, 'backup-destination');
-    const dir = grant.path;
+    const network = request.connectionId
+      ? this.connections.use(request.connectionId, 'backup-destination')
+      : null;
+    const grant = network
+      ? null
+      : this.o.grants.use(request.destinationGrantId ?? '', 'backup-destination');
+    const location: BackendLocation = network
+      ? network.location
+      : { kind: 'folder', path: grant!.path };
+    const credentials: BackendCredentials = network?.credentials ?? {};
+    const previousLocation = this.settings.destination?.location ?? null;
     const previousRepoId = this.repoId;
     if (previousRepoId) await this.verifySecret(request.current, 'move-backup');
     if ('password' in request.secret) await assertStrongPassword(request.secret.password);
-    if (grant.origin === 'detected' && !(await this.o.platform?.confirmDestination?.(dir))) {
-      throw new CodedError(
-        'CANCELLED',
-        'Backups were not turned on: the folder was not confirmed.',
-      );
+    if (grant) {
+      const dir = grant.path;
+      if (grant.origin === 'detected' && !(await this.o.platform?.confirmDestination?.(dir))) {
+        throw new CodedError(
+          'CANCELLED',
+          'Backups were not turned on: the folder was not confirmed.',
+        );
+      }
+      await this.o.validateFolder(dir);
     }
-    await this.o.validateFolder(dir);
     const keys = [
       ...('recoveryKey' in request.secret ? [request.secret.recoveryKey] : []),
       ...(request.recoveryKey ? [request.recoveryKey] : []),
@@ -546,7 +622,7 @@ export class BackupService {
     this.pendingRecoveryKeys.clear();
     const client = await this.repoClient();
     const { repoId } = await client.init(
-      folderTarget(dir),
+      networkTarget(location, credentials, this.cacheDir()),
       request.secret,
       this.o.kdf ? { kdf: this.o.kdf, insecureTestKdf: true } : undefined,
     );
@@ -555,10 +631,14 @@ export class BackupService {
     }
     this.openRepoId = repoId;
     await this.rememberMasterKey(client, repoId);
+    // The password, key and pinned host key go to the keychain; the settings hold the location.
+    if (network) await this.destinationSecrets.save(location, credentials);
     if (previousRepoId && previousRepoId !== repoId) {
       // The backup moved: this computer no longer needs the old one's key.
       await this.keys.forgetRepository(previousRepoId).catch(() => undefined);
     }
+    if (previousLocation && !isSameLocation(previousLocation, location))
+      await this.destinationSecrets.forget(previousLocation).catch(() => undefined);
     const fresh = defaultBackupSettings();
     this.settings = {
       ...fresh,
@@ -569,7 +649,7 @@ export class BackupService {
     };
     await this.save({
       ...this.applyView(request.settings ?? {}),
-      destination: { location: { kind: 'folder', path: dir }, repoId },
+      destination: { location, repoId },
       secretCheck: firstPlan(this.now()),
     });
     void this.refreshProtection();
@@ -731,35 +811,30 @@ export class BackupService {
     return this.client;
   }
 
-  /**
-   * Where the worker opens the configured backup. A network location gets its verified cache
-   * beside the store. (The app sets up folder destinations only so far: a network location
-   * here has no credentials to sign in with, and its server answers with a sign-in error.)
-   */
-  /**
-   * The backup's folder, for what reads key slots without opening the repository (which secrets
-   * open it, the password reminder): the app sets up folder destinations only so far.
-   */
-  private destinationFolder(): string | null {
-    const location = this.settings.destination?.location;
-    return location?.kind === 'folder' ? location.path : null;
+  /** This computer's verified cache of network backups' index and snapshot files. */
+  private cacheDir(): string {
+    return path.join(this.o.storeDir, 'backup-cache');
   }
 
-  private destinationTarget(): RepoTarget | null {
+  /**
+   * Where the worker opens the configured backup: a folder, or a network location with the
+   * credentials the keychain holds for it and its verified cache beside the store.
+   */
+  private async destinationTarget(): Promise<RepoTarget | null> {
     const location = this.settings.destination?.location;
     if (!location) return null;
-    return isRemote(location)
-      ? { location, cacheDir: path.join(this.o.storeDir, 'backup-cache') }
-      : { location };
+    const credentials = await this.destinationSecrets.load(location);
+    return networkTarget(location, credentials, this.cacheDir());
   }
 
   /** The repository, opened with the key this computer keeps, checked against rollback. */
   private async openRepository(): Promise<BackupClient> {
     const repoId = this.repoId;
-    const target = this.destinationTarget();
-    if (!repoId || !target) throw new BackupNotConfiguredError();
+    if (!repoId) throw new BackupNotConfiguredError();
     const client = await this.repoClient();
     if (this.openRepoId === repoId) return client;
+    const target = await this.destinationTarget();
+    if (!target) throw new BackupNotConfiguredError();
     const masterKey = await this.keys.loadMasterKey(repoId);
     if (!masterKey) throw new PasswordNeededError();
     try {
@@ -785,7 +860,7 @@ export class BackupService {
   /** Opens the repository with what the person typed, proving they know it. */
   private async openWithSecret(secret: Secret): Promise<BackupClient> {
     const repoId = this.repoId;
-    const target = this.destinationTarget();
+    const target = await this.destinationTarget();
     if (!repoId || !target) throw new BackupNotConfiguredError();
     const client = await this.repoClient();
     const lastSeen = await this.keys.loadLastSnapshot(repoId).catch(() => null);
@@ -881,6 +956,7 @@ export class BackupService {
     const dest = this.settings.destination?.location;
     const folder = dest ? formatLocation(dest) : '';
     await this.forgetComputer();
+    if (dest) await this.destinationSecrets.forget(dest).catch(() => undefined);
     await this.scheduler?.stop();
     await this.save({
       ...defaultBackupSettings(),
@@ -902,12 +978,12 @@ export class BackupService {
    */
   async checkSecret(secret: Secret): Promise<{ correct: boolean }> {
     const repoId = this.repoId;
-    const dir = this.destinationFolder();
-    if (!repoId || !dir) throw new BackupNotConfiguredError();
+    const target = await this.destinationTarget();
+    if (!repoId || !target) throw new BackupNotConfiguredError();
     const client = BackupClient.start();
     let correct: boolean;
     try {
-      correct = (await client.checkSecret(dir, secret)).repoId === repoId;
+      correct = (await client.checkSecret(target, secret)).repoId === repoId;
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'WRONG_SECRET') throw error;
       correct = false;
@@ -949,8 +1025,9 @@ export class BackupService {
    * The folder check that comes before any password: is there a Chatkeep backup here, and what
    * opens it? Read from what a backup keeps unencrypted (its config and key slot headers).
    */
-  async inspectRestoreFolder(folderGrantId: string): Promise<RestoreFolderView> {
-    const dir = this.o.grants.resolve(folderGrantId, 'restore-source');
+  async inspectRestoreFolder(source: RestoreSource): Promise<RestoreFolderView> {
+    if (source.connectionId) return this.inspectRestoreNetwork(source.connectionId);
+    const dir = this.o.grants.resolve(source.folderGrantId ?? '', 'restore-source');
     let names: string[];
     try {
       names = await readdir(dir);
@@ -1012,6 +1089,47 @@ export class BackupService {
   }
 
   /**
+   * The same check for a network location that passed "Test connection": no listing of a
+   * folder here, only what the backup keeps unencrypted (its config and key slot headers).
+   */
+  private async inspectRestoreNetwork(connectionId: string): Promise<RestoreFolderView> {
+    const { location, credentials } = this.connections.use(connectionId, 'restore-source');
+    const client = BackupClient.start();
+    try {
+      const { repoId, slotKinds } = await client.inspectFolder({ location, credentials });
+      if (repoId && slotKinds.length > 0) {
+        return {
+          found: true,
+          opensWith: {
+            password: slotKinds.includes('password'),
+            recoveryKey: slotKinds.includes('recovery'),
+          },
+        };
+      }
+      return {
+        found: false,
+        reason: repoId ? 'incomplete' : 'not-a-backup',
+        message: repoId
+          ? `${describeLocation(location)} holds part of a Chatkeep backup, but the files that unlock it are missing.`
+          : `There is no Chatkeep backup at ${describeLocation(location)}. Check the address and folder you used when you turned on backups on your other computer.`,
+      };
+    } catch (error) {
+      return { found: false, reason: 'missing', message: describeProblem(error, location).message };
+    } finally {
+      await client.close();
+    }
+  }
+
+  /** Where a restore reads from: a folder grant, or a tested network connection. */
+  private restoreTarget(source: RestoreSource): RepoTarget {
+    if (source.connectionId) {
+      const { location, credentials } = this.connections.use(source.connectionId, 'restore-source');
+      return networkTarget(location, credentials, this.cacheDir());
+    }
+    return folderTarget(this.o.grants.resolve(source.folderGrantId ?? '', 'restore-source'));
+  }
+
+  /**
    * "Keep backing up to this folder": after a restore, this computer takes over the backup it
    * restored from, with the same password or key and no new set-up. The secret is asked again
    * (checked against the key slots) because this stores the backup's key in this computer's
@@ -1029,7 +1147,7 @@ export class BackupService {
     }
     session.lastUsed = Date.now();
     const { client } = session;
-    const proved = await client.checkSecret(session.dir, secret);
+    const proved = await client.checkSecret(session.target, secret);
     if (proved.repoId !== session.repoId) {
       throw new CodedError('WRONG_SECRET', 'That password or key does not open this backup.');
     }
@@ -1054,9 +1172,11 @@ export class BackupService {
     }
     await this.client?.closeRepository().catch(() => {});
     this.openRepoId = null;
+    const { location, credentials } = session.target;
+    if (location.kind !== 'folder') await this.destinationSecrets.save(location, credentials ?? {});
     await this.save({
       ...this.settings,
-      destination: { location: { kind: 'folder', path: session.dir }, repoId: session.repoId },
+      destination: { location, repoId: session.repoId },
       media,
       // The newest backup is the one restored from: the schedule counts from it.
       runState: {
@@ -1083,11 +1203,11 @@ export class BackupService {
    * keychain) guards against a folder rolled back to an older copy; when this computer has no
    * such record (a new computer, or a keychain it cannot read), the wizard says so plainly.
    */
-  async openRestore(folderGrantId: string, secret: Secret): Promise<RestoreSessionView> {
-    const dir = this.o.grants.resolve(folderGrantId, 'restore-source');
+  async openRestore(source: RestoreSource, secret: Secret): Promise<RestoreSessionView> {
+    const target = this.restoreTarget(source);
     const client = BackupClient.start();
     try {
-      const repoId = await client.peekRepoId(folderTarget(dir));
+      const repoId = await client.peekRepoId(target);
       let lastSeen = null;
       let warning: string | null = null;
       if (repoId) {
@@ -1099,7 +1219,7 @@ export class BackupService {
             'holds your newest backup rather than an older copy. Check the dates below.';
         }
       }
-      const opened = await client.open(folderTarget(dir), secret, { lastSeen });
+      const opened = await client.open(target, secret, { lastSeen });
       if (!lastSeen && !warning) {
         warning =
           'This computer has not opened this backup before, so it cannot tell whether the folder ' +
@@ -1117,7 +1237,7 @@ export class BackupService {
       const sessionId = randomBytes(12).toString('base64url');
       this.restoreSessions.set(sessionId, {
         client,
-        dir,
+        target,
         repoId: opened.repoId,
         lastUsed: Date.now(),
         restored: null,
@@ -1200,6 +1320,12 @@ export class BackupService {
       }
     }
   }
+}
+
+/** A restore reads from a folder the person chose, or a network location that passed its test. */
+export interface RestoreSource {
+  folderGrantId?: string | undefined;
+  connectionId?: string | undefined;
 }
 
 function plural(n: number, one: string, many: string): string {

@@ -58,7 +58,12 @@ export interface StoreApi {
 }
 
 export type PickPurpose =
-  'import-file' | 'import-folder' | 'backup-folder' | 'restore-folder' | 'export-folder';
+  | 'import-file'
+  | 'import-folder'
+  | 'backup-folder'
+  | 'restore-folder'
+  | 'export-folder'
+  | 'ssh-key';
 
 /** What a path picked for each dialog may then be used for (see grants.ts). */
 const GRANT_PURPOSE_OF_PICK: Record<PickPurpose, GrantPurpose> = {
@@ -67,6 +72,7 @@ const GRANT_PURPOSE_OF_PICK: Record<PickPurpose, GrantPurpose> = {
   'backup-folder': 'backup-destination',
   'restore-folder': 'restore-source',
   'export-folder': 'export-destination',
+  'ssh-key': 'ssh-key',
 };
 
 /** What only the shell (Electron, or the test bridge) can do. */
@@ -202,6 +208,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
     'backup.status': () => backups.status(),
     'backup.destinations': ({ purpose }) => backups.destinations(purpose),
+    'backup.testConnection': (request) => backups.testConnection(request),
     'backup.generateRecoveryKey': () => backups.generateRecoveryKey(),
     'backup.copyRecoveryKey': ({ recoveryKey }) => backups.copyRecoveryKey(recoveryKey),
     'backup.setup': (request) => backups.setup(request),
@@ -219,9 +226,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'backup.takeOverLock': () => backups.takeOverLock(),
     'backup.checkSecret': ({ secret }) => backups.checkSecret(secret),
     'backup.skipSecretCheck': () => backups.skipSecretCheck(),
-    'restore.inspect': ({ folderGrantId }) => backups.inspectRestoreFolder(folderGrantId),
+    'restore.inspect': (source) => backups.inspectRestoreFolder(source),
     'restore.adopt': ({ sessionId, secret }) => backups.adoptRestored(sessionId, secret),
-    'restore.open': ({ folderGrantId, secret }) => backups.openRestore(folderGrantId, secret),
+    'restore.open': ({ secret, ...source }) => backups.openRestore(source, secret),
     'restore.start': (request) => backups.startRestore(request),
   };
 }

@@ -110,3 +110,38 @@ export interface RestoreSessionView {
     chatList: { chatRef: string; title: string; messages: number }[];
   })[];
 }
+
+/** Why a network destination's "Test connection" failed, for the form to react to. */
+export type ConnectionProblem =
+  | 'wrong-password'
+  | 'host-key-unknown'
+  | 'host-key-changed'
+  | 'not-found'
+  | 'no-space'
+  | 'permission'
+  | 'offline'
+  | 'server-not-found'
+  | 'no-rclone'
+  | 'invalid'
+  | 'other';
+
+/** The answer to "Test connection" (backup.testConnection). */
+export type ConnectionTestView =
+  | {
+      ok: true;
+      /** Main keeps the location and its credentials under this id for set-up or restore. */
+      connectionId: string;
+      /** "WebDAV on cloud.example.org/remote.php/dav/files/me/Chatkeep". */
+      label: string;
+      freeBytes: number | null;
+      /** A Chatkeep backup is already there (set-up refuses it; restore wants it). */
+      hasBackup: boolean;
+    }
+  | {
+      ok: false;
+      problem: ConnectionProblem;
+      /** One or two sentences: what is wrong and what to do. */
+      message: string;
+      /** SSH: the server's host key fingerprint, to confirm (unknown) or compare (changed). */
+      fingerprint?: string;
+    };

@@ -26,6 +26,7 @@ import {
   type WorkerMessage,
 } from './protocol.js';
 import type { RepoTarget } from './repo-target.js';
+import type { ProbeResult } from '../backend/probe.js';
 import type { ProgressLike } from './types.js';
 
 export { BackupClientClosedError, WorkerCrashedError } from './protocol.js';
@@ -99,14 +100,21 @@ export class BackupClient {
     return this.call('peekRepoId', [target]);
   }
 
-  /** The repository id and key slot kinds a folder shows without a secret. */
-  inspectFolder(dir: string): Promise<{ repoId: string | null; slotKinds: KeySlotInfo['kind'][] }> {
-    return this.call('inspectFolder', [dir]);
+  /** The repository id and key slot kinds a folder (or a network target) shows without a secret. */
+  inspectFolder(
+    where: string | RepoTarget,
+  ): Promise<{ repoId: string | null; slotKinds: KeySlotInfo['kind'][] }> {
+    return this.call('inspectFolder', [where]);
   }
 
-  /** Whether `secret` opens the folder's key slots (rejects with WRONG_SECRET if not). */
-  checkSecret(dir: string, secret: Secret): Promise<{ repoId: string }> {
-    return this.call('checkSecret', [dir, secret]);
+  /** Whether `secret` opens the location's key slots (rejects with WRONG_SECRET if not). */
+  checkSecret(where: string | RepoTarget, secret: Secret): Promise<{ repoId: string }> {
+    return this.call('checkSecret', [where, secret]);
+  }
+
+  /** Writes, reads back and deletes a test object at the target; nothing else is touched. */
+  testConnection(target: RepoTarget): Promise<ProbeResult> {
+    return this.call('testConnection', [target]);
   }
 
   verifyNotRolledBack(marker: SnapshotMarker): Promise<void> {

@@ -10,7 +10,7 @@ import type { NotRestoredView } from '../../../../shared/task-types';
 import { ChatkeepError } from '../../../../shared/ipc/errors';
 import { api } from '../../api';
 import { formatDateTime } from '../../ui/format';
-import { DestinationPicker, type ChosenFolder } from './DestinationPicker';
+import { DestinationPicker, sourceOf, type ChosenFolder } from './DestinationPicker';
 import { errorCode, errorWords } from './error-words';
 import { MEDIA_GROUP_ORDER } from './media-groups';
 import { MediaGroupPicker } from './MediaGroupPicker';
@@ -148,7 +148,7 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
       throw new ChatkeepError({ code: 'NOT_FOUND', message: 'Open the backup again.' });
     }
     const reply = await api.invoke('restore.open', {
-      folderGrantId: folder.grantId,
+      ...sourceOf(folder),
       secret: secretRef.current,
     });
     setSession(reply);
@@ -162,7 +162,7 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
     setBusy(true);
     setError(null);
     try {
-      const reply = await api.invoke('restore.inspect', { folderGrantId: folder.grantId });
+      const reply = await api.invoke('restore.inspect', sourceOf(folder));
       if (!reply.found) {
         setError({ text: reply.message, code: 'NO_BACKUP_HERE' });
         return;
@@ -206,8 +206,7 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
       } catch (e) {
         if (errorCode(e) !== 'NOT_FOUND') throw e;
         // The restore session closed (idle): open the backup again with the same secret.
-        sessionId = (await api.invoke('restore.open', { folderGrantId: folder.grantId, secret }))
-          .sessionId;
+        sessionId = (await api.invoke('restore.open', { ...sourceOf(folder), secret })).sessionId;
         status = await api.invoke('restore.adopt', { sessionId, secret });
       }
       onBackupsOn?.(status);
@@ -225,7 +224,7 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
     setBusy(true);
     setError(null);
     try {
-      const reply = await api.invoke('restore.open', { folderGrantId: folder.grantId, secret });
+      const reply = await api.invoke('restore.open', { ...sourceOf(folder), secret });
       secretRef.current = secret;
       sessionUsed.current = false;
       setSession(reply);
@@ -285,7 +284,10 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
               void checkFolder();
             }}
           >
-            <p>Choose the folder that holds your Chatkeep backup.</p>
+            <p>
+              Choose where your Chatkeep backup is: a folder, or the server or cloud storage you
+              backed up to.
+            </p>
             <DestinationPicker
               purpose="restore-folder"
               legend="Where is your backup?"
@@ -321,8 +323,8 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
           >
             <p className="ck-found">
               <span aria-hidden="true">✅ </span>
-              Chatkeep backup found in <strong>{folder?.label}</strong>{' '}
-              <span className="ck-muted ck-path">({folder?.path})</span>
+              Chatkeep backup found in <strong>{folder?.label}</strong>
+              {folder?.path && <span className="ck-muted ck-path"> ({folder.path})</span>}
             </p>
             <p>{opensWithWords(found?.opensWith)}</p>
             <SecretField

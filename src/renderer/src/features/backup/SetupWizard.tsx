@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { BackupStatusView, MediaGroup } from '../../../../shared/backup-types';
 import { api } from '../../api';
 import { formatBytes } from '../../ui/format';
-import { DestinationPicker, type ChosenFolder } from './DestinationPicker';
+import { DestinationPicker, destinationOf, type ChosenFolder } from './DestinationPicker';
 import { errorWords } from './error-words';
 import { LossWarning } from './LossWarning';
 import { estimatedTotal, MEDIA_GROUP_ORDER } from './media-groups';
@@ -105,7 +105,7 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
           ? { password: newPassword.password }
           : { recoveryKey: recoveryKey ?? '' };
       const reply = await api.invoke('backup.setup', {
-        destinationGrantId: folder.grantId,
+        ...destinationOf(folder),
         secret,
         ...(method === 'password' && alsoKey && recoveryKey ? { recoveryKey } : {}),
         settings: { mediaGroups: media },
@@ -140,9 +140,9 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
             }}
           >
             <p>
-              Chatkeep encrypts your chats on this computer, then copies them into a folder you own.
-              A synced folder (iCloud Drive, Google Drive, OneDrive, Dropbox) keeps a copy off this
-              computer too. Only you can read it.
+              Chatkeep encrypts your chats on this computer, then copies them to a place you own: a
+              synced folder (iCloud Drive, Google Drive, OneDrive, Dropbox), your own server or NAS,
+              or cloud storage. Only you can read it.
             </p>
             <DestinationPicker
               purpose="backup-folder"
@@ -180,8 +180,8 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
             }}
           >
             <p>
-              Saving to <strong>{folder?.label}</strong>{' '}
-              <span className="ck-muted">({folder?.path})</span>
+              Saving to <strong>{folder?.label}</strong>
+              {folder?.path && <span className="ck-muted"> ({folder.path})</span>}
             </p>
             <fieldset className="ck-method" disabled={busy}>
               <legend>How to protect it</legend>
