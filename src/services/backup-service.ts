@@ -15,6 +15,7 @@ import {
 import {
   defaultBackupSettings,
   includedMediaTypes,
+  NO_BACKUP_SIZES,
   type BackupSettings,
   type BackupSettingsFile,
   type MediaGroup as StoredMediaGroup,
@@ -28,7 +29,6 @@ import {
 import { formatRecoveryKey } from '../backup/format/key-slot';
 import type { ObjectProblemView, Secret, SnapshotSummary } from '../backup/types';
 import { BackupClient, folderTarget, type RepoTarget } from '../backup/worker/backup-client';
-import { MEDIA_TYPES } from '../store/records';
 import {
   MEDIA_GROUPS,
   type BackupSettingsView,
@@ -42,6 +42,7 @@ import type { StoreStats } from '../shared/chat-types';
 import type { EventBus } from './events';
 import type { FileGrants } from './grants';
 import { assertStrongPassword } from './password-policy';
+import { backupSizes, groupSizes, mediaBytesOf, snapshotChanges } from './backup-sizes';
 import { guardedChanges, secretRequired } from './secret-guard';
 import type { TaskContext, TaskRunner } from './tasks';
 
@@ -128,22 +129,21 @@ export function mediaTypesOf(groups: readonly MediaGroup[]) {
   return groups.flatMap((group) => MEDIA_GROUPS[group].kinds);
 }
 
-function snapshotView(s: SnapshotSummary): SnapshotView {
-  return {
+/** Snapshots as the page shows them, oldest first, each with what it changed. */
+function snapshotViews(list: readonly SnapshotSummary[]): SnapshotView[] {
+  const changes = snapshotChanges(list);
+  return list.map((s, i) => ({
     id: s.id,
     time: s.time,
     chats: s.chats.count,
     messages: s.messageCount,
     media: s.media,
+    mediaGroups: groupSizes(s.media),
     sizeAdded: s.sizeAdded,
     host: s.host,
-  };
+    change: changes[i] ?? null,
+  }));
 }
-
-const bytesText = (n: number) =>
-  n < 1024 * 1024
-    ? `${Math.max(1, Math.round(n / 1024))} KB`
-    : `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 /**
  * Backups as the app runs them: set-up, the keychain, the schedule, "Back up now", history,
@@ -318,9 +318,6 @@ export class BackupService {
   async status(): Promise<BackupStatusView> {
     const availability = await this.o.vault.available();
     const stats = await this.o.storeStats();
-    const mediaSizes = Object.fromEntries(
-      MEDIA_TYPES.map((type) => [type, stats.media[type]?.includedBytes ?? 0]),
-    ) as BackupStatusView['mediaSizes'];
     const sched = this.scheduler?.status();
     const lastError = sched?.lastError ?? null;
     const locked = this.repoId !== null && !(await this.hasKey());
@@ -338,8 +335,7 @@ export class BackupService {
         run.lastSuccessAt !== null
           ? {
               time: run.lastSuccessAt,
-              durationMs: run.lastSuccessDurationMs ?? 0,
-              totalSize: run.lastSuccessSizeBytes ?? 0,
+              durationMs: run.lastSuccessDurationMs,
             }
           : null,
       nextRunAt:
@@ -381,9 +377,13 @@ export class BackupService {
         : { available: false, reason: availability.reason },
       locked,
       settings: this.view(),
-      mediaSizes,
-      // Messages compress to roughly a fifth of their size in the database.
-      messagesBytesEstimate: Math.round(stats.dbBytes / 5),
+      sizes: backupSizes({
+        storeMedia: stats.mediaByContent,
+        dbBytes: stats.dbBytes,
+        backupBytes: this.repoId && run.lastSuccessAt !== null ? run.lastSuccessSizeBytes : null,
+        last: this.settings.lastBackupSizes,
+        groups: this.view().mediaGroups,
+      }),
       protection: this.repoId ? this.protection : null,
       secretCheck: {
         due: this.repoId !== null && isDue(this.settings.secretCheck, this.now()),
@@ -606,7 +606,11 @@ export class BackupService {
           const { summary, totalSize } = await this.performBackup(ctx);
           size = totalSize;
           return {
-            summary: `Backed up ${plural(summary.chats.count, 'chat', 'chats')} and ${plural(summary.messageCount, 'message', 'messages')} (${bytesText(summary.sizeAdded)} new).`,
+            // The size is on the status card ("New in this backup"), from the one definition
+            // of sizes; the sentence says what happened.
+            summary:
+              `Backed up ${plural(summary.chats.count, 'chat', 'chats')} and ${plural(summary.messageCount, 'message', 'messages')}` +
+              (summary.sizeAdded === 0 ? ': nothing had changed since the last backup.' : '.'),
           };
         },
         (finished) => {
@@ -658,6 +662,10 @@ export class BackupService {
     }
     this.folderProblems = (await client.problems()).problems;
     const stats = await client.stats();
+    await this.save({
+      ...this.settings,
+      lastBackupSizes: { mediaBytes: mediaBytesOf(summary.media), addedBytes: summary.sizeAdded },
+    });
     return { summary, totalSize: stats.packBytes };
   }
 
@@ -824,7 +832,7 @@ export class BackupService {
   async snapshots(): Promise<SnapshotView[]> {
     if (!this.repoId) return [];
     const client = await this.openRepository();
-    return (await client.snapshots()).map(snapshotView);
+    return snapshotViews(await client.snapshots());
   }
 
   verify(readDataPercent: number): { taskId: string } {
@@ -1063,8 +1071,12 @@ export class BackupService {
         ...INITIAL_SCHEDULER_STATE,
         lastSuccessAt: restored?.time ?? null,
         lastSuccessSizeBytes: restored ? packBytes : null,
-        lastSuccessDurationMs: restored ? 0 : null,
+        // Not made by this computer: how long it took is not known, and the page says nothing.
+        lastSuccessDurationMs: null,
       },
+      lastBackupSizes: restored
+        ? { mediaBytes: mediaBytesOf(restored.media), addedBytes: null }
+        : { ...NO_BACKUP_SIZES },
       secretCheck: firstPlan(this.now()),
     });
     this.o.platform?.setStartAtLogin?.(true);
@@ -1113,6 +1125,7 @@ export class BackupService {
         warning = warning ? `${warning} ${note}` : note;
       }
       const snapshots = await client.snapshots();
+      const backupBytes = (await client.stats()).packBytes;
       await this.closeIdleRestoreSessions();
       const sessionId = randomBytes(12).toString('base64url');
       this.restoreSessions.set(sessionId, {
@@ -1122,20 +1135,21 @@ export class BackupService {
         lastUsed: Date.now(),
         restored: null,
       });
+      const views = snapshotViews(snapshots);
       return {
         sessionId,
         warning,
+        backupBytes,
         snapshots: snapshots
-          .slice()
-          .reverse()
-          .map((s) => ({
-            ...snapshotView(s),
+          .map((s, i) => ({
+            ...views[i]!,
             chatList: s.chats.list.map((c) => ({
               chatRef: c.chatRef,
               title: c.title,
               messages: c.messages,
             })),
-          })),
+          }))
+          .reverse(),
       };
     } catch (error) {
       await client.close();
