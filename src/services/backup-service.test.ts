@@ -70,10 +70,21 @@ describe('backups through the services', () => {
     const repo = tempDir('ck-svc-repo-');
     generateStore({ out: storeA, messages: 1500, chats: 8, mediaMb: 1, seed: 7 });
 
-    const a = await start(storeA, [repo, repo]);
+    const a = await start(storeA, [repo, repo, repo]);
     const grant = (await call(a, 'files.pick', { purpose: 'backup-folder' })) as {
       grantId: string;
     };
+    // A hand-picked folder's free space, for the wizard's check; only for a backup folder grant.
+    const space = (await call(a, 'backup.freeSpace', { folderGrantId: grant.grantId })) as {
+      freeBytes: number | null;
+    };
+    expect(space.freeBytes).toBeGreaterThan(0);
+    const other = (await call(a, 'files.pick', { purpose: 'restore-folder' })) as {
+      grantId: string;
+    };
+    await expect(
+      call(a, 'backup.freeSpace', { folderGrantId: other.grantId }),
+    ).rejects.toMatchObject({ code: 'GRANT_WRONG_PURPOSE' });
     const { taskId } = (await call(a, 'backup.setup', {
       destinationGrantId: grant.grantId,
       secret: { password: 'correct horse battery staple 42' },

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { freeSpace } from '../app-backup/destinations';
 import { PasswordNeededError } from '../app-backup/failure-advice';
 import { RepoKeyStore, type SecretVault } from '../app-backup/keychain';
 import { BackupScheduler, INITIAL_SCHEDULER_STATE } from '../app-backup/scheduler';
@@ -42,7 +43,13 @@ import type { StoreStats } from '../shared/chat-types';
 import type { EventBus } from './events';
 import type { FileGrants } from './grants';
 import { assertStrongPassword } from './password-policy';
-import { backupSizes, groupSizes, mediaBytesOf, snapshotChanges } from './backup-sizes';
+import {
+  backupSizes,
+  folderBytes,
+  groupSizes,
+  mediaBytesOf,
+  snapshotChanges,
+} from './backup-sizes';
 import { guardedChanges, secretRequired } from './secret-guard';
 import type { TaskContext, TaskRunner } from './tasks';
 
@@ -445,6 +452,12 @@ export class BackupService {
     }));
   }
 
+  /** Free space where a picked backup folder lives (the grant is for that purpose only). */
+  async freeSpace(folderGrantId: string): Promise<{ freeBytes: number | null }> {
+    const dir = this.o.grants.resolve(folderGrantId, 'backup-destination');
+    return { freeBytes: await freeSpace(dir) };
+  }
+
   generateRecoveryKey(): { recoveryKey: string } {
     const recoveryKey = formatRecoveryKey(randomBytes(32));
     this.pendingRecoveryKeys.add(recoveryKey);
@@ -666,7 +679,9 @@ export class BackupService {
       ...this.settings,
       lastBackupSizes: { mediaBytes: mediaBytesOf(summary.media), addedBytes: summary.sizeAdded },
     });
-    return { summary, totalSize: stats.packBytes };
+    const dir = this.destinationFolder();
+    const inFolder = dir ? await folderBytes(dir) : null;
+    return { summary, totalSize: inFolder ?? stats.packBytes };
   }
 
   /**
@@ -1052,7 +1067,7 @@ export class BackupService {
     const snapshots = await client.snapshots();
     const restored =
       snapshots.find((s) => s.id === session.restored) ?? snapshots[snapshots.length - 1];
-    const packBytes = (await client.stats()).packBytes;
+    const packBytes = (await folderBytes(session.dir)) ?? (await client.stats()).packBytes;
     // Media the backup held stay in it: a group it included is kept on, so later backups do
     // not silently drop what was restored (this computer's defaults add to that, never remove).
     const media = { ...this.settings.media };
@@ -1125,7 +1140,7 @@ export class BackupService {
         warning = warning ? `${warning} ${note}` : note;
       }
       const snapshots = await client.snapshots();
-      const backupBytes = (await client.stats()).packBytes;
+      const backupBytes = (await folderBytes(dir)) ?? (await client.stats()).packBytes;
       await this.closeIdleRestoreSessions();
       const sessionId = randomBytes(12).toString('base64url');
       this.restoreSessions.set(sessionId, {

@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backupSizes, groupSizes, snapshotChanges } from './backup-sizes';
+import { backupSizes, folderBytes, groupSizes, snapshotChanges } from './backup-sizes';
 
 const snap = (
   time: number,
@@ -72,5 +75,21 @@ describe('snapshotChanges', () => {
 
   it('knows no difference for the oldest kept backup when its parent was removed', () => {
     expect(snapshotChanges([snap(5, 'gone', 10, {})])).toEqual([null]);
+  });
+});
+
+describe('folderBytes', () => {
+  it('counts every file under the folder once, without following links', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-sizes-'));
+    try {
+      mkdirSync(path.join(dir, 'data', 'ab'), { recursive: true });
+      writeFileSync(path.join(dir, 'config'), Buffer.alloc(100));
+      writeFileSync(path.join(dir, 'data', 'ab', 'pack'), Buffer.alloc(5000));
+      symlinkSync(path.join(dir, 'data'), path.join(dir, 'loop'));
+      expect(await folderBytes(dir)).toBe(5100);
+      expect(await folderBytes(path.join(dir, 'missing'))).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { lstat, readdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { LastBackupSizes } from '../app-backup/settings';
 import type { MediaStats, SnapshotSummary } from '../backup/types';
 import {
@@ -56,7 +58,7 @@ export interface SizeInputs {
   storeMedia: Partial<Record<MediaKind, { files: number; bytes: number }>>;
   /** The database file and its write-ahead log. */
   dbBytes: number;
-  /** The backup's data files after the newest backup (null: none yet). */
+  /** Every file in the backup's folder after the newest backup (null: none yet). */
   backupBytes: number | null;
   last: LastBackupSizes;
   /** The media groups the next backup includes (the saved settings). */
@@ -113,4 +115,39 @@ export function snapshotChanges(
     };
   });
   return out;
+}
+
+/**
+ * "Backup size": the bytes of every file in the backup's folder (data, index, snapshots, keys),
+ * what the person's disk or cloud quota pays for. Files that vanish while counted (another
+ * computer pruning) are skipped; links are not followed. Null when the folder cannot be read.
+ */
+export async function folderBytes(dir: string): Promise<number | null> {
+  let total = 0;
+  const walk = async (d: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) {
+        try {
+          total += (await lstat(p)).size;
+        } catch {
+          // Removed meanwhile.
+        }
+      }
+    }
+  };
+  try {
+    if (!(await lstat(dir)).isDirectory()) return null;
+  } catch {
+    return null;
+  }
+  await walk(dir);
+  return total;
 }

@@ -82,8 +82,9 @@ export interface GroupSize {
 
 /**
  * One truth for sizes, computed in main and shown as is by every card and wizard:
- * - `backupBytes`, "Backup size": the bytes of the backup's data files in its folder after the
- *   newest backup (all of the folder but a few kilobytes of keys and lists); null before one.
+ * - `backupBytes`, "Backup size": the bytes of every file in the backup's folder after the
+ *   newest backup (data, index, snapshots, keys), what a disk or cloud quota pays for; null
+ *   before the first backup.
  * - `newBytes`, "New in this backup": what the newest backup wrote to the folder.
  * - `estimateBytes`, "Estimated next backup": the size of the backup once the next one has run
  *   with the saved choices, `messagesBytes` plus the chosen groups of `media` (see

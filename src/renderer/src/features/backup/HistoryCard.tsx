@@ -96,7 +96,8 @@ function SizeChart({
   const H = 170;
   const LEFT = 70;
   const RIGHT = 16;
-  const TOP = 14;
+  // Room above the tallest bar for its label.
+  const TOP = 26;
   const BOTTOM = 26;
   const plotW = W - LEFT - RIGHT;
   const plotH = H - TOP - BOTTOM;
@@ -149,12 +150,7 @@ function SizeChart({
                 rx={3}
                 className="ck-chart-bar"
               />
-              <text
-                x={xs[i]!}
-                y={Math.max(TOP + 10, y(p.total) - 5)}
-                textAnchor="middle"
-                className="ck-chart-label"
-              >
+              <text x={xs[i]!} y={y(p.total) - 6} textAnchor="middle" className="ck-chart-label">
                 {formatBytes(p.total)}
               </text>
             </g>

@@ -100,8 +100,8 @@ function SizeBar({
         />
       </span>
       <span className="ck-bar-value">
-        {formatBytes(bytes)}
-        {files !== undefined && (
+        {files === 0 ? 'None' : formatBytes(bytes)}
+        {files !== undefined && files > 0 && (
           <span className="ck-muted">
             {' '}
             · {files.toLocaleString()} file{files === 1 ? '' : 's'}

@@ -162,7 +162,11 @@ export function StatusCard({ status, onStatus, onRun }: Props) {
           {last
             ? formatDateTime(last.time) +
               // A backup adopted after a restore was not made here: its length is not known.
-              (last.durationMs !== null ? ` · took ${formatDuration(last.durationMs)}` : '')
+              (last.durationMs === null
+                ? ''
+                : last.durationMs < 1000
+                  ? ' · took less than a second'
+                  : ` · took ${formatDuration(last.durationMs)}`)
             : 'None yet'}
         </dd>
         {status.sizes.backupBytes !== null && (
@@ -174,7 +178,11 @@ export function StatusCard({ status, onStatus, onRun }: Props) {
         {status.sizes.newBytes !== null && (
           <>
             <dt>New in this backup</dt>
-            <dd data-testid="backup-new">{formatBytes(status.sizes.newBytes)}</dd>
+            <dd data-testid="backup-new">
+              {status.sizes.newBytes === 0
+                ? 'Nothing (no changes)'
+                : formatBytes(status.sizes.newBytes)}
+            </dd>
           </>
         )}
         <dt>Next backup</dt>

@@ -39,7 +39,8 @@ const signed = (n: number, one: string, many: string) =>
 export function changeWords(s: Pick<SnapshotView, 'change' | 'sizeAdded' | 'messages'>): string {
   const bytes = formatBytes(s.sizeAdded);
   const c = s.change;
-  if (!c) return `${bytes} written`;
+  // Nothing written means nothing changed (the backup stores by content), whatever came before.
+  if (!c) return s.sizeAdded === 0 ? 'No changes' : `${bytes} written`;
   if (c.first) {
     const media = MEDIA_GROUP_ORDER.flatMap((g) => {
       const n = c.media[g] ?? 0;
