@@ -50,6 +50,7 @@ import {
   mediaBytesOf,
   snapshotChanges,
 } from './backup-sizes';
+import { damageWords } from './damage-words';
 import { guardedChanges, secretRequired } from './secret-guard';
 import type { TaskContext, TaskRunner } from './tasks';
 
@@ -858,16 +859,7 @@ export class BackupService {
         readDataPercent: readDataPercent > 0 && readDataPercent < 100 ? readDataPercent : undefined,
         onProgress: (p) => ctx.progress(p),
       });
-      if (!report.ok) {
-        const affected = report.problems
-          .flatMap((p) => [p.message])
-          .slice(0, 3)
-          .join(' ');
-        throw new CodedError(
-          'REPO_DAMAGED',
-          `The backup has ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}. ${affected}`,
-        );
-      }
+      if (!report.ok) throw new CodedError('REPO_DAMAGED', damageWords(report.problems));
       return {
         summary: `Your backup is healthy: ${plural(report.snapshots, 'backup', 'backups')} checked, ${report.packsRead.toLocaleString('en')} of ${plural(report.packs, 'data file', 'data files')} read back and verified.`,
       };
