@@ -46,6 +46,12 @@ export function SecretField({
     onChange({ kind, text: typed.current[kind] });
     onSwitch?.();
   };
+  // Right under the field it is about.
+  const errorLine = error ? (
+    <p className="error" role="alert" id={`${id}-error`}>
+      {error}
+    </p>
+  ) : null;
   const canSwitch = opensWith ? opensWith.password && opensWith.recoveryKey : true;
   return (
     <div className="ck-secret-field">
@@ -64,6 +70,7 @@ export function SecretField({
             aria-describedby={error ? `${id}-error` : undefined}
             onChange={(e) => onChange({ kind: 'password', text: e.target.value })}
           />
+          {errorLine}
           <ShowPassword shown={shown} onChange={setShown} disabled={disabled} />
         </div>
       ) : (
@@ -87,12 +94,8 @@ export function SecretField({
           <span id={`${id}-key-count`} className="ck-muted">
             {typedKeyLength} of 64 digits and letters
           </span>
+          {errorLine}
         </div>
-      )}
-      {error && (
-        <p className="error" role="alert" id={`${id}-error`}>
-          {error}
-        </p>
       )}
       {canSwitch && (
         <p className="ck-secret-switch">
