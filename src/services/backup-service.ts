@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { freeSpace } from '../app-backup/destinations';
 import { PasswordNeededError } from '../app-backup/failure-advice';
 import { DestinationSecretStore } from '../app-backup/destination-secrets';
 import { RepoKeyStore, type SecretVault } from '../app-backup/keychain';
@@ -16,6 +17,7 @@ import {
 import {
   defaultBackupSettings,
   includedMediaTypes,
+  NO_BACKUP_SIZES,
   type BackupSettings,
   type BackupSettingsFile,
   type MediaGroup as StoredMediaGroup,
@@ -30,7 +32,6 @@ import type { BackendCredentials } from '../backup/backend/open';
 import { formatRecoveryKey } from '../backup/format/key-slot';
 import type { ObjectProblemView, Secret, SnapshotSummary } from '../backup/types';
 import { BackupClient, folderTarget, type RepoTarget } from '../backup/worker/backup-client';
-import { MEDIA_TYPES } from '../store/records';
 import {
   MEDIA_GROUPS,
   type BackupSettingsView,
@@ -53,6 +54,14 @@ import {
   type TestConnectionRequest,
 } from './network-destinations';
 import { assertStrongPassword } from './password-policy';
+import {
+  backupSizes,
+  folderBytes,
+  groupSizes,
+  mediaBytesOf,
+  snapshotChanges,
+} from './backup-sizes';
+import { damageWords } from './damage-words';
 import { guardedChanges, secretRequired } from './secret-guard';
 import type { TaskContext, TaskRunner } from './tasks';
 
@@ -139,22 +148,21 @@ export function mediaTypesOf(groups: readonly MediaGroup[]) {
   return groups.flatMap((group) => MEDIA_GROUPS[group].kinds);
 }
 
-function snapshotView(s: SnapshotSummary): SnapshotView {
-  return {
+/** Snapshots as the page shows them, oldest first, each with what it changed. */
+function snapshotViews(list: readonly SnapshotSummary[]): SnapshotView[] {
+  const changes = snapshotChanges(list);
+  return list.map((s, i) => ({
     id: s.id,
     time: s.time,
     chats: s.chats.count,
     messages: s.messageCount,
     media: s.media,
+    mediaGroups: groupSizes(s.media),
     sizeAdded: s.sizeAdded,
     host: s.host,
-  };
+    change: changes[i] ?? null,
+  }));
 }
-
-const bytesText = (n: number) =>
-  n < 1024 * 1024
-    ? `${Math.max(1, Math.round(n / 1024))} KB`
-    : `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 /**
  * Backups as the app runs them: set-up, the keychain, the schedule, "Back up now", history,
@@ -334,9 +342,6 @@ export class BackupService {
   async status(): Promise<BackupStatusView> {
     const availability = await this.o.vault.available();
     const stats = await this.o.storeStats();
-    const mediaSizes = Object.fromEntries(
-      MEDIA_TYPES.map((type) => [type, stats.media[type]?.includedBytes ?? 0]),
-    ) as BackupStatusView['mediaSizes'];
     const sched = this.scheduler?.status();
     const lastError = sched?.lastError ?? null;
     const locked = this.repoId !== null && !(await this.hasKey());
@@ -354,8 +359,7 @@ export class BackupService {
         run.lastSuccessAt !== null
           ? {
               time: run.lastSuccessAt,
-              durationMs: run.lastSuccessDurationMs ?? 0,
-              totalSize: run.lastSuccessSizeBytes ?? 0,
+              durationMs: run.lastSuccessDurationMs,
             }
           : null,
       nextRunAt:
@@ -397,9 +401,13 @@ export class BackupService {
         : { available: false, reason: availability.reason },
       locked,
       settings: this.view(),
-      mediaSizes,
-      // Messages compress to roughly a fifth of their size in the database.
-      messagesBytesEstimate: Math.round(stats.dbBytes / 5),
+      sizes: backupSizes({
+        storeMedia: stats.mediaByContent,
+        dbBytes: stats.dbBytes,
+        backupBytes: this.repoId && run.lastSuccessAt !== null ? run.lastSuccessSizeBytes : null,
+        last: this.settings.lastBackupSizes,
+        groups: this.view().mediaGroups,
+      }),
       protection: this.repoId ? this.protection : null,
       secretCheck: {
         due: this.repoId !== null && isDue(this.settings.secretCheck, this.now()),
@@ -504,6 +512,12 @@ export class BackupService {
     } finally {
       await client.close();
     }
+  }
+
+  /** Free space where a picked backup folder lives (the grant is for that purpose only). */
+  async freeSpace(folderGrantId: string): Promise<{ freeBytes: number | null }> {
+    const dir = this.o.grants.resolve(folderGrantId, 'backup-destination');
+    return { freeBytes: await freeSpace(dir) };
   }
 
   generateRecoveryKey(): { recoveryKey: string } {
@@ -686,7 +700,11 @@ export class BackupService {
           const { summary, totalSize } = await this.performBackup(ctx);
           size = totalSize;
           return {
-            summary: `Backed up ${plural(summary.chats.count, 'chat', 'chats')} and ${plural(summary.messageCount, 'message', 'messages')} (${bytesText(summary.sizeAdded)} new).`,
+            // The size is on the status card ("New in this backup"), from the one definition
+            // of sizes; the sentence says what happened.
+            summary:
+              `Backed up ${plural(summary.chats.count, 'chat', 'chats')} and ${plural(summary.messageCount, 'message', 'messages')}` +
+              (summary.sizeAdded === 0 ? ': nothing had changed since the last backup.' : '.'),
           };
         },
         (finished) => {
@@ -740,7 +758,13 @@ export class BackupService {
     }
     this.folderProblems = (await client.problems()).problems;
     const stats = await client.stats();
-    return { summary, totalSize: stats.packBytes };
+    await this.save({
+      ...this.settings,
+      lastBackupSizes: { mediaBytes: mediaBytesOf(summary.media), addedBytes: summary.sizeAdded },
+    });
+    const dir = this.destinationFolder();
+    const inFolder = dir ? await folderBytes(dir) : null;
+    return { summary, totalSize: inFolder ?? stats.packBytes };
   }
 
   /**
@@ -933,7 +957,7 @@ export class BackupService {
   async snapshots(): Promise<SnapshotView[]> {
     if (!this.repoId) return [];
     const client = await this.openRepository();
-    return (await client.snapshots()).map(snapshotView);
+    return snapshotViews(await client.snapshots());
   }
 
   verify(readDataPercent: number): { taskId: string } {
@@ -944,16 +968,7 @@ export class BackupService {
         readDataPercent: readDataPercent > 0 && readDataPercent < 100 ? readDataPercent : undefined,
         onProgress: (p) => ctx.progress(p),
       });
-      if (!report.ok) {
-        const affected = report.problems
-          .flatMap((p) => [p.message])
-          .slice(0, 3)
-          .join(' ');
-        throw new CodedError(
-          'REPO_DAMAGED',
-          `The backup has ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}. ${affected}`,
-        );
-      }
+      if (!report.ok) throw new CodedError('REPO_DAMAGED', damageWords(report.problems));
       return {
         summary: `Your backup is healthy: ${plural(report.snapshots, 'backup', 'backups')} checked, ${report.packsRead.toLocaleString('en')} of ${plural(report.packs, 'data file', 'data files')} read back and verified.`,
       };
@@ -1233,7 +1248,7 @@ export class BackupService {
     const snapshots = await client.snapshots();
     const restored =
       snapshots.find((s) => s.id === session.restored) ?? snapshots[snapshots.length - 1];
-    const packBytes = (await client.stats()).packBytes;
+    const packBytes = (await folderBytes(session.dir)) ?? (await client.stats()).packBytes;
     // Media the backup held stay in it: a group it included is kept on, so later backups do
     // not silently drop what was restored (this computer's defaults add to that, never remove).
     const media = { ...this.settings.media };
@@ -1254,8 +1269,12 @@ export class BackupService {
         ...INITIAL_SCHEDULER_STATE,
         lastSuccessAt: restored?.time ?? null,
         lastSuccessSizeBytes: restored ? packBytes : null,
-        lastSuccessDurationMs: restored ? 0 : null,
+        // Not made by this computer: how long it took is not known, and the page says nothing.
+        lastSuccessDurationMs: null,
       },
+      lastBackupSizes: restored
+        ? { mediaBytes: mediaBytesOf(restored.media), addedBytes: null }
+        : { ...NO_BACKUP_SIZES },
       secretCheck: firstPlan(this.now()),
     });
     this.o.platform?.setStartAtLogin?.(true);
@@ -1304,6 +1323,7 @@ export class BackupService {
         warning = warning ? `${warning} ${note}` : note;
       }
       const snapshots = await client.snapshots();
+      const backupBytes = (await folderBytes(dir)) ?? (await client.stats()).packBytes;
       await this.closeIdleRestoreSessions();
       const sessionId = randomBytes(12).toString('base64url');
       this.restoreSessions.set(sessionId, {
@@ -1313,20 +1333,21 @@ export class BackupService {
         lastUsed: Date.now(),
         restored: null,
       });
+      const views = snapshotViews(snapshots);
       return {
         sessionId,
         warning,
+        backupBytes,
         snapshots: snapshots
-          .slice()
-          .reverse()
-          .map((s) => ({
-            ...snapshotView(s),
+          .map((s, i) => ({
+            ...views[i]!,
             chatList: s.chats.list.map((c) => ({
               chatRef: c.chatRef,
               title: c.title,
               messages: c.messages,
             })),
-          })),
+          }))
+          .reverse(),
       };
     } catch (error) {
       await client.close();

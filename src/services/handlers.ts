@@ -212,6 +212,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'backup.generateRecoveryKey': () => backups.generateRecoveryKey(),
     'backup.copyRecoveryKey': ({ recoveryKey }) => backups.copyRecoveryKey(recoveryKey),
     'backup.setup': (request) => backups.setup(request),
+    'backup.freeSpace': ({ folderGrantId }) => backups.freeSpace(folderGrantId),
     'backup.runNow': () => backups.runNow(),
     'backup.unlock': ({ secret, remember }) => backups.unlock(secret, remember),
     'backup.updateSettings': ({ settings, current }) => backups.updateSettings(settings, current),

@@ -18,7 +18,7 @@ export interface TaskFinished {
   taskId: string;
   kind: TaskKind;
   outcome: 'done' | 'failed' | 'cancelled';
-  /** A sentence for a person, e.g. "Backed up 12 chats (3.1 MB new)". */
+  /** A sentence for a person, e.g. "Backed up 12 chats and 3,400 messages." */
   summary: string;
   /** For failures: the stable error code and sentence. */
   error: { code: string; message: string } | null;

@@ -414,6 +414,14 @@ export const channels = {
       .refine(DESTINATION_ONE.check, { message: DESTINATION_ONE.message }),
     reply: reply<{ taskId: string }>(),
   },
+  /**
+   * Free space on the disk of a folder the person picked for the backup, for the wizard's "is
+   * there room?" check (found folders come with theirs). Null when the system cannot tell.
+   */
+  'backup.freeSpace': {
+    request: z.object({ folderGrantId: grantId }).strict(),
+    reply: reply<{ freeBytes: number | null }>(),
+  },
   'backup.runNow': { request: z.object({}).strict(), reply: reply<{ taskId: string }>() },
   'backup.unlock': {
     request: z.object({ secret, remember: z.boolean().default(true) }).strict(),

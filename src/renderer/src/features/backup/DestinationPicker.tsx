@@ -113,11 +113,19 @@ export function DestinationPicker({ purpose, legend, value, onChange }: Props) {
     try {
       const chosen = await api.invoke('files.pick', { purpose });
       if (!chosen) return;
+      // A hand-picked backup folder gets the same "is there room?" check as a found one.
+      const freeBytes =
+        purpose === 'backup-folder'
+          ? await api
+              .invoke('backup.freeSpace', { folderGrantId: chosen.grantId })
+              .then((r) => r.freeBytes)
+              .catch(() => null)
+          : null;
       const folder = {
         grantId: chosen.grantId,
         label: chosen.name,
         path: chosen.path,
-        freeBytes: null,
+        freeBytes,
       };
       setPicked(folder);
       onChange(folder);
@@ -200,7 +208,7 @@ export function DestinationPicker({ purpose, legend, value, onChange }: Props) {
           )}
           {kind === 'folder' && (
             <button type="button" className="button" onClick={() => void pick()}>
-              Choose another folder…
+              {folders.length > 0 ? 'Choose another folder…' : 'Choose a folder…'}
             </button>
           )}
         </>

@@ -9,12 +9,12 @@ import type { Section } from '../../../../shared/ipc/contract';
 import type { NotRestoredView } from '../../../../shared/task-types';
 import { ChatkeepError } from '../../../../shared/ipc/errors';
 import { api } from '../../api';
-import { formatDateTime } from '../../ui/format';
+import { formatBytes, formatDateTime } from '../../ui/format';
 import { DestinationPicker, sourceOf, type ChosenFolder } from './DestinationPicker';
 import { errorCode, errorWords } from './error-words';
 import { MEDIA_GROUP_ORDER } from './media-groups';
 import { MediaGroupPicker } from './MediaGroupPicker';
-import { filterChats, newestFirst, restoreRequest, snapshotMediaBytes } from './restore-selection';
+import { filterChats, newestFirst, restoreRequest } from './restore-selection';
 import { EMPTY_SECRET, toSecret, type Secret, type SecretDraft } from './secret';
 import { SecretField } from './SecretField';
 import { useTask } from '../../tasks/tasks';
@@ -380,6 +380,7 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
               <label htmlFor={`${id}-snapshot`}>Backup from</label>
               <select
                 id={`${id}-snapshot`}
+                aria-describedby={`${id}-snapshot-facts`}
                 className="text-input"
                 value={snapshot.id}
                 onChange={(e) => {
@@ -387,14 +388,20 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
                   setChosen(new Set());
                 }}
               >
+                {/* Short enough for the list never to cut it; the details are below. */}
                 {snapshots.map((s, i) => (
                   <option key={s.id} value={s.id}>
                     {formatDateTime(s.time)}
-                    {i === 0 ? ' (newest)' : ''} · {s.chats.toLocaleString()} chats ·{' '}
-                    {s.messages.toLocaleString()} messages · {s.host}
+                    {i === 0 ? ' (newest)' : ''}
                   </option>
                 ))}
               </select>
+              <p className="ck-muted" id={`${id}-snapshot-facts`} data-testid="restore-facts">
+                From {snapshot.host}: {snapshot.chats.toLocaleString()} chat
+                {snapshot.chats === 1 ? '' : 's'}, {snapshot.messages.toLocaleString()} message
+                {snapshot.messages === 1 ? '' : 's'}. Backup size{' '}
+                <span data-testid="restore-backup-size">{formatBytes(session.backupBytes)}</span>.
+              </p>
             </div>
 
             <fieldset className="ck-method">
@@ -477,7 +484,7 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
               legend="Media to restore"
               value={media}
               onChange={setMedia}
-              mediaSizes={snapshotMediaBytes(snapshot)}
+              sizes={snapshot.mediaGroups}
               totalLabel="Media to copy back"
             />
 

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { BackupStatusView } from '../../../../shared/backup-types';
 import { api } from '../../api';
 import { Dialog } from '../../ui/Dialog';
-import { errorWords } from './error-words';
+import { errorCode, errorWords } from './error-words';
 import { LossWarning } from './LossWarning';
 import { NewPasswordFields, type NewPassword } from './NewPasswordFields';
 import { RecoveryKeyPanel } from './RecoveryKeyPanel';
@@ -183,23 +183,29 @@ function ReencryptDialog({ onClose }: { onClose(): void }) {
 function useSubmit() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [code, setCode] = useState<string | null>(null);
   const run = async (
     work: () => Promise<void>,
     secretKind: 'password' | 'recoveryKey' = 'password',
   ) => {
     setBusy(true);
     setError(null);
+    setCode(null);
     try {
       await work();
     } catch (e) {
       setError(errorWords(e, secretKind));
+      setCode(errorCode(e) ?? null);
     } finally {
       setBusy(false);
     }
   };
   /** Switching between password and key: the other one's error no longer applies. */
-  const clearError = () => setError(null);
-  return { busy, error, run, clearError };
+  const clearError = () => {
+    setError(null);
+    setCode(null);
+  };
+  return { busy, error, code, run, clearError };
 }
 
 function Actions({
@@ -208,8 +214,10 @@ function Actions({
   disabled,
   onCancel,
   danger,
+  busyLabel = 'Working…',
 }: {
   busy: boolean;
+  busyLabel?: string;
   label: string;
   disabled: boolean;
   onCancel(): void;
@@ -225,7 +233,7 @@ function Actions({
         className={danger ? 'button ck-danger-solid' : 'button primary'}
         disabled={disabled || busy}
       >
-        {busy ? 'Working…' : label}
+        {busy ? busyLabel : label}
       </button>
     </div>
   );
@@ -248,8 +256,12 @@ function ChangePasswordDialog({
 }) {
   const [current, setCurrent] = useState<SecretDraft>(EMPTY_SECRET);
   const [next, setNext] = useState<NewPassword>({ password: '', valid: false });
-  const { busy, error, run, clearError } = useSubmit();
+  const { busy, error, code, run, clearError } = useSubmit();
   const secret = toSecret(current);
+  // Each error stands next to the field it is about.
+  const currentError = code === 'WRONG_SECRET' ? error : null;
+  const newError = code === 'WEAK_PASSWORD' ? error : null;
+  const otherError = currentError || newError ? null : error;
   return (
     <Dialog title="Change the backup password" onClose={onClose}>
       <form
@@ -273,6 +285,7 @@ function ChangePasswordDialog({
           keyLabel="Recovery key (64 digits)"
           autoFocus
           disabled={busy}
+          error={currentError}
         />
         <NewPasswordFields
           onChange={setNext}
@@ -280,10 +293,19 @@ function ChangePasswordDialog({
           repeatLabel="Type the new password again"
           disabled={busy}
         />
+        <ErrorLine error={newError} />
         <LossWarning kind="password" />
-        <ErrorLine error={error} />
+        <ErrorLine error={otherError} />
+        {busy && (
+          <p className="ck-muted" role="status">
+            Checking your current password, then locking the backup with the new one. This takes a
+            few seconds on purpose: the same slowness makes guessing your password take years for
+            anyone who copies the backup.
+          </p>
+        )}
         <Actions
           busy={busy}
+          busyLabel="Changing…"
           label="Change password"
           disabled={!secret || !next.valid}
           onCancel={onClose}

@@ -1,11 +1,15 @@
 import { useEffect, useState } from 'react';
-import type { BackupStatusView, MediaGroup } from '../../../../shared/backup-types';
+import {
+  estimateBackupBytes,
+  type BackupStatusView,
+  type MediaGroup,
+} from '../../../../shared/backup-types';
 import { api } from '../../api';
 import { formatBytes } from '../../ui/format';
 import { DestinationPicker, destinationOf, type ChosenFolder } from './DestinationPicker';
 import { errorWords } from './error-words';
 import { LossWarning } from './LossWarning';
-import { estimatedTotal, MEDIA_GROUP_ORDER } from './media-groups';
+import { MEDIA_GROUP_ORDER } from './media-groups';
 import { MediaGroupPicker } from './MediaGroupPicker';
 import { NewPasswordFields, type NewPassword } from './NewPasswordFields';
 import { RecoveryKeyPanel } from './RecoveryKeyPanel';
@@ -61,7 +65,7 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
   const [taskId, setTaskId] = useState<string | null>(null);
   const { finished } = useTask(taskId);
 
-  const estimate = estimatedTotal(status.mediaSizes, status.messagesBytesEstimate, media);
+  const estimate = estimateBackupBytes(status.sizes, media);
   const tooBig = folder?.freeBytes != null && folder.freeBytes < estimate;
 
   useEffect(() => {
@@ -154,8 +158,8 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
               legend="What to back up"
               value={media}
               onChange={setMedia}
-              mediaSizes={status.mediaSizes}
-              messagesBytes={status.messagesBytesEstimate}
+              sizes={status.sizes.media}
+              messagesBytes={status.sizes.messagesBytes}
               totalLabel="First backup, about"
             />
             {tooBig && folder && (
