@@ -169,6 +169,14 @@ function snapshotViews(list: readonly SnapshotSummary[]): SnapshotView[] {
  * verify, password and key changes, and restore. Plain Node: the engine runs in its worker
  * (BackupClient); Electron's tray, notifications and power events come in through `platform`.
  */
+/**
+ * Every byte in the backup's folder when it is a folder on this computer; null for a network
+ * place, whose size comes from the index instead (walking a server would cost a listing).
+ */
+async function bytesInFolder(target: Pick<RepoTarget, 'location'>): Promise<number | null> {
+  return target.location.kind === 'folder' ? folderBytes(target.location.path) : null;
+}
+
 export class BackupService {
   private settings: BackupSettings = defaultBackupSettings();
   private readonly keys: RepoKeyStore;
@@ -762,8 +770,8 @@ export class BackupService {
       ...this.settings,
       lastBackupSizes: { mediaBytes: mediaBytesOf(summary.media), addedBytes: summary.sizeAdded },
     });
-    const dir = this.destinationFolder();
-    const inFolder = dir ? await folderBytes(dir) : null;
+    const location = this.settings.destination?.location;
+    const inFolder = location ? await bytesInFolder({ location }) : null;
     return { summary, totalSize: inFolder ?? stats.packBytes };
   }
 
@@ -1248,7 +1256,7 @@ export class BackupService {
     const snapshots = await client.snapshots();
     const restored =
       snapshots.find((s) => s.id === session.restored) ?? snapshots[snapshots.length - 1];
-    const packBytes = (await folderBytes(session.dir)) ?? (await client.stats()).packBytes;
+    const packBytes = (await bytesInFolder(session.target)) ?? (await client.stats()).packBytes;
     // Media the backup held stay in it: a group it included is kept on, so later backups do
     // not silently drop what was restored (this computer's defaults add to that, never remove).
     const media = { ...this.settings.media };
@@ -1323,7 +1331,7 @@ export class BackupService {
         warning = warning ? `${warning} ${note}` : note;
       }
       const snapshots = await client.snapshots();
-      const backupBytes = (await folderBytes(dir)) ?? (await client.stats()).packBytes;
+      const backupBytes = (await bytesInFolder(target)) ?? (await client.stats()).packBytes;
       await this.closeIdleRestoreSessions();
       const sessionId = randomBytes(12).toString('base64url');
       this.restoreSessions.set(sessionId, {
