@@ -1,4 +1,5 @@
 import { KeytarVault, type SecretVault } from '../app-backup/keychain';
+import type { SchedulerClock } from '../app-backup/scheduler';
 import { BackupSettingsFile } from '../app-backup/settings';
 import { ensurePrivateDir } from '../node/private-files';
 import type { AppInfo } from '../shared/ipc/contract';
@@ -32,6 +33,8 @@ export interface AppServicesOptions {
   kdf?: { opsLimit: number; memLimit: number };
   /** The wall clock for the password reminder; only tests inject one. */
   now?: () => number;
+  /** The backup scheduler's clock and timers; only tests inject one, to run the schedule. */
+  schedulerClock?: SchedulerClock;
   logError?(where: string, error: unknown): void;
 }
 
@@ -79,6 +82,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     detectFolders: options.folders.detect,
     validateFolder: options.folders.validate,
     schedule: options.schedule,
+    schedulerClock: options.schedulerClock,
     kdf: options.kdf,
     now: options.now,
   });
