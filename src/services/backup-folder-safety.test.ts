@@ -1,8 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { detectSyncedFolders, validateDestination } from '../app-backup/destinations';
 import { createFolderBackend } from '../backup/backend/folder';
 import { encodeLock } from '../backup/engine/locks';
 import { RepoKeys } from '../backup/crypto/repo-keys';
@@ -10,8 +8,16 @@ import { Repository } from '../backup/repository';
 import { generateStore } from '../seed';
 import type { BackupStatusView, RestoreSessionView } from '../shared/backup-types';
 import type { TaskFinished } from '../shared/task-types';
-import { createAppServices, type AppServices } from './app-services';
-import { dispatch } from './dispatch';
+import type { AppServices } from './app-services';
+import {
+  call,
+  finished,
+  startTestServices,
+  tempDirFor,
+  type CleanupList,
+} from './testing/services-harness';
+
+const WEAK_KDF = { opsLimit: 1, memLimit: 8192 };
 
 /**
  * What the app does when its backup folder misbehaves (issue: a backup that survives its
@@ -20,56 +26,14 @@ import { dispatch } from './dispatch';
  * know the newest snapshot this computer saw.
  */
 const PASSWORD = 'correct horse battery staple 42';
-const cleanup: (() => Promise<void> | void)[] = [];
+const cleanup: CleanupList = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function start(dataDir: string, picks: string[]): Promise<AppServices> {
-  const services = await createAppServices({
-    dataDir,
-    info: {
-      name: 'Chatkeep',
-      version: '0.0.0-test',
-      platform: process.platform,
-      shell: 'bridge',
-      mediaBaseUrl: '/media/',
-    },
-    platform: {
-      openExternal: async () => {},
-      pickPath: async () => picks.shift() ?? null,
-      saveText: async () => true,
-    },
-    folders: { detect: () => detectSyncedFolders(), validate: (dir) => validateDestination(dir) },
-    schedule: false,
-    kdf: { opsLimit: 1, memLimit: 8192 },
-  });
-  cleanup.push(() => services.close());
-  return services;
-}
-
-async function call<T>(services: AppServices, channel: string, payload: unknown): Promise<T> {
-  const reply = await dispatch(services.handlers, channel, payload);
-  if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
-  return reply.value as T;
-}
-
-function finished(services: AppServices, taskId: string): Promise<TaskFinished> {
-  return new Promise((resolve) => {
-    const off = services.bus.subscribe((event, payload) => {
-      if (event === 'task.finished' && (payload as TaskFinished).taskId === taskId) {
-        off();
-        resolve(payload as TaskFinished);
-      }
-    });
-  });
-}
+const tempDir = (prefix: string): string => tempDirFor(cleanup, prefix);
+const start = (dataDir: string, picks: string[]): Promise<AppServices> =>
+  startTestServices(dataDir, { cleanup, picks, kdf: WEAK_KDF });
 
 /** Starts a task and waits for its end (listening first: a quick task may end at once). */
 async function run(services: AppServices, channel: string): Promise<TaskFinished> {

@@ -1,68 +1,28 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { detectSyncedFolders, validateDestination } from '../app-backup/destinations';
 import { generateStore } from '../seed';
-import type { TaskFinished } from '../shared/task-types';
 import type { BackupStatusView, RestoreSessionView, SnapshotView } from '../shared/backup-types';
-import { createAppServices, type AppServices } from './app-services';
-import { dispatch } from './dispatch';
+import type { AppServices } from './app-services';
+import {
+  call,
+  finished,
+  startTestServices,
+  tempDirFor,
+  type CleanupList,
+} from './testing/services-harness';
 
 /**
  * The backup and restore flow as the renderer drives it, through dispatch (validation included),
  * with the real store worker, the real backup worker, real folders and the system keychain when
  * one is running (otherwise the key stays in this run's memory, as the app does then).
  */
-const cleanup: (() => Promise<void> | void)[] = [];
+const cleanup: CleanupList = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function start(dataDir: string, picks: string[]): Promise<AppServices> {
-  const services = await createAppServices({
-    dataDir,
-    info: {
-      name: 'Chatkeep',
-      version: '0.0.0-test',
-      platform: process.platform,
-      shell: 'bridge',
-      mediaBaseUrl: '/media/',
-    },
-    platform: {
-      openExternal: async () => {},
-      pickPath: async () => picks.shift() ?? null,
-      saveText: async () => true,
-    },
-    folders: { detect: () => detectSyncedFolders(), validate: (dir) => validateDestination(dir) },
-    schedule: false,
-  });
-  cleanup.push(() => services.close());
-  return services;
-}
-
-async function call(services: AppServices, channel: string, payload: unknown) {
-  const reply = await dispatch(services.handlers, channel, payload);
-  if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
-  return reply.value as never;
-}
-
-function finished(services: AppServices, taskId: string): Promise<TaskFinished> {
-  return new Promise((resolve) => {
-    const off = services.bus.subscribe((event, payload) => {
-      if (event === 'task.finished' && (payload as TaskFinished).taskId === taskId) {
-        off();
-        resolve(payload as TaskFinished);
-      }
-    });
-  });
-}
+const tempDir = (prefix: string): string => tempDirFor(cleanup, prefix);
+const start = (dataDir: string, picks: string[]): Promise<AppServices> =>
+  startTestServices(dataDir, { cleanup, picks });
 
 describe('backups through the services', () => {
   it('sets up a backup with a password, then restores it into an empty store', async () => {

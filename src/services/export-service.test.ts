@@ -1,73 +1,36 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { detectSyncedFolders, validateDestination } from '../app-backup/destinations';
 import { buildArchiveFixture } from '../export/testing/archive-fixture';
 import { generateStore } from '../seed';
-import type { TaskFinished, TaskProgress } from '../shared/task-types';
-import { createAppServices, type AppServices } from './app-services';
-import { dispatch } from './dispatch';
+import type { TaskProgress } from '../shared/task-types';
+import type { AppServices } from './app-services';
 import { newExportFolder } from './export-service';
+import {
+  call,
+  finished,
+  startTestServices,
+  tempDirFor,
+  type CleanupList,
+} from './testing/services-harness';
 
 /**
  * "Export…" as the renderer drives it, through dispatch (validation included): a folder grant
  * from the picker, the export worker with its own read-only store connection, progress, cancel,
  * and "Show in folder".
  */
-const cleanup: (() => Promise<void> | void)[] = [];
+const cleanup: CleanupList = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function start(dataDir: string, picks: string[], revealed: string[]): Promise<AppServices> {
-  const services = await createAppServices({
-    dataDir,
-    info: {
-      name: 'Chatkeep',
-      version: '0.0.0-test',
-      platform: process.platform,
-      shell: 'bridge',
-      mediaBaseUrl: '/media/',
-    },
-    platform: {
-      openExternal: async () => {},
-      pickPath: async () => picks.shift() ?? null,
-      saveText: async () => true,
-      revealPath: (p) => void revealed.push(p),
-    },
-    folders: { detect: () => detectSyncedFolders(), validate: (dir) => validateDestination(dir) },
-    schedule: false,
+const tempDir = (prefix: string): string => tempDirFor(cleanup, prefix);
+const start = (dataDir: string, picks: string[], revealed: string[]): Promise<AppServices> =>
+  startTestServices(dataDir, {
+    cleanup,
+    picks,
+    platform: { revealPath: (p) => void revealed.push(p) },
   });
-  cleanup.push(() => services.close());
-  return services;
-}
-
-async function call(services: AppServices, channel: string, payload: unknown) {
-  const reply = await dispatch(services.handlers, channel, payload);
-  if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
-  return reply.value as never;
-}
-
-function finished(services: AppServices, taskId: string, onProgress?: (p: TaskProgress) => void) {
-  return new Promise<TaskFinished>((resolve) => {
-    const off = services.bus.subscribe((event, payload) => {
-      if (event === 'task.progress' && (payload as TaskProgress).taskId === taskId) {
-        onProgress?.(payload as TaskProgress);
-      }
-      if (event === 'task.finished' && (payload as TaskFinished).taskId === taskId) {
-        off();
-        resolve(payload as TaskFinished);
-      }
-    });
-  });
-}
 
 describe('export through the app services', () => {
   it('estimates, exports into a new folder inside the picked one, and shows it', async () => {

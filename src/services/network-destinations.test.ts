@@ -1,9 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { destinationAccount, DestinationSecretStore } from '../app-backup/destination-secrets';
-import { detectSyncedFolders, validateDestination } from '../app-backup/destinations';
 import { KeytarVault } from '../app-backup/keychain';
 import { SETTINGS_FILE_NAME } from '../app-backup/settings';
 import {
@@ -22,9 +20,16 @@ import type {
   ConnectionTestView,
   RestoreFolderView,
 } from '../shared/backup-types';
-import type { TaskFinished } from '../shared/task-types';
-import { createAppServices, type AppServices } from './app-services';
-import { dispatch } from './dispatch';
+import type { AppServices } from './app-services';
+import {
+  call,
+  finished,
+  startTestServices,
+  tempDirFor,
+  type CleanupList,
+} from './testing/services-harness';
+
+const WEAK_KDF = { opsLimit: 1, memLimit: 8192 };
 
 /**
  * Network destinations in the app's services: "Test connection" against real servers (rclone
@@ -32,58 +37,16 @@ import { dispatch } from './dispatch';
  * a tested connection, and where the credentials end up (the keychain, never the settings
  * file). Real workers and the system keychain (gnome-keyring in CI).
  */
-const cleanup: (() => Promise<void> | void)[] = [];
+const cleanup: CleanupList = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
 const PASSWORD = 'correct horse battery staple 42';
 
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function start(dataDir: string, picks: string[] = []): Promise<AppServices> {
-  const services = await createAppServices({
-    dataDir,
-    info: {
-      name: 'Chatkeep',
-      version: '0.0.0-test',
-      platform: process.platform,
-      shell: 'bridge',
-      mediaBaseUrl: '/media/',
-    },
-    platform: {
-      openExternal: async () => {},
-      pickPath: async () => picks.shift() ?? null,
-      saveText: async () => true,
-    },
-    folders: { detect: () => detectSyncedFolders(), validate: (dir) => validateDestination(dir) },
-    schedule: false,
-    kdf: { opsLimit: 1, memLimit: 8192 },
-  });
-  cleanup.push(() => services.close());
-  return services;
-}
-
-async function call<T>(services: AppServices, channel: string, payload: unknown): Promise<T> {
-  const reply = await dispatch(services.handlers, channel, payload);
-  if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
-  return reply.value as T;
-}
-
-function finished(services: AppServices, taskId: string): Promise<TaskFinished> {
-  return new Promise((resolve) => {
-    const off = services.bus.subscribe((event, payload) => {
-      if (event === 'task.finished' && (payload as TaskFinished).taskId === taskId) {
-        off();
-        resolve(payload as TaskFinished);
-      }
-    });
-  });
-}
+const tempDir = (prefix: string): string => tempDirFor(cleanup, prefix);
+const start = (dataDir: string, picks: string[] = []): Promise<AppServices> =>
+  startTestServices(dataDir, { cleanup, picks, kdf: WEAK_KDF });
 
 async function server(startIt: () => Promise<TestServer>): Promise<TestServer> {
   const s = await startIt();

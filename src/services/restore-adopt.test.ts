@@ -1,15 +1,21 @@
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SchedulerClock } from '../app-backup/scheduler';
 import { EARLY_INTERVAL_MS } from '../app-backup/secret-check';
-import { detectSyncedFolders, validateDestination } from '../app-backup/destinations';
 import { generateStore } from '../seed';
 import type { BackupStatusView, RestoreFolderView } from '../shared/backup-types';
 import type { TaskFinished, TaskProgress } from '../shared/task-types';
-import { createAppServices, type AppServices } from './app-services';
-import { dispatch } from './dispatch';
+import type { AppServices } from './app-services';
+import {
+  call,
+  finished,
+  startTestServices,
+  tempDirFor,
+  type CleanupList,
+} from './testing/services-harness';
+
+const WEAK_KDF = { opsLimit: 1, memLimit: 8192 };
 
 /**
  * After a restore on a new computer: the folder check that comes before any password, "keep
@@ -17,7 +23,7 @@ import { dispatch } from './dispatch';
  * "do you still remember your password?" check with an injected clock. Real workers, real
  * folders, the system keychain (gnome-keyring in CI).
  */
-const cleanup: (() => Promise<void> | void)[] = [];
+const cleanup: CleanupList = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
@@ -25,63 +31,19 @@ afterEach(async () => {
 const PASSWORD = 'correct horse battery staple 42';
 const ALL_MEDIA = ['photos', 'videos', 'audio', 'documents', 'stickers'];
 
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tempDir = (prefix: string): string => tempDirFor(cleanup, prefix);
+const start = (
+  dataDir: string,
+  picks: string[],
+  now?: () => number,
+  schedulerClock?: SchedulerClock,
+): Promise<AppServices> =>
+  startTestServices(dataDir, { cleanup, picks, kdf: WEAK_KDF, now, schedulerClock });
 
 function folderBytes(dir: string): number {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .reduce((sum, e) => sum + statSync(path.join(e.parentPath, e.name)).size, 0);
-}
-
-async function start(
-  dataDir: string,
-  picks: string[],
-  now?: () => number,
-  schedulerClock?: SchedulerClock,
-): Promise<AppServices> {
-  const services = await createAppServices({
-    dataDir,
-    info: {
-      name: 'Chatkeep',
-      version: '0.0.0-test',
-      platform: process.platform,
-      shell: 'bridge',
-      mediaBaseUrl: '/media/',
-    },
-    platform: {
-      openExternal: async () => {},
-      pickPath: async () => picks.shift() ?? null,
-      saveText: async () => true,
-    },
-    folders: { detect: () => detectSyncedFolders(), validate: (dir) => validateDestination(dir) },
-    schedule: schedulerClock !== undefined,
-    schedulerClock,
-    kdf: { opsLimit: 1, memLimit: 8192 },
-    now,
-  });
-  cleanup.push(() => services.close());
-  return services;
-}
-
-async function call<T>(services: AppServices, channel: string, payload: unknown): Promise<T> {
-  const reply = await dispatch(services.handlers, channel, payload);
-  if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
-  return reply.value as T;
-}
-
-function finished(services: AppServices, taskId: string): Promise<TaskFinished> {
-  return new Promise((resolve) => {
-    const off = services.bus.subscribe((event, payload) => {
-      if (event === 'task.finished' && (payload as TaskFinished).taskId === taskId) {
-        off();
-        resolve(payload as TaskFinished);
-      }
-    });
-  });
 }
 
 async function pick(services: AppServices, purpose: string): Promise<string> {
