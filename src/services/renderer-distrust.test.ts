@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateDestination } from '../app-backup/destinations';
@@ -9,9 +8,15 @@ import { Repository } from '../backup/repository';
 import { generateStore } from '../seed';
 import type { BackupStatusView, DestinationView } from '../shared/backup-types';
 import type { TaskFinished } from '../shared/task-types';
-import { createAppServices, type AppServices } from './app-services';
+import type { AppServices } from './app-services';
 import type { DetectedFolder } from './backup-service';
-import { dispatch } from './dispatch';
+import {
+  call as callServices,
+  finished as servicesFinished,
+  startTestServices,
+  tempDirFor,
+  type CleanupList,
+} from './testing/services-harness';
 
 /**
  * The renderer is untrusted: it shows messages anyone can send. These requests are what a
@@ -21,16 +26,12 @@ import { dispatch } from './dispatch';
  */
 const PASSWORD = 'correct horse battery staple 42';
 const WRONG = { password: 'not the password, but strong 1987' };
-const cleanup: (() => Promise<void> | void)[] = [];
+const cleanup: CleanupList = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tempDir = (prefix: string): string => tempDirFor(cleanup, prefix);
 
 interface Harness {
   app: AppServices;
@@ -42,46 +43,23 @@ interface Harness {
 
 async function start(dataDir: string): Promise<Harness> {
   const h = { picks: [], detected: [], answers: [], clipboard: [] } as unknown as Harness;
-  h.app = await createAppServices({
-    dataDir,
-    info: {
-      name: 'Chatkeep',
-      version: '0.0.0-test',
-      platform: process.platform,
-      shell: 'bridge',
-      mediaBaseUrl: '/media/',
-    },
+  h.app = await startTestServices(dataDir, {
+    cleanup,
+    picks: h.picks,
     platform: {
-      openExternal: async () => {},
-      pickPath: async () => h.picks.shift() ?? null,
-      saveText: async () => true,
       confirmDestination: async () => h.answers.shift() ?? false,
       copyText: (text) => void h.clipboard.push(text),
     },
     folders: { detect: async () => h.detected, validate: (dir) => validateDestination(dir) },
-    schedule: false,
     kdf: { opsLimit: 1, memLimit: 8192 },
   });
-  cleanup.push(() => h.app.close());
   return h;
 }
 
-async function call<T>(h: Harness, channel: string, payload: unknown): Promise<T> {
-  const reply = await dispatch(h.app.handlers, channel, payload);
-  if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
-  return reply.value as T;
-}
-
-function finished(h: Harness, taskId: string): Promise<TaskFinished> {
-  return new Promise((resolve) => {
-    const off = h.app.bus.subscribe((event, payload) => {
-      if (event === 'task.finished' && (payload as TaskFinished).taskId === taskId) {
-        off();
-        resolve(payload as TaskFinished);
-      }
-    });
-  });
-}
+const call = <T>(h: Harness, channel: string, payload: unknown): Promise<T> =>
+  callServices<T>(h.app, channel, payload);
+const finished = (h: Harness, taskId: string): Promise<TaskFinished> =>
+  servicesFinished(h.app, taskId);
 
 async function pick(h: Harness, folder: string, purpose = 'backup-folder') {
   h.picks.push(folder);
