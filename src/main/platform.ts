@@ -22,6 +22,10 @@ const PICKERS: Record<
     title: 'Choose where to put the export (a new folder is made inside)',
     properties: ['openDirectory', 'createDirectory'],
   },
+  'data-folder': {
+    title: 'Choose where to keep Chatkeep’s data (a “Chatkeep Data” folder is made inside)',
+    properties: ['openDirectory', 'createDirectory'],
+  },
 };
 
 /** Windows passes this to Chatkeep when it starts it at login: stay in the tray. */

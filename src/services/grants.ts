@@ -21,7 +21,11 @@ export class GrantPurposeError extends Error {
  * backup destination, and a folder offered for restoring cannot be written to.
  */
 export type GrantPurpose =
-  'import' | 'backup-destination' | 'restore-source' | 'export-destination';
+  | 'import'
+  | 'backup-destination'
+  | 'restore-source'
+  | 'export-destination'
+  | 'data-destination';
 
 /**
  * How the path reached main: the person chose it in an OS dialog or dropped it on the window,

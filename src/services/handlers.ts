@@ -20,6 +20,7 @@ import type { Handlers } from './dispatch';
 import { safeExternalUrl } from './external-url';
 import type { FileGrants, GrantPurpose } from './grants';
 import type { ImportService } from './import-service';
+import type { SettingsService } from './settings-service';
 import type { TaskRunner } from './tasks';
 
 /** What the handlers need of the chat store: the async face of the store worker's client. */
@@ -58,7 +59,12 @@ export interface StoreApi {
 }
 
 export type PickPurpose =
-  'import-file' | 'import-folder' | 'backup-folder' | 'restore-folder' | 'export-folder';
+  | 'import-file'
+  | 'import-folder'
+  | 'backup-folder'
+  | 'restore-folder'
+  | 'export-folder'
+  | 'data-folder';
 
 /** What a path picked for each dialog may then be used for (see grants.ts). */
 const GRANT_PURPOSE_OF_PICK: Record<PickPurpose, GrantPurpose> = {
@@ -67,6 +73,7 @@ const GRANT_PURPOSE_OF_PICK: Record<PickPurpose, GrantPurpose> = {
   'backup-folder': 'backup-destination',
   'restore-folder': 'restore-source',
   'export-folder': 'export-destination',
+  'data-folder': 'data-destination',
 };
 
 /** What only the shell (Electron, or the test bridge) can do. */
@@ -99,6 +106,7 @@ export interface HandlerContext {
   imports: ImportService;
   backups: BackupService;
   exports: ExportService;
+  settings: SettingsService;
 }
 
 export class NotFoundError extends Error {
@@ -134,8 +142,28 @@ export function suggestedFileName(a: { fileName: string | null; mediaType: strin
   return ext ? `${a.mediaType}.${ext}` : a.mediaType;
 }
 
+type SettingsChannel = Extract<keyof Handlers, `settings.${string}`>;
+
+/**
+ * The Settings page's handlers. They answer even while the store is closed for a data folder
+ * move (app-services.ts routes them past the wait for the store).
+ */
+export function createSettingsHandlers(
+  settings: SettingsService,
+): Pick<Handlers, SettingsChannel> {
+  return {
+    'settings.get': () => settings.view(),
+    'settings.update': (changes) => settings.update(changes),
+    'settings.dataFolder': () => settings.dataFolder(),
+    'settings.revealDataFolder': () => settings.revealDataFolder(),
+    'settings.moveDataFolder': ({ destinationGrantId }) => settings.move(destinationGrantId),
+    'settings.licenses': () => settings.licenses(),
+    'settings.deleteAllData': () => settings.deleteAll(),
+  };
+}
+
 export function createHandlers(ctx: HandlerContext): Handlers {
-  const { info, store, platform, grants, tasks, imports, backups, exports } = ctx;
+  const { info, store, platform, grants, tasks, imports, backups, exports, settings } = ctx;
   return {
     'app.getInfo': () => info,
     'app.openExternal': async ({ url }) => {
@@ -223,5 +251,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'restore.adopt': ({ sessionId, secret }) => backups.adoptRestored(sessionId, secret),
     'restore.open': ({ folderGrantId, secret }) => backups.openRestore(folderGrantId, secret),
     'restore.start': (request) => backups.startRestore(request),
+    ...createSettingsHandlers(settings),
   };
 }

@@ -1,5 +1,6 @@
 /** Long work (backup, restore, import, verify, export) runs as a task; its progress and end are events. */
-export type TaskKind = 'backup' | 'restore' | 'import' | 'verify' | 'repair' | 'export';
+export type TaskKind =
+  'backup' | 'restore' | 'import' | 'verify' | 'repair' | 'export' | 'move-data';
 
 export interface TaskProgress {
   taskId: string;

@@ -20,6 +20,7 @@ import type {
 } from '../chat-types';
 import type { ExportEstimateView } from '../export-types';
 import type { ImportPreviewView } from '../import-types';
+import type { DataFolderView, LicenseEntry, SettingsView } from '../settings-types';
 import type { TaskFinished, TaskProgress } from '../task-types';
 
 /**
@@ -215,6 +216,7 @@ export const channels = {
           'backup-folder',
           'restore-folder',
           'export-folder',
+          'data-folder',
         ]),
       })
       .strict(),
@@ -379,6 +381,44 @@ export const channels = {
   'restore.adopt': {
     request: z.object({ sessionId, secret }).strict(),
     reply: reply<BackupStatusView>(),
+  },
+
+  // Settings (src/services/settings-service.ts)
+  'settings.get': { request: z.object({}).strict(), reply: reply<SettingsView>() },
+  /** Appearance, text size, time format, notifications and start at login; saved at once. */
+  'settings.update': {
+    request: z
+      .object({
+        theme: z.enum(['system', 'light', 'dark']).optional(),
+        textSize: z.enum(['small', 'default', 'large', 'larger']).optional(),
+        timeFormat: z.enum(['system', '12h', '24h']).optional(),
+        notifications: z.boolean().optional(),
+        startAtLogin: z.boolean().optional(),
+      })
+      .strict(),
+    reply: reply<SettingsView>(),
+  },
+  /** Where the chats and media are kept on this computer, and how much room they take. */
+  'settings.dataFolder': { request: z.object({}).strict(), reply: reply<DataFolderView>() },
+  /** Show the data folder in the file manager (main knows the folder; the renderer names none). */
+  'settings.revealDataFolder': {
+    request: z.object({}).strict(),
+    reply: reply<{ shown: boolean }>(),
+  },
+  /** Copy, check, switch, then remove the old copy, as a task (files.pick 'data-folder'). */
+  'settings.moveDataFolder': {
+    request: z.object({ destinationGrantId: grantId }).strict(),
+    reply: reply<{ taskId: string }>(),
+  },
+  /** The bundled libraries and their licences, listed at build time. */
+  'settings.licenses': { request: z.object({}).strict(), reply: reply<LicenseEntry[]>() },
+  /**
+   * "Delete all data from this computer". Backups are not touched. The person types the word
+   * "delete" to confirm, and main checks it too: a stray call cannot wipe years of chats.
+   */
+  'settings.deleteAllData': {
+    request: z.object({ confirmation: z.literal('delete') }).strict(),
+    reply: reply<{ deleted: true }>(),
   },
 } as const;
 
