@@ -113,7 +113,10 @@ async function start(): Promise<void> {
   );
   createTray(path.join(bundleDir, '../renderer/tray.png'), {
     backUpNow: () => {
-      if (backups().isConfigured()) void backups().runNow().catch(() => undefined);
+      if (backups().isConfigured())
+        void backups()
+          .runNow()
+          .catch(() => undefined);
       else {
         showMainWindow();
         bus.emit('app.navigate', { section: 'backup' });

@@ -148,9 +148,7 @@ type SettingsChannel = Extract<keyof Handlers, `settings.${string}`>;
  * The Settings page's handlers. They answer even while the store is closed for a data folder
  * move (app-services.ts routes them past the wait for the store).
  */
-export function createSettingsHandlers(
-  settings: SettingsService,
-): Pick<Handlers, SettingsChannel> {
+export function createSettingsHandlers(settings: SettingsService): Pick<Handlers, SettingsChannel> {
   return {
     'settings.get': () => settings.view(),
     'settings.update': (changes) => settings.update(changes),

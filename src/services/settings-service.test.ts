@@ -120,9 +120,9 @@ describe('Settings through the app services', () => {
       notifications: false,
     });
     expect(first.login.enabled).toBe(true);
-    await expect(call(first.services, 'settings.update', { theme: 'pink' })).rejects.toMatchObject(
-      { code: 'INVALID_REQUEST' },
-    );
+    await expect(call(first.services, 'settings.update', { theme: 'pink' })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    });
     await first.services.close();
 
     const second = await start(home);
@@ -234,9 +234,7 @@ describe('Settings through the app services', () => {
     expect(done.error?.message).toMatch(/kept your data where it was/);
 
     expect(await chatTotal(services)).toBe(chats);
-    expect(((await call(services, 'settings.dataFolder', {})) as { path: string }).path).toBe(
-      home,
-    );
+    expect(((await call(services, 'settings.dataFolder', {})) as { path: string }).path).toBe(home);
     expect(fs.existsSync(path.join(home, LOCATION_FILE))).toBe(false);
     expect(fs.readdirSync(picked)).toEqual([]);
     await services.close();
