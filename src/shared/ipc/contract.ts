@@ -445,6 +445,8 @@ export interface Events {
   'task.finished': TaskFinished;
   /** Something on the backup page changed (a backup ran, settings, a problem). */
   'backup.changed': BackupStatusView;
+  /** How far `import.inspect` has read the file (its chat text, or a whole encrypted backup). */
+  'import.reading': { grantId: string; bytesDone: number; bytesTotal: number };
 }
 export type EventName = keyof Events;
 
@@ -455,4 +457,5 @@ export const EVENT_NAMES: readonly EventName[] = [
   'task.progress',
   'task.finished',
   'backup.changed',
+  'import.reading',
 ];
