@@ -41,9 +41,10 @@ export function explainImportError(error: unknown, source: string): unknown {
   const detail = e.message.split(source).join(name).replace(/\.$/, '');
   switch (e.code) {
     case 'UNKNOWN_FORMAT':
+      // The importers' generic "does not recognise" adds nothing; a specific reason does.
       return new ImportFileError(
         e.code,
-        `${name} is not something Chatkeep can import (${detail}). Chatkeep expected ${EXPECTED_FILES}.`,
+        `${name} is not something Chatkeep can import${/recognis/i.test(detail) ? '' : ` (${detail})`}. Chatkeep expected ${EXPECTED_FILES}.`,
       );
     case 'EMPTY_FILE':
       return new ImportFileError(
