@@ -1,8 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchApp, makeDataDir, screenshotPath, type RunningApp } from './app';
+import { PASSWORD, makeBackupFolder, turnOnWithPassword } from './fixtures/backup-flow';
 import { SHOWCASE, seedShowcaseStore } from './fixtures/showcase';
 
 /**
@@ -192,4 +193,50 @@ test('deletes all data from this computer only after the typed confirmation', as
     .getByRole('button', { name: 'Chats' })
     .click();
   await expect(page.getByRole('heading', { name: 'No chats yet' })).toBeVisible();
+});
+
+/** Every file under `dir` with its size, to show a folder is exactly as it was. */
+function tree(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => {
+      const file = path.join(e.parentPath, e.name);
+      return `${path.relative(dir, file)} ${statSync(file).size}`;
+    })
+    .sort();
+}
+
+test('with backups on, deleting all data leaves the backup exactly as it was', async () => {
+  test.setTimeout(180_000);
+  const { page } = app;
+  const folder = makeBackupFolder();
+  try {
+    await turnOnWithPassword(app, folder, PASSWORD, { screenshotPrefix: 'settings-delete-backup' });
+    const before = tree(folder);
+    expect(before.length).toBeGreaterThan(3);
+
+    await openSettings(page);
+    const danger = page.getByRole('region', { name: 'Delete all data from this computer' });
+    await danger.getByRole('button', { name: 'Delete all data…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete all data from this computer?' });
+    // It names the backup that stays, and how to get the chats back from it.
+    await expect(dialog).toContainText(`Your backup in ${folder} is not touched`);
+    await expect(dialog).toContainText('restore it with your password or 64-digit key');
+    await page.screenshot({ path: screenshotPath('settings-delete-with-backup-light') });
+    await dialog.getByLabel('Type “delete” to confirm').fill('delete');
+    await dialog.getByRole('button', { name: 'Delete everything' }).click();
+    await expect(danger.getByRole('status')).toContainText('Your backups were not touched');
+
+    expect(tree(folder)).toEqual(before);
+    // This computer no longer backs up: the Backup page offers to set up or restore.
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Backup' })
+      .click();
+    await expect(
+      page.getByRole('region', { name: 'Turn on end-to-end encrypted backup' }),
+    ).toBeVisible();
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });

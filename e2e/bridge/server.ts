@@ -188,6 +188,7 @@ export async function startBridge(options: {
         return answerQueue.shift() ?? true;
       },
       confirmDestination: async () => answerQueue.shift() ?? true,
+      confirmDeleteAllData: async () => answerQueue.shift() ?? true,
       copyText: (text) => {
         clipboard.push(text);
       },

@@ -142,24 +142,6 @@ export function suggestedFileName(a: { fileName: string | null; mediaType: strin
   return ext ? `${a.mediaType}.${ext}` : a.mediaType;
 }
 
-type SettingsChannel = Extract<keyof Handlers, `settings.${string}`>;
-
-/**
- * The Settings page's handlers. They answer even while the store is closed for a data folder
- * move (app-services.ts routes them past the wait for the store).
- */
-export function createSettingsHandlers(settings: SettingsService): Pick<Handlers, SettingsChannel> {
-  return {
-    'settings.get': () => settings.view(),
-    'settings.update': (changes) => settings.update(changes),
-    'settings.dataFolder': () => settings.dataFolder(),
-    'settings.revealDataFolder': () => settings.revealDataFolder(),
-    'settings.moveDataFolder': ({ destinationGrantId }) => settings.move(destinationGrantId),
-    'settings.licenses': () => settings.licenses(),
-    'settings.deleteAllData': () => settings.deleteAll(),
-  };
-}
-
 export function createHandlers(ctx: HandlerContext): Handlers {
   const { info, store, platform, grants, tasks, imports, backups, exports, settings } = ctx;
   return {
@@ -250,5 +232,23 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'restore.open': ({ folderGrantId, secret }) => backups.openRestore(folderGrantId, secret),
     'restore.start': (request) => backups.startRestore(request),
     ...createSettingsHandlers(settings),
+  };
+}
+
+type SettingsChannel = Extract<keyof Handlers, `settings.${string}`>;
+
+/**
+ * The Settings page's handlers. They answer even while the store is closed for a data folder
+ * move (app-services.ts routes them past the wait for the store).
+ */
+export function createSettingsHandlers(settings: SettingsService): Pick<Handlers, SettingsChannel> {
+  return {
+    'settings.get': () => settings.view(),
+    'settings.update': (changes) => settings.update(changes),
+    'settings.dataFolder': () => settings.dataFolder(),
+    'settings.revealDataFolder': () => settings.revealDataFolder(),
+    'settings.moveDataFolder': ({ destinationGrantId }) => settings.move(destinationGrantId),
+    'settings.licenses': () => settings.licenses(),
+    'settings.deleteAllData': () => settings.deleteAll(),
   };
 }

@@ -40,7 +40,7 @@ interface Started {
 
 async function start(
   home: string,
-  extra: { afterDataCopy?(to: string): Promise<void> } = {},
+  extra: { afterDataCopy?(to: string): Promise<void>; answers?: boolean[] } = {},
 ): Promise<Started> {
   const picks: (string | null)[] = [];
   const revealed: string[] = [];
@@ -63,6 +63,7 @@ async function start(
       setStartAtLogin: (on) => {
         login.enabled = on;
       },
+      confirmDeleteAllData: async () => extra.answers?.shift() ?? true,
     },
     folders: { detect: () => detectSyncedFolders(), validate: (dir) => validateDestination(dir) },
     schedule: false,
@@ -270,12 +271,17 @@ describe('Settings through the app services', () => {
     const home = tempDir('ck-set-delete-');
     buildArchiveFixture(home);
     fs.writeFileSync(path.join(home, 'Cookies'), 'a file of the browser engine, not ours');
-    const { services } = await start(home);
+    const { services } = await start(home, { answers: [false] });
     await call(services, 'settings.update', { theme: 'dark' });
     expect(await chatTotal(services)).toBeGreaterThan(0);
     await expect(
       call(services, 'settings.deleteAllData', { confirmation: 'yes' }),
     ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(await chatTotal(services)).toBeGreaterThan(0);
+    // The person says no in main's own dialog: nothing goes.
+    expect(await call(services, 'settings.deleteAllData', { confirmation: 'delete' })).toEqual({
+      deleted: false,
+    });
     expect(await chatTotal(services)).toBeGreaterThan(0);
 
     expect(await call(services, 'settings.deleteAllData', { confirmation: 'delete' })).toEqual({

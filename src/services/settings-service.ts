@@ -38,6 +38,11 @@ export interface SettingsPlatform {
   revealPath?(target: string): void;
   getStartAtLogin?(): boolean;
   setStartAtLogin?(enabled: boolean): void;
+  /**
+   * Asks the person, in main's own dialog that the renderer cannot answer, before all data is
+   * deleted: the typed word only shows the renderer asked. Absent: nothing is deleted.
+   */
+  confirmDeleteAllData?(): Promise<boolean>;
 }
 
 export interface SettingsServiceOptions {
@@ -194,9 +199,11 @@ export class SettingsService {
    * "Delete all data from this computer": chats, media, backup settings, this computer's copy of
    * the backup's key and the preferences. Backups are never touched: they are the way back.
    */
-  async deleteAll(): Promise<{ deleted: true }> {
+  async deleteAll(): Promise<{ deleted: boolean }> {
     this.refuseWhileBusy('delete your data');
-    const { core, home, preferences } = this.o;
+    const { core, home, preferences, platform } = this.o;
+    if (!(await platform.confirmDeleteAllData?.())) return { deleted: false };
+    this.refuseWhileBusy('delete your data');
     await core.forgetBackupKeys();
     await core.close();
     const dir = this.dataDir;

@@ -414,11 +414,12 @@ export const channels = {
   'settings.licenses': { request: z.object({}).strict(), reply: reply<LicenseEntry[]>() },
   /**
    * "Delete all data from this computer". Backups are not touched. The person types the word
-   * "delete" to confirm, and main checks it too: a stray call cannot wipe years of chats.
+   * "delete" to confirm, then main asks once more in its own dialog (`deleted: false` when they
+   * said no): the renderer alone cannot wipe years of chats.
    */
   'settings.deleteAllData': {
     request: z.object({ confirmation: z.literal('delete') }).strict(),
-    reply: reply<{ deleted: true }>(),
+    reply: reply<{ deleted: boolean }>(),
   },
 } as const;
 

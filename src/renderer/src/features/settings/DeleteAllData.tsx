@@ -27,15 +27,18 @@ export function DeleteAllData({ onDeleted }: { onDeleted(): void }) {
   const close = () => {
     setAsking(false);
     setTyped('');
-    setError(null);
   };
 
   const confirm = async () => {
     setBusy(true);
     setError(null);
     try {
-      await api.invoke('settings.deleteAllData', { confirmation: WORD });
+      const { deleted } = await api.invoke('settings.deleteAllData', { confirmation: WORD });
       close();
+      if (!deleted) {
+        setError('Nothing was deleted.');
+        return;
+      }
       setDone(true);
       onDeleted();
     } catch (e) {
@@ -52,9 +55,22 @@ export function DeleteAllData({ onDeleted }: { onDeleted(): void }) {
         Removes every chat, photo and setting Chatkeep keeps on this computer. Your backups are not
         touched: you can restore from them later with your password or 64-digit key.
       </p>
-      <button type="button" className="button ck-danger" onClick={() => setAsking(true)}>
+      <button
+        type="button"
+        className="button ck-danger"
+        onClick={() => {
+          setError(null);
+          setDone(false);
+          setAsking(true);
+        }}
+      >
         Delete all data…
       </button>
+      {!asking && error && (
+        <p role="status" className="notice">
+          {error}
+        </p>
+      )}
       {done && (
         <p role="status" className="success">
           Everything Chatkeep kept on this computer was deleted. Your backups were not touched.

@@ -28,9 +28,10 @@ export function SettingsSection({ onNavigate }: Props) {
     setError(null);
     // Shown at once; main's answer is the truth.
     if (view) {
-      const preferences = { ...view.preferences, ...changes };
+      const { startAtLogin = view.startAtLogin, ...preferenceChanges } = changes;
+      const preferences = { ...view.preferences, ...preferenceChanges };
       applyAppearance(preferences);
-      setView({ ...view, preferences });
+      setView({ ...view, preferences, startAtLogin });
     }
     try {
       const next = await api.invoke('settings.update', changes);
