@@ -14,7 +14,7 @@ import {
   type StoreApi,
 } from './handlers';
 import { createImportService } from './import-service';
-import { PreferencesFile } from './preferences';
+import { PreferencesFile, gatedNotify } from './preferences';
 import { SettingsService, type AppCore, type SettingsPlatform } from './settings-service';
 import { openStoreApi, type OpenedStoreApi } from './store-api';
 import { TaskRunner } from './tasks';
@@ -88,15 +88,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const bus = new EventBus();
   const grants = new FileGrants();
   const preferences = new PreferencesFile(home);
-  const shellNotify = options.platform.notify?.bind(options.platform);
-  // Settings' "Notifications" switch: backups ask, the person's choice decides.
+  // Settings' "Show notifications" switch: backups ask, the person's choice decides.
   const platform: AppServicesOptions['platform'] = {
     ...options.platform,
-    notify: shellNotify
-      ? (title, body) => {
-          if (preferences.current().notifications) shellNotify(title, body);
-        }
-      : undefined,
+    notify: gatedNotify(options.platform.notify?.bind(options.platform), preferences),
   };
 
   const openCore = async (dataDir: string): Promise<Core> => {

@@ -69,3 +69,17 @@ export class PreferencesFile {
     this.cached = { ...DEFAULT_PREFERENCES };
   }
 }
+
+/**
+ * Settings' "Show notifications": the shell's notify, asked only while the person wants them.
+ * Backups decide when something is worth saying; this decides whether it is said.
+ */
+export function gatedNotify(
+  notify: ((title: string, body: string) => void) | undefined,
+  preferences: Pick<PreferencesFile, 'current'>,
+): ((title: string, body: string) => void) | undefined {
+  if (!notify) return undefined;
+  return (title, body) => {
+    if (preferences.current().notifications) notify(title, body);
+  };
+}

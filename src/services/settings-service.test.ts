@@ -14,6 +14,7 @@ import {
   listDataFiles,
 } from './data-folder';
 import { dispatch } from './dispatch';
+import { PreferencesFile, gatedNotify } from './preferences';
 
 /**
  * Settings as the renderer drives it, through dispatch: preferences, the data folder (its size,
@@ -309,5 +310,47 @@ describe('Settings through the app services', () => {
     expect(fs.readdirSync(home).filter(isChatkeepEntry)).toEqual(
       expect.arrayContaining(['chatkeep.db', 'media']),
     );
+  });
+
+  it('refuses to move the data folder while a task runs, and moves nothing', async () => {
+    const home = tempDir('ck-set-busy-');
+    buildArchiveFixture(home);
+    const { services, picks } = await start(home);
+    picks.push(tempDir('ck-set-busy-export-'), tempDir('ck-set-busy-dest-'));
+    const exportGrant = (await call(services, 'files.pick', { purpose: 'export-folder' })) as {
+      grantId: string;
+    };
+    const moveGrant = (await call(services, 'files.pick', { purpose: 'data-folder' })) as {
+      grantId: string;
+    };
+    const { taskId } = (await call(services, 'export.start', {
+      chats: 'all',
+      format: 'txt',
+      mediaTypes: [],
+      destinationGrantId: exportGrant.grantId,
+    })) as { taskId: string };
+    const exported = finished(services, taskId);
+    await expect(
+      call(services, 'settings.moveDataFolder', { destinationGrantId: moveGrant.grantId }),
+    ).rejects.toMatchObject({ code: 'DATA_BUSY', message: expect.stringMatching(/busy/) });
+    expect((await exported).outcome).toBe('done');
+    expect(((await call(services, 'settings.dataFolder', {})) as { path: string }).path).toBe(home);
+  });
+});
+
+describe('the notifications switch', () => {
+  it('passes notifications on only while they are turned on', async () => {
+    const home = tempDir('ck-set-notify-');
+    const preferences = new PreferencesFile(home);
+    await preferences.load();
+    const shown: string[] = [];
+    const notify = gatedNotify((title) => void shown.push(title), preferences)!;
+    notify('Backup failed', 'The folder is missing');
+    await preferences.update({ notifications: false });
+    notify('Time for a password check', '');
+    await preferences.update({ notifications: true });
+    notify('Backup failed again', '');
+    expect(shown).toEqual(['Backup failed', 'Backup failed again']);
+    expect(gatedNotify(undefined, preferences)).toBeUndefined();
   });
 });
