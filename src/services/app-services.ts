@@ -224,6 +224,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     close: async () => {
       await settingsTasks.idle();
       await host.close();
+      // Requests after the final close reach the closed core (as before there were cores) and
+      // fail or finish there; only a data folder move makes them wait for the next core.
+      markReady(last);
+      ready = Promise.resolve(last);
     },
   };
 }

@@ -338,6 +338,18 @@ describe('Settings through the app services', () => {
   });
 });
 
+describe('after the app closes', () => {
+  it('answers a late request from the closed services instead of waiting forever', async () => {
+    const { services } = await start(tempDir('ck-set-late-'));
+    await services.close();
+    const reply = await Promise.race([
+      dispatch(services.handlers, 'backup.forgetComputer', {}),
+      new Promise((resolve) => setTimeout(() => resolve('hung'), 5_000)),
+    ]);
+    expect(reply).not.toBe('hung');
+  });
+});
+
 describe('the notifications switch', () => {
   it('passes notifications on only while they are turned on', async () => {
     const home = tempDir('ck-set-notify-');
