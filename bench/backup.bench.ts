@@ -2,6 +2,7 @@
  * Backup benchmark: Chatkeep's CLI against restic on the same generated chat store.
  *
  *   npx tsx bench/backup.bench.ts [--messages N --chats C --media-mb M --runs R]
+ *   npm run bench:backup -- --backend webdav|sftp|s3 …: network backends (bench/backends.bench.ts)
  *
  * Defaults: 1,000,000 messages, 2,000 chats, 1024 MB media, 3 runs. Each operation runs as a
  * child process of the real bundled CLI (and of /usr/bin/restic), wrapped by a tiny python
@@ -395,6 +396,12 @@ function report(a: Args, results: RunResult[]): string {
 }
 
 async function mainBench(): Promise<void> {
+  // --backend webdav|sftp|s3: the network backends against the folder (bench/backends.bench.ts).
+  if (process.argv.includes('--backend')) {
+    const { runBackendsBench } = await import('./backends.bench.js');
+    await runBackendsBench(process.argv.slice(2));
+    return;
+  }
   const a = parseArgs(process.argv.slice(2));
   weakKdf = a.weakKdf;
   execFileSync(

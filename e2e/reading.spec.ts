@@ -49,6 +49,21 @@ async function scrollTo(page: Page, log: Locator, target: Locator): Promise<void
   await target.first().scrollIntoViewIfNeeded();
 }
 
+/** Sender names the floating day label covers right now (none when it is hidden). */
+function coveredByDayLabel(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const label = document.querySelector('.floating-date.visible');
+    if (!label) return [];
+    const r = label.getBoundingClientRect();
+    return [...document.querySelectorAll('.messages .sender')]
+      .filter((el) => {
+        const b = el.getBoundingClientRect();
+        return b.bottom > r.top && b.top < r.bottom && b.right > r.left && b.left < r.right;
+      })
+      .map((el) => el.textContent ?? '');
+  });
+}
+
 const bubbleWith = (log: Locator, text: string) =>
   log.locator('.bubble', { has: log.page().getByText(text, { exact: true }) });
 
@@ -415,6 +430,8 @@ test('narrow windows: icons at 800×600, one pane at a time at 600×800, nothing
   const b = await log.locator('.bubble:has(.voice)').boundingBox();
   expect(v!.x + v!.width).toBeLessThanOrEqual(b!.x + b!.width);
   expect(await overflowing(page)).toEqual([]);
+  // The floating day label (shown while scrolling) never covers a sender's name.
+  expect(await coveredByDayLabel(page)).toEqual([]);
   await shoot(page, 'reading-800x600');
 
   await page.setViewportSize({ width: 600, height: 800 });

@@ -487,6 +487,20 @@ export class RepoKeyStore {
   }
 
   /**
+   * Removes the kept master key only (the rollback marker stays): after the backup moved to a
+   * newer key on another computer, the old one must not be used again.
+   */
+  async forgetMasterKey(repoId: string): Promise<void> {
+    const account = masterKeyAccount(repoId);
+    this.session?.delete(account);
+    try {
+      await this.vault.delete(account);
+    } catch (err) {
+      if (!isUnavailable(err)) throw err;
+    }
+  }
+
+  /**
    * "Forget this computer": removes every entry of the repository from the keychain and from
    * memory. Returns how many keychain entries were deleted.
    */

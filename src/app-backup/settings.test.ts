@@ -69,6 +69,7 @@ describe('BackupSettingsFile', () => {
       [
         'clientId',
         'destination',
+        'lastBackupSizes',
         'media',
         'retention',
         'runState',
@@ -88,6 +89,16 @@ describe('BackupSettingsFile', () => {
     expect(loaded.problems).toEqual([]);
     expect(loaded.settings.secretCheck).toEqual({ nextDueAt: null, passed: 0 });
     expect(loaded.settings.destination).toEqual(configured().destination);
+  });
+
+  it('reads a file from before the sizes were kept: sizes unknown until the next backup', async () => {
+    await file.save(configured());
+    const doc = JSON.parse(raw()) as Record<string, unknown>;
+    delete doc.lastBackupSizes;
+    fs.writeFileSync(path.join(dir, SETTINGS_FILE_NAME), JSON.stringify(doc));
+    const loaded = await file.load();
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.settings.lastBackupSizes).toEqual({ mediaBytes: null, addedBytes: null });
   });
 
   it('refuses to save invalid settings or anything extra (like a password), leaving the file as it was', async () => {

@@ -98,7 +98,21 @@ export interface BackupSettings {
    * typed, and a wrong answer changes nothing.
    */
   secretCheck: SecretCheckState;
+  /** What the newest backup held, for the Backup page's sizes (services/backup-sizes.ts). */
+  lastBackupSizes: LastBackupSizes;
 }
+
+export interface LastBackupSizes {
+  /** Bytes of the media files the newest backup holds (null: no backup yet, or not known). */
+  mediaBytes: number | null;
+  /** Bytes the newest backup wrote to the folder. */
+  addedBytes: number | null;
+}
+
+export const NO_BACKUP_SIZES: Readonly<LastBackupSizes> = Object.freeze({
+  mediaBytes: null,
+  addedBytes: null,
+});
 
 export interface SecretCheckState {
   /** null: not planned yet (backups off, or settings from before the reminder existed). */
@@ -121,6 +135,7 @@ export function defaultBackupSettings(): BackupSettings {
     retention: { ...DEFAULT_RETENTION },
     runState: { ...INITIAL_SCHEDULER_STATE },
     secretCheck: { ...INITIAL_SECRET_CHECK },
+    lastBackupSizes: { ...NO_BACKUP_SIZES },
   };
 }
 
@@ -193,6 +208,9 @@ const secretCheckSchema = z.strictObject({
   passed: z.number().int().min(0).max(1_000_000),
 });
 
+const byteCount = z.number().int().min(0).nullable();
+const lastBackupSizesSchema = z.strictObject({ mediaBytes: byteCount, addedBytes: byteCount });
+
 const SECTIONS = {
   clientId: z.string().regex(/^[0-9a-f]{32}$/),
   destination: destinationSchema,
@@ -201,6 +219,7 @@ const SECTIONS = {
   retention: retentionSchema,
   runState: runStateSchema,
   secretCheck: secretCheckSchema,
+  lastBackupSizes: lastBackupSizesSchema,
 } as const;
 type Section = keyof typeof SECTIONS;
 
@@ -287,6 +306,7 @@ const SECTION_LABELS: Record<Section, string> = {
   retention: 'retention settings',
   runState: 'history (last backup, last error)',
   secretCheck: 'password reminder dates',
+  lastBackupSizes: 'sizes of the last backup',
 };
 
 export class BackupSettingsFile {

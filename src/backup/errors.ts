@@ -35,7 +35,8 @@ export type BackupErrorCode =
   | 'BACKEND_UNAVAILABLE'
   | 'OFFLINE'
   | 'HOST_KEY_UNKNOWN'
-  | 'HOST_KEY_CHANGED';
+  | 'HOST_KEY_CHANGED'
+  | 'KEYS_CHANGED';
 
 export abstract class BackupError extends Error {
   abstract readonly code: BackupErrorCode;
@@ -79,6 +80,39 @@ export class RepositoryDamagedError extends BackupError {
     options?: { cause?: unknown },
   ) {
     super(`Backup object "${object}" is damaged: ${detail}`, options);
+  }
+}
+
+/**
+ * An object sealed with a data key this keyring does not hold: written after a password
+ * change or a key removal by someone holding the newer key, and opened here with an older
+ * key file (or a key this computer kept from before). It is skipped like damage, but it is
+ * not damage, and the message says so.
+ */
+export class KeyEpochUnknownError extends RepositoryDamagedError {
+  constructor(
+    object: string,
+    readonly epoch: number,
+  ) {
+    super(object, `sealed with key ${epoch}, which this password or key does not hold`);
+    this.message =
+      `Backup object "${object}" was written with a newer key (key ${epoch}) than this ` +
+      'password or recovery key opens: it was made after the password was changed or a key removed.';
+  }
+}
+
+/**
+ * The key this computer kept is older than the backup's: the password was changed (or a key
+ * removed) on another computer, so backing up with the old key would let the old password read
+ * the new backups. The person types the current password once.
+ */
+export class KeysChangedError extends BackupError {
+  readonly code = 'KEYS_CHANGED' as const;
+  constructor() {
+    super(
+      "The backup's password or recovery key was changed on another computer. Enter the current " +
+        'password (or recovery key) to keep backing up.',
+    );
   }
 }
 

@@ -1,6 +1,12 @@
 export type { Backend, ObjectStat, ObjectVariant, SurveyEntry } from './backend/backend.js';
 export { createFolderBackend } from './backend/folder.js';
-export { Repository, type InitOptions, type OpenOptions } from './repository.js';
+export {
+  Repository,
+  type InitOptions,
+  type KeyChangeResult,
+  type OpenOptions,
+} from './repository.js';
+export type { ReencryptOptions, ReencryptReport } from './engine/reencrypt.js';
 export * from './errors.js';
 export type * from './types.js';
 export type {

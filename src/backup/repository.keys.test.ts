@@ -128,8 +128,16 @@ describe('key slots', () => {
     await expect(Repository.open(backend, { password: 'old password' })).rejects.toBeInstanceOf(
       WrongSecretError,
     );
-    await repo.removeKey(second.id);
-    await expect(repo.removeKey(rec.id)).rejects.toBeInstanceOf(LastKeySlotError);
+    // Removing a key moves to a new data key: the slots that stay are written again (as new
+    // files, so with new ids), each holding the new key.
+    const afterFirst = await repo.listKeys();
+    expect(afterFirst.map((k) => k.id)).not.toContain(second.id);
+    expect(afterFirst.map((k) => k.epoch)).toEqual([1, 1]);
+    await repo.removeKey(afterFirst.find((k) => k.kind === 'password')!.id);
+    const [last] = await repo.listKeys();
+    expect(last).toMatchObject({ kind: 'recovery', epoch: 2 });
+    expect(rec.id).not.toBe(last!.id);
+    await expect(repo.removeKey(last!.id)).rejects.toBeInstanceOf(LastKeySlotError);
     await expect(repo.removeKey('f'.repeat(64))).rejects.toMatchObject({
       code: 'KEY_SLOT_NOT_FOUND',
     });

@@ -1,9 +1,11 @@
 import type { Backend } from './backend/backend.js';
 import { randomBytes } from './crypto/primitives.js';
+import { KeyRegion } from './crypto/key-memory.js';
 import { RepoKeys } from './crypto/repo-keys.js';
 import {
   FolderInUseError,
   InvalidArgumentError,
+  KeysChangedError,
   KeySlotNotFoundError,
   LastKeySlotError,
   type LockHolder,
@@ -15,12 +17,15 @@ import {
 import { CONFIG_OBJECT, type RepoConfig } from './format/config.js';
 import {
   deriveSlotKey,
-  encodeKeySlot,
+  encodeKeySlotV2,
   formatRecoveryKey,
   newSlotKdf,
+  newSlotKeyPair,
   parseRecoveryKey,
   passwordBytes,
   slotInfo,
+  wrappedSecretKey,
+  wrapSlotSecretKey,
   type Argon2Params,
   type KeySlotHeader,
   type KeySlotInfo,
@@ -37,6 +42,7 @@ import {
   deleteSlotFiles,
   healKeyFiles,
   listSlots,
+  readSlotCandidates,
   openWithMasterKey,
   openWithSecret,
   peekConfigs,
@@ -48,6 +54,7 @@ import { isReadFailure } from './engine/object-read.js';
 import { acquireLock, listLocks, removeLocks, type HeldLock } from './engine/locks.js';
 import { MasterIndex } from './engine/master-index.js';
 import { pruneDue, runPrune, type PruneOptions } from './engine/prune.js';
+import { runReencrypt, type ReencryptOptions, type ReencryptReport } from './engine/reencrypt.js';
 import { moveAside, runRepair, type RepairOptions } from './engine/repair.js';
 import { runRestore } from './engine/restore-run.js';
 import { checkRollback } from './engine/rollback.js';
@@ -85,6 +92,14 @@ export interface InitOptions {
   insecureTestKdf?: boolean;
 }
 
+/** What a password change or key removal did to the data key. */
+export type KeyChangeResult = (
+  { rotated: true; epoch: number } | { rotated: false; epoch: number; reason: string }
+) & {
+  /** The new password's slot (changePassword). */
+  newSlot?: KeySlotInfo;
+};
+
 export interface OpenOptions {
   /** The newest snapshot this computer saw: a folder rolled back behind it is refused. */
   lastSeen?: SnapshotMarker | null;
@@ -111,6 +126,16 @@ export class Repository {
   readonly warnings: string[] = [];
   /** Opened without a lock because the folder cannot be written (read-only share or disk). */
   readOnly = false;
+  /**
+   * Opened with a key slot older than the folder's newest (see keysBehind): it reads what its
+   * keys open and changes nothing (KeysChangedError).
+   */
+  private readOnlyKeys = false;
+  /**
+   * The slot the secret opened and its slot key (Repository.open only): a key change can then
+   * write that slot again in version 2 if it predates key epochs. Zeroed on close.
+   */
+  private openedSlot: { id: string; key: KeyRegion } | null = null;
   private state: RepoState;
   private closed = false;
   private kdfOverride: { params: Argon2Params; allowWeak: boolean } | null = null;
@@ -123,7 +148,7 @@ export class Repository {
   private constructor(
     readonly backend: Backend,
     private readonly config: RepoConfig,
-    private readonly keys: RepoKeys,
+    private keys: RepoKeys,
   ) {
     this.state = {
       backend,
@@ -223,6 +248,7 @@ export class Repository {
     try {
       const opened = await wrapStorage('keys/', () => openWithSecret(backend, kind, secretBytes));
       opened.master.fill(0);
+      opened.slot.key.fill(0);
       return { repoId: opened.config.repoId };
     } finally {
       secretBytes.fill(0);
@@ -240,17 +266,29 @@ export class Repository {
     const keys = new RepoKeys(opened.master, Buffer.from(opened.config.repoId, 'hex'));
     opened.master.fill(0);
     const repo = new Repository(backend, opened.config, keys);
+    repo.openedSlot = { id: opened.slot.id, key: KeyRegion.copyOf(opened.slot.key) };
+    opened.slot.key.fill(0);
     repo.warnings.push(...opened.warnings);
+    // An old slot still opens what was written before the change, but nothing written with
+    // its older key may change the folder (a repair would take newer files for damage).
+    repo.readOnlyKeys = await repo.keysBehind();
     await repo.finishOpen(opts);
     return repo;
   }
 
+  /**
+   * Opens with the keyring this computer kept (the OS keychain): one or more keys of 32 bytes.
+   * A keyring older than the one the folder's key slots hold (the password was changed on
+   * another computer) is refused with KeysChangedError: writing with it would let the old
+   * password read what is written next.
+   */
   static async openWithMasterKey(
     backend: Backend,
     masterKey: Uint8Array,
     opts: OpenOptions = {},
   ): Promise<Repository> {
-    if (masterKey.length !== 32) throw new InvalidArgumentError('A master key is 32 bytes');
+    if (masterKey.length === 0 || masterKey.length % 32 !== 0)
+      throw new InvalidArgumentError('A master key is one or more keys of 32 bytes');
     const master = Buffer.from(masterKey);
     let opened: Awaited<ReturnType<typeof openWithMasterKey>>;
     let keys: RepoKeys;
@@ -263,8 +301,21 @@ export class Repository {
     const { config, warnings } = opened;
     const repo = new Repository(backend, config, keys);
     repo.warnings.push(...warnings);
+    if (await repo.keysBehind()) {
+      keys.dispose();
+      throw new KeysChangedError();
+    }
     await repo.finishOpen(opts);
     return repo;
+  }
+
+  /**
+   * Whether the folder's key slots hold a newer data key than this keyring: opened with a
+   * copy of an old slot (a cloud's version history), or with a key kept from before a change.
+   */
+  private async keysBehind(): Promise<boolean> {
+    const newest = Math.max(-1, ...(await this.listKeys()).map((s) => s.epoch ?? 0));
+    return newest > this.keys.epoch;
   }
 
   private async finishOpen(opts: OpenOptions): Promise<void> {
@@ -284,7 +335,11 @@ export class Repository {
     this.problems.splice(0, this.problems.length, ...problems);
   }
 
-  /** A copy the caller zeroes; in an ArrayBuffer of its own (never Buffer's shared pool), so it can be transferred. */
+  /**
+   * The keyring (every epoch's data key; see crypto/repo-keys.ts), for the OS keychain. A copy
+   * the caller zeroes; in an ArrayBuffer of its own (never Buffer's shared pool), so it can be
+   * transferred.
+   */
   exportMasterKey(): Uint8Array {
     this.assertOpen();
     return Uint8Array.from(this.keys.master);
@@ -292,15 +347,90 @@ export class Repository {
 
   // ---------- key slots ----------
 
-  private async writeSlot(kind: KeySlotKind, secret: Buffer): Promise<KeySlotInfo> {
+  /** A new version 2 slot for `secret`, holding the keyring of `keys` (the current one). */
+  private async writeSlot(
+    kind: KeySlotKind,
+    secret: Buffer,
+    keys: RepoKeys = this.keys,
+  ): Promise<KeySlotInfo> {
     const kdf = newSlotKdf(kind, this.kdfOverride?.params, this.kdfOverride?.allowWeak ?? false);
-    const h: KeySlotHeader = { kind, createdAt: Date.now(), kdf, config: this.config };
+    const pair = newSlotKeyPair();
+    const h = {
+      kind,
+      createdAt: Date.now(),
+      kdf,
+      config: this.config,
+      epoch: keys.epoch,
+      pk: pair.pk.toString('hex'),
+    } satisfies KeySlotHeader;
     const slotKey = await deriveSlotKey(kdf, secret);
-    const id = randomBytes(32).toString('hex');
-    const bytes = encodeKeySlot(h, slotKey, this.keys.master, this.keys.repoId);
+    const wrapped = wrapSlotSecretKey(slotKey, pair, keys.repoId);
     slotKey.fill(0);
+    pair.sk.fill(0);
+    const id = randomBytes(32).toString('hex');
+    const bytes = encodeKeySlotV2(h, wrapped, keys.master, keys.slotTagKey, keys.repoId);
     await wrapStorage(`keys/${id}`, () => writeSlotFiles(this.backend, id, bytes));
     return slotInfo(id, h);
+  }
+
+  /**
+   * A new key epoch: a new data key for everything written from now on, held by the slots that
+   * stay (each re-written, as a new slot file, with the whole new keyring sealed to its public
+   * key, so no other secret is needed) and by `newSlot`, but never by `dropped`. New slot files
+   * are written before any old one is deleted: an interruption leaves extra slots, and the
+   * older ones open only what was written before.
+   *
+   * Null (nothing changed) when a slot that stays was written before key epochs (version 1,
+   * no public key): it cannot receive a new key without its own secret.
+   */
+  private async rotateKeys(
+    dropped: string[],
+    newSlot?: { kind: KeySlotKind; secret: Buffer },
+  ): Promise<{ epoch: number; newSlot: KeySlotInfo | null } | null> {
+    const candidates = await wrapStorage('keys/', () => readSlotCandidates(this.backend));
+    const stay = new Map<string, (typeof candidates)[number]>();
+    for (const c of candidates) {
+      if (dropped.includes(c.id)) continue;
+      const seen = stay.get(c.id);
+      if (!seen || (!seen.slot.checksumOk && c.slot.checksumOk)) stay.set(c.id, c);
+    }
+    // A slot made before key epochs has no public key: it can receive the new keyring only
+    // when this session opened it (its slot key is at hand) and it is written again.
+    const opened = this.openedSlot;
+    const legacy = [...stay.values()].filter((c) => wrappedSecretKey(c.slot) === null);
+    if (legacy.some((c) => c.id !== opened?.id)) return null;
+    const next = this.keys.withNewEpoch();
+    let added: KeySlotInfo | null = null;
+    try {
+      for (const c of stay.values()) {
+        let wrapped = wrappedSecretKey(c.slot);
+        let pk = c.slot.header.pk;
+        if (!wrapped || !pk) {
+          // The version 1 slot this session opened: a key pair of its own, wrapped by its key.
+          const pair = newSlotKeyPair();
+          wrapped = wrapSlotSecretKey(opened!.key.bytes, pair, next.repoId);
+          pk = pair.pk.toString('hex');
+          pair.sk.fill(0);
+        }
+        const h = { ...c.slot.header, epoch: next.epoch, pk };
+        const id = randomBytes(32).toString('hex');
+        const bytes = encodeKeySlotV2(h, wrapped, next.master, next.slotTagKey, next.repoId);
+        await wrapStorage(`keys/${id}`, () => writeSlotFiles(this.backend, id, bytes));
+        if (opened && c.id === opened.id) opened.id = id;
+      }
+      if (newSlot) added = await this.writeSlot(newSlot.kind, newSlot.secret, next);
+      for (const id of [...dropped, ...stay.keys()]) {
+        await wrapStorage(`keys/${id}`, () => deleteSlotFiles(this.backend, id));
+      }
+    } catch (err) {
+      next.dispose();
+      throw err;
+    }
+    const old = this.keys;
+    this.keys = next;
+    this.state.keys = next;
+    old.dispose();
+    return { epoch: next.epoch, newSlot: added };
   }
 
   /** TEST ONLY: lets tests add slots with cheap Argon2 parameters. */
@@ -326,26 +456,75 @@ export class Repository {
     });
   }
 
-  async removeKey(slotId: string): Promise<void> {
-    await this.exclusive(async () => {
+  /**
+   * Removes a key slot and, where every other slot can receive one, moves to a new data key
+   * (see rotateKeys): a copy of the removed slot kept elsewhere (a cloud's version history)
+   * then opens nothing written from now on. `rotated` is false in a backup whose other slots
+   * were made before key epochs: the slot is removed, the data key stays.
+   */
+  async removeKey(slotId: string): Promise<KeyChangeResult> {
+    return this.removeKeys([slotId]);
+  }
+
+  /**
+   * Removes several slots with one key change (removing them one by one would rewrite the
+   * others, and their ids, in between).
+   */
+  async removeKeys(slotIds: string[]): Promise<KeyChangeResult> {
+    return this.exclusive(async () => {
       const slots = await this.listKeys();
-      if (!slots.some((s) => s.id === slotId)) throw new KeySlotNotFoundError(slotId);
-      if (slots.length <= 1) throw new LastKeySlotError();
-      await deleteSlotFiles(this.backend, slotId);
+      for (const id of slotIds)
+        if (!slots.some((s) => s.id === id)) throw new KeySlotNotFoundError(id);
+      if (slots.every((s) => slotIds.includes(s.id))) throw new LastKeySlotError();
+      const rotated = await this.rotateKeys(slotIds);
+      if (!rotated) for (const id of slotIds) await deleteSlotFiles(this.backend, id);
+      return this.keyChangeResult(rotated !== null);
     });
   }
 
-  /** Rewraps the master key under a new password: a new slot is written before the old one is deleted. */
-  async changePassword(slotId: string, newPassword: string): Promise<void> {
+  /**
+   * A new password for a password slot: a new data key for everything written from now on
+   * (see removeKey), held by the new password's slot and the other slots; the old slot is
+   * deleted after the new ones are written.
+   */
+  async changePassword(slotId: string, newPassword: string): Promise<KeyChangeResult> {
     if (newPassword.length === 0) throw new InvalidArgumentError('The password is empty');
-    await this.exclusive(async () => {
+    return this.exclusive(async () => {
       const slot = (await this.listKeys()).find((s) => s.id === slotId);
       if (!slot) throw new KeySlotNotFoundError(slotId);
       if (slot.kind !== 'password')
         throw new InvalidArgumentError('Only a password slot can change its password');
-      await this.writeSlot('password', passwordBytes(newPassword));
-      await deleteSlotFiles(this.backend, slotId);
+      const secret = passwordBytes(newPassword);
+      try {
+        const rotated = await this.rotateKeys([slotId], { kind: 'password', secret });
+        let newSlot = rotated?.newSlot ?? null;
+        if (!rotated) {
+          newSlot = await this.writeSlot('password', secret);
+          await deleteSlotFiles(this.backend, slotId);
+        }
+        return { ...this.keyChangeResult(rotated !== null), ...(newSlot ? { newSlot } : {}) };
+      } finally {
+        secret.fill(0);
+      }
     });
+  }
+
+  private keyChangeResult(rotated: boolean): KeyChangeResult {
+    return rotated
+      ? { rotated: true, epoch: this.keys.epoch }
+      : {
+          rotated: false,
+          epoch: this.keys.epoch,
+          reason:
+            'A key of this backup was made by an older Chatkeep and cannot receive a new data ' +
+            'key without its own secret: make a new recovery key (and remove the old one) so that ' +
+            'the next change moves the backup to a new key.',
+        };
+  }
+
+  /** The key epoch everything is written with now (0 until the first password change). */
+  get keyEpoch(): number {
+    return this.keys.epoch;
   }
 
   // ---------- locks ----------
@@ -384,8 +563,20 @@ export class Repository {
     }
   }
 
+  /**
+   * Every change to the folder. A repository stays open between scheduled backups, and another
+   * computer may change the password meanwhile: checked under the lock each time, since writing
+   * with the older key would let the old password read what is written now.
+   */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return this.withLock(true, fn);
+    if (this.readOnlyKeys) return Promise.reject(new KeysChangedError());
+    return this.withLock(true, async () => {
+      if (await this.keysBehind()) {
+        this.readOnlyKeys = true;
+        throw new KeysChangedError();
+      }
+      return fn();
+    });
   }
 
   private assertOpen(): void {
@@ -640,6 +831,22 @@ export class Repository {
     });
   }
 
+  /**
+   * "Re-encrypt everything" (see engine/reencrypt.ts): rewrites every pack, index file and
+   * snapshot sealed with an older key with the newest one, so copies of old key slots (a
+   * cloud's version history) open nothing. Resumable: running it again finishes the job. The
+   * old files go in prune's stages (`graceMs`, 24 hours by default; 0 when no other computer
+   * uses the folder), so `remaining` may say some wait for a later run.
+   */
+  async reencrypt(opts: ReencryptOptions = {}): Promise<ReencryptReport> {
+    return this.exclusive(async () => {
+      await this.reload();
+      const report = await runReencrypt(this.state, opts);
+      await this.reload();
+      return report;
+    });
+  }
+
   /** Whether condemned packs are due to move on a stage (the app then runs a prune). */
   pruneDue(graceMs?: number, now?: number): boolean {
     return pruneDue(this.state, graceMs, now);
@@ -679,6 +886,7 @@ export class Repository {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.openedSlot?.key.release();
     this.keys.dispose();
   }
 }

@@ -23,7 +23,8 @@ export interface Progress {
     | 'prune'
     | 'repair'
     | 'download'
-    | 'copy';
+    | 'copy'
+    | 'reencrypt';
   itemsDone: number;
   itemsTotal: number;
   bytesDone: number;

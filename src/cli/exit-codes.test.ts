@@ -41,6 +41,7 @@ const BACKUP_CODES = {
   OFFLINE: true,
   HOST_KEY_UNKNOWN: true,
   HOST_KEY_CHANGED: true,
+  KEYS_CHANGED: true,
 } satisfies Record<BackupErrorCode, true>;
 
 describe('exit codes', () => {

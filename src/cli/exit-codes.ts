@@ -33,6 +33,8 @@ const BY_ERROR_CODE: Record<string, ExitCode> = {
   NOT_MAINTENANCE_OWNER: EXIT.USAGE,
   WEAK_KDF: EXIT.USAGE,
   WRONG_SECRET: EXIT.WRONG_SECRET,
+  // The key this computer kept is older than the backup's: the current password is needed.
+  KEYS_CHANGED: EXIT.WRONG_SECRET,
   SECRET_KIND_MISSING: EXIT.WRONG_SECRET,
   REPO_DAMAGED: EXIT.DAMAGED,
   OBJECT_NOT_FOUND: EXIT.DAMAGED,

@@ -27,6 +27,10 @@ const PICKERS: Record<
     title: 'Choose where to keep Chatkeep’s data (a “Chatkeep Data” folder is made inside)',
     properties: ['openDirectory', 'createDirectory'],
   },
+  'ssh-key': {
+    title: 'Choose your SSH private key (for example id_ed25519)',
+    properties: ['openFile'],
+  },
 };
 
 /** Windows passes this to Chatkeep when it starts it at login: stay in the tray. */

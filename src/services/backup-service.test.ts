@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { detectSyncedFolders, validateDestination } from '../app-backup/destinations';
 import { generateStore } from '../seed';
 import type { TaskFinished } from '../shared/task-types';
+import type { BackupStatusView, RestoreSessionView, SnapshotView } from '../shared/backup-types';
 import { createAppServices, type AppServices } from './app-services';
 import { dispatch } from './dispatch';
 
@@ -69,10 +70,21 @@ describe('backups through the services', () => {
     const repo = tempDir('ck-svc-repo-');
     generateStore({ out: storeA, messages: 1500, chats: 8, mediaMb: 1, seed: 7 });
 
-    const a = await start(storeA, [repo, repo]);
+    const a = await start(storeA, [repo, repo, repo]);
     const grant = (await call(a, 'files.pick', { purpose: 'backup-folder' })) as {
       grantId: string;
     };
+    // A hand-picked folder's free space, for the wizard's check; only for a backup folder grant.
+    const space = (await call(a, 'backup.freeSpace', { folderGrantId: grant.grantId })) as {
+      freeBytes: number | null;
+    };
+    expect(space.freeBytes).toBeGreaterThan(0);
+    const other = (await call(a, 'files.pick', { purpose: 'restore-folder' })) as {
+      grantId: string;
+    };
+    await expect(
+      call(a, 'backup.freeSpace', { folderGrantId: other.grantId }),
+    ).rejects.toMatchObject({ code: 'GRANT_WRONG_PURPOSE' });
     const { taskId } = (await call(a, 'backup.setup', {
       destinationGrantId: grant.grantId,
       secret: { password: 'correct horse battery staple 42' },
@@ -82,14 +94,20 @@ describe('backups through the services', () => {
     expect(done.outcome, done.error?.message).toBe('done');
     expect(done.summary).toMatch(/Backed up 8 chats and 1,500 messages/);
 
-    const status = (await call(a, 'backup.status', {})) as {
-      configured: boolean;
-      locked: boolean;
-      lastSuccess: { totalSize: number } | null;
-    };
+    const status = (await call(a, 'backup.status', {})) as BackupStatusView;
     expect(status.configured).toBe(true);
     expect(status.locked).toBe(false);
-    expect(status.lastSuccess?.totalSize).toBeGreaterThan(0);
+    // One truth for sizes: the folder's size is measured, and with nothing changed since, the
+    // estimated next backup is that same size; the groups are the snapshot's own.
+    const sizes = status.sizes;
+    expect(sizes.backupBytes).toBeGreaterThan(0);
+    expect(sizes.newBytes).toBeGreaterThan(0);
+    expect(sizes.messagesMeasured).toBe(true);
+    expect(sizes.estimateBytes).toBe(sizes.backupBytes);
+    const history = (await call(a, 'backup.snapshots', {})) as SnapshotView[];
+    expect(history).toHaveLength(1);
+    expect(history[0]!.mediaGroups).toEqual(sizes.media);
+    expect(history[0]!.change).toMatchObject({ first: true, messages: 1500, chats: 8 });
     const statsA = (await call(a, 'store.stats', {})) as { messages: number; chats: number };
 
     // A new computer: an empty store, the backup folder, the password.
@@ -107,8 +125,10 @@ describe('backups through the services', () => {
     const session = (await call(b, 'restore.open', {
       folderGrantId: folder.grantId,
       secret: { password: 'correct horse battery staple 42' },
-    })) as { sessionId: string; snapshots: { id: string; chats: number }[] };
+    })) as RestoreSessionView;
     expect(session.snapshots).toHaveLength(1);
+    expect(session.backupBytes).toBe(sizes.backupBytes);
+    expect(session.snapshots[0]!.mediaGroups).toEqual(sizes.media);
     expect(session.snapshots[0]!.chats).toBe(8);
     const restore = (await call(b, 'restore.start', {
       sessionId: session.sessionId,

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { freeSpace } from '../app-backup/destinations';
 import { PasswordNeededError } from '../app-backup/failure-advice';
+import { DestinationSecretStore } from '../app-backup/destination-secrets';
 import { RepoKeyStore, type SecretVault } from '../app-backup/keychain';
 import { BackupScheduler, INITIAL_SCHEDULER_STATE } from '../app-backup/scheduler';
 import {
@@ -15,6 +17,7 @@ import {
 import {
   defaultBackupSettings,
   includedMediaTypes,
+  NO_BACKUP_SIZES,
   type BackupSettings,
   type BackupSettingsFile,
   type MediaGroup as StoredMediaGroup,
@@ -22,17 +25,18 @@ import {
 import {
   describeLocation,
   formatLocation,
-  isRemote,
+  isSameLocation,
   type BackendLocation,
 } from '../backup/backend/location';
+import type { BackendCredentials } from '../backup/backend/open';
 import { formatRecoveryKey } from '../backup/format/key-slot';
 import type { ObjectProblemView, Secret, SnapshotSummary } from '../backup/types';
 import { BackupClient, folderTarget, type RepoTarget } from '../backup/worker/backup-client';
-import { MEDIA_TYPES } from '../store/records';
 import {
   MEDIA_GROUPS,
   type BackupSettingsView,
   type BackupStatusView,
+  type ConnectionTestView,
   type MediaGroup,
   type RestoreFolderView,
   type RestoreSessionView,
@@ -41,7 +45,23 @@ import {
 import type { StoreStats } from '../shared/chat-types';
 import type { EventBus } from './events';
 import type { FileGrants } from './grants';
+import {
+  ConnectionProblemError,
+  credentialsFor,
+  describeProblem,
+  networkTarget,
+  TestedConnections,
+  type TestConnectionRequest,
+} from './network-destinations';
 import { assertStrongPassword } from './password-policy';
+import {
+  backupSizes,
+  folderBytes,
+  groupSizes,
+  mediaBytesOf,
+  snapshotChanges,
+} from './backup-sizes';
+import { damageWords } from './damage-words';
 import { guardedChanges, secretRequired } from './secret-guard';
 import type { TaskContext, TaskRunner } from './tasks';
 
@@ -128,31 +148,42 @@ export function mediaTypesOf(groups: readonly MediaGroup[]) {
   return groups.flatMap((group) => MEDIA_GROUPS[group].kinds);
 }
 
-function snapshotView(s: SnapshotSummary): SnapshotView {
-  return {
+/** Snapshots as the page shows them, oldest first, each with what it changed. */
+function snapshotViews(list: readonly SnapshotSummary[]): SnapshotView[] {
+  const changes = snapshotChanges(list);
+  return list.map((s, i) => ({
     id: s.id,
     time: s.time,
     chats: s.chats.count,
     messages: s.messageCount,
     media: s.media,
+    mediaGroups: groupSizes(s.media),
     sizeAdded: s.sizeAdded,
     host: s.host,
-  };
+    change: changes[i] ?? null,
+  }));
 }
-
-const bytesText = (n: number) =>
-  n < 1024 * 1024
-    ? `${Math.max(1, Math.round(n / 1024))} KB`
-    : `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 /**
  * Backups as the app runs them: set-up, the keychain, the schedule, "Back up now", history,
  * verify, password and key changes, and restore. Plain Node: the engine runs in its worker
  * (BackupClient); Electron's tray, notifications and power events come in through `platform`.
  */
+/**
+ * Every byte in the backup's folder when it is a folder on this computer; null for a network
+ * place, whose size comes from the index instead (walking a server would cost a listing).
+ */
+async function bytesInFolder(target: Pick<RepoTarget, 'location'>): Promise<number | null> {
+  return target.location.kind === 'folder' ? folderBytes(target.location.path) : null;
+}
+
 export class BackupService {
   private settings: BackupSettings = defaultBackupSettings();
   private readonly keys: RepoKeyStore;
+  /** Network destinations' passwords and keys, in the keychain next to the master key. */
+  private readonly destinationSecrets: DestinationSecretStore;
+  /** Network locations that passed "Test connection", waiting for set-up or a restore. */
+  private readonly connections = new TestedConnections();
   private client: BackupClient | null = null;
   private openRepoId: string | null = null;
   private scheduler: BackupScheduler | null = null;
@@ -162,7 +193,7 @@ export class BackupService {
     string,
     {
       client: BackupClient;
-      dir: string;
+      target: RepoTarget;
       repoId: string;
       lastUsed: number;
       /** The snapshot last restored from this session, for "keep backing up" afterwards. */
@@ -179,6 +210,7 @@ export class BackupService {
 
   constructor(private readonly o: BackupServiceOptions) {
     this.keys = new RepoKeyStore(o.vault);
+    this.destinationSecrets = new DestinationSecretStore(o.vault);
   }
 
   private now(): number {
@@ -215,14 +247,14 @@ export class BackupService {
    * backup to finish.
    */
   private async refreshProtection(): Promise<void> {
-    const dir = this.destinationFolder();
-    if (!dir) {
-      this.protection = null;
-      return;
-    }
     try {
+      const target = await this.destinationTarget();
+      if (!target) {
+        this.protection = null;
+        return;
+      }
       const client = await this.repoClient();
-      const { slotKinds } = await client.inspectFolder(dir);
+      const { slotKinds } = await client.inspectFolder(target);
       this.protection = {
         password: slotKinds.includes('password'),
         recoveryKey: slotKinds.includes('recovery'),
@@ -318,9 +350,6 @@ export class BackupService {
   async status(): Promise<BackupStatusView> {
     const availability = await this.o.vault.available();
     const stats = await this.o.storeStats();
-    const mediaSizes = Object.fromEntries(
-      MEDIA_TYPES.map((type) => [type, stats.media[type]?.includedBytes ?? 0]),
-    ) as BackupStatusView['mediaSizes'];
     const sched = this.scheduler?.status();
     const lastError = sched?.lastError ?? null;
     const locked = this.repoId !== null && !(await this.hasKey());
@@ -338,8 +367,7 @@ export class BackupService {
         run.lastSuccessAt !== null
           ? {
               time: run.lastSuccessAt,
-              durationMs: run.lastSuccessDurationMs ?? 0,
-              totalSize: run.lastSuccessSizeBytes ?? 0,
+              durationMs: run.lastSuccessDurationMs,
             }
           : null,
       nextRunAt:
@@ -381,9 +409,13 @@ export class BackupService {
         : { available: false, reason: availability.reason },
       locked,
       settings: this.view(),
-      mediaSizes,
-      // Messages compress to roughly a fifth of their size in the database.
-      messagesBytesEstimate: Math.round(stats.dbBytes / 5),
+      sizes: backupSizes({
+        storeMedia: stats.mediaByContent,
+        dbBytes: stats.dbBytes,
+        backupBytes: this.repoId && run.lastSuccessAt !== null ? run.lastSuccessSizeBytes : null,
+        last: this.settings.lastBackupSizes,
+        groups: this.view().mediaGroups,
+      }),
       protection: this.repoId ? this.protection : null,
       secretCheck: {
         due: this.repoId !== null && isDue(this.settings.secretCheck, this.now()),
@@ -445,6 +477,57 @@ export class BackupService {
     }));
   }
 
+  /**
+   * "Test connection" for a network destination: a throwaway worker writes, reads back and
+   * deletes a test object there. Problems are an answer in plain words, not an error; a pass
+   * keeps the location and its credentials in memory for set-up or a restore, under an id.
+   */
+  async testConnection(request: TestConnectionRequest): Promise<ConnectionTestView> {
+    let prepared: Awaited<ReturnType<typeof credentialsFor>>;
+    try {
+      prepared = await credentialsFor(request, this.o.grants, this.destinationSecrets);
+    } catch (error) {
+      if (error instanceof ConnectionProblemError)
+        return { ok: false, problem: 'invalid', message: error.message };
+      throw error;
+    }
+    const { location, credentials } = prepared;
+    const client = BackupClient.start();
+    try {
+      const probe = await client.testConnection({ location, credentials });
+      if (request.purpose === 'backup-destination' && probe.hasRepository) {
+        return {
+          ok: false,
+          problem: 'invalid',
+          message:
+            'There is already a Chatkeep backup there. Choose an empty folder, or restore from it instead.',
+        };
+      }
+      const connectionId = this.connections.add({
+        location,
+        credentials,
+        purpose: request.purpose,
+      });
+      return {
+        ok: true,
+        connectionId,
+        label: describeLocation(location),
+        freeBytes: probe.freeBytes,
+        hasBackup: probe.hasRepository,
+      };
+    } catch (error) {
+      return describeProblem(error, location);
+    } finally {
+      await client.close();
+    }
+  }
+
+  /** Free space where a picked backup folder lives (the grant is for that purpose only). */
+  async freeSpace(folderGrantId: string): Promise<{ freeBytes: number | null }> {
+    const dir = this.o.grants.resolve(folderGrantId, 'backup-destination');
+    return { freeBytes: await freeSpace(dir) };
+  }
+
   generateRecoveryKey(): { recoveryKey: string } {
     const recoveryKey = formatRecoveryKey(randomBytes(32));
     this.pendingRecoveryKeys.add(recoveryKey);
@@ -493,7 +576,7 @@ export class BackupService {
     why: Parameters<typeof secretRequired>[0],
   ): Promise<void> {
     if (!secret) throw secretRequired(why);
-    const target = this.destinationTarget();
+    const target = await this.destinationTarget();
     const repoId = this.repoId;
     if (!target || !repoId) throw new BackupNotConfiguredError();
     const client = BackupClient.start();
@@ -516,25 +599,40 @@ export class BackupService {
    * forgotten password or one damaged key file loses everything.
    */
   async setup(request: {
-    destinationGrantId: string;
+    /** A folder (a grant)… */
+    destinationGrantId?: string | undefined;
+    /** …or a network location that passed testConnection. */
+    connectionId?: string | undefined;
     secret: Secret;
-    recoveryKey?: string;
-    settings?: Partial<BackupSettingsView>;
+    recoveryKey?: string | undefined;
+    settings?: Partial<BackupSettingsView> | undefined;
     /** The current backup's password or key, when backups are on: setting up again moves them. */
-    current?: Secret;
+    current?: Secret | undefined;
   }): Promise<{ taskId: string }> {
-    const grant = this.o.grants.use(request.destinationGrantId, 'backup-destination');
-    const dir = grant.path;
+    const network = request.connectionId
+      ? this.connections.use(request.connectionId, 'backup-destination')
+      : null;
+    const grant = network
+      ? null
+      : this.o.grants.use(request.destinationGrantId ?? '', 'backup-destination');
+    const location: BackendLocation = network
+      ? network.location
+      : { kind: 'folder', path: grant!.path };
+    const credentials: BackendCredentials = network?.credentials ?? {};
+    const previousLocation = this.settings.destination?.location ?? null;
     const previousRepoId = this.repoId;
     if (previousRepoId) await this.verifySecret(request.current, 'move-backup');
     if ('password' in request.secret) await assertStrongPassword(request.secret.password);
-    if (grant.origin === 'detected' && !(await this.o.platform?.confirmDestination?.(dir))) {
-      throw new CodedError(
-        'CANCELLED',
-        'Backups were not turned on: the folder was not confirmed.',
-      );
+    if (grant) {
+      const dir = grant.path;
+      if (grant.origin === 'detected' && !(await this.o.platform?.confirmDestination?.(dir))) {
+        throw new CodedError(
+          'CANCELLED',
+          'Backups were not turned on: the folder was not confirmed.',
+        );
+      }
+      await this.o.validateFolder(dir);
     }
-    await this.o.validateFolder(dir);
     const keys = [
       ...('recoveryKey' in request.secret ? [request.secret.recoveryKey] : []),
       ...(request.recoveryKey ? [request.recoveryKey] : []),
@@ -546,7 +644,7 @@ export class BackupService {
     this.pendingRecoveryKeys.clear();
     const client = await this.repoClient();
     const { repoId } = await client.init(
-      folderTarget(dir),
+      networkTarget(location, credentials, this.cacheDir()),
       request.secret,
       this.o.kdf ? { kdf: this.o.kdf, insecureTestKdf: true } : undefined,
     );
@@ -555,10 +653,14 @@ export class BackupService {
     }
     this.openRepoId = repoId;
     await this.rememberMasterKey(client, repoId);
+    // The password, key and pinned host key go to the keychain; the settings hold the location.
+    if (network) await this.destinationSecrets.save(location, credentials);
     if (previousRepoId && previousRepoId !== repoId) {
       // The backup moved: this computer no longer needs the old one's key.
       await this.keys.forgetRepository(previousRepoId).catch(() => undefined);
     }
+    if (previousLocation && !isSameLocation(previousLocation, location))
+      await this.destinationSecrets.forget(previousLocation).catch(() => undefined);
     const fresh = defaultBackupSettings();
     this.settings = {
       ...fresh,
@@ -569,7 +671,7 @@ export class BackupService {
     };
     await this.save({
       ...this.applyView(request.settings ?? {}),
-      destination: { location: { kind: 'folder', path: dir }, repoId },
+      destination: { location, repoId },
       secretCheck: firstPlan(this.now()),
     });
     void this.refreshProtection();
@@ -606,7 +708,11 @@ export class BackupService {
           const { summary, totalSize } = await this.performBackup(ctx);
           size = totalSize;
           return {
-            summary: `Backed up ${plural(summary.chats.count, 'chat', 'chats')} and ${plural(summary.messageCount, 'message', 'messages')} (${bytesText(summary.sizeAdded)} new).`,
+            // The size is on the status card ("New in this backup"), from the one definition
+            // of sizes; the sentence says what happened.
+            summary:
+              `Backed up ${plural(summary.chats.count, 'chat', 'chats')} and ${plural(summary.messageCount, 'message', 'messages')}` +
+              (summary.sizeAdded === 0 ? ': nothing had changed since the last backup.' : '.'),
           };
         },
         (finished) => {
@@ -629,13 +735,15 @@ export class BackupService {
     ctx: TaskContext,
   ): Promise<{ summary: SnapshotSummary; totalSize: number }> {
     const client = await this.openRepository();
-    const summary = await client.backup(this.o.storeDir, {
-      mediaTypes: includedMediaTypes(this.settings.media),
-      host: os.hostname(),
-      appVersion: this.o.appVersion,
-      signal: ctx.signal,
-      onProgress: (p) => ctx.progress(p),
-    });
+    const summary = await client
+      .backup(this.o.storeDir, {
+        mediaTypes: includedMediaTypes(this.settings.media),
+        host: os.hostname(),
+        appVersion: this.o.appVersion,
+        signal: ctx.signal,
+        onProgress: (p) => ctx.progress(p),
+      })
+      .catch((err: unknown) => this.keysChanged(err));
     const marker = await client.latestMarker(os.hostname());
     if (marker) await this.keys.saveLastSnapshot(this.repoId!, marker);
     const { daily, weekly, monthly } = this.settings.retention;
@@ -658,7 +766,13 @@ export class BackupService {
     }
     this.folderProblems = (await client.problems()).problems;
     const stats = await client.stats();
-    return { summary, totalSize: stats.packBytes };
+    await this.save({
+      ...this.settings,
+      lastBackupSizes: { mediaBytes: mediaBytesOf(summary.media), addedBytes: summary.sizeAdded },
+    });
+    const location = this.settings.destination?.location;
+    const inFolder = location ? await bytesInFolder({ location }) : null;
+    return { summary, totalSize: inFolder ?? stats.packBytes };
   }
 
   /**
@@ -731,41 +845,47 @@ export class BackupService {
     return this.client;
   }
 
-  /**
-   * Where the worker opens the configured backup. A network location gets its verified cache
-   * beside the store. (The app sets up folder destinations only so far: a network location
-   * here has no credentials to sign in with, and its server answers with a sign-in error.)
-   */
-  /**
-   * The backup's folder, for what reads key slots without opening the repository (which secrets
-   * open it, the password reminder): the app sets up folder destinations only so far.
-   */
-  private destinationFolder(): string | null {
-    const location = this.settings.destination?.location;
-    return location?.kind === 'folder' ? location.path : null;
+  /** This computer's verified cache of network backups' index and snapshot files. */
+  private cacheDir(): string {
+    return path.join(this.o.storeDir, 'backup-cache');
   }
 
-  private destinationTarget(): RepoTarget | null {
+  /**
+   * Where the worker opens the configured backup: a folder, or a network location with the
+   * credentials the keychain holds for it and its verified cache beside the store.
+   */
+  private async destinationTarget(): Promise<RepoTarget | null> {
     const location = this.settings.destination?.location;
     if (!location) return null;
-    return isRemote(location)
-      ? { location, cacheDir: path.join(this.o.storeDir, 'backup-cache') }
-      : { location };
+    const credentials = await this.destinationSecrets.load(location);
+    return networkTarget(location, credentials, this.cacheDir());
   }
 
   /** The repository, opened with the key this computer keeps, checked against rollback. */
   private async openRepository(): Promise<BackupClient> {
     const repoId = this.repoId;
-    const target = this.destinationTarget();
-    if (!repoId || !target) throw new BackupNotConfiguredError();
+    if (!repoId) throw new BackupNotConfiguredError();
     const client = await this.repoClient();
     if (this.openRepoId === repoId) return client;
+    const target = await this.destinationTarget();
+    if (!target) throw new BackupNotConfiguredError();
     const masterKey = await this.keys.loadMasterKey(repoId);
     if (!masterKey) throw new PasswordNeededError();
     try {
       const lastSeen = await this.keys.loadLastSnapshot(repoId);
       await client.openWithMasterKey(target, masterKey, { lastSeen });
       this.openRepoId = repoId;
+    } catch (err) {
+      // The password was changed (or a key removed) on another computer: the key kept here is
+      // older than the backup's, and writing with it would let the old password read the new
+      // backups. The person types the current password once; it is kept again then.
+      if ((err as { code?: string }).code === 'KEYS_CHANGED') {
+        await this.keys.forgetMasterKey(repoId).catch(() => undefined);
+        throw new PasswordNeededError(
+          'The backup password was changed on another computer: enter the current password',
+        );
+      }
+      throw err;
     } finally {
       masterKey.fill(0);
     }
@@ -782,10 +902,31 @@ export class BackupService {
     }
   }
 
+  /**
+   * The repository stayed open here while another computer changed the password (or removed a
+   * key): the engine refused to write with the older key. The kept key is dropped and the
+   * person asked for the current password; other errors pass through.
+   */
+  private async keysChanged(err: unknown): Promise<never> {
+    if ((err as { code?: string }).code !== 'KEYS_CHANGED' || !this.repoId) throw err;
+    this.openRepoId = null;
+    await this.keys.forgetMasterKey(this.repoId).catch(() => undefined);
+    throw new PasswordNeededError(
+      'The backup password was changed on another computer: enter the current password',
+    );
+  }
+
+  /** After a key change: the keychain's copy of the keyring, where one is kept, is replaced. */
+  private async refreshKeptKey(client: BackupClient): Promise<void> {
+    const repoId = this.repoId;
+    if (!repoId || (await this.keys.loadMasterKey(repoId).catch(() => null)) === null) return;
+    await this.rememberMasterKey(client, repoId);
+  }
+
   /** Opens the repository with what the person typed, proving they know it. */
   private async openWithSecret(secret: Secret): Promise<BackupClient> {
     const repoId = this.repoId;
-    const target = this.destinationTarget();
+    const target = await this.destinationTarget();
     if (!repoId || !target) throw new BackupNotConfiguredError();
     const client = await this.repoClient();
     const lastSeen = await this.keys.loadLastSnapshot(repoId).catch(() => null);
@@ -824,7 +965,7 @@ export class BackupService {
   async snapshots(): Promise<SnapshotView[]> {
     if (!this.repoId) return [];
     const client = await this.openRepository();
-    return (await client.snapshots()).map(snapshotView);
+    return snapshotViews(await client.snapshots());
   }
 
   verify(readDataPercent: number): { taskId: string } {
@@ -835,16 +976,7 @@ export class BackupService {
         readDataPercent: readDataPercent > 0 && readDataPercent < 100 ? readDataPercent : undefined,
         onProgress: (p) => ctx.progress(p),
       });
-      if (!report.ok) {
-        const affected = report.problems
-          .flatMap((p) => [p.message])
-          .slice(0, 3)
-          .join(' ');
-        throw new CodedError(
-          'REPO_DAMAGED',
-          `The backup has ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}. ${affected}`,
-        );
-      }
+      if (!report.ok) throw new CodedError('REPO_DAMAGED', damageWords(report.problems));
       return {
         summary: `Your backup is healthy: ${plural(report.snapshots, 'backup', 'backups')} checked, ${report.packsRead.toLocaleString('en')} of ${plural(report.packs, 'data file', 'data files')} read back and verified.`,
       };
@@ -854,25 +986,62 @@ export class BackupService {
 
   // ---- secrets ----
 
-  async changePassword(current: Secret, newPassword: string): Promise<{ changed: true }> {
+  async changePassword(
+    current: Secret,
+    newPassword: string,
+  ): Promise<{ changed: true; newKey: boolean }> {
     await assertStrongPassword(newPassword);
     const client = await this.openWithSecret(current);
     const slots = await client.listKeys();
     const passwordSlot = slots.find((slot) => slot.kind === 'password');
-    if (passwordSlot) await client.changePassword(passwordSlot.id, newPassword);
-    else await client.addPassword(newPassword);
+    const result = passwordSlot
+      ? await client.changePassword(passwordSlot.id, newPassword)
+      : (await client.addPassword(newPassword), null);
+    // A change moves the backup to a new data key: the key kept here must follow it.
+    await this.refreshKeptKey(client);
     void this.refreshProtection();
-    return { changed: true };
+    return { changed: true, newKey: result?.rotated ?? false };
   }
 
-  async regenerateRecoveryKey(current: Secret): Promise<{ recoveryKey: string }> {
+  /**
+   * "Re-encrypt everything": after a password change, copies of the old key file that the
+   * cloud keeps still open the backups made before it; this writes them again with the newest
+   * key. The old files go in prune's stages (24 hours apart: another computer may be using
+   * them), so the regular prune after later backups finishes what this run leaves.
+   */
+  async reencrypt(current: Secret): Promise<{ taskId: string }> {
+    if (!this.repoId) throw new BackupNotConfiguredError();
+    const client = await this.openWithSecret(current);
+    const taskId = this.o.tasks.start('reencrypt', async (ctx) => {
+      const report = await client.reencrypt({
+        client: { clientId: this.settings.clientId, host: os.hostname() },
+        onProgress: (p) => ctx.progress(p),
+      });
+      const marker = await client.latestMarker(os.hostname());
+      if (marker) await this.keys.saveLastSnapshot(this.repoId!, marker).catch(() => undefined);
+      const left =
+        report.remaining.packs + report.remaining.indexFiles + report.remaining.snapshots;
+      return {
+        summary:
+          left === 0
+            ? 'Your whole backup now uses the newest key: old passwords and recovery keys open nothing in it.'
+            : 'Your backup is written again with the newest key. The old files are removed over the next two days, as later backups run.',
+      };
+    });
+    return { taskId };
+  }
+
+  async regenerateRecoveryKey(current: Secret): Promise<{ recoveryKey: string; newKey: boolean }> {
     const client = await this.openWithSecret(current);
     const old = (await client.listKeys()).filter((slot) => slot.kind === 'recovery');
     const { recoveryKey } = await client.addRecoveryKey();
-    for (const slot of old) await client.removeKey(slot.id);
+    // All at once: removing one rewrites the others (a new key), under new ids.
+    const newKey =
+      old.length > 0 ? (await client.removeKeys(old.map((slot) => slot.id))).rotated : false;
+    await this.refreshKeptKey(client);
     this.rememberShownKey(recoveryKey);
     void this.refreshProtection();
-    return { recoveryKey };
+    return { recoveryKey, newKey };
   }
 
   async turnOff(current: Secret | undefined): Promise<{ turnedOff: true; backupFolder: string }> {
@@ -881,6 +1050,7 @@ export class BackupService {
     const dest = this.settings.destination?.location;
     const folder = dest ? formatLocation(dest) : '';
     await this.forgetComputer();
+    if (dest) await this.destinationSecrets.forget(dest).catch(() => undefined);
     await this.scheduler?.stop();
     await this.save({
       ...defaultBackupSettings(),
@@ -902,12 +1072,12 @@ export class BackupService {
    */
   async checkSecret(secret: Secret): Promise<{ correct: boolean }> {
     const repoId = this.repoId;
-    const dir = this.destinationFolder();
-    if (!repoId || !dir) throw new BackupNotConfiguredError();
+    const target = await this.destinationTarget();
+    if (!repoId || !target) throw new BackupNotConfiguredError();
     const client = BackupClient.start();
     let correct: boolean;
     try {
-      correct = (await client.checkSecret(dir, secret)).repoId === repoId;
+      correct = (await client.checkSecret(target, secret)).repoId === repoId;
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'WRONG_SECRET') throw error;
       correct = false;
@@ -949,8 +1119,9 @@ export class BackupService {
    * The folder check that comes before any password: is there a Chatkeep backup here, and what
    * opens it? Read from what a backup keeps unencrypted (its config and key slot headers).
    */
-  async inspectRestoreFolder(folderGrantId: string): Promise<RestoreFolderView> {
-    const dir = this.o.grants.resolve(folderGrantId, 'restore-source');
+  async inspectRestoreFolder(source: RestoreSource): Promise<RestoreFolderView> {
+    if (source.connectionId) return this.inspectRestoreNetwork(source.connectionId);
+    const dir = this.o.grants.resolve(source.folderGrantId ?? '', 'restore-source');
     let names: string[];
     try {
       names = await readdir(dir);
@@ -1012,6 +1183,47 @@ export class BackupService {
   }
 
   /**
+   * The same check for a network location that passed "Test connection": no listing of a
+   * folder here, only what the backup keeps unencrypted (its config and key slot headers).
+   */
+  private async inspectRestoreNetwork(connectionId: string): Promise<RestoreFolderView> {
+    const { location, credentials } = this.connections.use(connectionId, 'restore-source');
+    const client = BackupClient.start();
+    try {
+      const { repoId, slotKinds } = await client.inspectFolder({ location, credentials });
+      if (repoId && slotKinds.length > 0) {
+        return {
+          found: true,
+          opensWith: {
+            password: slotKinds.includes('password'),
+            recoveryKey: slotKinds.includes('recovery'),
+          },
+        };
+      }
+      return {
+        found: false,
+        reason: repoId ? 'incomplete' : 'not-a-backup',
+        message: repoId
+          ? `${describeLocation(location)} holds part of a Chatkeep backup, but the files that unlock it are missing.`
+          : `There is no Chatkeep backup at ${describeLocation(location)}. Check the address and folder you used when you turned on backups on your other computer.`,
+      };
+    } catch (error) {
+      return { found: false, reason: 'missing', message: describeProblem(error, location).message };
+    } finally {
+      await client.close();
+    }
+  }
+
+  /** Where a restore reads from: a folder grant, or a tested network connection. */
+  private restoreTarget(source: RestoreSource): RepoTarget {
+    if (source.connectionId) {
+      const { location, credentials } = this.connections.use(source.connectionId, 'restore-source');
+      return networkTarget(location, credentials, this.cacheDir());
+    }
+    return folderTarget(this.o.grants.resolve(source.folderGrantId ?? '', 'restore-source'));
+  }
+
+  /**
    * "Keep backing up to this folder": after a restore, this computer takes over the backup it
    * restored from, with the same password or key and no new set-up. The secret is asked again
    * (checked against the key slots) because this stores the backup's key in this computer's
@@ -1029,7 +1241,7 @@ export class BackupService {
     }
     session.lastUsed = Date.now();
     const { client } = session;
-    const proved = await client.checkSecret(session.dir, secret);
+    const proved = await client.checkSecret(session.target, secret);
     if (proved.repoId !== session.repoId) {
       throw new CodedError('WRONG_SECRET', 'That password or key does not open this backup.');
     }
@@ -1044,7 +1256,7 @@ export class BackupService {
     const snapshots = await client.snapshots();
     const restored =
       snapshots.find((s) => s.id === session.restored) ?? snapshots[snapshots.length - 1];
-    const packBytes = (await client.stats()).packBytes;
+    const packBytes = (await bytesInFolder(session.target)) ?? (await client.stats()).packBytes;
     // Media the backup held stay in it: a group it included is kept on, so later backups do
     // not silently drop what was restored (this computer's defaults add to that, never remove).
     const media = { ...this.settings.media };
@@ -1054,17 +1266,23 @@ export class BackupService {
     }
     await this.client?.closeRepository().catch(() => {});
     this.openRepoId = null;
+    const { location, credentials } = session.target;
+    if (location.kind !== 'folder') await this.destinationSecrets.save(location, credentials ?? {});
     await this.save({
       ...this.settings,
-      destination: { location: { kind: 'folder', path: session.dir }, repoId: session.repoId },
+      destination: { location, repoId: session.repoId },
       media,
       // The newest backup is the one restored from: the schedule counts from it.
       runState: {
         ...INITIAL_SCHEDULER_STATE,
         lastSuccessAt: restored?.time ?? null,
         lastSuccessSizeBytes: restored ? packBytes : null,
-        lastSuccessDurationMs: restored ? 0 : null,
+        // Not made by this computer: how long it took is not known, and the page says nothing.
+        lastSuccessDurationMs: null,
       },
+      lastBackupSizes: restored
+        ? { mediaBytes: mediaBytesOf(restored.media), addedBytes: null }
+        : { ...NO_BACKUP_SIZES },
       secretCheck: firstPlan(this.now()),
     });
     this.o.platform?.setStartAtLogin?.(true);
@@ -1083,11 +1301,11 @@ export class BackupService {
    * keychain) guards against a folder rolled back to an older copy; when this computer has no
    * such record (a new computer, or a keychain it cannot read), the wizard says so plainly.
    */
-  async openRestore(folderGrantId: string, secret: Secret): Promise<RestoreSessionView> {
-    const dir = this.o.grants.resolve(folderGrantId, 'restore-source');
+  async openRestore(source: RestoreSource, secret: Secret): Promise<RestoreSessionView> {
+    const target = this.restoreTarget(source);
     const client = BackupClient.start();
     try {
-      const repoId = await client.peekRepoId(folderTarget(dir));
+      const repoId = await client.peekRepoId(target);
       let lastSeen = null;
       let warning: string | null = null;
       if (repoId) {
@@ -1099,7 +1317,7 @@ export class BackupService {
             'holds your newest backup rather than an older copy. Check the dates below.';
         }
       }
-      const opened = await client.open(folderTarget(dir), secret, { lastSeen });
+      const opened = await client.open(target, secret, { lastSeen });
       if (!lastSeen && !warning) {
         warning =
           'This computer has not opened this backup before, so it cannot tell whether the folder ' +
@@ -1113,29 +1331,31 @@ export class BackupService {
         warning = warning ? `${warning} ${note}` : note;
       }
       const snapshots = await client.snapshots();
+      const backupBytes = (await bytesInFolder(target)) ?? (await client.stats()).packBytes;
       await this.closeIdleRestoreSessions();
       const sessionId = randomBytes(12).toString('base64url');
       this.restoreSessions.set(sessionId, {
         client,
-        dir,
+        target,
         repoId: opened.repoId,
         lastUsed: Date.now(),
         restored: null,
       });
+      const views = snapshotViews(snapshots);
       return {
         sessionId,
         warning,
+        backupBytes,
         snapshots: snapshots
-          .slice()
-          .reverse()
-          .map((s) => ({
-            ...snapshotView(s),
+          .map((s, i) => ({
+            ...views[i]!,
             chatList: s.chats.list.map((c) => ({
               chatRef: c.chatRef,
               title: c.title,
               messages: c.messages,
             })),
-          })),
+          }))
+          .reverse(),
       };
     } catch (error) {
       await client.close();
@@ -1200,6 +1420,12 @@ export class BackupService {
       }
     }
   }
+}
+
+/** A restore reads from a folder the person chose, or a network location that passed its test. */
+export interface RestoreSource {
+  folderGrantId?: string | undefined;
+  connectionId?: string | undefined;
 }
 
 function plural(n: number, one: string, many: string): string {

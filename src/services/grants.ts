@@ -21,7 +21,13 @@ export class GrantPurposeError extends Error {
  * backup destination, and a folder offered for restoring cannot be written to.
  */
 export type GrantPurpose =
-  'import' | 'backup-destination' | 'restore-source' | 'export-destination' | 'data-destination';
+  | 'import'
+  | 'backup-destination'
+  | 'restore-source'
+  | 'export-destination'
+  | 'data-destination'
+  /** An SSH private key file for an SFTP destination: main reads it once, into the keychain. */
+  | 'ssh-key';
 
 /**
  * How the path reached main: the person chose it in an OS dialog or dropped it on the window,

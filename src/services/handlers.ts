@@ -64,7 +64,8 @@ export type PickPurpose =
   | 'backup-folder'
   | 'restore-folder'
   | 'export-folder'
-  | 'data-folder';
+  | 'data-folder'
+  | 'ssh-key';
 
 /** What a path picked for each dialog may then be used for (see grants.ts). */
 const GRANT_PURPOSE_OF_PICK: Record<PickPurpose, GrantPurpose> = {
@@ -74,6 +75,7 @@ const GRANT_PURPOSE_OF_PICK: Record<PickPurpose, GrantPurpose> = {
   'restore-folder': 'restore-source',
   'export-folder': 'export-destination',
   'data-folder': 'data-destination',
+  'ssh-key': 'ssh-key',
 };
 
 /** What only the shell (Electron, or the test bridge) can do. */
@@ -210,9 +212,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
     'backup.status': () => backups.status(),
     'backup.destinations': ({ purpose }) => backups.destinations(purpose),
+    'backup.testConnection': (request) => backups.testConnection(request),
     'backup.generateRecoveryKey': () => backups.generateRecoveryKey(),
     'backup.copyRecoveryKey': ({ recoveryKey }) => backups.copyRecoveryKey(recoveryKey),
     'backup.setup': (request) => backups.setup(request),
+    'backup.freeSpace': ({ folderGrantId }) => backups.freeSpace(folderGrantId),
     'backup.runNow': () => backups.runNow(),
     'backup.unlock': ({ secret, remember }) => backups.unlock(secret, remember),
     'backup.updateSettings': ({ settings, current }) => backups.updateSettings(settings, current),
@@ -224,12 +228,13 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'backup.turnOff': ({ current }) => backups.turnOff(current),
     'backup.forgetComputer': () => backups.forgetComputer(),
     'backup.repair': () => backups.repair(),
+    'backup.reencrypt': ({ current }) => backups.reencrypt(current),
     'backup.takeOverLock': () => backups.takeOverLock(),
     'backup.checkSecret': ({ secret }) => backups.checkSecret(secret),
     'backup.skipSecretCheck': () => backups.skipSecretCheck(),
-    'restore.inspect': ({ folderGrantId }) => backups.inspectRestoreFolder(folderGrantId),
+    'restore.inspect': (source) => backups.inspectRestoreFolder(source),
     'restore.adopt': ({ sessionId, secret }) => backups.adoptRestored(sessionId, secret),
-    'restore.open': ({ folderGrantId, secret }) => backups.openRestore(folderGrantId, secret),
+    'restore.open': ({ secret, ...source }) => backups.openRestore(source, secret),
     'restore.start': (request) => backups.startRestore(request),
     ...createSettingsHandlers(settings),
   };

@@ -219,6 +219,39 @@ describe('a renderer that does not know the password', () => {
     expect((await call<BackupStatusView>(h, 'backup.status', {})).configured).toBe(false);
   });
 
+  it('cannot re-encrypt the backup without the password; with it, old key files open nothing written after', async () => {
+    const { h, store, repo } = await configured();
+    const before = await everything(h, store, repo);
+    const codes: string[] = [];
+    for (const payload of [{}, { current: WRONG }]) {
+      await call(h, 'backup.reencrypt', payload).then(
+        () => codes.push('ACCEPTED'),
+        (e: { code?: string }) => codes.push(e.code ?? 'ERROR'),
+      );
+    }
+    expect(codes[0]).not.toBe('ACCEPTED');
+    expect(codes[1]).toBe('WRONG_SECRET');
+    expect(await everything(h, store, repo)).toEqual(before);
+
+    // A password change moves to a new key; re-encryption then rewrites what came before.
+    const next = 'a different strong password 2032';
+    await call(h, 'backup.changePassword', { current: { password: PASSWORD }, newPassword: next });
+    const opened = await Repository.open(createFolderBackend(repo), { password: next });
+    expect((await opened.listKeys()).map((k) => k.epoch)).toEqual([1, 1]);
+    await opened.close();
+    const { taskId } = await call<{ taskId: string }>(h, 'backup.reencrypt', {
+      current: { password: next },
+    });
+    const done = await finished(h, taskId);
+    expect(done.outcome).toBe('done');
+    expect(done.summary).toMatch(/newest key/);
+    const after = await Repository.open(createFolderBackend(repo), { password: next });
+    const snaps = await after.snapshots();
+    expect(snaps).toHaveLength(1);
+    expect((await after.check({ readData: true })).ok).toBe(true);
+    await after.close();
+  });
+
   it('cannot set up backups with a weak password, nor reuse a grant for another purpose', async () => {
     const store = tempDir('ck-distrust-new-');
     const repo = tempDir('ck-distrust-repo-');

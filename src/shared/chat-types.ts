@@ -242,6 +242,11 @@ export interface StoreStats {
   messages: number;
   people: number;
   media: Record<MediaKind, MediaTypeStats>;
+  /**
+   * Each media file once (by content hash), under the one type a backup files it as: the sizes
+   * a backup holds, per type. See store/distinct-media.ts.
+   */
+  mediaByContent: Record<MediaKind, { files: number; bytes: number }>;
   /** Distinct media files referenced (each stored once per content hash). */
   distinctMediaFiles: number;
   distinctMediaBytes: number;

@@ -1,6 +1,6 @@
 /** Long work (backup, restore, import, verify, export) runs as a task; its progress and end are events. */
 export type TaskKind =
-  'backup' | 'restore' | 'import' | 'verify' | 'repair' | 'export' | 'move-data';
+  'backup' | 'restore' | 'import' | 'verify' | 'repair' | 'export' | 'reencrypt' | 'move-data';
 
 export interface TaskProgress {
   taskId: string;
@@ -18,7 +18,7 @@ export interface TaskFinished {
   taskId: string;
   kind: TaskKind;
   outcome: 'done' | 'failed' | 'cancelled';
-  /** A sentence for a person, e.g. "Backed up 12 chats (3.1 MB new)". */
+  /** A sentence for a person, e.g. "Backed up 12 chats and 3,400 messages." */
   summary: string;
   /** For failures: the stable error code and sentence. */
   error: { code: string; message: string } | null;

@@ -639,6 +639,9 @@ describe('reading for the UI', () => {
       notIncluded: 1,
     });
     expect(stats.media.video.attachments).toBe(0);
+    // One file sent as a photo and as a GIF is one file, under the type a backup files it as.
+    expect(stats.mediaByContent.gif).toEqual({ files: 1, bytes: 100 });
+    expect(stats.mediaByContent.photo).toEqual({ files: 0, bytes: 0 });
     expect(stats.dbBytes).toBeGreaterThan(0);
   });
 });

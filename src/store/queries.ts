@@ -17,6 +17,7 @@ import type {
   StoreStats,
 } from '../shared/chat-types.js';
 import { MessageNotFoundError } from './errors.js';
+import { DISTINCT_MEDIA_SQL } from './distinct-media.js';
 import { foldForMatch } from './fts-text.js';
 import { MEDIA_TYPES, type MediaType, type MessageKind } from './records.js';
 
@@ -254,6 +255,10 @@ export class StoreQueries {
            count(hash) AS included, coalesce(sum(CASE WHEN hash IS NOT NULL THEN size END), 0) AS included_bytes
          FROM attachments GROUP BY media_type`,
       ),
+      mediaByContent: p<{ media_type: MediaKind; files: number; bytes: number }>(
+        `SELECT mediaType AS media_type, count(*) AS files, coalesce(sum(size), 0) AS bytes
+         FROM (${DISTINCT_MEDIA_SQL}) GROUP BY mediaType`,
+      ),
       distinctMedia: p<{ files: number; bytes: number }>(
         `SELECT count(*) AS files, coalesce(sum(size), 0) AS bytes
          FROM (SELECT hash, max(size) AS size FROM attachments WHERE hash IS NOT NULL GROUP BY hash)`,
@@ -440,6 +445,15 @@ export class StoreQueries {
         notIncluded: row.attachments - row.included,
       };
     }
+    const byContent = Object.fromEntries(
+      MEDIA_TYPES.map((t): [MediaKind, { files: number; bytes: number }] => [
+        t,
+        { files: 0, bytes: 0 },
+      ]),
+    ) as Record<MediaKind, { files: number; bytes: number }>;
+    for (const row of this.s.mediaByContent.all()) {
+      byContent[row.media_type] = { files: row.files, bytes: row.bytes };
+    }
     const distinct = this.s.distinctMedia.get() ?? { files: 0, bytes: 0 };
     let dbBytes = 0;
     for (const file of [this.dbPath, `${this.dbPath}-wal`]) {
@@ -454,6 +468,7 @@ export class StoreQueries {
       messages: counts.messages,
       people: counts.people,
       media,
+      mediaByContent: byContent,
       distinctMediaFiles: distinct.files,
       distinctMediaBytes: distinct.bytes,
       dbBytes,

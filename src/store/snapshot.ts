@@ -11,6 +11,7 @@ import type {
   SourceRecord,
 } from './records.js';
 import { monthRange } from './schema.js';
+import { DISTINCT_MEDIA_SQL } from './distinct-media.js';
 
 export interface MonthGroup {
   chatId: number;
@@ -167,10 +168,7 @@ export function createSnapshotReader(db: Database.Database): {
          WHERE m.chat_id = ? AND m.sent_at >= ? AND m.sent_at < ? ORDER BY m.sent_at, m.id`,
       )
       .raw(),
-    mediaRefs: p<MediaRef>(
-      `SELECT hash, max(size) AS size, min(media_type) AS mediaType, min(mime) AS mime
-       FROM attachments WHERE hash IS NOT NULL GROUP BY hash ORDER BY hash`,
-    ),
+    mediaRefs: p<MediaRef>(`${DISTINCT_MEDIA_SQL} ORDER BY hash`),
   };
 
   // People by id, read once per snapshot: most months of a chat share the same few people.

@@ -54,6 +54,15 @@ export interface Sodium {
   crypto_pwhash_MEMLIMIT_MIN: number;
   crypto_pwhash_OPSLIMIT_MAX: number;
   crypto_pwhash_MEMLIMIT_MAX: number;
+  /** Keystream of XChaCha20 (no message): fills `c`. */
+  crypto_stream_xchacha20(c: Uint8Array, n: Uint8Array, k: Uint8Array): void;
+  crypto_box_keypair(pk: Uint8Array, sk: Uint8Array): void;
+  crypto_scalarmult_base(q: Uint8Array, n: Uint8Array): void;
+  /** Anonymous public-key encryption to `pk`: `c` is 48 bytes longer than `m`. */
+  crypto_box_seal(c: Uint8Array, m: Uint8Array, pk: Uint8Array): void;
+  /** False when `c` does not open. */
+  crypto_box_seal_open(m: Uint8Array, c: Uint8Array, pk: Uint8Array, sk: Uint8Array): boolean;
+  crypto_box_SEALBYTES: number;
   sodium_memzero(buf: Uint8Array): void;
   /** Throws when the OS refuses (RLIMIT_MEMLOCK, sandbox). Linux: also MADV_DONTDUMP. */
   sodium_mlock(buf: Uint8Array): void;

@@ -1,14 +1,21 @@
-import { HEADER_BYTES } from '../format/header.js';
-import { openPackTrailer, packIdFromName, packObjectName, trailerSpan } from '../format/pack.js';
+import { HEADER_BYTES, headerLength } from '../format/header.js';
+import {
+  openPackTrailer,
+  PACK_HEAD_BYTES,
+  packIdFromName,
+  packObjectName,
+  tailLength,
+  trailerSpan,
+} from '../format/pack.js';
 import { readObject } from './blob-store.js';
 import { encodeIndex, type IndexedPack } from './master-index.js';
 import { isReadFailure } from './object-read.js';
 import type { RepoState } from './state.js';
 
 /**
- * Packs in the folder that no index file names, readable by their trailers alone: two ranged
- * reads each (the last four bytes, then the trailer box, authenticated with the pack's header
- * in its associated data). Their blobs are still authenticated one by one when read.
+ * Packs in the folder that no index file names, readable by their trailers alone: three ranged
+ * reads each (the header, the locator at the end, then the trailer box, both authenticated
+ * with the pack's header in their associated data). Their blobs are still authenticated one by one when read.
  *
  * Such packs are left by a backup that died before its index, by an index file that is
  * damaged, or were written by another computer whose index has not synced here yet. Packs
@@ -39,9 +46,15 @@ export async function readPacksByTrailer(
     try {
       const st = await backend.stat(object);
       if (!st || st.local === false || st.size < HEADER_BYTES + 4) continue;
-      const last = await readObject(backend, object, { offset: st.size - 4, length: 4 });
-      const span = trailerSpan(st.size, last, object);
-      const header = await readObject(backend, object, { offset: 0, length: HEADER_BYTES });
+      const head = await readObject(backend, object, {
+        offset: 0,
+        length: Math.min(PACK_HEAD_BYTES, st.size),
+      });
+      const header = head.subarray(0, headerLength(head, 'pack'));
+      const tail = tailLength(header);
+      if (st.size < header.length + tail) continue;
+      const last = await readObject(backend, object, { offset: st.size - tail, length: tail });
+      const span = trailerSpan(keys, header, st.size, last, object);
       const box = await readObject(backend, object, span);
       found.push({
         id,

@@ -1,6 +1,6 @@
 import type { Backend } from '../backend/backend.js';
 import type { BlobType, RepoKeys } from '../crypto/repo-keys.js';
-import { packObjectName } from '../format/pack.js';
+import { blobSpan, packObjectName } from '../format/pack.js';
 import { isCompressed, decompress, readBlob, readObject } from './blob-store.js';
 import type { IndexEntry, MasterIndex } from './master-index.js';
 
@@ -56,16 +56,16 @@ export class BlobPrefetcher {
         last.pack === e.pack &&
         e.offset >= last.end &&
         e.offset - last.end <= MAX_GAP &&
-        e.offset + e.length - last.start <= MAX_RUN
+        e.offset + blobSpan(e) - last.start <= MAX_RUN
       ) {
         last.ids.push(id);
-        last.end = e.offset + e.length;
+        last.end = e.offset + blobSpan(e);
         continue;
       }
       this.runs.push({
         pack: e?.pack ?? '',
         start: e?.offset ?? 0,
-        end: e ? e.offset + e.length : 0,
+        end: e ? e.offset + blobSpan(e) : 0,
         ids: [id],
         bytes: null,
       });
@@ -86,7 +86,7 @@ export class BlobPrefetcher {
     const e = this.index.get(id);
     if (bytes && e) {
       const box = bytes.subarray(e.offset - run.start, e.offset - run.start + e.length);
-      const plain = this.open(e.type, id, box);
+      const plain = this.open(e.type, id, box, e.epoch ?? 0);
       if (plain) return { id, plain };
     }
     // Not in the index, or the shared read or this blob failed: alone, with full diagnosis.
@@ -108,8 +108,8 @@ export class BlobPrefetcher {
     }
   }
 
-  private open(type: BlobType, id: string, box: Buffer): Buffer | null {
-    const payload = this.keys.openBlob(type, id, box);
+  private open(type: BlobType, id: string, box: Buffer, epoch: number): Buffer | null {
+    const payload = this.keys.openBlob(type, id, box, epoch);
     if (!payload) return null;
     let plain: Buffer;
     try {

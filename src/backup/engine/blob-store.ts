@@ -2,7 +2,8 @@ import { Compressor, Decompressor } from 'zstd-napi';
 import type { Backend } from '../backend/backend.js';
 import type { BlobType, RepoKeys } from '../crypto/repo-keys.js';
 import { ObjectNotFoundError, RepositoryDamagedError, toStorageError } from '../errors.js';
-import { BOX_OVERHEAD, PackBuilder, packObjectName } from '../format/pack.js';
+import { paddedBoxLength } from '../crypto/repo-keys.js';
+import { BOX_OVERHEAD, blobSpan, PackBuilder, packObjectName } from '../format/pack.js';
 import { encodeIndex, type IndexedPack, type MasterIndex } from './master-index.js';
 import { classifyDamage } from './object-read.js';
 
@@ -66,12 +67,14 @@ async function openFromPack(
   keys: RepoKeys,
   type: BlobType,
   id: string,
-  e: { pack: string; offset: number; length: number },
+  e: { pack: string; offset: number; length: number; epoch?: number },
   open: (box: Buffer, pack: string) => Buffer,
 ): Promise<Buffer> {
   const pack = packObjectName(e.pack);
   try {
-    return open(await readObject(backend, pack, { offset: e.offset, length: e.length }), pack);
+    // The padding is read too (the storage sees padded lengths only) and left out here.
+    const read = await readObject(backend, pack, { offset: e.offset, length: blobSpan(e) });
+    return open(read.subarray(0, e.length), pack);
   } catch (err) {
     if (!(err instanceof RepositoryDamagedError)) throw err;
     if (!backend.variants) throw await classifyDamage(backend, pack, err);
@@ -96,8 +99,9 @@ export function openBlobBox(
   id: string,
   box: Buffer,
   pack: string,
+  epoch = 0,
 ): Buffer {
-  const payload = keys.openBlob(type, id, box);
+  const payload = keys.openBlob(type, id, box, epoch);
   if (!payload) throw new RepositoryDamagedError(pack, `blob ${id} fails authentication`);
   return verifyPayload(keys, type, id, payload, pack);
 }
@@ -135,7 +139,7 @@ export async function readBlobCompact(
   }
   let compact: Buffer | null = null;
   const plain = await openFromPack(backend, keys, e.type, id, e, (box, pack) => {
-    const payload = keys.openBlob(e.type, id, box);
+    const payload = keys.openBlob(e.type, id, box, e.epoch ?? 0);
     if (!payload) throw new RepositoryDamagedError(pack, `blob ${id} fails authentication`);
     compact = payload;
     return verifyPayload(keys, e.type, id, payload, pack);
@@ -156,7 +160,7 @@ export async function readBlob(
       'not in any index file (its pack is missing or was never written)',
     );
   return openFromPack(backend, keys, e.type, id, e, (box, pack) =>
-    openBlobBox(keys, e.type, id, box, pack),
+    openBlobBox(keys, e.type, id, box, pack, e.epoch ?? 0),
   );
 }
 
@@ -178,7 +182,7 @@ export class PackWriter {
     private readonly index: Pick<MasterIndex, 'has'> & Partial<Pick<MasterIndex, 'add'>>,
     private readonly targetBytes = PACK_TARGET_BYTES,
   ) {
-    this.builder = new PackBuilder(targetBytes + 64 * 1024);
+    this.builder = new PackBuilder(targetBytes + 64 * 1024, keys.epoch);
   }
 
   /** Ids added through this writer (written or still pending). */
@@ -205,11 +209,12 @@ export class PackWriter {
       if (!decompress(payload).equals(plaintext))
         throw new Error(`compression round trip failed for blob ${id}`);
     }
-    // Sealed straight into the pack: the plaintext is consumed here, before any await, so a
-    // caller may reuse its buffer for the next blob.
+    // Sealed straight into the pack, padding included: the plaintext is consumed here, before
+    // any await, so a caller may reuse its buffer for the next blob.
     const length = payload.length + BOX_OVERHEAD;
-    this.keys.sealBlobInto(type, id, payload, this.builder.reserve(length));
-    this.builder.commit(type, id, length, plaintext.length);
+    const span = paddedBoxLength(payload.length);
+    this.keys.sealBlobInto(type, id, payload, this.builder.reserve(span));
+    this.builder.commit(type, id, length, plaintext.length, span);
     this.session.add(id);
     if (this.builder.byteLength >= this.targetBytes) await this.flushPack();
     return id;
@@ -220,7 +225,7 @@ export class PackWriter {
     const b = this.builder;
     // Blobs added while this pack is written go to the spare builder; a second pack filling
     // up before the first is written (rare) gets a new one. Two buffers in steady state.
-    this.builder = this.spare ?? new PackBuilder(this.targetBytes + 64 * 1024);
+    this.builder = this.spare ?? new PackBuilder(this.targetBytes + 64 * 1024, this.keys.epoch);
     this.spare = null;
     const { id, bytes } = b.finish(this.keys);
     await this.backend.writeAtomic(packObjectName(id), bytes);

@@ -189,7 +189,14 @@ export async function runCheck(
       const badIds: string[] = [];
       for (const b of p.blobs) {
         try {
-          openBlobBox(keys, b.type, b.id, bytes.subarray(b.offset, b.offset + b.length), object);
+          openBlobBox(
+            keys,
+            b.type,
+            b.id,
+            bytes.subarray(b.offset, b.offset + b.length),
+            object,
+            b.epoch ?? 0,
+          );
           blobsRead++;
         } catch (err) {
           if (!(err instanceof RepositoryDamagedError)) throw err;

@@ -70,6 +70,11 @@ export interface KeyringProblem {
 export interface OpenedKeys {
   master: Buffer;
   config: RepoConfig;
+  /**
+   * The slot that opened and its slot key (a copy the caller zeroes): lets a key change write
+   * a slot made before key epochs again in version 2 without asking for its secret twice.
+   */
+  slot: { id: string; key: Buffer };
   /** Things a person should know about but that did not stop the opening. */
   warnings: string[];
 }
@@ -173,11 +178,19 @@ export async function listSlots(backend: Backend): Promise<KeySlotInfo[]> {
   return [...byId.values()].sort((a, b) => a.createdAt - b.createdAt);
 }
 
-/** Chatkeep's own parameters first, then the cheapest: a crafted slot cannot go first. */
+/**
+ * Chatkeep's own parameters first, then the newest key epoch (a copy of an older slot that the
+ * same secret opens, put back by a cloud's version history, must not win: it holds older keys
+ * only), then the cheapest: a crafted slot cannot go first. A slot claiming a newer epoch
+ * than it holds does not open (its keyring's tag fails), and the next is tried.
+ */
 function tryOrder(a: SlotCandidate, b: SlotCandidate): number {
   const da = isDefaultKdf(a.slot.header.kdf) ? 0 : 1;
   const db = isDefaultKdf(b.slot.header.kdf) ? 0 : 1;
   if (da !== db) return da - db;
+  const ea = a.slot.header.epoch ?? 0;
+  const eb = b.slot.header.epoch ?? 0;
+  if (ea !== eb) return eb - ea;
   if (a.slot.checksumOk !== b.slot.checksumOk) return a.slot.checksumOk ? -1 : 1;
   return cost(a) - cost(b);
 }
@@ -212,7 +225,8 @@ export async function openWithSecret(
 
   const derived = new Map<string, Buffer>();
   const warnings: string[] = [];
-  let opened: { master: Buffer; repoId: string; candidate: SlotCandidate } | null = null;
+  let opened: { master: Buffer; repoId: string; candidate: SlotCandidate; slotKey: Buffer } | null =
+    null;
   const ofKind = slots.filter((s) => s.slot.header.kind === kind).sort(tryOrder);
   for (const c of ofKind) {
     const kdf = c.slot.header.kdf;
@@ -246,7 +260,7 @@ export async function openWithSecret(
     for (const repoId of repoIds) {
       const master = unwrapMaster(c.slot, slotKey, Buffer.from(repoId, 'hex'));
       if (master) {
-        opened = { master, repoId, candidate: c };
+        opened = { master, repoId, candidate: c, slotKey: Buffer.from(slotKey) };
         break;
       }
     }
@@ -299,6 +313,8 @@ export async function openWithSecret(
     }));
   const config = chooseConfig([...configs, ...embedded], opened.master, opened.repoId);
   if (!config) {
+    opened.slotKey.fill(0);
+    opened.master.fill(0);
     // The slot opened, so it is sound: the config file must have been altered.
     throw new RepositoryDamagedError(CONFIG_OBJECT, 'key check does not match');
   }
@@ -315,7 +331,12 @@ export async function openWithSecret(
     );
   }
   warnings.push(...configWarnings(config, configs));
-  return { master: opened.master, config: config.config, warnings };
+  return {
+    master: opened.master,
+    config: config.config,
+    warnings,
+    slot: { id: opened.candidate.id, key: opened.slotKey },
+  };
 }
 
 /** Opens with a master key kept by this computer (the OS keychain): the key check decides. */

@@ -3,6 +3,7 @@ import type { Backend } from '../backend/backend.js';
 import { randomBytes } from '../crypto/primitives.js';
 import type { RepoKeys } from '../crypto/repo-keys.js';
 import {
+  KeyEpochUnknownError,
   ObjectNotFoundError,
   RepositoryDamagedError,
   RepositoryLockedError,
@@ -104,6 +105,21 @@ export async function listLocks(backend: Backend, keys: RepoKeys): Promise<LockH
       }) as LockRecord;
     } catch (err) {
       if (err instanceof ObjectNotFoundError) continue; // released meanwhile
+      if (err instanceof KeyEpochUnknownError) {
+        // Held by someone with a newer key than ours: live until its file is 30 minutes old
+        // (its holder rewrites it every 5 minutes), never removed by us.
+        const st = await backend.stat(name).catch(() => null);
+        const time = st?.mtimeMs ?? Date.now();
+        if (Date.now() - time > STALE_AFTER_MS) continue;
+        out.push({
+          lock: name,
+          host: 'a computer with a newer key',
+          pid: 0,
+          time,
+          exclusive: true,
+        });
+        continue;
+      }
       if (!(err instanceof RepositoryDamagedError)) throw err;
       // A lock nobody can read protects nothing; removing it lets work continue.
       await dropLock(backend, name);

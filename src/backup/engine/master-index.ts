@@ -10,6 +10,8 @@ export interface IndexEntry {
   offset: number;
   length: number;
   rawLength: number;
+  /** Key epoch of the pack; absent for a version 1 pack (see PackBlob.epoch). */
+  epoch?: number;
 }
 
 export interface IndexedPack {
@@ -45,7 +47,13 @@ export interface IndexExtras {
 
 /** index file body (JSON, zstd, sealed). */
 interface IndexBody {
-  packs: { id: string; size: number; blobs: [number, string, number, number, number][] }[];
+  packs: {
+    id: string;
+    size: number;
+    /** Key epoch of a version 2 pack; absent for a version 1 pack. */
+    e?: number;
+    blobs: [number, string, number, number, number][];
+  }[];
   marked?: [string, number][];
   tombstones?: [string, number][];
   superseded?: [string, number][];
@@ -58,11 +66,21 @@ export function encodeIndex(
   extras: IndexExtras = {},
 ): { name: string; bytes: Buffer } {
   const body: IndexBody = {
-    packs: packs.map((p) => ({
-      id: p.id,
-      size: p.size,
-      blobs: p.blobs.map((b) => [BLOB_TYPES[b.type], b.id, b.offset, b.length, b.rawLength]),
-    })),
+    packs: packs.map((p) => {
+      const epoch = p.blobs[0]?.epoch;
+      return {
+        id: p.id,
+        size: p.size,
+        ...(epoch === undefined ? {} : { e: epoch }),
+        blobs: p.blobs.map((b): [number, string, number, number, number] => [
+          BLOB_TYPES[b.type],
+          b.id,
+          b.offset,
+          b.length,
+          b.rawLength,
+        ]),
+      };
+    }),
   };
   if (extras.marked?.size) body.marked = [...extras.marked].sort();
   if (extras.tombstones?.size) body.tombstones = [...extras.tombstones].sort();
@@ -107,15 +125,22 @@ export function decodeIndex(keys: RepoKeys, bytes: Buffer, object: string): Deco
   }) as IndexBody;
   if (!body || !Array.isArray(body.packs))
     throw new RepositoryDamagedError(object, 'missing pack list');
-  const packs = body.packs.map((p) => ({
-    id: p.id,
-    size: p.size,
-    blobs: p.blobs.map(([code, id, offset, length, rawLength]) => {
-      const type = BLOB_TYPE_BY_CODE[code];
-      if (!type) throw new RepositoryDamagedError(object, `unknown blob type ${code}`);
-      return { type, id, offset, length, rawLength };
-    }),
-  }));
+  const packs = body.packs.map((p) => {
+    const epoch = p.e;
+    if (epoch !== undefined && !(Number.isInteger(epoch) && epoch >= 0))
+      throw new RepositoryDamagedError(object, 'bad key epoch');
+    return {
+      id: p.id,
+      size: p.size,
+      blobs: p.blobs.map(([code, id, offset, length, rawLength]): PackBlob => {
+        const type = BLOB_TYPE_BY_CODE[code];
+        if (!type) throw new RepositoryDamagedError(object, `unknown blob type ${code}`);
+        return epoch === undefined
+          ? { type, id, offset, length, rawLength }
+          : { type, id, offset, length, rawLength, epoch };
+      }),
+    };
+  });
   const extras: IndexExtras = {
     marked: stampList(body.marked, object, 'marked'),
     tombstones: stampList(body.tombstones, object, 'tombstones'),
@@ -166,6 +191,7 @@ export class MasterIndex {
           length: b.length,
           rawLength: b.rawLength,
         };
+        if (b.epoch !== undefined) e.epoch = b.epoch;
         const first = this.blobs.get(b.id);
         if (!first) this.blobs.set(b.id, e);
         else if (first.pack !== p.id) this.more.set(b.id, [...(this.more.get(b.id) ?? []), e]);

@@ -1,5 +1,6 @@
 import type { Backend } from '../backend/backend.js';
 import {
+  KeyEpochUnknownError,
   ObjectIncompleteError,
   ObjectNotFoundError,
   ObjectNotLocalError,
@@ -49,6 +50,8 @@ export async function classifyDamage(
   expectedSize?: number,
   now = Date.now(),
 ): Promise<RepositoryDamagedError | ObjectIncompleteError | ObjectNotLocalError> {
+  // Whole and sound, only sealed with a newer key than this reader holds.
+  if (err instanceof KeyEpochUnknownError) return err;
   const st = await backend.stat(name).catch(() => null);
   if (!st) return err;
   if (st.local === false) return new ObjectNotLocalError(name, { cause: err });

@@ -15,6 +15,8 @@ import type { RepoState } from './state.js';
 export async function checkRollback(state: RepoState, lastSeen: SnapshotMarker): Promise<void> {
   const present = new Set([
     ...state.snapshots.map((s) => s.hash),
+    // Written again with a newer key (re-encryption): the same snapshot under a new name.
+    ...state.snapshots.flatMap((s) => (Array.isArray(s.doc.was) ? s.doc.was : [])),
     ...state.unreadableSnapshots.map((n) => n.slice(n.lastIndexOf('/') + 1)),
   ]);
   if (present.has(lastSeen.hash)) return;

@@ -6,6 +6,7 @@ import {
   randomBytes,
   seal,
 } from '../crypto/primitives.js';
+import { KDF_CONTEXT, MAX_EPOCHS, SUBKEY_IDS } from '../crypto/repo-keys.js';
 import { sodium } from '../crypto/sodium.js';
 import { InvalidArgumentError, RepositoryDamagedError, WeakKdfError } from '../errors.js';
 import { isRepoConfig, type RepoConfig } from './config.js';
@@ -38,6 +39,13 @@ export interface KeySlotHeader {
    * in the slot's associated data, so the box authenticates it.
    */
   config?: RepoConfig;
+  /**
+   * Version 2: the newest key epoch the slot's keyring holds (its keyring has epoch + 1 keys)
+   * and the slot's X25519 public key (64 hex), to which a new keyring is sealed when the
+   * keys change without this slot's secret at hand (see Repository.rotateKeys).
+   */
+  epoch?: number;
+  pk?: string;
 }
 
 /**
@@ -59,10 +67,15 @@ export interface KeySlotInfo {
   id: string;
   kind: KeySlotKind;
   createdAt: number;
+  /** The newest key epoch the slot holds (0 for slots older than key epochs). */
+  epoch?: number;
   kdf?: { alg: string; opsLimit?: number; memLimit?: number };
 }
 
 const SLOT_AD_LABEL = 'ckslot01';
+const SLOT2_LABEL = Buffer.from('ckslot02', 'ascii');
+const WRAPPED_SK_BYTES = 24 + KEY_BYTES + 16;
+const SEAL_BYTES = 48;
 const RECOVERY_LABEL = Buffer.from('chatkeep recovery key v1', 'ascii');
 const BOX_BYTES = 24 + KEY_BYTES + 16;
 
@@ -147,7 +160,10 @@ function slotAd(repoId: Buffer, prefix: Buffer): Buffer {
   return Buffer.concat([Buffer.from(SLOT_AD_LABEL, 'ascii'), repoId, prefix]);
 }
 
-/** header || u16 BE json length || json || seal(slotKey, master) || BLAKE2b-256(all before). */
+/**
+ * Version 1 (before key epochs; still read): header || u16 BE json length || json ||
+ * seal(slotKey, master) || BLAKE2b-256(all before). Written only by tests, for old folders.
+ */
 export function encodeKeySlot(
   h: KeySlotHeader,
   slotKey: Buffer,
@@ -157,15 +173,72 @@ export function encodeKeySlot(
   const json = Buffer.from(JSON.stringify(h), 'utf8');
   const len = Buffer.alloc(2);
   len.writeUInt16BE(json.length);
-  const prefix = Buffer.concat([header('keySlot'), len, json]);
+  const prefix = Buffer.concat([header('keySlot', 0, 1), len, json]);
   const box = seal(slotKey, master, slotAd(repoId, prefix));
   const body = Buffer.concat([prefix, box]);
   return Buffer.concat([body, blake2b256(body)]);
 }
 
+/** The X25519 key pair of a version 2 slot; `sk` is zeroed by whoever made it. */
+export interface SlotKeyPair {
+  pk: Buffer;
+  sk: Buffer;
+}
+
+export function newSlotKeyPair(): SlotKeyPair {
+  const pk = Buffer.alloc(KEY_BYTES);
+  const sk = Buffer.alloc(KEY_BYTES);
+  sodium.crypto_box_keypair(pk, sk);
+  return { pk, sk };
+}
+
+function slotTag(tagKey: Uint8Array, repoId: Buffer, prefix: Buffer, keyring: Uint8Array): Buffer {
+  return blake2b256Parts([SLOT2_LABEL, repoId, prefix, keyring], tagKey);
+}
+
+function v2Prefix(h: KeySlotHeader): Buffer {
+  const json = Buffer.from(JSON.stringify(h), 'utf8');
+  const len = Buffer.alloc(2);
+  len.writeUInt16BE(json.length);
+  return Buffer.concat([header('keySlot'), len, json]);
+}
+
+/**
+ * Version 2 slot: prefix || wrapped secret key || sealed keyring || checksum, where
+ * wrapped = seal(slot key, sk, AD = "ckslot02" || repoId || pk) and the sealed keyring is
+ * crypto_box_seal(keyring || tag, pk) with tag = keyed BLAKE2b (slot-tag key of epoch 0) over
+ * the label, repoId, prefix and keyring. `wrapped` is given to re-deliver a new keyring to a
+ * slot whose secret is not at hand (its bytes are reused as they are).
+ */
+export function encodeKeySlotV2(
+  h: KeySlotHeader & { epoch: number; pk: string },
+  wrapped: Buffer,
+  keyring: Uint8Array,
+  tagKey: Uint8Array,
+  repoId: Buffer,
+): Buffer {
+  if (keyring.length !== (h.epoch + 1) * KEY_BYTES)
+    throw new RangeError('keyring and epoch differ');
+  const prefix = v2Prefix(h);
+  const plain = Buffer.alloc(keyring.length + 32);
+  plain.set(keyring);
+  slotTag(tagKey, repoId, prefix, keyring).copy(plain, keyring.length);
+  const ring = Buffer.alloc(plain.length + SEAL_BYTES);
+  sodium.crypto_box_seal(ring, plain, Buffer.from(h.pk, 'hex'));
+  sodium.sodium_memzero(plain);
+  const body = Buffer.concat([prefix, wrapped, ring]);
+  return Buffer.concat([body, blake2b256(body)]);
+}
+
+/** The wrapped secret key of a new version 2 slot. */
+export function wrapSlotSecretKey(slotKey: Buffer, pair: SlotKeyPair, repoId: Buffer): Buffer {
+  return seal(slotKey, pair.sk, Buffer.concat([SLOT2_LABEL, repoId, pair.pk]));
+}
+
 export interface ParsedKeySlot {
   header: KeySlotHeader;
   prefix: Buffer;
+  /** Version 1: the wrapped master key. Version 2: the wrapped secret key || sealed keyring. */
   box: Buffer;
   /**
    * False when the trailing checksum does not match. Such a slot is still tried: the box's
@@ -194,10 +267,10 @@ export function parseKeySlot(buf: Buffer, object: string): ParsedKeySlot {
 }
 
 function parseSlotBody(body: Buffer, object: string, checksumOk: boolean): ParsedKeySlot {
-  checkHeader(body, 'keySlot', object);
+  const version = checkHeader(body, 'keySlot', object);
   const jsonLen = body.readUInt16BE(HEADER_BYTES);
   const prefixLen = HEADER_BYTES + 2 + jsonLen;
-  if (body.length !== prefixLen + BOX_BYTES) throw new RepositoryDamagedError(object, 'bad length');
+  if (body.length < prefixLen) throw new RepositoryDamagedError(object, 'bad length');
   let h: KeySlotHeader;
   try {
     h = JSON.parse(body.subarray(HEADER_BYTES + 2, prefixLen).toString('utf8')) as KeySlotHeader;
@@ -205,6 +278,11 @@ function parseSlotBody(body: Buffer, object: string, checksumOk: boolean): Parse
     throw new RepositoryDamagedError(object, 'unreadable JSON');
   }
   if (!isSlotHeader(h)) throw new RepositoryDamagedError(object, 'missing fields');
+  const v2 = version >= 2;
+  if (v2 !== (h.epoch !== undefined && h.pk !== undefined))
+    throw new RepositoryDamagedError(object, 'missing fields');
+  const boxBytes = v2 ? WRAPPED_SK_BYTES + (h.epoch! + 1) * KEY_BYTES + 32 + SEAL_BYTES : BOX_BYTES;
+  if (body.length !== prefixLen + boxBytes) throw new RepositoryDamagedError(object, 'bad length');
   return {
     header: h,
     prefix: body.subarray(0, prefixLen),
@@ -218,6 +296,10 @@ function isSlotHeader(h: unknown): h is KeySlotHeader {
   if (!x || (x.kind !== 'password' && x.kind !== 'recovery') || typeof x.createdAt !== 'number')
     return false;
   if (x.config !== undefined && !isRepoConfig(x.config)) return false;
+  if (x.epoch !== undefined && !(Number.isInteger(x.epoch) && x.epoch >= 0 && x.epoch < MAX_EPOCHS))
+    return false;
+  if (x.pk !== undefined && !(typeof x.pk === 'string' && /^[0-9a-f]{64}$/.test(x.pk)))
+    return false;
   const k = x.kdf as SlotKdf | undefined;
   if (!k || typeof k.salt !== 'string') return false;
   if (k.alg === 'argon2id13') {
@@ -226,9 +308,52 @@ function isSlotHeader(h: unknown): h is KeySlotHeader {
   return k.alg === 'blake2b-recovery' && k.salt.length === 32 && x.kind === 'recovery';
 }
 
-/** The master key, or null when the slot key does not open the box (wrong secret). */
+/**
+ * The keyring (version 1: the master key alone), or null when the slot key does not open the
+ * slot (wrong secret) or, for version 2, its keyring does not verify (the tag binds it to
+ * the first data key, which the config's key check then proves).
+ */
 export function unwrapMaster(slot: ParsedKeySlot, slotKey: Buffer, repoId: Buffer): Buffer | null {
-  return open(slotKey, slot.box, slotAd(repoId, slot.prefix));
+  const { epoch, pk } = slot.header;
+  if (epoch === undefined || pk === undefined)
+    return open(slotKey, slot.box, slotAd(repoId, slot.prefix));
+  const pkBytes = Buffer.from(pk, 'hex');
+  const sk = open(
+    slotKey,
+    slot.box.subarray(0, WRAPPED_SK_BYTES),
+    Buffer.concat([SLOT2_LABEL, repoId, pkBytes]),
+  );
+  if (!sk) return null;
+  try {
+    const derivedPk = Buffer.alloc(KEY_BYTES);
+    sodium.crypto_scalarmult_base(derivedPk, sk);
+    if (!derivedPk.equals(pkBytes)) return null;
+    const ring = slot.box.subarray(WRAPPED_SK_BYTES);
+    const plain = Buffer.alloc(ring.length - SEAL_BYTES);
+    if (!sodium.crypto_box_seal_open(plain, ring, pkBytes, sk)) return null;
+    const keyring = plain.subarray(0, plain.length - 32);
+    const tagKey = Buffer.alloc(KEY_BYTES);
+    sodium.crypto_kdf_derive_from_key(
+      tagKey,
+      SUBKEY_IDS.slotTag,
+      Buffer.from(KDF_CONTEXT, 'ascii'),
+      keyring.subarray(0, KEY_BYTES),
+    );
+    const ok = slotTag(tagKey, repoId, slot.prefix, keyring).equals(plain.subarray(keyring.length));
+    sodium.sodium_memzero(tagKey);
+    if (!ok) {
+      sodium.sodium_memzero(plain);
+      return null;
+    }
+    return keyring;
+  } finally {
+    sodium.sodium_memzero(sk);
+  }
+}
+
+/** A version 2 slot's wrapped secret key, reused as is when a new keyring is delivered to it. */
+export function wrappedSecretKey(slot: ParsedKeySlot): Buffer | null {
+  return slot.header.pk === undefined ? null : slot.box.subarray(0, WRAPPED_SK_BYTES);
 }
 
 export function slotInfo(id: string, h: KeySlotHeader): KeySlotInfo {
@@ -236,7 +361,7 @@ export function slotInfo(id: string, h: KeySlotHeader): KeySlotInfo {
     h.kdf.alg === 'argon2id13'
       ? { alg: h.kdf.alg, opsLimit: h.kdf.opsLimit, memLimit: h.kdf.memLimit }
       : { alg: h.kdf.alg };
-  return { id, kind: h.kind, createdAt: h.createdAt, kdf };
+  return { id, kind: h.kind, createdAt: h.createdAt, kdf, epoch: h.epoch ?? 0 };
 }
 
 // ---- recovery keys ----

@@ -20,6 +20,12 @@ export interface SnapshotDoc {
   media: { included: MediaStats; excluded: MediaStats; missing: number };
   sizeAdded: number;
   lists: { chats: ListRef; groups: ListRef; media: ListRef };
+  /**
+   * Names (hashes) of the snapshot files this one replaces, oldest first: set when "re-encrypt
+   * everything" wrote the same snapshot again with a newer key. A computer that remembers one
+   * of them as the newest it saw finds it here (see engine/rollback.ts).
+   */
+  was?: string[];
 }
 
 /**

@@ -3,11 +3,14 @@ import { spawnWorker } from '../../node/spawn-worker.js';
 import type {
   BackupOptions,
   CheckReport,
+  KeyChangeResult,
   KeySlotInfo,
   LockHolder,
   ObjectProblemView,
   PruneOptions,
   PruneReport,
+  ReencryptOptions,
+  ReencryptReport,
   RepairReport,
   RepoStats,
   RestoreOptions,
@@ -26,6 +29,7 @@ import {
   type WorkerMessage,
 } from './protocol.js';
 import type { RepoTarget } from './repo-target.js';
+import type { ProbeResult } from '../backend/probe.js';
 import type { ProgressLike } from './types.js';
 
 export { BackupClientClosedError, WorkerCrashedError } from './protocol.js';
@@ -99,14 +103,21 @@ export class BackupClient {
     return this.call('peekRepoId', [target]);
   }
 
-  /** The repository id and key slot kinds a folder shows without a secret. */
-  inspectFolder(dir: string): Promise<{ repoId: string | null; slotKinds: KeySlotInfo['kind'][] }> {
-    return this.call('inspectFolder', [dir]);
+  /** The repository id and key slot kinds a folder (or a network target) shows without a secret. */
+  inspectFolder(
+    where: string | RepoTarget,
+  ): Promise<{ repoId: string | null; slotKinds: KeySlotInfo['kind'][] }> {
+    return this.call('inspectFolder', [where]);
   }
 
-  /** Whether `secret` opens the folder's key slots (rejects with WRONG_SECRET if not). */
-  checkSecret(dir: string, secret: Secret): Promise<{ repoId: string }> {
-    return this.call('checkSecret', [dir, secret]);
+  /** Whether `secret` opens the location's key slots (rejects with WRONG_SECRET if not). */
+  checkSecret(where: string | RepoTarget, secret: Secret): Promise<{ repoId: string }> {
+    return this.call('checkSecret', [where, secret]);
+  }
+
+  /** Writes, reads back and deletes a test object at the target; nothing else is touched. */
+  testConnection(target: RepoTarget): Promise<ProbeResult> {
+    return this.call('testConnection', [target]);
   }
 
   verifyNotRolledBack(marker: SnapshotMarker): Promise<void> {
@@ -149,11 +160,16 @@ export class BackupClient {
     return this.call('addRecoveryKey', [recoveryKey]);
   }
 
-  removeKey(slotId: string): Promise<void> {
+  removeKey(slotId: string): Promise<KeyChangeResult> {
     return this.call('removeKey', [slotId]);
   }
 
-  changePassword(slotId: string, newPassword: string): Promise<void> {
+  /** Several slots, with one key change. */
+  removeKeys(slotIds: string[]): Promise<KeyChangeResult> {
+    return this.call('removeKeys', [slotIds]);
+  }
+
+  changePassword(slotId: string, newPassword: string): Promise<KeyChangeResult> {
     return this.call('changePassword', [slotId, newPassword]);
   }
 
@@ -201,6 +217,14 @@ export class BackupClient {
   ): Promise<PruneReport> {
     const { onProgress, ...rest } = opts;
     return this.call('prune', [rest], { onProgress });
+  }
+
+  /** "Re-encrypt everything" with the newest key (see Repository.reencrypt). */
+  reencrypt(
+    opts: Omit<ReencryptOptions, 'onProgress'> & { onProgress?: (p: ProgressLike) => void } = {},
+  ): Promise<ReencryptReport> {
+    const { onProgress, ...rest } = opts;
+    return this.call('reencrypt', [rest], { onProgress });
   }
 
   pruneDue(graceMs?: number): Promise<boolean> {

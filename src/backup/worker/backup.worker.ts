@@ -3,6 +3,7 @@ import type { Backend } from '../backend/backend.js';
 import { openBackend } from '../backend/open.js';
 import { createFolderBackend } from '../backend/folder.js';
 import { Repository } from '../index.js';
+import { probeStorage } from '../backend/probe.js';
 import { openStoreSource } from '../store-adapter.js';
 import { InvalidArgumentError } from '../errors.js';
 import { serializeError, type ClientMessage, type WorkerMessage } from './protocol.js';
@@ -52,6 +53,19 @@ function openTarget(target: RepoTarget): Promise<Backend> {
     target.credentials ?? {},
     target.cacheDir ? { cacheDir: target.cacheDir } : {},
   );
+}
+
+/** Runs `fn` on storage opened for this one call (a folder path or a target), then closes it. */
+async function withTemporaryStorage<T>(
+  where: string | RepoTarget,
+  fn: (b: Backend) => Promise<T>,
+): Promise<T> {
+  const backend = typeof where === 'string' ? createFolderBackend(where) : await openTarget(where);
+  try {
+    return await fn(backend);
+  } finally {
+    await backend.close?.().catch(() => undefined);
+  }
 }
 
 /** Runs `fn` on freshly opened storage, closing it again if `fn` fails. */
@@ -118,16 +132,35 @@ const handlers: Record<string, Handler> = {
       await backend.close?.().catch(() => undefined);
     }
   },
-  /** Repository id and key slot kinds, read without any secret (the restore's folder check). */
-  async inspectFolder([dir]) {
-    return Repository.inspectFolder(createFolderBackend(dir as string));
+  /**
+   * Repository id and key slot kinds, read without any secret (the restore's folder check). Takes
+   * a folder path or a RepoTarget (a network location with its credentials).
+   */
+  async inspectFolder([where]) {
+    return withTemporaryStorage(where as string | RepoTarget, (b) => Repository.inspectFolder(b));
   },
-  /** Does this secret open the folder's key slots? Nothing is kept open. */
-  async checkSecret([dir, secret]) {
-    return Repository.checkSecret(
-      createFolderBackend(dir as string),
-      secret as Parameters<typeof Repository.checkSecret>[1],
+  /** Does this secret open the location's key slots? Nothing is kept open. */
+  async checkSecret([where, secret]) {
+    return withTemporaryStorage(where as string | RepoTarget, (b) =>
+      Repository.checkSecret(b, secret as Parameters<typeof Repository.checkSecret>[1]),
     );
+  },
+  /**
+   * "Test connection": writes, reads back and deletes a small object at the location, with a
+   * short retry budget so an unreachable server is reported in seconds, not minutes. Answers
+   * with the free space where the storage says.
+   */
+  async testConnection([target]) {
+    const t = target as RepoTarget;
+    const backend = await openBackend(t.location, t.credentials ?? {}, {
+      retry: { budgetMs: 8_000, baseMs: 250, maxDelayMs: 2_000 },
+      requestTimeoutMs: 15_000,
+    });
+    try {
+      return await probeStorage(backend);
+    } finally {
+      await backend.close?.().catch(() => undefined);
+    }
   },
   async verifyNotRolledBack([marker]) {
     return current().verifyNotRolledBack(
@@ -155,6 +188,9 @@ const handlers: Record<string, Handler> = {
   },
   async removeKey([slotId]) {
     return current().removeKey(slotId as string);
+  },
+  async removeKeys([slotIds]) {
+    return current().removeKeys(slotIds as string[]);
   },
   async changePassword([slotId, password]) {
     return current().changePassword(slotId as string, password as string);
@@ -187,6 +223,10 @@ const handlers: Record<string, Handler> = {
   async prune([opts], extras) {
     type Opts = NonNullable<Parameters<Repository['prune']>[0]>;
     return current().prune(withExtras(opts as Opts, { onProgress: extras.onProgress }));
+  },
+  async reencrypt([opts], extras) {
+    type Opts = NonNullable<Parameters<Repository['reencrypt']>[0]>;
+    return current().reencrypt(withExtras(opts as Opts, { onProgress: extras.onProgress }));
   },
   async pruneDue([graceMs]) {
     return current().pruneDue(graceMs as number | undefined);

@@ -93,7 +93,7 @@ export function registerForgetCommands(program: Command, io: CliIo): void {
     });
 }
 
-async function pruneOptions(
+export async function pruneOptions(
   ctx: CommandContext,
   opts: { grace?: string; takeOver?: boolean },
 ): Promise<PruneOptions> {

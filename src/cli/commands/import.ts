@@ -190,7 +190,8 @@ export function registerImportCommand(program: Command, io?: CliIo): void {
       const sink = ctx.progress();
       const run = (op: 'inspect' | 'import') =>
         runImportJob(
-          { op, path: file, options, storeDir: path.resolve(ctx.g.store) },
+          // A one-shot command leaves a complete store: its search index too.
+          { op, path: file, options, storeDir: path.resolve(ctx.g.store), buildSearchIndex: true },
           {
             signal: cliIo.signal,
             onProgress: (p) =>

@@ -34,7 +34,12 @@ export async function ingestBundles(
     }
   })();
   try {
-    return await store.ingest(guarded, { shouldCancel: () => signal?.aborted === true });
+    return await store.ingest(guarded, {
+      shouldCancel: () => signal?.aborted === true,
+      // A first import (an empty store) is readable as soon as its rows commit; the search index
+      // is built afterwards (the app's store worker, or the import worker for the CLI).
+      deferSearchIndex: true,
+    });
   } catch (e) {
     if (signal?.aborted) throw new ImportCancelledError();
     if (isImportError(inner)) throw inner;

@@ -29,6 +29,11 @@ export class LazyStore<S extends ChatStoreLike & { close(): void }> implements C
     return this.store !== null;
   }
 
+  /** The store if an importer opened it, without opening it. */
+  get openedStore(): S | null {
+    return this.store;
+  }
+
   close(): void {
     this.store?.close();
     this.store = null;

@@ -93,6 +93,8 @@ export interface MediaSink {
 export interface IngestOptions {
   onProgress?: (p: never) => void;
   shouldCancel?: () => boolean;
+  /** Into an empty store, build the full-text index after the commit (see ChatStore.ingest). */
+  deferSearchIndex?: boolean;
 }
 
 export interface ChatStoreLike {

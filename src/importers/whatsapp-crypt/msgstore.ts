@@ -11,7 +11,7 @@ import type {
 } from '../../store/records.js';
 import { CHUNK_MESSAGES } from '../core/ingest.js';
 import { mediaTypeOf, mimeFromName } from '../core/media-type.js';
-import { rowsThrough, type ColumnTypes } from '../core/sqlite-rows.js';
+import { rowsThrough, rowsWithDetail, type ColumnTypes } from '../core/sqlite-rows.js';
 import { isStorableTime } from '../core/wall-clock.js';
 import { systemSentence } from './system-actions.js';
 
@@ -229,23 +229,41 @@ function newSchemaReader(db: Database.Database, p: Probe): MsgstoreReader {
          CASE WHEN ${typeCol} = 7 THEN (SELECT ${jidExpr(p, 'nj')} FROM message_system_number_change n JOIN jid nj ON nj._id = n.new_jid_row_id WHERE n.message_row_id = m._id) END AS new_jid`
       : 'NULL AS old_jid, NULL AS new_jid';
   const order = p.has('message', 'sort_id') ? 'm.sort_id, m._id' : 'm._id';
+  const sideJoins = [
+    p.has('message_media') ? 'LEFT JOIN message_media mm ON mm.message_row_id = m._id' : '',
+    p.has('message_location') ? 'LEFT JOIN message_location ml ON ml.message_row_id = m._id' : '',
+    p.has('message_system') ? 'LEFT JOIN message_system ms ON ms.message_row_id = m._id' : '',
+  ].join(' ');
+  // Whether a row has anything in the rare columns below (see rowsWithDetail): a media,
+  // location or system row, or a type whose sub-queries can find something.
+  const detailFlag =
+    [
+      p.has('message_media') ? 'mm.message_row_id IS NOT NULL' : '',
+      p.has('message_location') ? 'ml.message_row_id IS NOT NULL' : '',
+      p.has('message_system') ? 'ms.message_row_id IS NOT NULL' : '',
+      typeCol === 'NULL' ? '' : `${typeCol} IN (4, 7, 14)`,
+    ]
+      .filter(Boolean)
+      .join(' OR ') || '0';
   const sql = `SELECT m._id AS rowId, m.key_id AS key_id, ${p.col('message', 'm', 'from_me', 'from_me')},
       m.timestamp AS timestamp, ${p.col('message', 'm', 'message_type', 'wa_type')},
       ${p.col('message', 'm', 'status', 'status')}, ${p.col('message', 'm', 'text_data', 'text')},
-      ${p.col('message_media', 'mm', 'media_caption', 'caption')},
-      ${senderJid} AS sender_jid,
+      ${senderJid} AS sender_jid, ${p.col('message_quoted', 'mq', 'key_id', 'quoted_key')},
+      (${detailFlag}) AS has_detail
+    FROM message m ${joins} WHERE m.chat_row_id = ? ORDER BY ${order}`;
+  const detailSql = `SELECT ${p.col('message_media', 'mm', 'media_caption', 'caption')},
       ${p.col('message_media', 'mm', 'file_path', 'file_path')}, ${p.col('message_media', 'mm', 'media_name', 'media_name')},
       ${p.col('message_media', 'mm', 'mime_type', 'mime')}, ${p.col('message_media', 'mm', 'file_size', 'file_size')},
       ${p.col('message_media', 'mm', 'width', 'width')}, ${p.col('message_media', 'mm', 'height', 'height')},
       ${p.col('message_media', 'mm', 'media_duration', 'duration')},
-      ${p.col('message_quoted', 'mq', 'key_id', 'quoted_key')},
       ${p.col('message_location', 'ml', 'latitude', 'lat')}, ${p.col('message_location', 'ml', 'longitude', 'lon')},
       ${p.col('message_location', 'ml', 'place_name', 'place')},
       ${p.col('message_location', 'ml', 'place_address', 'place_address')},
       ${p.col('message_location', 'ml', 'url', 'place_url')},
       ${p.col('message_system', 'ms', 'action_type', 'action')}, ${vcard}, ${sysPeople}, ${numberChange}
-    FROM message m ${joins} WHERE m.chat_row_id = ? ORDER BY ${order}`;
+    FROM message m ${sideJoins} WHERE m._id = ? LIMIT 1`;
   const messagesOf = db.prepare(sql);
+  const detailOf = db.prepare(detailSql);
   const reactionsSql =
     p.has('message_add_on') && p.has('message_add_on_reaction')
       ? db.prepare(`SELECT a.parent_message_row_id AS parent, a.from_me AS from_me,
@@ -282,7 +300,20 @@ function newSchemaReader(db: Database.Database, p: Probe): MsgstoreReader {
       yield* db.prepare(sql2).iterate() as IterableIterator<MediaRef>;
     },
     bundles: (ctx) =>
-      chatBundles('new', (chat) => rowsOf(messagesOf, chat.rowId), reactionsSql, chats, ctx),
+      chatBundles(
+        'new',
+        (chat) =>
+          rowsWithDetail<MsgRow>(
+            messagesOf,
+            detailOf,
+            ROW_FIELDS,
+            { flag: 'has_detail', key: 'rowId' },
+            chat.rowId,
+          ),
+        reactionsSql,
+        chats,
+        ctx,
+      ),
   };
 }
 

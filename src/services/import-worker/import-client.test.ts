@@ -31,12 +31,49 @@ function jobTemps(): string[] {
 }
 
 describe('import worker', () => {
-  it('imports 200,000 messages under a 160 MB heap cap', async () => {
+  it('into an empty store: the app gets the rows at once and the index later, the CLI both', async () => {
+    const small = path.join(dir, 'small.crypt15');
+    const db = path.join(dir, 'small.db');
+    writeNewSchema(db, [bulkWaChat(2_000)]);
+    encryptBackup(fs.readFileSync(db), KEY, small);
+    const job = { op: 'import' as const, path: small, options: { key: KEY.toString('hex') } };
+
+    // The app's job: rows committed, the search index left to the store worker.
+    const appStore = path.join(dir, 'store-app');
+    await runImportJob({ ...job, storeDir: appStore });
+    let store = ChatStore.open(appStore);
+    try {
+      expect(store.stats().messages).toBe(2_000);
+      expect(store.searchIndexState()).toEqual({ done: 0, total: 2_000 });
+      expect(store.indexSearchBacklog()).toBe(false);
+      expect(store.search('"number 1999"').length).toBe(1);
+    } finally {
+      store.close();
+    }
+
+    // The CLI's job: the worker builds the index before it ends, reporting it.
+    const cliStore = path.join(dir, 'store-cli');
+    const phases = new Set<string>();
+    await runImportJob(
+      { ...job, storeDir: cliStore, buildSearchIndex: true },
+      { onProgress: (p) => phases.add(p.phase) },
+    );
+    expect(phases).toContain('index');
+    store = ChatStore.open(cliStore);
+    try {
+      expect(store.searchIndexState()).toBeNull();
+      expect(store.search('"number 1999"').length).toBe(1);
+    } finally {
+      store.close();
+    }
+  }, 60_000);
+
+  it('imports 200,000 messages under a 96 MB heap cap', async () => {
     const before = new Set(jobTemps());
     const storeDir = path.join(dir, 'store');
     const result = (await runImportJob(
       { op: 'import', path: crypt, options: { key: KEY.toString('hex') }, storeDir },
-      { heapMb: 160 },
+      { heapMb: 96 },
     )) as { messages: number };
     expect(result.messages).toBe(200_000);
     const store = ChatStore.open(storeDir);

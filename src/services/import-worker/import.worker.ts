@@ -36,12 +36,37 @@ async function run(): Promise<unknown> {
     return { detection, preview: await importer.inspect(job.path, options) };
   }
   const store = new LazyStore(() =>
-    ChatStore.open(job.storeDir, { nativeBinding: job.nativeBinding }),
+    // Lean: an import writes the store once, start to end; a small page cache and no memory map
+    // keep the worker's memory bounded (bench:importers measures it).
+    ChatStore.open(job.storeDir, { nativeBinding: job.nativeBinding, lean: true }),
   );
   try {
-    return await importer.import(job.path, store, options);
+    const result = await importer.import(job.path, store, options);
+    const written = store.openedStore;
+    if (job.buildSearchIndex && written) await buildSearchIndex(written, options.onProgress);
+    return result;
   } finally {
     store.close();
+  }
+}
+
+/**
+ * Steps of a fraction of a second, with the event loop free in between. A cancel here stops the
+ * indexing only: the rows are committed, and whoever opens the store next goes on with it.
+ */
+async function buildSearchIndex(
+  store: ChatStore,
+  onProgress: (p: { phase: string; items: number; bytes: number; bytesTotal: number }) => void,
+): Promise<void> {
+  const report = (st: { done: number; total: number }) =>
+    onProgress({ phase: 'index', items: st.done, bytes: st.done, bytesTotal: st.total });
+  const left = store.searchIndexState();
+  if (!left) return;
+  report(left);
+  while (!signal.aborted) {
+    const more = store.indexSearchBacklog(200, report);
+    if (!more) return;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

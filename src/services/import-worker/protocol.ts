@@ -17,6 +17,13 @@ export interface ImportJob {
    * worker's event loop.
    */
   cancelFlag?: SharedArrayBuffer;
+  /**
+   * After the rows commit, build the search index a first import left for later (into an empty
+   * store the rows are written without it, see ChatStore.ingest) before the job ends, reporting
+   * phase 'index'. The CLI asks for it; the app leaves it to its store worker, which builds it
+   * in the background while search says it is indexing, so the chats show at once.
+   */
+  buildSearchIndex?: boolean;
 }
 
 export type ToWorker = { type: 'cancel' };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type {
   BackupSettingsView,
   BackupStatusView,
+  ConnectionTestView,
   DestinationView,
   RestoreFolderView,
   RestoreSessionView,
@@ -58,6 +59,80 @@ const settings = z
     startAtLogin: z.boolean(),
   })
   .strict();
+/**
+ * A network backup destination as the destination forms describe it: the same tagged shape the
+ * engine and the settings file use (src/backup/backend/location.ts), with no secret in it. Main
+ * checks it again against the engine's own schema before opening anything.
+ */
+const hostName = z
+  .string()
+  .max(255)
+  .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/);
+const userName = z.string().regex(/^[^\s:@/]{1,128}$/);
+const httpUrl = z
+  .string()
+  .max(2048)
+  .regex(/^https?:\/\/[^\s/@]+(\/[^\s]*)?$/);
+const networkLocation = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('webdav'), url: httpUrl, user: userName.optional() }),
+  z.strictObject({
+    kind: z.literal('sftp'),
+    host: hostName,
+    port: z.number().int().min(1).max(65535).optional(),
+    user: userName.optional(),
+    path: z.string().min(1).max(4096),
+  }),
+  z.strictObject({
+    kind: z.literal('s3'),
+    endpoint: z
+      .string()
+      .max(2048)
+      .regex(/^https?:\/\/[^\s/@]+$/),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+    prefix: z
+      .string()
+      .max(1024)
+      .regex(/^([^/]+(\/[^/]+)*)?$/),
+    region: z
+      .string()
+      .regex(/^[a-z0-9-]{1,40}$/)
+      .optional(),
+    pathStyle: z.boolean().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('rclone'),
+    remote: z
+      .string()
+      .max(1024)
+      .regex(/^[\w.\- ]{1,64}:[^\n]*$/),
+  }),
+]);
+/** What signs in there: kept in the OS keychain by main, never in settings or logs. */
+const destinationCredentials = z
+  .object({
+    password: z.string().min(1).max(1024).optional(),
+    passphrase: z.string().min(1).max(1024).optional(),
+    /** An SSH private key file the person picked (files.pick 'ssh-key'); main reads it. */
+    privateKeyGrantId: grantId.optional(),
+    accessKeyId: z.string().min(1).max(256).optional(),
+    secretAccessKey: z.string().min(1).max(1024).optional(),
+  })
+  .strict();
+/** An SSH host key fingerprint as Chatkeep shows it. */
+const fingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/);
+/** Where a backup is: a folder (a grant) or a network location that passed its test. */
+const oneOf = <T extends object>(a: keyof T, b: keyof T) => ({
+  check: (r: T) => (r[a] === undefined) !== (r[b] === undefined),
+  message: `Give exactly one of ${String(a)} and ${String(b)}`,
+});
+const DESTINATION_ONE = oneOf<{ destinationGrantId?: string; connectionId?: string }>(
+  'destinationGrantId',
+  'connectionId',
+);
+const SOURCE_ONE = oneOf<{ folderGrantId?: string; connectionId?: string }>(
+  'folderGrantId',
+  'connectionId',
+);
 const cursor = z.object({ sentAt: z.number().int(), id }).strict();
 const galleryCursor = z
   .object({ sentAt: z.number().int(), id, ordinal: z.number().int().min(0).max(10_000) })
@@ -217,6 +292,7 @@ export const channels = {
           'restore-folder',
           'export-folder',
           'data-folder',
+          'ssh-key',
         ]),
       })
       .strict(),
@@ -288,6 +364,31 @@ export const channels = {
       .strict(),
     reply: reply<DestinationView[]>(),
   },
+  /**
+   * "Test connection" for a network destination: main writes, reads back and deletes a test
+   * object there. Problems come back as a value with plain words (wrong password, host key
+   * changed, bucket missing, no space, offline, server not found). An SSH server met for the
+   * first time answers with its fingerprint; the person confirms it and the test is sent again
+   * with `trustHostKey` (a changed key: `replaceHostKey`, after a warning). A passing test gives a `connectionId` (main keeps the location and its
+   * credentials) for backup.setup or restore.inspect/open.
+   */
+  'backup.testConnection': {
+    request: z
+      .object({
+        purpose: z.enum(['backup-destination', 'restore-source']),
+        location: networkLocation,
+        credentials: destinationCredentials.default({}),
+        trustHostKey: fingerprint.optional(),
+        /**
+         * The person confirmed that the server was reinstalled and checked its new fingerprint
+         * with its owner: this replaces the key pinned for it (saved at set-up). Only ever sent
+         * from the "host key changed" answer, with the fingerprint that answer showed.
+         */
+        replaceHostKey: fingerprint.optional(),
+      })
+      .strict(),
+    reply: reply<ConnectionTestView>(),
+  },
   'backup.generateRecoveryKey': {
     request: z.object({}).strict(),
     reply: reply<{ recoveryKey: string }>(),
@@ -300,7 +401,10 @@ export const channels = {
   'backup.setup': {
     request: z
       .object({
-        destinationGrantId: grantId,
+        /** A folder (files.pick or backup.destinations)… */
+        destinationGrantId: grantId.optional(),
+        /** …or a network location that passed backup.testConnection. */
+        connectionId: sessionId.optional(),
         secret,
         /** A second way in (from backup.generateRecoveryKey), offered by default with a password. */
         recoveryKey: z.string().max(200).optional(),
@@ -308,8 +412,17 @@ export const channels = {
         /** The current backup's password or key, needed when backups are already on. */
         current: secret.optional(),
       })
-      .strict(),
+      .strict()
+      .refine(DESTINATION_ONE.check, { message: DESTINATION_ONE.message }),
     reply: reply<{ taskId: string }>(),
+  },
+  /**
+   * Free space on the disk of a folder the person picked for the backup, for the wizard's "is
+   * there room?" check (found folders come with theirs). Null when the system cannot tell.
+   */
+  'backup.freeSpace': {
+    request: z.object({ folderGrantId: grantId }).strict(),
+    reply: reply<{ freeBytes: number | null }>(),
   },
   'backup.runNow': { request: z.object({}).strict(), reply: reply<{ taskId: string }>() },
   'backup.unlock': {
@@ -326,13 +439,25 @@ export const channels = {
     request: z.object({ readDataPercent: z.number().min(0).max(100).default(10) }).strict(),
     reply: reply<{ taskId: string }>(),
   },
+  /**
+   * `newKey`: backups from now on use a new key the old password never had (false only in a
+   * backup whose recovery key predates key epochs: then the old password's copies keep working).
+   */
   'backup.changePassword': {
     request: z.object({ current: secret, newPassword: password }).strict(),
-    reply: reply<{ changed: true }>(),
+    reply: reply<{ changed: true; newKey: boolean }>(),
   },
   'backup.regenerateRecoveryKey': {
     request: z.object({ current: secret }).strict(),
-    reply: reply<{ recoveryKey: string }>(),
+    reply: reply<{ recoveryKey: string; newKey: boolean }>(),
+  },
+  /**
+   * "Re-encrypt everything" with the newest key, so copies of old key files (a cloud's version
+   * history) open nothing: a task. Needs the current password or key.
+   */
+  'backup.reencrypt': {
+    request: z.object({ current: secret }).strict(),
+    reply: reply<{ taskId: string }>(),
   },
   /** Needs `current`: without it the request is refused with SECRET_REQUIRED. */
   'backup.turnOff': {
@@ -356,11 +481,17 @@ export const channels = {
   // Restore from a Chatkeep backup
   /** Is there a Chatkeep backup in this folder, and what opens it? Asked before any password. */
   'restore.inspect': {
-    request: z.object({ folderGrantId: grantId }).strict(),
+    request: z
+      .object({ folderGrantId: grantId.optional(), connectionId: sessionId.optional() })
+      .strict()
+      .refine(SOURCE_ONE.check, { message: SOURCE_ONE.message }),
     reply: reply<RestoreFolderView>(),
   },
   'restore.open': {
-    request: z.object({ folderGrantId: grantId, secret }).strict(),
+    request: z
+      .object({ folderGrantId: grantId.optional(), connectionId: sessionId.optional(), secret })
+      .strict()
+      .refine(SOURCE_ONE.check, { message: SOURCE_ONE.message }),
     reply: reply<RestoreSessionView>(),
   },
   'restore.start': {

@@ -43,6 +43,8 @@ export function BackupPage({ onNavigate }: Props) {
     [replace],
   );
   const onRestoreClosed = useCallback(() => setRestoring(false), []);
+  // One message at a time: Back up now's own result replaces what set-up said.
+  const clearNotice = useCallback(() => setNotice(null), []);
 
   const restoreButton = (primary: boolean) => (
     <button
@@ -108,7 +110,7 @@ export function BackupPage({ onNavigate }: Props) {
   } else {
     body = (
       <>
-        <StatusCard status={status} onStatus={replace} />
+        <StatusCard status={status} onStatus={replace} onRun={clearNotice} />
         <PasswordCheckCard status={status} onStatus={replace} />
         <MediaCard status={status} onSettings={onSettings} />
         <ScheduleCard status={status} onSettings={onSettings} />

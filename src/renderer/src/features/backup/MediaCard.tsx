@@ -20,10 +20,15 @@ export function MediaCard({ status, onSettings }: SettingsCardProps) {
           // Saved or not, the status (updated by onSettings) is the truth afterwards.
           void save({ mediaGroups: next }).then(() => setChosen(null));
         }}
-        mediaSizes={status.mediaSizes}
-        messagesBytes={status.messagesBytesEstimate}
+        sizes={status.sizes.media}
+        messagesBytes={status.sizes.messagesBytes}
+        totalLabel="Estimated next backup"
       />
       <p className="ck-muted">
+        Each file is counted once, however many chats it was sent in.{' '}
+        {status.sizes.messagesMeasured
+          ? 'Messages include the older versions your backup keeps.'
+          : ''}{' '}
         Media left out stay on this computer; a restore shows them as not included.
       </p>
       <SaveNote state={state} />

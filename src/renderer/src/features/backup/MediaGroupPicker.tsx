@@ -1,20 +1,18 @@
-import { MEDIA_GROUPS, type MediaGroup } from '../../../../shared/backup-types';
-import type { MediaKind } from '../../../../shared/chat-types';
-import { formatBytes } from '../../ui/format';
 import {
-  barPercent,
-  estimatedTotal,
-  groupSizes,
-  MEDIA_GROUP_ORDER,
-  toggleGroup,
-} from './media-groups';
+  estimateBackupBytes,
+  MEDIA_GROUPS,
+  type GroupSize,
+  type MediaGroup,
+} from '../../../../shared/backup-types';
+import { formatBytes } from '../../ui/format';
+import { barPercent, MEDIA_GROUP_ORDER, toggleGroup } from './media-groups';
 
 interface Props {
   legend: string;
   value: readonly MediaGroup[];
   onChange(next: MediaGroup[]): void;
-  /** Bytes per media kind; bars and sizes are drawn when given. */
-  mediaSizes?: Partial<Record<MediaKind, number>>;
+  /** Each group's files, counted once each (from main's BackupSizesView); bars when given. */
+  sizes?: Record<MediaGroup, GroupSize>;
   /** The messages' own size, counted in the estimated total. */
   messagesBytes?: number;
   totalLabel?: string;
@@ -26,14 +24,13 @@ export function MediaGroupPicker({
   legend,
   value,
   onChange,
-  mediaSizes,
+  sizes,
   messagesBytes,
   totalLabel = 'Estimated backup size',
   disabled,
 }: Props) {
-  const sizes = mediaSizes ? groupSizes(mediaSizes) : null;
   const largest = sizes
-    ? Math.max(messagesBytes ?? 0, ...MEDIA_GROUP_ORDER.map((g) => sizes[g]))
+    ? Math.max(messagesBytes ?? 0, ...MEDIA_GROUP_ORDER.map((g) => sizes[g].bytes))
     : 0;
   return (
     <fieldset className="ck-media" disabled={disabled}>
@@ -59,22 +56,41 @@ export function MediaGroupPicker({
               {MEDIA_GROUPS[group].label}
             </label>
             {sizes && (
-              <SizeBar bytes={sizes[group]} largest={largest} dim={!value.includes(group)} />
+              <SizeBar
+                bytes={sizes[group].bytes}
+                files={sizes[group].files}
+                largest={largest}
+                dim={!value.includes(group)}
+              />
             )}
           </li>
         ))}
       </ul>
-      {mediaSizes && (
+      {sizes && (
         <p className="ck-estimate" aria-live="polite">
           {totalLabel}:{' '}
-          <strong>{formatBytes(estimatedTotal(mediaSizes, messagesBytes ?? 0, value))}</strong>
+          <strong data-testid="size-estimate">
+            {formatBytes(
+              estimateBackupBytes({ media: sizes, messagesBytes: messagesBytes ?? 0 }, value),
+            )}
+          </strong>
         </p>
       )}
     </fieldset>
   );
 }
 
-function SizeBar({ bytes, largest, dim }: { bytes: number; largest: number; dim?: boolean }) {
+function SizeBar({
+  bytes,
+  files,
+  largest,
+  dim,
+}: {
+  bytes: number;
+  files?: number;
+  largest: number;
+  dim?: boolean;
+}) {
   return (
     <span className="ck-bar-cell">
       <span className="ck-bar-track" aria-hidden="true">
@@ -83,7 +99,15 @@ function SizeBar({ bytes, largest, dim }: { bytes: number; largest: number; dim?
           style={{ width: `${barPercent(bytes, largest)}%` }}
         />
       </span>
-      <span className="ck-bar-value">{formatBytes(bytes)}</span>
+      <span className="ck-bar-value">
+        {files === 0 ? 'None' : formatBytes(bytes)}
+        {files !== undefined && files > 0 && (
+          <span className="ck-muted">
+            {' '}
+            · {files.toLocaleString()} file{files === 1 ? '' : 's'}
+          </span>
+        )}
+      </span>
     </span>
   );
 }

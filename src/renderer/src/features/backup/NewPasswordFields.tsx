@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { passwordStrength, type Strength } from '../../../../shared/password-strength';
+import { ShowPassword } from './ShowPassword';
 
 export interface NewPassword {
   password: string;
@@ -24,6 +25,7 @@ export function NewPasswordFields({
   const id = useId();
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
+  const [shown, setShown] = useState(false);
   const [strength, setStrength] = useState<{ for: string; value: Strength } | null>(null);
 
   useEffect(() => {
@@ -51,7 +53,7 @@ export function NewPasswordFields({
         <input
           id={`${id}-new`}
           className="text-input"
-          type="password"
+          type={shown ? 'text' : 'password'}
           autoComplete="new-password"
           value={password}
           disabled={disabled}
@@ -60,6 +62,13 @@ export function NewPasswordFields({
         />
       </div>
       <div id={`${id}-strength`} className="ck-strength" aria-live="polite">
+        {/* The rule, before anything is typed: nobody should find it out by failing. */}
+        {!password && (
+          <span className="ck-muted">
+            It must reach “Strong” on this meter. Four or five unrelated words are strong and easy
+            to remember.
+          </span>
+        )}
         {password && current && (
           <>
             <div className="ck-strength-track" aria-hidden="true">
@@ -88,7 +97,7 @@ export function NewPasswordFields({
         <input
           id={`${id}-repeat`}
           className="text-input"
-          type="password"
+          type={shown ? 'text' : 'password'}
           autoComplete="new-password"
           value={repeat}
           disabled={disabled}
@@ -100,6 +109,7 @@ export function NewPasswordFields({
           {mismatch ? 'The two passwords are different.' : matches ? 'The passwords match.' : ''}
         </span>
       </div>
+      <ShowPassword shown={shown} onChange={setShown} plural disabled={disabled} />
     </div>
   );
 }

@@ -108,7 +108,11 @@ export function RecoveryKeyPanel({ recoveryKey, onConfirmed }: Props) {
           aria-describedby={`${id}-confirm-note`}
           onChange={(e) => setTyped(e.target.value)}
         />
-        <span id={`${id}-confirm-note`} className={wrong ? 'error' : 'ck-ok'} aria-live="polite">
+        <span
+          id={`${id}-confirm-note`}
+          className={wrong ? 'error' : confirmed ? 'ck-ok' : 'ck-muted'}
+          aria-live="polite"
+        >
           {confirmed
             ? 'That matches.'
             : wrong

@@ -9,12 +9,12 @@ import type { Section } from '../../../../shared/ipc/contract';
 import type { NotRestoredView } from '../../../../shared/task-types';
 import { ChatkeepError } from '../../../../shared/ipc/errors';
 import { api } from '../../api';
-import { formatDateTime } from '../../ui/format';
-import { DestinationPicker, type ChosenFolder } from './DestinationPicker';
+import { formatBytes, formatDateTime } from '../../ui/format';
+import { DestinationPicker, sourceOf, type ChosenFolder } from './DestinationPicker';
 import { errorCode, errorWords } from './error-words';
 import { MEDIA_GROUP_ORDER } from './media-groups';
 import { MediaGroupPicker } from './MediaGroupPicker';
-import { filterChats, newestFirst, restoreRequest, snapshotMediaBytes } from './restore-selection';
+import { filterChats, newestFirst, restoreRequest } from './restore-selection';
 import { EMPTY_SECRET, toSecret, type Secret, type SecretDraft } from './secret';
 import { SecretField } from './SecretField';
 import { useTask } from '../../tasks/tasks';
@@ -148,7 +148,7 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
       throw new ChatkeepError({ code: 'NOT_FOUND', message: 'Open the backup again.' });
     }
     const reply = await api.invoke('restore.open', {
-      folderGrantId: folder.grantId,
+      ...sourceOf(folder),
       secret: secretRef.current,
     });
     setSession(reply);
@@ -162,7 +162,7 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
     setBusy(true);
     setError(null);
     try {
-      const reply = await api.invoke('restore.inspect', { folderGrantId: folder.grantId });
+      const reply = await api.invoke('restore.inspect', sourceOf(folder));
       if (!reply.found) {
         setError({ text: reply.message, code: 'NO_BACKUP_HERE' });
         return;
@@ -206,8 +206,7 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
       } catch (e) {
         if (errorCode(e) !== 'NOT_FOUND') throw e;
         // The restore session closed (idle): open the backup again with the same secret.
-        sessionId = (await api.invoke('restore.open', { folderGrantId: folder.grantId, secret }))
-          .sessionId;
+        sessionId = (await api.invoke('restore.open', { ...sourceOf(folder), secret })).sessionId;
         status = await api.invoke('restore.adopt', { sessionId, secret });
       }
       onBackupsOn?.(status);
@@ -225,7 +224,7 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
     setBusy(true);
     setError(null);
     try {
-      const reply = await api.invoke('restore.open', { folderGrantId: folder.grantId, secret });
+      const reply = await api.invoke('restore.open', { ...sourceOf(folder), secret });
       secretRef.current = secret;
       sessionUsed.current = false;
       setSession(reply);
@@ -285,7 +284,10 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
               void checkFolder();
             }}
           >
-            <p>Choose the folder that holds your Chatkeep backup.</p>
+            <p>
+              Choose where your Chatkeep backup is: a folder, or the server or cloud storage you
+              backed up to.
+            </p>
             <DestinationPicker
               purpose="restore-folder"
               legend="Where is your backup?"
@@ -321,8 +323,8 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
           >
             <p className="ck-found">
               <span aria-hidden="true">✅ </span>
-              Chatkeep backup found in <strong>{folder?.label}</strong>{' '}
-              <span className="ck-muted ck-path">({folder?.path})</span>
+              Chatkeep backup found in <strong>{folder?.label}</strong>
+              {folder?.path && <span className="ck-muted ck-path"> ({folder.path})</span>}
             </p>
             <p>{opensWithWords(found?.opensWith)}</p>
             <SecretField
@@ -378,6 +380,7 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
               <label htmlFor={`${id}-snapshot`}>Backup from</label>
               <select
                 id={`${id}-snapshot`}
+                aria-describedby={`${id}-snapshot-facts`}
                 className="text-input"
                 value={snapshot.id}
                 onChange={(e) => {
@@ -385,14 +388,20 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
                   setChosen(new Set());
                 }}
               >
+                {/* Short enough for the list never to cut it; the details are below. */}
                 {snapshots.map((s, i) => (
                   <option key={s.id} value={s.id}>
                     {formatDateTime(s.time)}
-                    {i === 0 ? ' (newest)' : ''} · {s.chats.toLocaleString()} chats ·{' '}
-                    {s.messages.toLocaleString()} messages · {s.host}
+                    {i === 0 ? ' (newest)' : ''}
                   </option>
                 ))}
               </select>
+              <p className="ck-muted" id={`${id}-snapshot-facts`} data-testid="restore-facts">
+                From {snapshot.host}: {snapshot.chats.toLocaleString()} chat
+                {snapshot.chats === 1 ? '' : 's'}, {snapshot.messages.toLocaleString()} message
+                {snapshot.messages === 1 ? '' : 's'}. Backup size{' '}
+                <span data-testid="restore-backup-size">{formatBytes(session.backupBytes)}</span>.
+              </p>
             </div>
 
             <fieldset className="ck-method">
@@ -475,7 +484,7 @@ export function RestoreWizard({ onClose, onNavigate, offerKeepBackingUp, onBacku
               legend="Media to restore"
               value={media}
               onChange={setMedia}
-              mediaSizes={snapshotMediaBytes(snapshot)}
+              sizes={snapshot.mediaGroups}
               totalLabel="Media to copy back"
             />
 

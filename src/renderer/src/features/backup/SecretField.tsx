@@ -1,4 +1,5 @@
-import { useId, useRef } from 'react';
+import { useId, useRef, useState } from 'react';
+import { ShowPassword } from './ShowPassword';
 import { keyCharacters } from './recovery-key';
 import type { SecretDraft } from './secret';
 
@@ -17,6 +18,8 @@ interface Props {
   opensWith?: { password: boolean; recoveryKey: boolean };
   /** The person switched between password and key (an error about the other one should go). */
   onSwitch?(): void;
+  /** What is wrong with what was typed, shown under the field (and named as its description). */
+  error?: string | null;
 }
 
 /**
@@ -32,8 +35,10 @@ export function SecretField({
   disabled,
   opensWith,
   onSwitch,
+  error,
 }: Props) {
   const id = useId();
+  const [shown, setShown] = useState(false);
   const typed = useRef<Record<SecretDraft['kind'], string>>({ password: '', recoveryKey: '' });
   const typedKeyLength = value.kind === 'recoveryKey' ? keyCharacters(value.text).length : 0;
   const switchTo = (kind: SecretDraft['kind']) => {
@@ -41,6 +46,12 @@ export function SecretField({
     onChange({ kind, text: typed.current[kind] });
     onSwitch?.();
   };
+  // Right under the field it is about.
+  const errorLine = error ? (
+    <p className="error" role="alert" id={`${id}-error`}>
+      {error}
+    </p>
+  ) : null;
   const canSwitch = opensWith ? opensWith.password && opensWith.recoveryKey : true;
   return (
     <div className="ck-secret-field">
@@ -50,13 +61,17 @@ export function SecretField({
           <input
             id={`${id}-password`}
             className="text-input"
-            type="password"
+            type={shown ? 'text' : 'password'}
             autoComplete="current-password"
             value={value.text}
             autoFocus={autoFocus}
             disabled={disabled}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${id}-error` : undefined}
             onChange={(e) => onChange({ kind: 'password', text: e.target.value })}
           />
+          {errorLine}
+          <ShowPassword shown={shown} onChange={setShown} disabled={disabled} />
         </div>
       ) : (
         <div className="ck-field">
@@ -72,12 +87,14 @@ export function SecretField({
             value={value.text}
             autoFocus={autoFocus}
             disabled={disabled}
-            aria-describedby={`${id}-key-count`}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${id}-key-count ${id}-error` : `${id}-key-count`}
             onChange={(e) => onChange({ kind: 'recoveryKey', text: e.target.value })}
           />
           <span id={`${id}-key-count`} className="ck-muted">
             {typedKeyLength} of 64 digits and letters
           </span>
+          {errorLine}
         </div>
       )}
       {canSwitch && (

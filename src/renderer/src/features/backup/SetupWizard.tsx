@@ -1,11 +1,15 @@
 import { useEffect, useState } from 'react';
-import type { BackupStatusView, MediaGroup } from '../../../../shared/backup-types';
+import {
+  estimateBackupBytes,
+  type BackupStatusView,
+  type MediaGroup,
+} from '../../../../shared/backup-types';
 import { api } from '../../api';
 import { formatBytes } from '../../ui/format';
-import { DestinationPicker, type ChosenFolder } from './DestinationPicker';
+import { DestinationPicker, destinationOf, type ChosenFolder } from './DestinationPicker';
 import { errorWords } from './error-words';
 import { LossWarning } from './LossWarning';
-import { estimatedTotal, MEDIA_GROUP_ORDER } from './media-groups';
+import { MEDIA_GROUP_ORDER } from './media-groups';
 import { MediaGroupPicker } from './MediaGroupPicker';
 import { NewPasswordFields, type NewPassword } from './NewPasswordFields';
 import { RecoveryKeyPanel } from './RecoveryKeyPanel';
@@ -61,7 +65,7 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
   const [taskId, setTaskId] = useState<string | null>(null);
   const { finished } = useTask(taskId);
 
-  const estimate = estimatedTotal(status.mediaSizes, status.messagesBytesEstimate, media);
+  const estimate = estimateBackupBytes(status.sizes, media);
   const tooBig = folder?.freeBytes != null && folder.freeBytes < estimate;
 
   useEffect(() => {
@@ -105,7 +109,7 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
           ? { password: newPassword.password }
           : { recoveryKey: recoveryKey ?? '' };
       const reply = await api.invoke('backup.setup', {
-        destinationGrantId: folder.grantId,
+        ...destinationOf(folder),
         secret,
         ...(method === 'password' && alsoKey && recoveryKey ? { recoveryKey } : {}),
         settings: { mediaGroups: media },
@@ -140,9 +144,9 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
             }}
           >
             <p>
-              Chatkeep encrypts your chats on this computer, then copies them into a folder you own.
-              A synced folder (iCloud Drive, Google Drive, OneDrive, Dropbox) keeps a copy off this
-              computer too. Only you can read it.
+              Chatkeep encrypts your chats on this computer, then copies them to a place you own: a
+              synced folder (iCloud Drive, Google Drive, OneDrive, Dropbox), your own server or NAS,
+              or cloud storage. Only you can read it.
             </p>
             <DestinationPicker
               purpose="backup-folder"
@@ -154,8 +158,8 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
               legend="What to back up"
               value={media}
               onChange={setMedia}
-              mediaSizes={status.mediaSizes}
-              messagesBytes={status.messagesBytesEstimate}
+              sizes={status.sizes.media}
+              messagesBytes={status.sizes.messagesBytes}
               totalLabel="First backup, about"
             />
             {tooBig && folder && (
@@ -180,8 +184,8 @@ export function SetupWizard({ status, onEngaged, onFinished }: Props) {
             }}
           >
             <p>
-              Saving to <strong>{folder?.label}</strong>{' '}
-              <span className="ck-muted">({folder?.path})</span>
+              Saving to <strong>{folder?.label}</strong>
+              {folder?.path && <span className="ck-muted"> ({folder.path})</span>}
             </p>
             <fieldset className="ck-method" disabled={busy}>
               <legend>How to protect it</legend>

@@ -12,6 +12,8 @@ import { UnlockDialog } from './UnlockDialog';
 interface Props {
   status: BackupStatusView;
   onStatus(status: BackupStatusView): void;
+  /** A backup was asked for: older messages on the page (set-up's) no longer apply. */
+  onRun?(): void;
 }
 
 const FREQUENCY_WORDS = {
@@ -22,7 +24,7 @@ const FREQUENCY_WORDS = {
 } as const;
 
 /** The state of backups at a glance: last and next backup, where, what is wrong; Back up now. */
-export function StatusCard({ status, onStatus }: Props) {
+export function StatusCard({ status, onStatus, onRun }: Props) {
   const [taskId, setTaskId] = useState<string | null>(null);
   const [unlocking, setUnlocking] = useState<null | { thenRun: boolean }>(null);
   const [error, setError] = useState<string | null>(null);
@@ -34,6 +36,7 @@ export function StatusCard({ status, onStatus }: Props) {
 
   const runNow = useCallback(async () => {
     setError(null);
+    onRun?.();
     try {
       const reply = await api.invoke('backup.runNow', {});
       setTaskId(reply.taskId);
@@ -43,7 +46,7 @@ export function StatusCard({ status, onStatus }: Props) {
         setUnlocking({ thenRun: true });
       } else setError(errorWords(e));
     }
-  }, []);
+  }, [onRun]);
 
   const repair = useCallback(async () => {
     setError(null);
@@ -157,13 +160,29 @@ export function StatusCard({ status, onStatus }: Props) {
         <dt>Last backup</dt>
         <dd data-testid="last-backup">
           {last
-            ? `${formatDateTime(last.time)} · took ${formatDuration(last.durationMs)}`
+            ? formatDateTime(last.time) +
+              // A backup adopted after a restore was not made here: its length is not known.
+              (last.durationMs === null
+                ? ''
+                : last.durationMs < 1000
+                  ? ' · took less than a second'
+                  : ` · took ${formatDuration(last.durationMs)}`)
             : 'None yet'}
         </dd>
-        {last && (
+        {status.sizes.backupBytes !== null && (
           <>
             <dt>Backup size</dt>
-            <dd>{formatBytes(last.totalSize)}</dd>
+            <dd data-testid="backup-size">{formatBytes(status.sizes.backupBytes)}</dd>
+          </>
+        )}
+        {status.sizes.newBytes !== null && (
+          <>
+            <dt>New in this backup</dt>
+            <dd data-testid="backup-new">
+              {status.sizes.newBytes === 0
+                ? 'Nothing (no changes)'
+                : formatBytes(status.sizes.newBytes)}
+            </dd>
           </>
         )}
         <dt>Next backup</dt>

@@ -21,6 +21,16 @@ describe('error words', () => {
     );
   });
 
+  it('never shows object names or hashes of a damaged backup', () => {
+    const raw = new ChatkeepError({
+      code: 'REPO_DAMAGED',
+      message: 'data/3f/3f2a9c1d4e5b6a7f8091a2b3c4d5e6f7 fails authentication',
+    });
+    const words = errorWords(raw);
+    expect(words).toMatch(/^Part of the backup is damaged/);
+    expect(words).not.toMatch(/3f2a|data\//);
+  });
+
   it('asks for the password when main needs it', () => {
     expect(errorWords(new ChatkeepError({ code: 'PASSWORD_NEEDED', message: 'x' }))).toMatch(
       /needs your backup password/,

@@ -25,9 +25,12 @@ export function errorWords(error: unknown, secretKind: SecretKind = 'password'):
     case 'WRONG_SECRET':
       return wrongSecretWords(secretKind);
     case 'REPO_DAMAGED':
-      return `Part of the backup is damaged and cannot be read: ${e.message}`;
+      // The engine's own detail may name files by their hashes: words only, then.
+      return looksTechnical(e.message)
+        ? 'Part of the backup is damaged and cannot be read. Back up now writes what this computer still has again; Repair saves what can be saved of older backups.'
+        : `Part of the backup is damaged and cannot be read: ${e.message}`;
     case 'REPO_NOT_FOUND':
-      return 'There is no Chatkeep backup in that folder. Choose the folder that holds it (it contains a file named "config").';
+      return 'There is no Chatkeep backup in that folder. Choose the folder you picked when you turned on backups.';
     case 'STORAGE':
       return `The backup folder could not be used. ${e.message}`;
     case 'ROLLBACK_DETECTED':
@@ -47,6 +50,11 @@ export function errorWords(error: unknown, secretKind: SecretKind = 'password'):
     default:
       return e.message || 'Something went wrong.';
   }
+}
+
+/** Object names ("data/3f/3f2a…") and long hex hashes: nothing a person can act on. */
+function looksTechnical(message: string): boolean {
+  return /\b(data|index|snapshots|keys|locks)\/|[0-9a-f]{12,}/i.test(message);
 }
 
 export function errorCode(error: unknown): string | undefined {

@@ -1,23 +1,10 @@
 import type { MediaGroup, RestoreSessionView } from '../../../../shared/backup-types';
-import type { MediaKind } from '../../../../shared/chat-types';
 
 export type RestoreSnapshot = RestoreSessionView['snapshots'][number];
 
 /** Newest first: the one a person almost always wants is on top and chosen by default. */
 export function newestFirst(snapshots: readonly RestoreSnapshot[]): RestoreSnapshot[] {
   return [...snapshots].sort((a, b) => b.time - a.time);
-}
-
-/** Bytes per media kind in a snapshot, for the media picker's bars. */
-export function snapshotMediaBytes(snapshot: RestoreSnapshot): Partial<Record<MediaKind, number>> {
-  const sizes: Partial<Record<MediaKind, number>> = {};
-  for (const [kind, value] of Object.entries(snapshot.media) as [
-    MediaKind,
-    { bytes: number } | undefined,
-  ][]) {
-    if (value) sizes[kind] = value.bytes;
-  }
-  return sizes;
 }
 
 /** Chats whose title contains the filter, ignoring case and accents. */

@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { BackupSettingsView, BackupStatusView } from '../../../../shared/backup-types';
 import { api } from '../../api';
 import { ConfirmWithSecretDialog } from './ConfirmWithSecretDialog';
@@ -20,11 +20,21 @@ interface Pending {
  * with the password the person types in `prompt`, the dialog to render; `save` resolves once
  * it is saved, or with null when it was not.
  */
+/** How long "Saved." stays next to a setting. */
+export const SAVED_NOTE_MS = 4000;
+
 export function useSaveSettings(onSaved: (settings: BackupSettingsView) => void) {
   const [state, setState] = useState<SaveState>({ kind: 'idle' });
   const [pending, setPending] = useState<Pending | null>(null);
   const onSavedRef = useRef(onSaved);
   onSavedRef.current = onSaved;
+
+  // "Saved." confirms the change, then goes away: it is not a state the card stays in.
+  useEffect(() => {
+    if (state.kind !== 'saved') return;
+    const timer = setTimeout(() => setState({ kind: 'idle' }), SAVED_NOTE_MS);
+    return () => clearTimeout(timer);
+  }, [state]);
 
   const send = useCallback(async (settings: Partial<BackupSettingsView>, current?: Secret) => {
     const saved = await api.invoke('backup.updateSettings', {

@@ -16,6 +16,13 @@ import { DateJump } from './DateJump';
 import { runPlace, startsDay } from './grouping';
 import { useMessagePages } from './useMessagePages';
 
+/**
+ * Where the floating day label sits (chats.css .floating-date: 8 px from the top, about 24 px
+ * tall), how tall a message's head is (its sender line) and the day separator above a day's
+ * first message (.date-separator), in pixels.
+ */
+const FLOATING_DATE = { bottom: 34, headHeight: 26, separatorHeight: 44 };
+
 /** How close to an edge (px) before the next page loads. */
 const EDGE = 800;
 /** How long a jumped-to message stays highlighted. */
@@ -200,6 +207,15 @@ export function Conversation({
     topMessage !== undefined &&
     startsDay(messages[topItem.index - 1], topMessage) &&
     topItem.start >= scrollTop - 12;
+  // A message's head (the sender's name, a poll's label) is under where the label floats: the
+  // label would cover it, so it waits until that head has scrolled past.
+  const headUnderLabel = items.some((i) => {
+    const message = messages[i.index];
+    const head =
+      i.start +
+      (message && startsDay(messages[i.index - 1], message) ? FLOATING_DATE.separatorHeight : 0);
+    return head > scrollTop - FLOATING_DATE.headHeight && head < scrollTop + FLOATING_DATE.bottom;
+  });
   const error = chatError ?? pages.error;
   const title = chat?.title ?? '';
   const subtitle = chat
@@ -306,7 +322,7 @@ export function Conversation({
         <div className="messages-wrap">
           {topMessage && (
             <div
-              className={`floating-date${scrolling && !separatorInSight ? ' visible' : ''}`}
+              className={`floating-date${scrolling && !separatorInSight && !headUnderLabel ? ' visible' : ''}`}
               aria-hidden="true"
             >
               {formatDayLabel(topMessage.sentAt)}
