@@ -1,4 +1,5 @@
 import { KeytarVault, type SecretVault } from '../app-backup/keychain';
+import type { SchedulerClock } from '../app-backup/scheduler';
 import { BackupSettingsFile } from '../app-backup/settings';
 import { ensurePrivateDir } from '../node/private-files';
 import { channels, type AppInfo, type ChannelName } from '../shared/ipc/contract';
@@ -46,6 +47,8 @@ export interface AppServicesOptions {
   kdf?: { opsLimit: number; memLimit: number };
   /** The wall clock for the password reminder; only tests inject one. */
   now?: () => number;
+  /** The backup scheduler's clock and timers; only tests inject one, to run the schedule. */
+  schedulerClock?: SchedulerClock;
   logError?(where: string, error: unknown): void;
 }
 
@@ -118,6 +121,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       detectFolders: options.folders.detect,
       validateFolder: options.folders.validate,
       schedule: options.schedule,
+      schedulerClock: options.schedulerClock,
       kdf: options.kdf,
       now: options.now,
     });

@@ -6,7 +6,11 @@ import { freeSpace } from '../app-backup/destinations';
 import { PasswordNeededError } from '../app-backup/failure-advice';
 import { DestinationSecretStore } from '../app-backup/destination-secrets';
 import { RepoKeyStore, type SecretVault } from '../app-backup/keychain';
-import { BackupScheduler, INITIAL_SCHEDULER_STATE } from '../app-backup/scheduler';
+import {
+  BackupScheduler,
+  INITIAL_SCHEDULER_STATE,
+  type SchedulerClock,
+} from '../app-backup/scheduler';
 import {
   afterCorrect,
   afterSkip,
@@ -108,6 +112,8 @@ export interface BackupServiceOptions {
   schedule?: boolean;
   /** The wall clock for the password reminder; tests inject one to make it come due. */
   now?: () => number;
+  /** The scheduler's clock and timers (the system's unless a test drives the schedule). */
+  schedulerClock?: SchedulerClock;
 }
 
 /** A lock from another computer not renewed for this long can be taken over by the person. */
@@ -225,6 +231,7 @@ export class BackupService {
       runBackup: () => this.runScheduled(),
       power: { isOnBattery: () => this.o.platform?.isOnBattery?.() ?? false },
       loadState: () => this.settings.runState,
+      ...(this.o.schedulerClock ? { clock: this.o.schedulerClock } : {}),
       saveState: (runState) => this.save({ ...this.settings, runState }),
       onEvent: (event) => {
         if (event.type === 'notify') this.o.platform?.notify?.(event.title, event.body);

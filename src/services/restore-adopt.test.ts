@@ -2,11 +2,12 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SchedulerClock } from '../app-backup/scheduler';
 import { EARLY_INTERVAL_MS } from '../app-backup/secret-check';
 import { detectSyncedFolders, validateDestination } from '../app-backup/destinations';
 import { generateStore } from '../seed';
 import type { BackupStatusView, RestoreFolderView } from '../shared/backup-types';
-import type { TaskFinished } from '../shared/task-types';
+import type { TaskFinished, TaskProgress } from '../shared/task-types';
 import { createAppServices, type AppServices } from './app-services';
 import { dispatch } from './dispatch';
 
@@ -36,7 +37,12 @@ function folderBytes(dir: string): number {
     .reduce((sum, e) => sum + statSync(path.join(e.parentPath, e.name)).size, 0);
 }
 
-async function start(dataDir: string, picks: string[], now?: () => number): Promise<AppServices> {
+async function start(
+  dataDir: string,
+  picks: string[],
+  now?: () => number,
+  schedulerClock?: SchedulerClock,
+): Promise<AppServices> {
   const services = await createAppServices({
     dataDir,
     info: {
@@ -52,7 +58,8 @@ async function start(dataDir: string, picks: string[], now?: () => number): Prom
       saveText: async () => true,
     },
     folders: { detect: () => detectSyncedFolders(), validate: (dir) => validateDestination(dir) },
-    schedule: false,
+    schedule: schedulerClock !== undefined,
+    schedulerClock,
     kdf: { opsLimit: 1, memLimit: 8192 },
     now,
   });
@@ -192,5 +199,85 @@ describe('restore, then keep backing up', () => {
     clock += EARLY_INTERVAL_MS;
     const skipped = await call<BackupStatusView>(b, 'backup.skipSecretCheck', {});
     expect(skipped.secretCheck).toEqual({ due: false, nextDueAt: clock + EARLY_INTERVAL_MS });
+  });
+
+  it('after adoption the schedule runs the next backup by itself, incrementally', async () => {
+    const repo = tempDir('ck-adopt-repo-');
+    await oldComputer(repo);
+    const firstBytes = folderBytes(repo);
+
+    // A clock whose timers fire only when the test moves time on to them (from the real now:
+    // the restored backup's date, the last success after adoption, is a real time).
+    let now = Date.now();
+    const timers = new Map<number, { at: number; fn: () => void }>();
+    let nextHandle = 1;
+    const clock: SchedulerClock = {
+      now: () => now,
+      setTimer: (ms, fn) => {
+        timers.set(nextHandle, { at: now + ms, fn });
+        return nextHandle++;
+      },
+      clearTimer: (handle) => void timers.delete(handle as number),
+    };
+    const b = await start(tempDir('ck-adopt-b-'), [repo], () => now, clock);
+    // Backup tasks seen (by progress or end) and the ones finished.
+    const backups = new Set<string>();
+    const done: TaskFinished[] = [];
+    b.bus.subscribe((event, payload) => {
+      const task = payload as TaskProgress | TaskFinished;
+      if ((event === 'task.progress' || event === 'task.finished') && task.kind === 'backup')
+        backups.add(task.taskId);
+      if (event === 'task.finished') done.push(payload as TaskFinished);
+    });
+    const session = await call<{ sessionId: string; snapshots: { id: string; time: number }[] }>(
+      b,
+      'restore.open',
+      { folderGrantId: await pick(b, 'restore-folder'), secret: { password: PASSWORD } },
+    );
+    const restore = await call<{ taskId: string }>(b, 'restore.start', {
+      sessionId: session.sessionId,
+      snapshotId: session.snapshots[0]!.id,
+      mediaGroups: ALL_MEDIA,
+    });
+    expect((await finished(b, restore.taskId)).outcome).toBe('done');
+    const adopted = await call<BackupStatusView>(b, 'restore.adopt', {
+      sessionId: session.sessionId,
+      secret: { password: PASSWORD },
+    });
+    expect(adopted.configured).toBe(true);
+    expect(adopted.settings.frequency).not.toBe('manual');
+    const before = folderBytes(repo);
+    expect(backups.size).toBe(0);
+
+    // Move time on, timer by timer, for up to two days: the schedule starts a backup itself.
+    const end = now + 2 * 86_400_000;
+    while (now < end && backups.size === 0) {
+      const next = [...timers.entries()].sort((x, y) => x[1].at - y[1].at)[0];
+      if (!next) break;
+      timers.delete(next[0]);
+      now = Math.max(now, next[1].at);
+      next[1].fn();
+      // Let the scheduler's promises (state saved, run started) settle before the next timer.
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // The last timer started the run (no timer is left while it runs): wait for its first event.
+    for (let waited = 0; backups.size === 0 && waited < 30_000; waited += 50)
+      await new Promise((r) => setTimeout(r, 50));
+    const [runId] = [...backups];
+    expect(runId, 'the schedule started a backup').toBeDefined();
+    const finishedRun = await new Promise<TaskFinished>((resolve) => {
+      const poll = (): void => {
+        const f = done.find((d) => d.taskId === runId);
+        if (f) resolve(f);
+        else setTimeout(poll, 50);
+      };
+      poll();
+    });
+    expect(finishedRun.outcome, finishedRun.error?.message).toBe('done');
+    const added = folderBytes(repo) - before;
+    expect(added).toBeGreaterThan(0);
+    expect(added).toBeLessThan(firstBytes * 0.1);
+    const status = await call<BackupStatusView>(b, 'backup.status', {});
+    expect(status.lastSuccess?.time).toBeGreaterThan(session.snapshots[0]!.time);
   });
 });
