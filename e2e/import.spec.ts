@@ -84,7 +84,7 @@ test('imports a WhatsApp export through the Import page and shows the chat with 
   await expect(again.getByRole('status')).toContainText('Nothing new');
 });
 
-test('says plainly when a file is not something it can import', async () => {
+test('says plainly when a file is not something it can import, naming it and what was expected', async () => {
   const { page } = app;
   await page
     .getByRole('navigation', { name: 'Sections' })
@@ -92,9 +92,54 @@ test('says plainly when a file is not something it can import', async () => {
     .click();
   await app.queuePick(fileURLToPath(import.meta.url));
   await page.getByRole('button', { name: 'Choose a file…' }).click();
-  await expect(page.getByRole('alert')).toContainText(/does not recognise|not a|unknown/i);
+  const alert = page.getByRole('alert');
+  await expect(alert.getByRole('heading')).toHaveText('Chatkeep could not import “import.spec.ts”');
+  await expect(alert).toContainText('“import.spec.ts” is not something Chatkeep can import');
+  await expect(alert).toContainText('Chatkeep expected a WhatsApp “Export chat” file');
+  // Its own card, apart from the drop zone and the guides (not glued to either).
+  await expect(alert).toHaveClass(/\bimport-error\b/);
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: screenshotPath(`import-error-${scheme}`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.getByRole('button', { name: 'Choose another file' }).click();
   await expect(page.getByRole('button', { name: 'Choose a file…' })).toBeVisible();
+});
+
+test('shows, for each kind of file, how to get it from the phone, aligned to the left', async () => {
+  const { page } = app;
+  await page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('button', { name: 'Import' })
+    .click();
+  const guides = page.getByRole('region', { name: 'How to get this from your phone' });
+  const expected: [string, RegExp][] = [
+    ['One WhatsApp chat, from any phone', /Export chat.*Attach media/],
+    [
+      'Every WhatsApp chat, from an Android phone',
+      /64-digit encryption key.*msgstore\.db\.crypt15/,
+    ],
+    ['Every WhatsApp chat, from an iPhone', /Finder.*iTunes.*Encrypt local backup/],
+    ['Telegram chats, from Telegram Desktop', /Export Telegram data.*Machine-readable JSON/],
+    ['Signal, from an Android phone', /Chat backups › Turn on/],
+  ];
+  for (const [title, steps] of expected) {
+    const guide = guides.getByRole('article', { name: title });
+    await expect(guide).toBeVisible();
+    await expect(guide.getByRole('listitem').first()).toBeVisible();
+    expect((await guide.innerText()).replace(/\s+/g, ' ')).toMatch(steps);
+  }
+  // Left-aligned: the drop zone's text and the guides start at the same left edge.
+  const zoneText = await page.getByText('Drop a file or folder here').boundingBox();
+  const zone = await page.locator('.drop-zone').boundingBox();
+  expect(zoneText!.x - zone!.x).toBeLessThan(40);
+  const align = await page.locator('.drop-zone').evaluate((el) => getComputedStyle(el).textAlign);
+  expect(align).not.toBe('center');
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: screenshotPath(`import-guidance-${scheme}`), fullPage: true });
+  }
 });
 
 test('imports a Signal backup: the page says how to make one, asks for its 30-digit passphrase, then imports', async () => {

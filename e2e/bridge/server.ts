@@ -49,6 +49,8 @@ export interface Bridge {
   savedFiles: { name: string; source: string }[];
   /** Paths the app asked the file manager to show ("Show in folder"). */
   revealedPaths: string[];
+  /** The stand-in for the OS login item ("Start at login"). */
+  loginItem: { enabled: boolean };
   close(): Promise<void>;
 }
 
@@ -162,6 +164,7 @@ export async function startBridge(options: {
   const savedTexts: string[] = [];
   const savedFiles: { name: string; source: string }[] = [];
   const revealedPaths: string[] = [];
+  const loginItem = { enabled: false };
   const version = (
     JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
       version: string;
@@ -185,6 +188,7 @@ export async function startBridge(options: {
         return answerQueue.shift() ?? true;
       },
       confirmDestination: async () => answerQueue.shift() ?? true,
+      confirmDeleteAllData: async () => answerQueue.shift() ?? true,
       copyText: (text) => {
         clipboard.push(text);
       },
@@ -200,7 +204,12 @@ export async function startBridge(options: {
       revealPath: (target) => {
         revealedPaths.push(target);
       },
+      getStartAtLogin: () => loginItem.enabled,
+      setStartAtLogin: (enabled) => {
+        loginItem.enabled = enabled;
+      },
     },
+    licensesFile: path.join(repoRoot, 'out/main/licenses.json'),
     folders: { detect: () => detectSyncedFolders(), validate: (dir) => validateDestination(dir) },
     // Specs press "Back up now"; timers firing mid-spec would make them flaky.
     schedule: false,
@@ -295,6 +304,7 @@ export async function startBridge(options: {
     savedTexts,
     savedFiles,
     revealedPaths,
+    loginItem,
     async close() {
       unsubscribe();
       for (const stream of eventStreams) stream.end();

@@ -77,12 +77,15 @@ async function start(): Promise<void> {
       mediaBaseUrl: 'chatkeep-media://media/',
     },
     platform,
+    licensesFile: path.join(bundleDir, 'licenses.json'),
     folders: { detect: () => detectSyncedFolders(), validate: (dir) => validateDestination(dir) },
     // Only the error's class: messages can hold paths or user data.
     logError: (where, error) =>
       console.error(`Chatkeep: ${where} failed: ${(error as Error)?.name ?? 'error'}`),
   });
-  const { bus, backups } = services;
+  const { bus } = services;
+  // Read each time: moving or deleting the data folder opens a new BackupService.
+  const backups = () => services!.backups;
   handleMediaProtocol(services.resolveMedia);
   wireIpc(
     services.handlers,
@@ -96,9 +99,9 @@ async function start(): Promise<void> {
     (filePath) => (existsSync(filePath) ? services!.grantDroppedFile(filePath) : null),
   );
 
-  powerMonitor.on('resume', () => backups.onResume());
-  powerMonitor.on('on-ac', () => backups.onPowerChange());
-  powerMonitor.on('on-battery', () => backups.onPowerChange());
+  powerMonitor.on('resume', () => backups().onResume());
+  powerMonitor.on('on-ac', () => backups().onPowerChange());
+  powerMonitor.on('on-battery', () => backups().onPowerChange());
 
   Menu.setApplicationMenu(
     buildAppMenu({
@@ -110,7 +113,10 @@ async function start(): Promise<void> {
   );
   createTray(path.join(bundleDir, '../renderer/tray.png'), {
     backUpNow: () => {
-      if (backups.isConfigured()) void backups.runNow().catch(() => undefined);
+      if (backups().isConfigured())
+        void backups()
+          .runNow()
+          .catch(() => undefined);
       else {
         showMainWindow();
         bus.emit('app.navigate', { section: 'backup' });
@@ -118,7 +124,7 @@ async function start(): Promise<void> {
     },
     open: showMainWindow,
     quit: () => app.quit(),
-    status: () => backups.trayStatus(),
+    status: () => backups().trayStatus(),
   });
 
   // Started at login: stay in the tray until the person opens the window.

@@ -3,6 +3,7 @@ import { app, clipboard, dialog, Notification, powerMonitor, shell } from 'elect
 import { copyFile, writeFile } from 'node:fs/promises';
 import type { BackupPlatform } from '../services/backup-service';
 import type { PickPurpose, PlatformAdapter } from '../services/handlers';
+import type { SettingsPlatform } from '../services/settings-service';
 
 const PICKERS: Record<
   PickPurpose,
@@ -20,6 +21,10 @@ const PICKERS: Record<
   },
   'export-folder': {
     title: 'Choose where to put the export (a new folder is made inside)',
+    properties: ['openDirectory', 'createDirectory'],
+  },
+  'data-folder': {
+    title: 'Choose where to keep Chatkeep’s data (a “Chatkeep Data” folder is made inside)',
     properties: ['openDirectory', 'createDirectory'],
   },
   'ssh-key': {
@@ -56,7 +61,7 @@ async function ask(
 export function electronPlatform(
   getWindow: () => BrowserWindow | null,
   openExternal: (url: string) => Promise<void>,
-): PlatformAdapter & BackupPlatform {
+): PlatformAdapter & BackupPlatform & SettingsPlatform {
   return {
     openExternal,
     confirmOpenExternal: (url) =>
@@ -71,6 +76,13 @@ export function electronPlatform(
         message: 'Keep your encrypted backup in this folder?',
         detail: folder,
         yes: 'Back Up Here',
+      }),
+    confirmDeleteAllData: () =>
+      ask(getWindow, {
+        message: 'Delete all Chatkeep data from this computer?',
+        detail:
+          'Every chat, photo and setting Chatkeep keeps on this computer is deleted. Your backups are not touched.',
+        yes: 'Delete Everything',
       }),
     copyText: (text) => clipboard.writeText(text),
     async pickPath(purpose) {

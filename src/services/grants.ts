@@ -25,6 +25,7 @@ export type GrantPurpose =
   | 'backup-destination'
   | 'restore-source'
   | 'export-destination'
+  | 'data-destination'
   /** An SSH private key file for an SFTP destination: main reads it once, into the keychain. */
   | 'ssh-key';
 

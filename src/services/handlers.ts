@@ -20,6 +20,7 @@ import type { Handlers } from './dispatch';
 import { safeExternalUrl } from './external-url';
 import type { FileGrants, GrantPurpose } from './grants';
 import type { ImportService } from './import-service';
+import type { SettingsService } from './settings-service';
 import type { TaskRunner } from './tasks';
 
 /** What the handlers need of the chat store: the async face of the store worker's client. */
@@ -63,6 +64,7 @@ export type PickPurpose =
   | 'backup-folder'
   | 'restore-folder'
   | 'export-folder'
+  | 'data-folder'
   | 'ssh-key';
 
 /** What a path picked for each dialog may then be used for (see grants.ts). */
@@ -72,6 +74,7 @@ const GRANT_PURPOSE_OF_PICK: Record<PickPurpose, GrantPurpose> = {
   'backup-folder': 'backup-destination',
   'restore-folder': 'restore-source',
   'export-folder': 'export-destination',
+  'data-folder': 'data-destination',
   'ssh-key': 'ssh-key',
 };
 
@@ -105,6 +108,7 @@ export interface HandlerContext {
   imports: ImportService;
   backups: BackupService;
   exports: ExportService;
+  settings: SettingsService;
 }
 
 export class NotFoundError extends Error {
@@ -141,7 +145,7 @@ export function suggestedFileName(a: { fileName: string | null; mediaType: strin
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
-  const { info, store, platform, grants, tasks, imports, backups, exports } = ctx;
+  const { info, store, platform, grants, tasks, imports, backups, exports, settings } = ctx;
   return {
     'app.getInfo': () => info,
     'app.openExternal': async ({ url }) => {
@@ -232,5 +236,24 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'restore.adopt': ({ sessionId, secret }) => backups.adoptRestored(sessionId, secret),
     'restore.open': ({ secret, ...source }) => backups.openRestore(source, secret),
     'restore.start': (request) => backups.startRestore(request),
+    ...createSettingsHandlers(settings),
+  };
+}
+
+type SettingsChannel = Extract<keyof Handlers, `settings.${string}`>;
+
+/**
+ * The Settings page's handlers. They answer even while the store is closed for a data folder
+ * move (app-services.ts routes them past the wait for the store).
+ */
+export function createSettingsHandlers(settings: SettingsService): Pick<Handlers, SettingsChannel> {
+  return {
+    'settings.get': () => settings.view(),
+    'settings.update': (changes) => settings.update(changes),
+    'settings.dataFolder': () => settings.dataFolder(),
+    'settings.revealDataFolder': () => settings.revealDataFolder(),
+    'settings.moveDataFolder': ({ destinationGrantId }) => settings.move(destinationGrantId),
+    'settings.licenses': () => settings.licenses(),
+    'settings.deleteAllData': () => settings.deleteAll(),
   };
 }

@@ -107,6 +107,11 @@ export class TaskRunner {
     return null;
   }
 
+  /** Is any task running (moving or deleting the data folder waits for none)? */
+  anyRunning(): boolean {
+    return this.running.size > 0;
+  }
+
   async idle(): Promise<void> {
     while (this.running.size > 0) await new Promise((r) => setTimeout(r, 20));
   }

@@ -1,6 +1,6 @@
 /** Long work (backup, restore, import, verify, export) runs as a task; its progress and end are events. */
 export type TaskKind =
-  'backup' | 'restore' | 'import' | 'verify' | 'repair' | 'export' | 'reencrypt';
+  'backup' | 'restore' | 'import' | 'verify' | 'repair' | 'export' | 'reencrypt' | 'move-data';
 
 export interface TaskProgress {
   taskId: string;

@@ -167,11 +167,16 @@ async function withSource<T>(
   opts: ImportOptions,
   fn: (src: ExportSource, tmp: string) => Promise<T>,
 ): Promise<T> {
+  const reading = new ProgressReporter(opts);
   return withTempDir(async (tmp) => {
     const src = await openExportSource(file, tmp, {
       mediaDir: opts.mediaDir,
       allowLargeMedia: opts.allowLargeMedia,
       signal: opts.signal,
+      onChatBytes: (done, total) => {
+        if (done === 0) reading.phase('reading', total);
+        else reading.tick(0, done);
+      },
     });
     try {
       return await fn(src, tmp);

@@ -90,6 +90,8 @@ export interface SourceOptions {
   mediaDir?: string;
   allowLargeMedia?: boolean;
   signal?: AbortSignal;
+  /** How much of a zip's chat text has been read (the preview waits for it, media do not). */
+  onChatBytes?: (done: number, total: number) => void;
 }
 
 export const LARGE_MEDIA_HINT = 'to import it anyway: chatkeep import --allow-large-media';
@@ -123,7 +125,12 @@ export async function openExportSource(
         );
       }
       const chatFile = path.join(tmpDir, 'chat.txt');
-      await zip.extract(chat, chatFile, { signal: opts.signal });
+      let read = 0;
+      opts.onChatBytes?.(0, chat.size);
+      await zip.extract(chat, chatFile, {
+        signal: opts.signal,
+        onBytes: (n) => opts.onChatBytes?.((read += n), chat.size),
+      });
       // Names compared in NFC: zips made on macOS may store decomposed (NFD) names.
       const byName = new Map<string, ZipEntryInfo>();
       for (const e of zip.entries) {

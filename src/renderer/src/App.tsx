@@ -5,6 +5,7 @@ import { BackupSection } from './features/backup';
 import { ChatsSection } from './features/chats';
 import { ImportSection } from './features/import';
 import { SettingsSection } from './features/settings';
+import { applyAppearance } from './ui/appearance';
 import { Icon, type IconName } from './ui/Icon';
 
 const LABELS: Record<Section, string> = {
@@ -28,6 +29,15 @@ export function App() {
   const [searchFocus, setSearchFocus] = useState(0);
 
   useEffect(() => api.on('app.navigate', ({ section: next }) => setSection(next)), []);
+
+  // The saved appearance (Settings applies changes itself, at once).
+  const [appearanceVersion, setAppearanceVersion] = useState(0);
+  useEffect(() => {
+    void api.invoke('settings.get', {}).then(({ preferences }) => {
+      applyAppearance(preferences);
+      if (preferences.timeFormat !== 'system') setAppearanceVersion((n) => n + 1);
+    });
+  }, []);
 
   // Ctrl/Cmd+1..4 switch sections, as the app menu's accelerators do in Electron; Ctrl/Cmd+K
   // searches every chat from anywhere.
@@ -85,6 +95,8 @@ export function App() {
       <main className="app-main" aria-label={LABELS[section]}>
         {section === 'chats' && (
           <ChatsSection
+            // Times are formatted as messages render: a new time format re-renders them.
+            key={appearanceVersion}
             onNavigate={go}
             initialChatId={chatToOpen}
             searchFocusRequest={searchFocus}
@@ -92,7 +104,7 @@ export function App() {
         )}
         {section === 'backup' && <BackupSection onNavigate={go} />}
         {section === 'import' && <ImportSection onNavigate={go} />}
-        {section === 'settings' && <SettingsSection />}
+        {section === 'settings' && <SettingsSection onNavigate={go} />}
       </main>
     </div>
   );

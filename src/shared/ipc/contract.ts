@@ -21,6 +21,7 @@ import type {
 } from '../chat-types';
 import type { ExportEstimateView } from '../export-types';
 import type { ImportPreviewView } from '../import-types';
+import type { DataFolderView, LicenseEntry, SettingsView } from '../settings-types';
 import type { TaskFinished, TaskProgress } from '../task-types';
 
 /**
@@ -290,6 +291,7 @@ export const channels = {
           'backup-folder',
           'restore-folder',
           'export-folder',
+          'data-folder',
           'ssh-key',
         ]),
       })
@@ -511,6 +513,45 @@ export const channels = {
     request: z.object({ sessionId, secret }).strict(),
     reply: reply<BackupStatusView>(),
   },
+
+  // Settings (src/services/settings-service.ts)
+  'settings.get': { request: z.object({}).strict(), reply: reply<SettingsView>() },
+  /** Appearance, text size, time format, notifications and start at login; saved at once. */
+  'settings.update': {
+    request: z
+      .object({
+        theme: z.enum(['system', 'light', 'dark']).optional(),
+        textSize: z.enum(['small', 'default', 'large', 'larger']).optional(),
+        timeFormat: z.enum(['system', '12h', '24h']).optional(),
+        notifications: z.boolean().optional(),
+        startAtLogin: z.boolean().optional(),
+      })
+      .strict(),
+    reply: reply<SettingsView>(),
+  },
+  /** Where the chats and media are kept on this computer, and how much room they take. */
+  'settings.dataFolder': { request: z.object({}).strict(), reply: reply<DataFolderView>() },
+  /** Show the data folder in the file manager (main knows the folder; the renderer names none). */
+  'settings.revealDataFolder': {
+    request: z.object({}).strict(),
+    reply: reply<{ shown: boolean }>(),
+  },
+  /** Copy, check, switch, then remove the old copy, as a task (files.pick 'data-folder'). */
+  'settings.moveDataFolder': {
+    request: z.object({ destinationGrantId: grantId }).strict(),
+    reply: reply<{ taskId: string }>(),
+  },
+  /** The bundled libraries and their licences, listed at build time. */
+  'settings.licenses': { request: z.object({}).strict(), reply: reply<LicenseEntry[]>() },
+  /**
+   * "Delete all data from this computer". Backups are not touched. The person types the word
+   * "delete" to confirm, then main asks once more in its own dialog (`deleted: false` when they
+   * said no): the renderer alone cannot wipe years of chats.
+   */
+  'settings.deleteAllData': {
+    request: z.object({ confirmation: z.literal('delete') }).strict(),
+    reply: reply<{ deleted: boolean }>(),
+  },
 } as const;
 
 export type Channels = typeof channels;
@@ -536,6 +577,8 @@ export interface Events {
   'task.finished': TaskFinished;
   /** Something on the backup page changed (a backup ran, settings, a problem). */
   'backup.changed': BackupStatusView;
+  /** How far `import.inspect` has read the file (its chat text, or a whole encrypted backup). */
+  'import.reading': { grantId: string; bytesDone: number; bytesTotal: number };
 }
 export type EventName = keyof Events;
 
@@ -546,4 +589,5 @@ export const EVENT_NAMES: readonly EventName[] = [
   'task.progress',
   'task.finished',
   'backup.changed',
+  'import.reading',
 ];

@@ -56,6 +56,10 @@ const PHASES: Record<string, string> = {
   prune: 'Tidying up old backups',
   export: 'Exporting messages',
   finishing: 'Writing the index pages',
+  reading: 'Reading the chat',
+  copy: 'Copying your data',
+  'verify-copy': 'Checking the copy',
+  'remove-old': 'Removing the old copy',
 };
 
 /** The phase word main sends, as a sentence start; unknown phases are shown capitalized. */

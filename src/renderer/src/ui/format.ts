@@ -3,7 +3,7 @@
  * Chromium give Intl the OS language). "numeric" hours follow the locale: "4:28 PM" in the US,
  * "16:28" in Germany, never a leading zero the system would not show.
  */
-const time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+let time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'long' });
 const shortDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'short' });
 const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
@@ -14,7 +14,21 @@ const dayLong = new Intl.DateTimeFormat(undefined, {
   month: 'long',
   day: 'numeric',
 });
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+let dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/**
+ * Settings' time format: the locale's own (undefined), or 12- or 24-hour whatever the locale.
+ * Views format as they render, so a section shown after the change uses it.
+ */
+export function setHourCycle(cycle: 'h12' | 'h23' | undefined): void {
+  const hourCycle = cycle ? { hourCycle: cycle } : {};
+  time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', ...hourCycle });
+  dateTime = new Intl.DateTimeFormat(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    ...hourCycle,
+  });
+}
 const monthYear = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 

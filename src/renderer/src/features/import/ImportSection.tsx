@@ -5,20 +5,13 @@ import { api } from '../../api';
 import { TaskProgressBar } from '../../tasks/TaskProgressBar';
 import { useTask } from '../../tasks/tasks';
 import { formatBytes, formatDateTime } from '../../ui/format';
+import { PhoneGuides } from './phone-guides';
 
 interface Props {
   onNavigate(section: Section, chatId?: number): void;
 }
 
 type Picked = { grantId: string; name: string };
-
-const FORMATS = [
-  'A WhatsApp chat export: the .zip (with media) or the .txt from “Export chat”',
-  'A WhatsApp encrypted backup (msgstore.db.crypt15 or .crypt14) and its 64-digit key',
-  'An iPhone backup folder (Finder/iTunes, unencrypted) or WhatsApp’s ChatStorage.sqlite',
-  'A Telegram Desktop export (result.json and its folders)',
-  'A Signal backup from an Android phone (signal-….backup) and its 30-digit passphrase. To make one in Signal: Settings › Chats › Chat backups › Turn on. Signal shows the 30-digit passphrase only then, once: write it down. Tap “Create backup” and copy the file from the folder Signal names (usually Signal/Backups) to this computer. Newer Signal versions write a “SignalBackups” folder instead, which Chatkeep cannot read yet.',
-];
 
 /** What unlocks an encrypted backup of each kind: its name, and how many digits it has. */
 function secretOf(format: ImportPreviewView['format']): { name: string; digits: number } {
@@ -41,7 +34,17 @@ export function ImportSection({ onNavigate }: Props) {
   const [key, setKey] = useState('');
   const [taskId, setTaskId] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
+  const [reading, setReading] = useState<{ bytesDone: number; bytesTotal: number } | null>(null);
   const { finished } = useTask(taskId);
+
+  // How far main has read the chosen file, while the preview is being made.
+  useEffect(
+    () =>
+      api.on('import.reading', (r) => {
+        if (r.grantId === picked?.grantId) setReading(r);
+      }),
+    [picked],
+  );
 
   const reset = () => {
     setPicked(null);
@@ -53,6 +56,7 @@ export function ImportSection({ onNavigate }: Props) {
 
   const inspect = async (file: Picked, withKey?: string) => {
     setBusy(true);
+    setReading(null);
     setError(null);
     try {
       const result = await api.invoke('import.inspect', {
@@ -132,7 +136,7 @@ export function ImportSection({ onNavigate }: Props) {
 
       {!preview && !busy && (
         <div
-          className={`drop-zone${dragging ? ' dragging' : ''}`}
+          className={`card drop-zone${dragging ? ' dragging' : ''}`}
           onDragOver={(e) => {
             e.preventDefault();
             setDragging(true);
@@ -140,7 +144,7 @@ export function ImportSection({ onNavigate }: Props) {
           onDragLeave={() => setDragging(false)}
           onDrop={(e) => void onDrop(e)}
         >
-          <p>
+          <p className="drop-zone-title">
             <strong>Drop a file or folder here</strong>, or choose one:
           </p>
           <div className="row">
@@ -155,22 +159,57 @@ export function ImportSection({ onNavigate }: Props) {
               Choose a folder…
             </button>
           </div>
-          <ul className="page-lead">
-            {FORMATS.map((f) => (
-              <li key={f}>{f}</li>
-            ))}
-          </ul>
+          <p className="drop-zone-hint">
+            A WhatsApp chat export or backup, an iPhone backup folder, a Telegram Desktop export or
+            a Signal backup. Not sure which you have? See below.
+          </p>
         </div>
       )}
 
-      {busy && <p className="notice">Reading {picked?.name}…</p>}
+      {busy && (
+        <div className="card import-reading" role="status" aria-label="Reading the file">
+          <p>
+            Reading <strong>{picked?.name}</strong>
+            {reading && reading.bytesTotal > 0
+              ? ` (${formatBytes(reading.bytesDone)} of ${formatBytes(reading.bytesTotal)})`
+              : ''}
+            …
+          </p>
+          <div
+            className="ck-progress-track"
+            role="progressbar"
+            aria-label={`Reading ${picked?.name ?? 'the file'}`}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={
+              reading && reading.bytesTotal > 0
+                ? Math.min(100, Math.round((reading.bytesDone / reading.bytesTotal) * 100))
+                : undefined
+            }
+          >
+            {reading && reading.bytesTotal > 0 ? (
+              <div
+                className="ck-progress-fill"
+                style={{
+                  width: `${Math.min(100, (reading.bytesDone / reading.bytesTotal) * 100)}%`,
+                }}
+              />
+            ) : (
+              <div className="ck-progress-fill indeterminate" />
+            )}
+          </div>
+        </div>
+      )}
       {error && (
-        <div className="card" role="alert">
-          <p className="error">{error}</p>
+        <section className="card import-error" role="alert" aria-labelledby="import-error-title">
+          <h2 id="import-error-title">
+            {picked ? `Chatkeep could not import “${picked.name}”` : 'That did not work'}
+          </h2>
+          <p>{error}</p>
           <button type="button" className="button" onClick={reset}>
             Choose another file
           </button>
-        </div>
+        </section>
       )}
 
       {preview && (
@@ -302,6 +341,8 @@ export function ImportSection({ onNavigate }: Props) {
           )}
         </section>
       )}
+
+      {!preview && !busy && <PhoneGuides />}
     </section>
   );
 }
