@@ -7,13 +7,7 @@ import {
 } from '../crypto/repo-keys.js';
 import { KeyEpochUnknownError, RepositoryDamagedError } from '../errors.js';
 import { padme, paddedBoxLength } from '../crypto/repo-keys.js';
-import {
-  checkHeader,
-  EPOCH_HEADER_BYTES,
-  header,
-  headerEpoch,
-  headerLength,
-} from './header.js';
+import { checkHeader, EPOCH_HEADER_BYTES, header, headerEpoch, headerLength } from './header.js';
 
 /**
  * Pack file, version 2: header (with the key epoch) || blob boxes, each followed by padding to
