@@ -64,7 +64,10 @@ async function fillWebdav(scope: Locator, server: TestServer, password: string):
 
 test('backs up to a WebDAV server set up in the app, and restores from it on a new computer', async () => {
   const skip = missingBinary(RCLONE, 'rclone');
-  test.skip(skip !== null, skip ?? '');
+  test.skip(
+    skip !== null,
+    `Needs rclone to serve WebDAV; .ci/run installs it (Debian package rclone): ${skip}`,
+  );
   dav = await startRcloneWebdav();
   const password = dav.credentials.password ?? '';
 
@@ -158,7 +161,10 @@ test('backs up to a WebDAV server set up in the app, and restores from it on a n
 
 test('an SSH server met for the first time shows its fingerprint to confirm before anything is sent', async () => {
   const skip = missingBinary(SSHD, 'openssh-server');
-  test.skip(skip !== null, skip ?? '');
+  test.skip(
+    skip !== null,
+    `Needs OpenSSH's sshd as the SFTP server; .ci/run installs it (openssh-server): ${skip}`,
+  );
   const sshd = await startSshd();
   dav = sshd;
   const keyDir = mkdtempSync(path.join(os.tmpdir(), 'ck-e2e-key-'));
