@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFolderBackend } from '../backup/backend/folder';
 import { encodeLock } from '../backup/engine/locks';
 import { RepoKeys } from '../backup/crypto/repo-keys';
@@ -14,10 +14,9 @@ import {
   finished,
   startTestServices,
   tempDirFor,
-  type CleanupList,
+  cleanupAfterEach,
+  WEAK_KDF,
 } from './testing/services-harness';
-
-const WEAK_KDF = { opsLimit: 1, memLimit: 8192 };
 
 /**
  * What the app does when its backup folder misbehaves (issue: a backup that survives its
@@ -26,10 +25,7 @@ const WEAK_KDF = { opsLimit: 1, memLimit: 8192 };
  * know the newest snapshot this computer saw.
  */
 const PASSWORD = 'correct horse battery staple 42';
-const cleanup: CleanupList = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 const tempDir = (prefix: string): string => tempDirFor(cleanup, prefix);
 const start = (dataDir: string, picks: string[]): Promise<AppServices> =>

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateStore } from '../seed';
 import type { BackupStatusView, RestoreSessionView, SnapshotView } from '../shared/backup-types';
 import type { AppServices } from './app-services';
@@ -7,7 +7,7 @@ import {
   finished,
   startTestServices,
   tempDirFor,
-  type CleanupList,
+  cleanupAfterEach,
 } from './testing/services-harness';
 
 /**
@@ -15,10 +15,7 @@ import {
  * with the real store worker, the real backup worker, real folders and the system keychain when
  * one is running (otherwise the key stays in this run's memory, as the app does then).
  */
-const cleanup: CleanupList = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 const tempDir = (prefix: string): string => tempDirFor(cleanup, prefix);
 const start = (dataDir: string, picks: string[]): Promise<AppServices> =>

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildArchiveFixture } from '../export/testing/archive-fixture';
 import { generateStore } from '../seed';
 import type { TaskProgress } from '../shared/task-types';
@@ -11,7 +11,7 @@ import {
   finished,
   startTestServices,
   tempDirFor,
-  type CleanupList,
+  cleanupAfterEach,
 } from './testing/services-harness';
 
 /**
@@ -19,10 +19,7 @@ import {
  * from the picker, the export worker with its own read-only store connection, progress, cancel,
  * and "Show in folder".
  */
-const cleanup: CleanupList = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 const tempDir = (prefix: string): string => tempDirFor(cleanup, prefix);
 const start = (dataDir: string, picks: string[], revealed: string[]): Promise<AppServices> =>

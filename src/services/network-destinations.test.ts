@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { destinationAccount, DestinationSecretStore } from '../app-backup/destination-secrets';
 import { KeytarVault } from '../app-backup/keychain';
 import { SETTINGS_FILE_NAME } from '../app-backup/settings';
@@ -26,10 +26,9 @@ import {
   finished,
   startTestServices,
   tempDirFor,
-  type CleanupList,
+  cleanupAfterEach,
+  WEAK_KDF,
 } from './testing/services-harness';
-
-const WEAK_KDF = { opsLimit: 1, memLimit: 8192 };
 
 /**
  * Network destinations in the app's services: "Test connection" against real servers (rclone
@@ -37,10 +36,7 @@ const WEAK_KDF = { opsLimit: 1, memLimit: 8192 };
  * a tested connection, and where the credentials end up (the keychain, never the settings
  * file). Real workers and the system keychain (gnome-keyring in CI).
  */
-const cleanup: CleanupList = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 const PASSWORD = 'correct horse battery staple 42';
 

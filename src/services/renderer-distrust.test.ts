@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateDestination } from '../app-backup/destinations';
 import { SETTINGS_FILE_NAME } from '../app-backup/settings';
 import { createFolderBackend } from '../backup/backend/folder';
@@ -15,7 +15,8 @@ import {
   finished as servicesFinished,
   startTestServices,
   tempDirFor,
-  type CleanupList,
+  cleanupAfterEach,
+  WEAK_KDF,
 } from './testing/services-harness';
 
 /**
@@ -26,10 +27,7 @@ import {
  */
 const PASSWORD = 'correct horse battery staple 42';
 const WRONG = { password: 'not the password, but strong 1987' };
-const cleanup: CleanupList = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 const tempDir = (prefix: string): string => tempDirFor(cleanup, prefix);
 
@@ -51,7 +49,7 @@ async function start(dataDir: string): Promise<Harness> {
       copyText: (text) => void h.clipboard.push(text),
     },
     folders: { detect: async () => h.detected, validate: (dir) => validateDestination(dir) },
-    kdf: { opsLimit: 1, memLimit: 8192 },
+    kdf: WEAK_KDF,
   });
   return h;
 }

@@ -1,6 +1,6 @@
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SchedulerClock } from '../app-backup/scheduler';
 import { EARLY_INTERVAL_MS } from '../app-backup/secret-check';
 import { generateStore } from '../seed';
@@ -12,10 +12,9 @@ import {
   finished,
   startTestServices,
   tempDirFor,
-  type CleanupList,
+  cleanupAfterEach,
+  WEAK_KDF,
 } from './testing/services-harness';
-
-const WEAK_KDF = { opsLimit: 1, memLimit: 8192 };
 
 /**
  * After a restore on a new computer: the folder check that comes before any password, "keep
@@ -23,10 +22,7 @@ const WEAK_KDF = { opsLimit: 1, memLimit: 8192 };
  * "do you still remember your password?" check with an injected clock. Real workers, real
  * folders, the system keychain (gnome-keyring in CI).
  */
-const cleanup: CleanupList = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 const PASSWORD = 'correct horse battery staple 42';
 const ALL_MEDIA = ['photos', 'videos', 'audio', 'documents', 'stickers'];

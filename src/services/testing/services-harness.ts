@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { detectSyncedFolders, validateDestination } from '../../app-backup/destinations';
@@ -12,6 +13,18 @@ import { dispatch } from '../dispatch';
  * its own list of clean-ups and runs it after each test, newest first.
  */
 export type CleanupList = (() => Promise<void> | void)[];
+
+/** The weakest Argon2id, for tests that make many key slots (never for a real backup). */
+export const WEAK_KDF = { opsLimit: 1, memLimit: 8192 };
+
+/** A clean-up list run after each test of the calling file, newest first. */
+export function cleanupAfterEach(): CleanupList {
+  const cleanup: CleanupList = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+  return cleanup;
+}
 
 /** A fresh temporary folder, removed by the clean-ups. */
 export function tempDirFor(cleanup: CleanupList, prefix: string): string {
